@@ -1,0 +1,357 @@
+//! The whole experiment as one value, and its URL-hash codec.
+//!
+//! A [`Config`] plus its seed is everything needed to reproduce a run bit for
+//! bit. [`codec`] turns it into a short readable hash (`lr=0.03&bs=10&...`) and
+//! back; parsing never fails: bad fields fall back to defaults and are listed.
+
+pub mod codec;
+
+/// Version of the URL format written by [`codec::encode`].
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Which data set to train on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataKind {
+    /// Two concentric rings (TF Playground "circle"). Binary.
+    Circle,
+    /// Four quadrants (TF Playground "xor"). Binary.
+    Xor,
+    /// Two Gaussian clusters (TF Playground "gauss"). Binary.
+    Gauss,
+    /// Two interleaved spirals (TF Playground "spiral"). Binary.
+    Spiral,
+    /// Two interleaving half circles. Binary.
+    Moons,
+    /// K Gaussian blobs on a circle. K classes.
+    Blobs,
+    /// K interleaved spiral arms. K classes.
+    SpiralK,
+    /// Regression: a tilted plane (TF Playground "reg-plane").
+    Plane,
+    /// Regression: a sum of Gaussians (TF Playground "reg-gauss").
+    MultiGauss,
+    /// The 8x8 handwritten digits, 1,797 images, 10 classes.
+    Digits,
+}
+
+/// The 2-D input features TF Playground offers, in its order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// x1
+    X1,
+    /// x2
+    X2,
+    /// x1²
+    X1Sq,
+    /// x2²
+    X2Sq,
+    /// x1·x2
+    X1X2,
+    /// sin x1
+    SinX1,
+    /// sin x2
+    SinX2,
+}
+
+impl Feature {
+    /// All features, in TF Playground's order.
+    pub const ALL: [Feature; 7] = [
+        Feature::X1,
+        Feature::X2,
+        Feature::X1Sq,
+        Feature::X2Sq,
+        Feature::X1X2,
+        Feature::SinX1,
+        Feature::SinX2,
+    ];
+}
+
+/// The data part of an experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataConfig {
+    /// Which generator.
+    pub kind: DataKind,
+    /// Number of points generated (TF Playground: 500). Ignored for digits.
+    pub n_points: usize,
+    /// Noise in percent, 0..=50.
+    pub noise_pct: u32,
+    /// Share of the points used for training, in percent, 10..=90.
+    pub train_pct: u32,
+    /// Share of class 1 in binary sets, in percent, 5..=50 (50 = balanced).
+    pub minority_pct: u32,
+    /// Number of classes for the K-class sets, 3..=5.
+    pub classes: usize,
+    /// Enabled 2-D input features (ignored for digits).
+    pub features: Vec<Feature>,
+    /// Standardize each input to zero mean and unit variance (train statistics).
+    pub standardize: bool,
+}
+
+/// Activation functions.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Act {
+    /// max(0, x)
+    Relu,
+    /// x if x > 0 else slope·x
+    LeakyRelu,
+    /// tanh x
+    Tanh,
+    /// 1 / (1 + e^-x)
+    Sigmoid,
+    /// x
+    Linear,
+    /// x if x > 0 else e^x − 1
+    Elu,
+    /// x·Φ(x) (exact, erf-based)
+    Gelu,
+}
+
+/// Order of the layers inside a hidden block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockOrder {
+    /// Dense → BN → act → Dropout (the usual, variance-shift-free order).
+    BnActDrop,
+    /// Dense → act → Dropout → BN (dropout before BN: shows variance shift).
+    ActDropBn,
+}
+
+/// One hidden block: Dense(units) with its activation, optional BN and dropout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerSpec {
+    /// Output width.
+    pub units: usize,
+    /// Activation after the dense (and BN, depending on order).
+    pub act: Act,
+    /// Whether a BatchNorm layer is in this block.
+    pub batch_norm: bool,
+    /// Dropout (drop) probability in [0, 1); 0 means no dropout layer.
+    pub dropout: f64,
+}
+
+/// Weight initializers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InitKind {
+    /// All zeros.
+    Zeros,
+    /// Every weight = value.
+    Constant(f64),
+    /// U(−a, a).
+    Uniform(f64),
+    /// N(0, σ²).
+    Normal(f64),
+    /// U(±sqrt(6 / (fan_in + fan_out))).
+    XavierUniform,
+    /// N(0, 2 / (fan_in + fan_out)).
+    XavierNormal,
+    /// U(±sqrt(6 / fan_in)).
+    HeUniform,
+    /// N(0, 2 / fan_in).
+    HeNormal,
+    /// N(0, 1 / fan_in).
+    LecunNormal,
+}
+
+/// Training losses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LossKind {
+    /// Half squared error ½(o − t)², averaged (TF Playground's convention).
+    Mse,
+    /// Binary cross-entropy on one logit.
+    Bce,
+    /// Softmax cross-entropy on C logits.
+    SoftmaxCe,
+    /// Focal loss (Lin et al.) with focusing γ and class weight α.
+    Focal {
+        /// Focusing parameter γ ≥ 0.
+        gamma: f64,
+        /// Weight of the positive class α in [0, 1].
+        alpha: f64,
+    },
+}
+
+/// Output activation used with MSE (logit losses always use linear outputs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputAct {
+    /// tanh output, targets ±1 (TF Playground).
+    Tanh,
+    /// Linear output.
+    Linear,
+    /// Sigmoid output, targets 0/1.
+    Sigmoid,
+}
+
+/// Optimizers and their hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OptimizerKind {
+    /// Plain SGD.
+    Sgd,
+    /// SGD with heavy-ball momentum.
+    Momentum {
+        /// Momentum μ.
+        mu: f64,
+    },
+    /// SGD with Nesterov momentum.
+    Nesterov {
+        /// Momentum μ.
+        mu: f64,
+    },
+    /// RMSProp.
+    RmsProp {
+        /// Decay ρ of the squared-gradient average.
+        rho: f64,
+        /// ε added to the root.
+        eps: f64,
+    },
+    /// Adam (bias-corrected).
+    Adam {
+        /// β1.
+        beta1: f64,
+        /// β2.
+        beta2: f64,
+        /// ε.
+        eps: f64,
+    },
+    /// AdamW: Adam with decoupled weight decay.
+    AdamW {
+        /// β1.
+        beta1: f64,
+        /// β2.
+        beta2: f64,
+        /// ε.
+        eps: f64,
+        /// Decoupled weight decay λ.
+        weight_decay: f64,
+    },
+}
+
+/// Learning-rate schedules (multipliers of the base learning rate).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScheduleKind {
+    /// lr.
+    Constant,
+    /// lr · γ^floor(step / every).
+    Step {
+        /// Steps between decays.
+        every: u64,
+        /// Factor per decay.
+        gamma: f64,
+    },
+    /// lr · γ^(step / every).
+    Exponential {
+        /// Steps per factor γ.
+        every: u64,
+        /// Decay factor.
+        gamma: f64,
+    },
+    /// Cosine from lr down to lr·min_factor over `period` steps, then flat.
+    Cosine {
+        /// Length of the cosine in steps.
+        period: u64,
+        /// Final multiplier.
+        min_factor: f64,
+    },
+    /// Linear warm-up from 0 to lr over `steps`, then constant.
+    Warmup {
+        /// Warm-up length in steps.
+        steps: u64,
+    },
+}
+
+/// Gradient clipping.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ClipKind {
+    /// No clipping.
+    None,
+    /// Clamp every gradient component to [−c, c].
+    Value(f64),
+    /// Rescale the whole gradient when its global L2 norm exceeds c.
+    Norm(f64),
+}
+
+/// The whole experiment: what a link carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The one seed driving data, initialization, shuffles and dropout.
+    pub seed: u64,
+    /// A step to fast-forward to when the link is opened.
+    pub step: Option<u64>,
+    /// Data set, split and features.
+    pub data: DataConfig,
+    /// Hidden blocks, input to output.
+    pub hidden: Vec<LayerSpec>,
+    /// Order inside every hidden block.
+    pub order: BlockOrder,
+    /// BatchNorm running-average momentum (running = m·running + (1−m)·batch).
+    pub bn_momentum: f64,
+    /// BatchNorm ε.
+    pub bn_eps: f64,
+    /// Weight initializer.
+    pub init: InitKind,
+    /// Initial value of every bias.
+    pub bias_init: f64,
+    /// Training loss.
+    pub loss: LossKind,
+    /// Output activation when the loss is MSE.
+    pub output_act: OutputAct,
+    /// Slope of leaky ReLU for x < 0.
+    pub leaky_slope: f64,
+    /// L1 penalty strength (on weights, not biases).
+    pub l1: f64,
+    /// L2 penalty strength (on weights, not biases): ½·λ·‖w‖².
+    pub l2: f64,
+    /// Optimizer.
+    pub optimizer: OptimizerKind,
+    /// Base learning rate.
+    pub lr: f64,
+    /// Learning-rate schedule.
+    pub schedule: ScheduleKind,
+    /// Gradient clipping.
+    pub clip: ClipKind,
+    /// Mini-batch size, 1..=training-set size.
+    pub batch_size: usize,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self {
+            kind: DataKind::Circle,
+            n_points: 500,
+            noise_pct: 0,
+            train_pct: 50,
+            minority_pct: 50,
+            classes: 3,
+            features: vec![Feature::X1, Feature::X2],
+            standardize: false,
+        }
+    }
+}
+
+impl Default for Config {
+    /// TF Playground's default experiment: circle, x1 x2, 4-2 tanh, lr 0.03, batch 10.
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            step: None,
+            data: DataConfig::default(),
+            hidden: vec![
+                LayerSpec { units: 4, act: Act::Tanh, batch_norm: false, dropout: 0.0 },
+                LayerSpec { units: 2, act: Act::Tanh, batch_norm: false, dropout: 0.0 },
+            ],
+            order: BlockOrder::BnActDrop,
+            bn_momentum: 0.9,
+            bn_eps: 1e-5,
+            init: InitKind::XavierUniform,
+            bias_init: 0.0,
+            loss: LossKind::Mse,
+            output_act: OutputAct::Tanh,
+            leaky_slope: 0.01,
+            l1: 0.0,
+            l2: 0.0,
+            optimizer: OptimizerKind::Sgd,
+            lr: 0.03,
+            schedule: ScheduleKind::Constant,
+            clip: ClipKind::None,
+            batch_size: 10,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The engine's one error type; each variant says when it occurs.
+
+use std::fmt;
+
+/// Everything that can go wrong in the engine, as readable text for the page
+/// and the CLI.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EngineError {
+    /// A configuration that cannot be built (e.g. focal loss on regression).
+    InvalidConfig(String),
+    /// A data file that cannot be parsed (line and reason).
+    DataParse(String),
+    /// A shipped asset that is missing or corrupt.
+    Asset(String),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
+            EngineError::DataParse(m) => write!(f, "cannot parse data: {m}"),
+            EngineError::Asset(m) => write!(f, "asset problem: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}

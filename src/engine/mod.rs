@@ -1,0 +1,25 @@
+//! The pure training engine: everything a run needs, nothing from the web.
+//!
+//! Determinism: one `u64` seed drives every random draw through [`rng::Rng`],
+//! and every transcendental function goes through [`scalar::Real`] / [`math`]
+//! (the `libm` crate), so a native build and a wasm build produce identical bits.
+
+pub mod bench;
+pub mod clip;
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod fingerprint;
+pub mod gradcheck;
+pub mod history;
+pub mod init;
+pub mod kernels;
+pub mod layers;
+pub mod loss;
+pub mod math;
+pub mod model;
+pub mod optim;
+pub mod rng;
+pub mod scalar;
+pub mod schedule;
+pub mod trainer;

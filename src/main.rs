@@ -1,0 +1,2 @@
+//! The native `gradlab` CLI (placeholder).
+fn main() {}

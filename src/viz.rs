@@ -1,0 +1,1 @@
+//! Pure drawing logic (colours, heatmap pixels); filled in by the page issue.
