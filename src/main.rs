@@ -1,2 +1,122 @@
-//! The native `gradlab` CLI (placeholder).
-fn main() {}
+//! The native `gradlab` command line: run a linked experiment headless and
+//! print its trajectory, dump gradients for external checking, or benchmark.
+//! The same engine as the page, so the same numbers.
+
+use clap::{Parser, Subcommand};
+use gradlab::engine::bench::{self, BenchOptions, Workload};
+use gradlab::engine::config::codec;
+use gradlab::engine::gradcheck;
+use gradlab::engine::trainer::{StepOutcome, Trainer};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "gradlab", version, about = "GradLab's engine on the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a linked experiment, printing one JSON line per step and the fingerprint.
+    Run {
+        /// A GradLab link or its hash part (`lr=0.03&bs=10...`).
+        link: String,
+        /// Steps to train (default: the link's `step`, else 100).
+        #[arg(long)]
+        steps: Option<u64>,
+    },
+    /// Print the first mini-batch's loss and every gradient (f64, dropout off, BN in training mode).
+    Grads {
+        /// A GradLab link or its hash part.
+        link: String,
+    },
+    /// Run the benchmark workloads of shared/bench/WORKLOADS.md natively.
+    Bench {
+        /// Workloads to run (W1, W2, W3); default all.
+        workloads: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { link, steps } => run(&link, steps),
+        Command::Grads { link } => grads(&link),
+        Command::Bench { workloads } => bench_cmd(&workloads),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gradlab: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the trainer of a link; rejected fields are an error on the CLI.
+fn trainer_of(link: &str) -> Result<(Trainer, Option<u64>), String> {
+    let (cfg, rejected) = codec::decode(link);
+    if let Some(r) = rejected.first() {
+        return Err(format!("link field {}={:?} rejected: {}", r.key, r.value, r.reason));
+    }
+    let trainer = Trainer::from_config(&cfg).map_err(|e| e.to_string())?;
+    Ok((trainer, cfg.step))
+}
+
+fn run(link: &str, steps: Option<u64>) -> Result<(), String> {
+    let (mut trainer, link_step) = trainer_of(link)?;
+    let steps = steps.or(link_step).unwrap_or(100);
+    for _ in 0..steps {
+        let lr = trainer.lr();
+        if let StepOutcome::Diverged(d) = trainer.step() {
+            println!("{}", serde_json::json!({ "diverged": d.to_string(), "step": d.step }));
+            break;
+        }
+        let m = trainer.evaluate();
+        let line = serde_json::json!({
+            "step": trainer.step_count(),
+            "epoch": trainer.epoch(),
+            "lr": lr,
+            "train_loss": m.train_loss,
+            "test_loss": m.test_loss,
+            "train_acc": m.train_acc,
+            "test_acc": m.test_acc,
+        });
+        println!("{line}");
+    }
+    println!(
+        "{}",
+        serde_json::json!({ "fingerprint": trainer.fingerprint().to_string(), "steps": trainer.step_count() })
+    );
+    Ok(())
+}
+
+fn grads(link: &str) -> Result<(), String> {
+    let (trainer, _) = trainer_of(link)?;
+    let report = gradcheck::GradientDump::of_next_batch(&trainer);
+    println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+fn bench_cmd(names: &[String]) -> Result<(), String> {
+    let workloads = if names.is_empty() {
+        Workload::ALL.to_vec()
+    } else {
+        names.iter().map(|n| Workload::parse(n).ok_or(format!("unknown workload {n:?}"))).collect::<Result<_, _>>()?
+    };
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
+    let defaults = BenchOptions::default();
+    let opts = BenchOptions {
+        reps: env("ANCHOR_REPS").map_or(defaults.reps, |v| v as usize),
+        target_ms: env("ANCHOR_TARGET_MS").unwrap_or(defaults.target_ms),
+        warmup_ms: env("ANCHOR_WARMUP_MS").unwrap_or(defaults.warmup_ms),
+    };
+    let t0 = Instant::now();
+    let mut clock = || t0.elapsed().as_secs_f64() * 1000.0;
+    for w in workloads {
+        println!("{}", bench::run(w, "gradlab-native", &mut clock, &opts).to_json_line());
+    }
+    Ok(())
+}

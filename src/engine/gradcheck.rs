@@ -1,1 +1,200 @@
-//! TODO
+//! Gradient checking in double precision.
+//!
+//! The model is cast to `f64`; BN runs in training mode (batch statistics,
+//! running statistics untouched) and dropout is off, so the loss is a
+//! deterministic function of the parameters. Each parameter is nudged by ±h
+//! and the central difference `(L(θ+h) − L(θ−h)) / 2h` is compared with
+//! backprop. The data loss and the penalty are separable: a check can run on
+//! the data loss alone, as the checklist advises.
+
+use crate::engine::config::{Act, LossKind};
+use crate::engine::layers::{Layer, Pass};
+use crate::engine::loss;
+use crate::engine::model::Model;
+use crate::engine::rng::{Rng, Stream};
+use crate::engine::trainer::Trainer;
+use serde::Serialize;
+
+/// Step of the central difference.
+pub const H: f64 = 1e-5;
+
+/// What the checked loss contains.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Objective {
+    /// The data loss.
+    pub loss: LossKind,
+    /// L1 strength (0 to leave the penalty out).
+    pub l1: f64,
+    /// L2 strength (0 to leave the penalty out).
+    pub l2: f64,
+}
+
+/// Data loss and penalty of `model` on one batch (forward in check mode).
+pub fn objective(model: &mut Model<f64>, x: &[f64], t: &[f64], obj: Objective) -> (f64, f64) {
+    let mut rng = Rng::new(0, Stream::Dropout);
+    model.forward(x, Pass::CHECK, &mut rng);
+    let data = loss::loss_and_grad(obj.loss, model.output(), t, model.n_out, None);
+    let (p1, p2) = model.penalty(obj.l1, obj.l2);
+    (data, p1 + p2)
+}
+
+/// Backprop gradient of data loss + penalty; returns (data loss, penalty).
+pub fn backprop(model: &mut Model<f64>, x: &[f64], t: &[f64], obj: Objective) -> (f64, f64) {
+    let mut rng = Rng::new(0, Stream::Dropout);
+    model.forward(x, Pass::CHECK, &mut rng);
+    let mut d_out = vec![0.0; t.len()];
+    let data = loss::loss_and_grad(obj.loss, model.output(), t, model.n_out, Some(&mut d_out));
+    model.backward(&d_out);
+    model.add_penalty_grads(obj.l1, obj.l2);
+    let (p1, p2) = model.penalty(obj.l1, obj.l2);
+    (data, p1 + p2)
+}
+
+/// Below this magnitude a gradient entry is compared absolutely: the central
+/// difference itself carries rounding noise of about ε·|L|/h ≈ 1e-11·|L|, so
+/// a plain ratio on a 1e-7 entry would measure that noise, not backprop.
+pub const ABS_FLOOR: f64 = 1e-5;
+
+/// Relative error |a − n| / max(|a|, |n|, [`ABS_FLOOR`]).
+pub fn relative_error(analytic: f64, numeric: f64) -> f64 {
+    (analytic - numeric).abs() / analytic.abs().max(numeric.abs()).max(ABS_FLOOR)
+}
+
+/// The check of one parameter tensor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TensorCheck {
+    /// Owning layer index.
+    pub layer: usize,
+    /// Owning layer name.
+    pub layer_name: String,
+    /// `W`, `b`, `gamma` or `beta`.
+    pub param: String,
+    /// Largest relative error.
+    pub max_rel: f64,
+    /// Median relative error.
+    pub median_rel: f64,
+    /// Entries compared.
+    pub checked: usize,
+}
+
+/// A whole gradient check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradCheck {
+    /// Per tensor.
+    pub tensors: Vec<TensorCheck>,
+    /// Largest relative error overall.
+    pub max_rel: f64,
+    /// Whether some ReLU-like input lies within a few h of its kink.
+    pub near_kink: bool,
+}
+
+/// Compares backprop with central differences for every parameter (at most
+/// `max_per_tensor` evenly spaced entries per tensor).
+pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_tensor: usize) -> GradCheck {
+    let mut m = model.clone();
+    backprop(&mut m, x, t, obj);
+    let analytic = m.grads.clone();
+    let near_kink = near_kink(&m);
+    let mut tensors = Vec::new();
+    for info in model.infos.clone() {
+        let len = info.len();
+        let stride = len.div_ceil(max_per_tensor.max(1)).max(1);
+        let mut errs: Vec<f64> = (0..len)
+            .step_by(stride)
+            .map(|k| {
+                let i = info.offset + k;
+                let original = m.params[i];
+                m.params[i] = original + H;
+                let (dp, pp) = objective(&mut m, x, t, obj);
+                m.params[i] = original - H;
+                let (dm, pm) = objective(&mut m, x, t, obj);
+                m.params[i] = original;
+                let numeric = ((dp + pp) - (dm + pm)) / (2.0 * H);
+                relative_error(analytic[i], numeric)
+            })
+            .collect();
+        errs.sort_by(f64::total_cmp);
+        tensors.push(TensorCheck {
+            layer: info.layer,
+            layer_name: model.layers[info.layer].name(),
+            param: info.kind.name().to_string(),
+            max_rel: errs.last().copied().unwrap_or(0.0),
+            median_rel: errs.get(errs.len() / 2).copied().unwrap_or(0.0),
+            checked: errs.len(),
+        });
+    }
+    let max_rel = tensors.iter().map(|t| t.max_rel).fold(0.0, f64::max);
+    GradCheck { tensors, max_rel, near_kink }
+}
+
+/// Whether an input to a ReLU or leaky ReLU is within 10·h of 0.
+fn near_kink(model: &Model<f64>) -> bool {
+    (0..model.layers.len()).any(|i| {
+        let kinked = matches!(&model.layers[i], Layer::Activation(a) if matches!(a.act, Act::Relu | Act::LeakyRelu));
+        let input = if i == 0 { model.input() } else { model.activation(i - 1) };
+        kinked && input.iter().any(|v| v.abs() < 10.0 * H)
+    })
+}
+
+/// One parameter tensor with its values and gradient, for `gradlab grads`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TensorDump {
+    /// Owning layer index.
+    pub layer: usize,
+    /// `W`, `b`, `gamma` or `beta`.
+    pub param: String,
+    /// (rows, cols); a vector is (1, n).
+    pub shape: (usize, usize),
+    /// Values, row-major.
+    pub value: Vec<f64>,
+    /// d(data loss + penalty)/d value, row-major.
+    pub grad: Vec<f64>,
+}
+
+/// Everything an external tool needs to recompute the first gradient.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradientDump {
+    /// Layer names, input to output.
+    pub layers: Vec<String>,
+    /// Parameters and their gradients.
+    pub params: Vec<TensorDump>,
+    /// The mini-batch inputs `[b, n_in]`.
+    pub inputs: Vec<Vec<f64>>,
+    /// The encoded targets `[b, n_out]`.
+    pub targets: Vec<Vec<f64>>,
+    /// Data loss (mean over the batch).
+    pub data_loss: f64,
+    /// L1 + L2 penalty.
+    pub penalty: f64,
+}
+
+impl GradientDump {
+    /// Dumps the trainer's next mini-batch gradient, computed in f64.
+    pub fn of_next_batch(trainer: &Trainer) -> Self {
+        let mut m = trainer.model.cast::<f64>();
+        let (x, t) = trainer.next_batch();
+        let x: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        let t: Vec<f64> = t.iter().map(|&v| v as f64).collect();
+        let obj = Objective { loss: trainer.cfg.loss, l1: trainer.cfg.l1, l2: trainer.cfg.l2 };
+        let (data_loss, penalty) = backprop(&mut m, &x, &t, obj);
+        let params = m
+            .infos
+            .iter()
+            .map(|i| TensorDump {
+                layer: i.layer,
+                param: i.kind.name().to_string(),
+                shape: i.shape,
+                value: m.params[i.range()].to_vec(),
+                grad: m.grads[i.range()].to_vec(),
+            })
+            .collect();
+        Self {
+            layers: m.layers.iter().map(|l| l.name()).collect(),
+            params,
+            inputs: x.chunks(m.n_in).map(<[f64]>::to_vec).collect(),
+            targets: t.chunks(m.n_out).map(<[f64]>::to_vec).collect(),
+            data_loss,
+            penalty,
+        }
+    }
+}

@@ -1,1 +1,599 @@
-//! TODO
+//! The trainer: one step = one mini-batch through forward, loss, backward,
+//! penalties, clipping and the optimizer update.
+//!
+//! Each epoch visits the training set in an order reshuffled with the
+//! experiment's [`Stream::Shuffle`] generator (the benchmark workloads turn
+//! reshuffling off, as TF Playground does). Training stops cleanly at the
+//! first non-finite value and says where it appeared ([`NonFinite`]).
+
+use crate::engine::clip;
+use crate::engine::config::{ClipKind, Config, DataKind, LossKind, OutputAct};
+use crate::engine::data::{self, features, Labels, RawData};
+use crate::engine::error::EngineError;
+use crate::engine::fingerprint::{self, Fingerprint};
+use crate::engine::history::{History, Metrics};
+use crate::engine::layers::Pass;
+use crate::engine::loss;
+use crate::engine::model::{Model, ModelSpec, PredictScratch};
+use crate::engine::optim::Optimizer;
+use crate::engine::rng::{Rng, Stream, Uniform01};
+use crate::engine::scalar::Real;
+use crate::engine::schedule;
+use ndarray::Array2;
+use std::fmt;
+
+/// What kind of prediction the data asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Two classes.
+    Binary,
+    /// `C ≥ 3` classes.
+    Classes(usize),
+    /// Real-valued targets.
+    Regression,
+}
+
+/// How targets are encoded for the loss and how outputs become classes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Problem {
+    /// The task.
+    pub task: Task,
+    /// Number of model outputs.
+    pub n_out: usize,
+    /// Target value of the true class (1).
+    pub on: f64,
+    /// Target value of the other classes (−1 for tanh/linear MSE, else 0).
+    pub off: f64,
+    /// With one output, class 1 is predicted when the output exceeds this.
+    pub threshold: f64,
+}
+
+impl Problem {
+    /// The encoding a config implies for data with these labels.
+    pub fn new(labels: &Labels, loss: LossKind, output_act: OutputAct) -> Result<Self, EngineError> {
+        let task = match labels {
+            Labels::Classes { n_classes: 2, .. } => Task::Binary,
+            Labels::Classes { n_classes, .. } => Task::Classes(*n_classes),
+            Labels::Values(_) => Task::Regression,
+        };
+        let mse = loss == LossKind::Mse;
+        if task == Task::Regression && !mse {
+            return Err(EngineError::InvalidConfig(
+                "regression data needs the MSE loss (cross-entropy and focal losses need classes)".into(),
+            ));
+        }
+        let n_out = match task {
+            Task::Binary if loss == LossKind::SoftmaxCe => 2,
+            Task::Binary | Task::Regression => 1,
+            Task::Classes(c) => c,
+        };
+        let sigmoid_out = mse && output_act == OutputAct::Sigmoid;
+        let off = if mse && !sigmoid_out { -1.0 } else { 0.0 };
+        let threshold = if sigmoid_out { 0.5 } else { 0.0 };
+        Ok(Self { task, n_out, on: 1.0, off, threshold })
+    }
+
+    /// Encodes targets as `[n, n_out]`.
+    pub fn targets(&self, labels: &Labels) -> Array2<f64> {
+        match labels {
+            Labels::Values(v) => Array2::from_shape_fn((v.len(), 1), |(i, _)| v[i]),
+            Labels::Classes { labels, .. } if self.n_out == 1 => {
+                Array2::from_shape_fn((labels.len(), 1), |(i, _)| if labels[i] == 1 { self.on } else { self.off })
+            }
+            Labels::Classes { labels, .. } => {
+                Array2::from_shape_fn(
+                    (labels.len(), self.n_out),
+                    |(i, j)| {
+                        if labels[i] == j {
+                            self.on
+                        } else {
+                            self.off
+                        }
+                    },
+                )
+            }
+        }
+    }
+
+    /// The predicted class of one output row.
+    pub fn predict_class<F: Real>(&self, out: &[F]) -> usize {
+        if out.len() == 1 {
+            usize::from(out[0].f64() > self.threshold)
+        } else {
+            let mut best = 0;
+            for (j, v) in out.iter().enumerate() {
+                if *v > out[best] {
+                    best = j;
+                }
+            }
+            best
+        }
+    }
+}
+
+/// One side of the split, featurized and encoded, in the training float type.
+#[derive(Clone, Debug)]
+pub struct Split<F> {
+    /// Inputs `[n, n_in]`.
+    pub x: Array2<F>,
+    /// Encoded targets `[n, n_out]`.
+    pub targets: Array2<F>,
+    /// Class labels (classification only).
+    pub labels: Option<Vec<usize>>,
+}
+
+impl<F: Real> Split<F> {
+    fn new(x: &Array2<f64>, raw: &RawData, problem: &Problem) -> Self {
+        let labels = match &raw.labels {
+            Labels::Classes { labels, .. } => Some(labels.clone()),
+            Labels::Values(_) => None,
+        };
+        Self { x: x.mapv(F::of), targets: problem.targets(&raw.labels).mapv(F::of), labels }
+    }
+
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.x.nrows()
+    }
+
+    /// Whether there are no examples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Mechanics of the epoch loop that the benchmark workloads pin down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainOptions {
+    /// Reshuffle the training order at the start of every epoch.
+    pub reshuffle: bool,
+    /// Skip the last partial batch of an epoch.
+    pub drop_last: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self { reshuffle: true, drop_last: false }
+    }
+}
+
+/// Which tensor first became non-finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TensorKind {
+    /// A model parameter.
+    Parameter,
+    /// An optimizer state buffer.
+    OptimizerState,
+    /// A layer's output.
+    Activation,
+    /// The loss value.
+    Loss,
+    /// A parameter gradient.
+    Gradient,
+}
+
+impl TensorKind {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TensorKind::Parameter => "parameter",
+            TensorKind::OptimizerState => "optimizer state",
+            TensorKind::Activation => "activation",
+            TensorKind::Loss => "loss",
+            TensorKind::Gradient => "gradient",
+        }
+    }
+}
+
+/// Where training first produced NaN or infinity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NonFinite {
+    /// The step being computed (0-based: the first step is step 0).
+    pub step: u64,
+    /// Index of the layer, if the tensor belongs to one.
+    pub layer: Option<usize>,
+    /// The layer's name, e.g. `Dense 8→8`.
+    pub layer_name: String,
+    /// Which tensor.
+    pub tensor: TensorKind,
+    /// Which part of it, e.g. `W` or `b`.
+    pub detail: String,
+}
+
+impl fmt::Display for NonFinite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "step {}: non-finite {}", self.step, self.tensor.name())?;
+        if !self.detail.is_empty() {
+            write!(f, " {}", self.detail)?;
+        }
+        match self.layer {
+            Some(l) => write!(f, " in layer {l} ({})", self.layer_name),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The result of one step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepOutcome {
+    /// The update was applied.
+    Ok,
+    /// Training stopped; nothing was applied.
+    Diverged(NonFinite),
+}
+
+/// Figures of the last applied step, for the page and the instruments.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepStats {
+    /// Mini-batch data loss.
+    pub data_loss: f64,
+    /// L1 penalty λ1 Σ|w|.
+    pub l1_penalty: f64,
+    /// L2 penalty ½ λ2 Σw².
+    pub l2_penalty: f64,
+    /// Global gradient norm before clipping.
+    pub grad_norm: f64,
+    /// Learning rate used.
+    pub lr: f64,
+    /// Whether clipping changed the gradient.
+    pub clipped: bool,
+}
+
+/// A training run.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    /// The experiment.
+    pub cfg: Config,
+    /// The network (f32).
+    pub model: Model<f32>,
+    /// The optimizer and its state.
+    pub optimizer: Optimizer<f32>,
+    /// Training examples.
+    pub train: Split<f32>,
+    /// Test examples.
+    pub test: Split<f32>,
+    /// Target encoding.
+    pub problem: Problem,
+    /// Input mapping for planar data: features then standardization.
+    pub input_map: Option<InputMap>,
+    /// Epoch mechanics.
+    pub opts: TrainOptions,
+    /// Recorded losses.
+    pub history: History,
+    /// Steps whose gradient was clipped.
+    pub clipped_steps: u64,
+    /// Figures of the last step.
+    pub last: StepStats,
+    order: Vec<usize>,
+    cursor: usize,
+    epoch: u64,
+    step: u64,
+    shuffle_rng: Rng,
+    dropout_rng: Rng,
+    batch_x: Vec<f32>,
+    batch_t: Vec<f32>,
+    d_out: Vec<f32>,
+    eval_out: Vec<f32>,
+    scratch: PredictScratch<f32>,
+    diverged: Option<NonFinite>,
+}
+
+/// Model inputs of the training and test sets, and the map that made them.
+type ModelInputs = (Array2<f64>, Array2<f64>, Option<InputMap>);
+
+/// The map from a raw planar point to model inputs (features, then scaling).
+#[derive(Clone, Debug)]
+pub struct InputMap {
+    /// Enabled features, in order.
+    pub features: Vec<crate::engine::config::Feature>,
+    /// Standardization fitted on the training set (identity when off).
+    pub scaler: features::Standardizer,
+}
+
+impl InputMap {
+    /// Model inputs for the raw point (x1, x2), written into `out`.
+    pub fn map_point(&self, x1: f64, x2: f64, out: &mut [f64]) {
+        features::feature_row(x1, x2, &self.features, out);
+        self.scaler.apply_row(out);
+    }
+}
+
+impl Trainer {
+    /// Builds the whole experiment from a config: data (seeded), split,
+    /// features, model (seeded) and optimizer.
+    pub fn from_config(cfg: &Config) -> Result<Self, EngineError> {
+        let mut data_rng = Rng::new(cfg.seed, Stream::Data);
+        let raw = data::generate(&cfg.data, &mut data_rng)?;
+        let (train, test) = data::split(&raw, cfg.data.train_pct, &mut data_rng);
+        Self::new(cfg, &train, &test, TrainOptions::default())
+    }
+
+    /// Builds a trainer on given raw train and test sets (the benchmark uses
+    /// this with the workloads' own data generator).
+    pub fn new(cfg: &Config, train: &RawData, test: &RawData, opts: TrainOptions) -> Result<Self, EngineError> {
+        if train.is_empty() {
+            return Err(EngineError::InvalidConfig("the training set is empty".into()));
+        }
+        if cfg.hidden.iter().any(|l| l.units == 0) {
+            return Err(EngineError::InvalidConfig("every hidden layer needs at least one unit".into()));
+        }
+        let problem = Problem::new(&train.labels, cfg.loss, cfg.output_act)?;
+        let (train_x, test_x, input_map) = Self::inputs(cfg, train, test)?;
+        let train_split = Split::new(&train_x, train, &problem);
+        let test_split = Split::new(&test_x, test, &problem);
+        let spec = ModelSpec::from_config(cfg, train_x.ncols(), problem.n_out);
+        let model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
+        let optimizer = Optimizer::new(cfg.optimizer, model.n_params());
+        let mut trainer = Self {
+            cfg: cfg.clone(),
+            optimizer,
+            order: (0..train_split.len()).collect(),
+            train: train_split,
+            test: test_split,
+            problem,
+            input_map,
+            opts,
+            history: History::default(),
+            clipped_steps: 0,
+            last: StepStats::default(),
+            model,
+            cursor: 0,
+            epoch: 0,
+            step: 0,
+            shuffle_rng: Rng::new(cfg.seed, Stream::Shuffle),
+            dropout_rng: Rng::new(cfg.seed, Stream::Dropout),
+            batch_x: Vec::new(),
+            batch_t: Vec::new(),
+            d_out: Vec::new(),
+            eval_out: Vec::new(),
+            scratch: PredictScratch::default(),
+            diverged: None,
+        };
+        trainer.start_epoch();
+        Ok(trainer)
+    }
+
+    fn inputs(cfg: &Config, train: &RawData, test: &RawData) -> Result<ModelInputs, EngineError> {
+        if !train.planar || cfg.data.kind == DataKind::Digits {
+            let mut tr = train.x.clone();
+            let mut te = test.x.clone();
+            if cfg.data.standardize {
+                let scaler = features::Standardizer::fit(tr.view());
+                scaler.apply(&mut tr);
+                scaler.apply(&mut te);
+            }
+            return Ok((tr, te, None));
+        }
+        if cfg.data.features.is_empty() {
+            return Err(EngineError::InvalidConfig("select at least one input feature".into()));
+        }
+        let mut tr = features::featurize(train.x.view(), &cfg.data.features);
+        let mut te = features::featurize(test.x.view(), &cfg.data.features);
+        let scaler = if cfg.data.standardize {
+            features::Standardizer::fit(tr.view())
+        } else {
+            features::Standardizer::identity(tr.ncols())
+        };
+        scaler.apply(&mut tr);
+        scaler.apply(&mut te);
+        Ok((tr, te, Some(InputMap { features: cfg.data.features.clone(), scaler })))
+    }
+
+    /// Updates applied so far.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// Epochs completed.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The learning rate the next step will use.
+    pub fn lr(&self) -> f64 {
+        self.cfg.lr * schedule::multiplier(self.cfg.schedule, self.step)
+    }
+
+    /// Where training diverged, if it did.
+    pub fn diverged(&self) -> Option<&NonFinite> {
+        self.diverged.as_ref()
+    }
+
+    /// The state's fingerprint.
+    pub fn fingerprint(&self) -> Fingerprint {
+        fingerprint::of_model(&self.model)
+    }
+
+    /// Mini-batch size actually used (the configured one, at most the training set).
+    pub fn batch_size(&self) -> usize {
+        self.cfg.batch_size.clamp(1, self.train.len())
+    }
+
+    /// Examples per epoch (the last partial batch is skipped with `drop_last`).
+    pub fn samples_per_epoch(&self) -> usize {
+        let (n, bs) = (self.train.len(), self.batch_size());
+        if self.opts.drop_last {
+            n / bs * bs
+        } else {
+            n
+        }
+    }
+
+    /// Changes settings that apply mid-run without losing state: learning
+    /// rate, schedule, batch size, penalties and clipping.
+    pub fn set_live(&mut self, lr: f64, schedule: crate::engine::config::ScheduleKind, batch_size: usize) {
+        self.cfg.lr = lr;
+        self.cfg.schedule = schedule;
+        self.cfg.batch_size = batch_size;
+    }
+
+    /// Sets the L1/L2 strengths and the clipping mid-run.
+    pub fn set_regularization(&mut self, l1: f64, l2: f64, clip: ClipKind) {
+        self.cfg.l1 = l1;
+        self.cfg.l2 = l2;
+        self.cfg.clip = clip;
+    }
+
+    fn start_epoch(&mut self) {
+        self.cursor = 0;
+        if self.opts.reshuffle {
+            self.shuffle_rng.shuffle(&mut self.order);
+        }
+    }
+
+    /// Indices of the next mini-batch (in training order), without consuming it.
+    pub fn next_batch_indices(&self) -> &[usize] {
+        let end = (self.cursor + self.batch_size()).min(self.order.len());
+        &self.order[self.cursor..end]
+    }
+
+    /// The next mini-batch's inputs `[b, n_in]` and targets `[b, n_out]`.
+    pub fn next_batch(&self) -> (Vec<f32>, Vec<f32>) {
+        let (mut x, mut t) = (Vec::new(), Vec::new());
+        gather(&self.train, self.next_batch_indices(), &mut x, &mut t);
+        (x, t)
+    }
+
+    /// Applies one mini-batch update.
+    pub fn step(&mut self) -> StepOutcome {
+        if let Some(d) = &self.diverged {
+            return StepOutcome::Diverged(d.clone());
+        }
+        let bs = self.batch_size();
+        if self.opts.drop_last && self.cursor + bs > self.order.len() {
+            self.finish_epoch();
+        }
+        let (mut bx, mut bt) = (std::mem::take(&mut self.batch_x), std::mem::take(&mut self.batch_t));
+        let end = (self.cursor + bs).min(self.order.len());
+        gather(&self.train, &self.order[self.cursor..end], &mut bx, &mut bt);
+        let outcome = self.update(&bx, &bt);
+        self.batch_x = bx;
+        self.batch_t = bt;
+        if let Some(d) = outcome {
+            self.diverged = Some(d.clone());
+            return StepOutcome::Diverged(d);
+        }
+        self.step += 1;
+        self.cursor = end;
+        self.history.batch_loss.push(self.step, self.last.data_loss);
+        if self.cursor >= self.order.len() {
+            self.finish_epoch();
+        }
+        StepOutcome::Ok
+    }
+
+    fn finish_epoch(&mut self) {
+        self.epoch += 1;
+        self.start_epoch();
+    }
+
+    /// Forward, loss, backward, penalties, clipping and the update on one batch.
+    fn update(&mut self, x: &[f32], t: &[f32]) -> Option<NonFinite> {
+        let lr = self.lr();
+        let model = &mut self.model;
+        model.forward(x, Pass::TRAIN, &mut self.dropout_rng);
+        self.d_out.resize(t.len(), 0.0);
+        let data_loss = loss::loss_and_grad(self.cfg.loss, model.output(), t, model.n_out, Some(&mut self.d_out));
+        if !data_loss.is_finite() {
+            return Some(self.locate_forward());
+        }
+        let model = &mut self.model;
+        model.backward(&self.d_out);
+        let (l1, l2) = (self.cfg.l1, self.cfg.l2);
+        model.add_penalty_grads(l1, l2);
+        let grad_norm = clip::global_norm(&model.grads);
+        if !grad_norm.is_finite() {
+            return Some(self.locate_gradient());
+        }
+        let clipped = clip::clip(self.cfg.clip, &mut model.grads);
+        self.clipped_steps += u64::from(clipped);
+        self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
+        let (l1_penalty, l2_penalty) = if l1 == 0.0 && l2 == 0.0 { (0.0, 0.0) } else { model.penalty(l1, l2) };
+        self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
+        None
+    }
+
+    fn non_finite(&self, layer: Option<usize>, tensor: TensorKind, detail: &str) -> NonFinite {
+        let layer_name = layer.map(|l| self.model.layers[l].name()).unwrap_or_default();
+        NonFinite { step: self.step, layer, layer_name, tensor, detail: detail.to_string() }
+    }
+
+    /// The forward pass produced a non-finite loss: blame the first
+    /// non-finite parameter, optimizer state, then layer output.
+    fn locate_forward(&self) -> NonFinite {
+        let m = &self.model;
+        for info in &m.infos {
+            if m.params[info.range()].iter().any(|v| !v.is_finite()) {
+                return self.non_finite(Some(info.layer), TensorKind::Parameter, info.kind.name());
+            }
+            for buf in self.optimizer.state() {
+                if !buf.is_empty() && buf[info.range()].iter().any(|v| !v.is_finite()) {
+                    return self.non_finite(Some(info.layer), TensorKind::OptimizerState, info.kind.name());
+                }
+            }
+        }
+        for i in 0..m.layers.len() {
+            if m.activation(i).iter().any(|v| !v.is_finite()) {
+                return self.non_finite(Some(i), TensorKind::Activation, "output");
+            }
+        }
+        self.non_finite(None, TensorKind::Loss, "")
+    }
+
+    fn locate_gradient(&self) -> NonFinite {
+        let m = &self.model;
+        let bad = m.infos.iter().rev().find(|i| m.grads[i.range()].iter().any(|v| !v.is_finite()));
+        match bad {
+            Some(info) => self.non_finite(Some(info.layer), TensorKind::Gradient, info.kind.name()),
+            None => self.non_finite(None, TensorKind::Gradient, ""),
+        }
+    }
+
+    /// Data loss and accuracy over the training and test sets (evaluation
+    /// mode), recorded in the history.
+    pub fn evaluate(&mut self) -> Metrics {
+        let (train_loss, train_acc) = self.measure(true);
+        let (test_loss, test_acc) = self.measure(false);
+        let m = Metrics { step: self.step, train_loss, test_loss, train_acc, test_acc };
+        self.history.evals.push(self.step, m);
+        m
+    }
+
+    fn measure(&mut self, train: bool) -> (f64, Option<f64>) {
+        let split = if train { &self.train } else { &self.test };
+        if split.is_empty() {
+            return (f64::NAN, None);
+        }
+        let n_out = self.model.n_out;
+        self.eval_out.resize(split.len() * n_out, 0.0);
+        let x = split.x.as_slice().unwrap_or(&[]);
+        self.model.predict_into(x, &mut self.eval_out, &mut self.scratch);
+        let t = split.targets.as_slice().unwrap_or(&[]);
+        let loss = loss::loss_and_grad(self.cfg.loss, &self.eval_out, t, n_out, None);
+        let acc = split.labels.as_ref().map(|labels| {
+            let correct = self
+                .eval_out
+                .chunks_exact(n_out)
+                .zip(labels)
+                .filter(|(o, &l)| self.problem.predict_class(o) == l)
+                .count();
+            correct as f64 / labels.len() as f64
+        });
+        (loss, acc)
+    }
+
+    /// Model outputs in evaluation mode for model inputs `x: [n, n_in]`.
+    pub fn predict(&mut self, x: &[f32], out: &mut [f32]) {
+        self.model.predict_into(x, out, &mut self.scratch);
+    }
+}
+
+/// Copies the rows `idx` of a split into flat batch buffers.
+fn gather(split: &Split<f32>, idx: &[usize], bx: &mut Vec<f32>, bt: &mut Vec<f32>) {
+    bx.clear();
+    bt.clear();
+    for &i in idx {
+        bx.extend(split.x.row(i).iter());
+        bt.extend(split.targets.row(i).iter());
+    }
+}

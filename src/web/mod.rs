@@ -1,1 +1,106 @@
-//! The wasm page layer (placeholder).
+//! The wasm page layer: the only code that touches wasm-bindgen, web-sys and
+//! js-sys. Compiled for `wasm32` only.
+//!
+//! - [`start`] (run when the module loads) installs the crash banner, reads
+//!   the link (`location.hash`) and starts the app ([`app`]).
+//! - [`bench_json`] and [`fingerprint_after`] are exported for benchmarks and
+//!   tests: they need no DOM, so the same module also loads in Node.
+//!
+//! Submodules: [`app`] (state and frame loop), [`dom`] (elements and text),
+//! [`crash`] (panic hook and error banner).
+
+pub mod app;
+pub mod crash;
+pub mod dom;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::engine::bench::{self, BenchOptions, Workload};
+use crate::engine::config::codec;
+use crate::engine::trainer::Trainer;
+
+thread_local! {
+    /// Keeps the running app alive for the page's lifetime.
+    static RUNNER: RefCell<Option<Rc<app::Runner>>> = const { RefCell::new(None) };
+}
+
+/// Entry point, run when the module is instantiated. Does nothing outside a
+/// browser window (Node, workers), so benchmarks can load the same module.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    crash::install(&window);
+    match app::Runner::start(&window) {
+        Ok(runner) => RUNNER.with(|slot| *slot.borrow_mut() = Some(runner)),
+        Err(message) => crash::show(&format!("GradLab could not start: {message}")),
+    }
+}
+
+/// Milliseconds from `performance.now()`, in a window, a worker or Node.
+fn now_ms() -> f64 {
+    thread_local! {
+        static PERFORMANCE: Option<web_sys::Performance> =
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+                .ok()
+                .filter(|p| p.is_object())
+                .map(JsCast::unchecked_into);
+    }
+    PERFORMANCE.with(|p| match p {
+        Some(p) => p.now(),
+        None => js_sys::Date::now(),
+    })
+}
+
+/// Runs the anchor benchmark for one workload (`W1`/`W2`/`W3` or its name,
+/// e.g. `tfp-default`) and returns one JSON object per line, engine
+/// `gradlab-wasm`. The optional arguments override the repetition count,
+/// the target time per repetition and the warm-up time (milliseconds).
+#[wasm_bindgen]
+pub fn bench_json(
+    workload: &str,
+    reps: Option<u32>,
+    target_ms: Option<f64>,
+    warmup_ms: Option<f64>,
+) -> Result<String, JsError> {
+    let chosen = Workload::parse(workload).ok_or_else(|| {
+        let names: Vec<&str> = Workload::ALL.iter().map(|w| w.name()).collect();
+        JsError::new(&format!("unknown workload {workload:?}; expected one of {names:?} (or W1, tfp-max, ...)"))
+    })?;
+    let defaults = BenchOptions::default();
+    let opts = BenchOptions {
+        reps: reps.map_or(defaults.reps, |r| r as usize),
+        target_ms: target_ms.unwrap_or(defaults.target_ms),
+        warmup_ms: warmup_ms.unwrap_or(defaults.warmup_ms),
+    };
+    let mut clock = now_ms;
+    Ok(bench::run(chosen, "gradlab-wasm", &mut clock, &opts).to_json_line())
+}
+
+/// Trains the experiment of `link` (a URL hash, with or without `#`) for
+/// `steps` steps from scratch and returns the fingerprint (16 hex digits).
+/// Stops early if training diverges, like the native check does.
+#[wasm_bindgen]
+pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
+    let (config, _rejected) = codec::decode(link.trim_start_matches('#'));
+    let mut trainer = Trainer::from_config(&config).map_err(|e| JsError::new(&e.to_string()))?;
+    for _ in 0..steps {
+        if let crate::engine::trainer::StepOutcome::Diverged(_) = trainer.step() {
+            break;
+        }
+    }
+    Ok(trainer.fingerprint().to_string())
+}
+
+/// Panics on purpose, so the end-to-end test can check that a crash shows
+/// the error banner and that its Reload button works. Harmless: a crash is
+/// exactly what the banner is for.
+#[wasm_bindgen]
+pub fn trigger_panic_for_test() {
+    panic!("test panic requested by trigger_panic_for_test()");
+}

@@ -55,15 +55,8 @@ pub enum Feature {
 
 impl Feature {
     /// All features, in TF Playground's order.
-    pub const ALL: [Feature; 7] = [
-        Feature::X1,
-        Feature::X2,
-        Feature::X1Sq,
-        Feature::X2Sq,
-        Feature::X1X2,
-        Feature::SinX1,
-        Feature::SinX2,
-    ];
+    pub const ALL: [Feature; 7] =
+        [Feature::X1, Feature::X2, Feature::X1Sq, Feature::X2Sq, Feature::X1X2, Feature::SinX1, Feature::SinX2];
 }
 
 /// The data part of an experiment.
@@ -352,6 +345,222 @@ impl Default for Config {
             schedule: ScheduleKind::Constant,
             clip: ClipKind::None,
             batch_size: 10,
+        }
+    }
+}
+
+/// A closed set of choices with stable short names: the values written in
+/// links (see [`codec`]) and usable as UI labels.
+pub trait Named: Copy + 'static {
+    /// Every choice in display order; variants carrying parameters hold their
+    /// defaults (the values a link gets when it names the variant but omits its
+    /// parameter keys).
+    const VARIANTS: &'static [Self];
+
+    /// The short name, e.g. `"relu"`.
+    fn name(self) -> &'static str;
+
+    /// The choice called `name` (exact, case-sensitive), with default parameters.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::VARIANTS.iter().copied().find(|v| v.name() == name)
+    }
+}
+
+impl DataKind {
+    /// Regression targets (a real number per point) instead of class labels.
+    pub fn is_regression(self) -> bool {
+        matches!(self, DataKind::Plane | DataKind::MultiGauss)
+    }
+
+    /// Exactly two classes.
+    pub fn is_binary(self) -> bool {
+        matches!(self, DataKind::Circle | DataKind::Xor | DataKind::Gauss | DataKind::Spiral | DataKind::Moons)
+    }
+
+    /// Points in the plane, fed through the 2-D [`Feature`]s (everything but digits).
+    pub fn is_planar(self) -> bool {
+        self != DataKind::Digits
+    }
+}
+
+impl Named for DataKind {
+    const VARIANTS: &'static [Self] = &[
+        DataKind::Circle,
+        DataKind::Xor,
+        DataKind::Gauss,
+        DataKind::Spiral,
+        DataKind::Moons,
+        DataKind::Blobs,
+        DataKind::SpiralK,
+        DataKind::Plane,
+        DataKind::MultiGauss,
+        DataKind::Digits,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            DataKind::Circle => "circle",
+            DataKind::Xor => "xor",
+            DataKind::Gauss => "gauss",
+            DataKind::Spiral => "spiral",
+            DataKind::Moons => "moons",
+            DataKind::Blobs => "blobs",
+            DataKind::SpiralK => "spiralk",
+            DataKind::Plane => "plane",
+            DataKind::MultiGauss => "mgauss",
+            DataKind::Digits => "digits",
+        }
+    }
+}
+
+impl Named for Feature {
+    const VARIANTS: &'static [Self] = &Feature::ALL;
+
+    fn name(self) -> &'static str {
+        match self {
+            Feature::X1 => "x1",
+            Feature::X2 => "x2",
+            Feature::X1Sq => "x1sq",
+            Feature::X2Sq => "x2sq",
+            Feature::X1X2 => "x1x2",
+            Feature::SinX1 => "sinx1",
+            Feature::SinX2 => "sinx2",
+        }
+    }
+}
+
+impl Named for Act {
+    const VARIANTS: &'static [Self] =
+        &[Act::Relu, Act::LeakyRelu, Act::Tanh, Act::Sigmoid, Act::Linear, Act::Elu, Act::Gelu];
+
+    fn name(self) -> &'static str {
+        match self {
+            Act::Relu => "relu",
+            Act::LeakyRelu => "lrelu",
+            Act::Tanh => "tanh",
+            Act::Sigmoid => "sigmoid",
+            Act::Linear => "linear",
+            Act::Elu => "elu",
+            Act::Gelu => "gelu",
+        }
+    }
+}
+
+impl Named for BlockOrder {
+    const VARIANTS: &'static [Self] = &[BlockOrder::BnActDrop, BlockOrder::ActDropBn];
+
+    fn name(self) -> &'static str {
+        match self {
+            BlockOrder::BnActDrop => "bn-act-do",
+            BlockOrder::ActDropBn => "act-do-bn",
+        }
+    }
+}
+
+impl Named for InitKind {
+    const VARIANTS: &'static [Self] = &[
+        InitKind::Zeros,
+        InitKind::Constant(0.1),
+        InitKind::Uniform(0.05),
+        InitKind::Normal(0.05),
+        InitKind::XavierUniform,
+        InitKind::XavierNormal,
+        InitKind::HeUniform,
+        InitKind::HeNormal,
+        InitKind::LecunNormal,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            InitKind::Zeros => "zeros",
+            InitKind::Constant(_) => "const",
+            InitKind::Uniform(_) => "uniform",
+            InitKind::Normal(_) => "normal",
+            InitKind::XavierUniform => "xavier_u",
+            InitKind::XavierNormal => "xavier_n",
+            InitKind::HeUniform => "he_u",
+            InitKind::HeNormal => "he_n",
+            InitKind::LecunNormal => "lecun_n",
+        }
+    }
+}
+
+impl Named for LossKind {
+    const VARIANTS: &'static [Self] =
+        &[LossKind::Mse, LossKind::Bce, LossKind::SoftmaxCe, LossKind::Focal { gamma: 2.0, alpha: 0.25 }];
+
+    fn name(self) -> &'static str {
+        match self {
+            LossKind::Mse => "mse",
+            LossKind::Bce => "bce",
+            LossKind::SoftmaxCe => "softmax",
+            LossKind::Focal { .. } => "focal",
+        }
+    }
+}
+
+impl Named for OutputAct {
+    const VARIANTS: &'static [Self] = &[OutputAct::Tanh, OutputAct::Linear, OutputAct::Sigmoid];
+
+    fn name(self) -> &'static str {
+        match self {
+            OutputAct::Tanh => "tanh",
+            OutputAct::Linear => "linear",
+            OutputAct::Sigmoid => "sigmoid",
+        }
+    }
+}
+
+impl Named for OptimizerKind {
+    const VARIANTS: &'static [Self] = &[
+        OptimizerKind::Sgd,
+        OptimizerKind::Momentum { mu: 0.9 },
+        OptimizerKind::Nesterov { mu: 0.9 },
+        OptimizerKind::RmsProp { rho: 0.9, eps: 1e-8 },
+        OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+        OptimizerKind::AdamW { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 },
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Momentum { .. } => "momentum",
+            OptimizerKind::Nesterov { .. } => "nesterov",
+            OptimizerKind::RmsProp { .. } => "rmsprop",
+            OptimizerKind::Adam { .. } => "adam",
+            OptimizerKind::AdamW { .. } => "adamw",
+        }
+    }
+}
+
+impl Named for ScheduleKind {
+    const VARIANTS: &'static [Self] = &[
+        ScheduleKind::Constant,
+        ScheduleKind::Step { every: 1000, gamma: 0.5 },
+        ScheduleKind::Exponential { every: 1000, gamma: 0.5 },
+        ScheduleKind::Cosine { period: 5000, min_factor: 0.0 },
+        ScheduleKind::Warmup { steps: 100 },
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            ScheduleKind::Constant => "const",
+            ScheduleKind::Step { .. } => "step",
+            ScheduleKind::Exponential { .. } => "exp",
+            ScheduleKind::Cosine { .. } => "cos",
+            ScheduleKind::Warmup { .. } => "warmup",
+        }
+    }
+}
+
+impl Named for ClipKind {
+    const VARIANTS: &'static [Self] = &[ClipKind::None, ClipKind::Value(1.0), ClipKind::Norm(1.0)];
+
+    fn name(self) -> &'static str {
+        match self {
+            ClipKind::None => "none",
+            ClipKind::Value(_) => "value",
+            ClipKind::Norm(_) => "norm",
         }
     }
 }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every check GradLab has, in the order a failure is cheapest to see:
+#   formatting, lints (native + wasm32), native tests, the wasm determinism
+#   test in headless Chromium, the release page build (Trunk), and the
+#   end-to-end browser tests against that build.
+# Exits non-zero on the first failure. The last line is the end-to-end tally,
+# "N passed, M failed" (cargo test prints its own result lines above it).
+#
+#   ./scripts/test.sh          (what CI runs: .ci/run calls exactly this)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_PROGRESS_WHEN=never
+
+./scripts/setup.sh
+
+WASM=(--target wasm32-unknown-unknown --no-default-features)  # see Cargo.toml [features]
+timings=()
+step() {  # step "title" command...: runs a command, records how long it took
+    local title="$1"; shift
+    printf '\n=== %s\n' "${title}"
+    local start=${SECONDS}
+    "$@"
+    timings+=("$(printf '%5ds  %s' $((SECONDS - start)) "${title}")")
+}
+
+step "rustfmt" cargo fmt --all -- --check
+step "clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
+step "clippy (wasm32: lib + browser test)" \
+    cargo clippy "${WASM[@]}" --lib --test wasm_determinism -- -D warnings
+step "cargo test (native)" cargo test
+step "cargo test (wasm32, headless Chromium)" \
+    env CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test "${WASM[@]}" --test wasm_determinism
+step "trunk build --release --offline" trunk build --release --offline
+
+# --- end-to-end: serve dist/ on a free local port, drive it with Chromium ---
+server_log="$(mktemp)"
+e2e_log="$(mktemp)"
+node tests/e2e/static-server.mjs dist 0 >"${server_log}" 2>&1 &
+server_pid=$!
+trap 'kill "${server_pid}" 2>/dev/null || true; rm -f "${server_log}" "${e2e_log}"' EXIT
+for _ in $(seq 1 100); do  # wait up to 10 s for "listening http://127.0.0.1:PORT/"
+    grep -q '^listening ' "${server_log}" && break
+    sleep 0.1
+done
+url="$(sed -n 's/^listening //p' "${server_log}")"
+if [[ -z "${url}" ]]; then
+    cat "${server_log}" >&2
+    echo "static server did not start" >&2
+    exit 1
+fi
+
+printf '\n=== %s\n' "end-to-end (${url})"
+start=${SECONDS}
+set +e
+node tests/e2e/run.mjs --url "${url}" 2>&1 | tee "${e2e_log}"
+e2e_status=${PIPESTATUS[0]}
+set -e
+timings+=("$(printf '%5ds  %s' $((SECONDS - start)) "end-to-end")")
+kill "${server_pid}" 2>/dev/null || true
+
+printf '\n=== timings\n'
+printf '%s\n' "${timings[@]}"
+printf '%5ds  total\n' "${SECONDS}"
+
+tally="$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "${e2e_log}" | tail -n 1 | sed 's/^e2e: //')"
+if [[ -z "${tally}" ]]; then
+    echo "end-to-end runner printed no tally" >&2
+    exit 1
+fi
+echo "${tally}"
+if [[ "${e2e_status}" != 0 || ! "${tally}" =~ ' 0 failed'$ ]]; then
+    exit 1
+fi

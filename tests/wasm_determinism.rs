@@ -1,0 +1,82 @@
+//! Determinism across targets: every link in `tests/fixtures/fingerprints.txt`,
+//! trained in wasm (headless Chromium) for its number of steps, must give the
+//! fingerprint recorded there by the native build.
+//!
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target
+//! wasm32-unknown-unknown --no-default-features --test wasm_determinism`
+//! (`.cargo/config.toml` makes wasm-bindgen-test-runner the runner).
+//! File format, one case per line: `<hash link>\t<steps>\t<16 hex digits>`;
+//! blank lines and lines starting with `#` are skipped.
+#![cfg(target_arch = "wasm32")]
+
+use gradlab::engine::config::codec;
+use gradlab::engine::trainer::{StepOutcome, Trainer};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const FIXTURES: &str = include_str!("fixtures/fingerprints.txt");
+
+/// One fixture line.
+struct Case<'a> {
+    line_no: usize,
+    link: &'a str,
+    steps: u64,
+    fingerprint: &'a str,
+}
+
+fn cases() -> Vec<Case<'static>> {
+    FIXTURES
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|(i, line)| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            assert_eq!(fields.len(), 3, "fingerprints.txt line {}: expected 3 tab-separated fields", i + 1);
+            Case {
+                line_no: i + 1,
+                link: fields[0],
+                steps: fields[1].trim().parse().unwrap_or_else(|e| panic!("line {}: steps: {e}", i + 1)),
+                fingerprint: fields[2].trim(),
+            }
+        })
+        .collect()
+}
+
+/// Trains `link` from scratch for `steps` steps (stopping if it diverges,
+/// as the native test does) and returns the fingerprint as hex.
+fn fingerprint_after(link: &str, steps: u64) -> String {
+    let (config, _rejected) = codec::decode(link.trim_start_matches('#'));
+    let mut trainer = Trainer::from_config(&config).unwrap_or_else(|e| panic!("{link:?}: {e}"));
+    for _ in 0..steps {
+        if let StepOutcome::Diverged(_) = trainer.step() {
+            break;
+        }
+    }
+    trainer.fingerprint().to_string()
+}
+
+#[wasm_bindgen_test]
+fn every_fixture_link_reproduces_its_native_fingerprint() {
+    let cases = cases();
+    assert!(!cases.is_empty(), "tests/fixtures/fingerprints.txt holds no cases");
+    let mismatches: Vec<String> = cases
+        .iter()
+        .filter_map(|c| {
+            let got = fingerprint_after(c.link, c.steps);
+            (got != c.fingerprint).then(|| {
+                format!(
+                    "line {}: {:?} after {} steps: wasm {got}, native {}",
+                    c.line_no, c.link, c.steps, c.fingerprint
+                )
+            })
+        })
+        .collect();
+    assert!(mismatches.is_empty(), "wasm and native disagree:\n{}", mismatches.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn same_link_twice_gives_same_fingerprint() {
+    let link = cases().first().map(|c| c.link).unwrap_or("");
+    assert_eq!(fingerprint_after(link, 25), fingerprint_after(link, 25));
+}
