@@ -202,6 +202,50 @@ try {
     await bad.page.close();
   });
 
+  await test("a link's step fast-forwards to exactly that run", async () => {
+    const ff = await openPage(context, `${baseUrl}#v=1&step=300`);
+    logs.push(ff.log);
+    await ff.page.waitForFunction(() => document.querySelector('#status').textContent === 'Paused', null, {
+      timeout: 20_000,
+    });
+    assert((await stepOf(ff.page)) === 300, `#step is "${await text(ff.page, '#step')}"`);
+    const shown = await text(ff.page, '#fingerprint');
+    const expected = await ff.page.evaluate(() => window.wasmBindings.fingerprint_after('v=1', 300));
+    assert(shown === expected, `page shows ${shown}, fingerprint_after gives ${expected}`);
+    await ff.page.close();
+  });
+
+  await test('divergence stops training and says where', async () => {
+    const dv = await openPage(context, `${baseUrl}#data=plane&out=linear&lr=100&net=8:relu,8:relu`);
+    logs.push(dv.log);
+    await dv.page.click('#play');
+    await dv.page.waitForFunction(() => document.querySelector('#status').textContent === 'Diverged', null, {
+      timeout: 10_000,
+    });
+    const notice = await text(dv.page, '#notice');
+    assert(/non-finite/.test(notice), `#notice: "${notice}"`);
+    assert(await dv.page.locator('#play').isDisabled(), '#play still enabled after divergence');
+    assert(await isHidden(dv.page, '#error'), 'crash banner shown for a divergence');
+    await dv.page.screenshot({ path: join(artifacts, 'diverged.png') });
+    await dv.page.close();
+  });
+
+  await test('editing the link (hashchange) starts the new experiment', async () => {
+    const hc = await openPage(context, `${baseUrl}#v=1`);
+    logs.push(hc.log);
+    const before = await text(hc.page, '#fingerprint');
+    await hc.page.evaluate(() => {
+      location.hash = 'v=1&seed=5';
+    });
+    await hc.page.waitForFunction((fp) => document.querySelector('#fingerprint').textContent !== fp, before, {
+      timeout: 10_000,
+    });
+    const expected = await hc.page.evaluate(() => window.wasmBindings.fingerprint_after('v=1&seed=5', 0));
+    assert((await text(hc.page, '#fingerprint')) === expected, 'fingerprint is not the new link\'s');
+    assert((await stepOf(hc.page)) === 0, 'step did not restart at 0');
+    await hc.page.close();
+  });
+
   await test('a crash shows the error banner, whose button reloads the page', async () => {
     // This page is expected to log errors: its log is not checked below.
     const { page } = await openPage(context, baseUrl);
