@@ -151,10 +151,12 @@ fn dropout_and_batch_norm_runs_are_reproducible() {
 
 #[test]
 fn divergence_stops_cleanly_and_names_the_tensor() {
-    let mut cfg = Config::default();
-    cfg.lr = 1e6;
-    cfg.hidden = layers(&[8, 8], Act::Relu);
-    cfg.output_act = gradlab::engine::config::OutputAct::Linear;
+    let cfg = Config {
+        lr: 1e6,
+        hidden: layers(&[8, 8], Act::Relu),
+        output_act: gradlab::engine::config::OutputAct::Linear,
+        ..Config::default()
+    };
     let mut t = Trainer::from_config(&cfg).expect("valid");
     let mut stop = None;
     for _ in 0..1000 {
@@ -192,8 +194,7 @@ fn a_non_finite_parameter_is_blamed_on_its_layer() {
 
 #[test]
 fn learning_rate_and_batch_size_change_mid_run_without_losing_state() {
-    let mut cfg = Config::default();
-    cfg.optimizer = OptimizerKind::Momentum { mu: 0.9 };
+    let cfg = Config { optimizer: OptimizerKind::Momentum { mu: 0.9 }, ..Config::default() };
     let mut a = Trainer::from_config(&cfg).expect("valid");
     for _ in 0..50 {
         a.step();
@@ -244,4 +245,42 @@ fn imbalanced_binary_data_and_every_optimizer_train() {
         let end = t.evaluate().train_loss;
         assert!(end < start, "{opt}: {start} -> {end}");
     }
+}
+
+#[test]
+fn clipping_counts_clipped_steps() {
+    let (cfg, _) = codec::decode("clip=norm&cv=0.001&lr=0.1");
+    let mut t = Trainer::from_config(&cfg).expect("valid");
+    for _ in 0..20 {
+        t.step();
+    }
+    assert_eq!(t.clipped_steps, 20, "every gradient is longer than 0.001");
+    assert!(t.last.grad_norm > 0.001 && t.last.clipped);
+    let (loose, _) = codec::decode("clip=value&cv=1000");
+    let mut t = Trainer::from_config(&loose).expect("valid");
+    t.step();
+    assert_eq!(t.clipped_steps, 0);
+}
+
+#[test]
+fn eight_hidden_layers_of_64_units_train() {
+    let cfg = Config { hidden: layers(&[64; 8], Act::Relu), init: InitKind::HeNormal, ..Config::default() };
+    let mut t = Trainer::from_config(&cfg).expect("valid");
+    assert_eq!(t.model.n_params(), 2 * 64 + 64 + 7 * (64 * 64 + 64) + 64 + 1);
+    let start = t.evaluate().train_loss;
+    for _ in 0..200 {
+        assert_eq!(t.step(), StepOutcome::Ok);
+    }
+    assert!(t.evaluate().train_loss < start);
+}
+
+#[test]
+fn penalties_are_reported_apart_from_the_data_loss() {
+    let (cfg, _) = codec::decode("l1=0.01&l2=0.1");
+    let mut t = Trainer::from_config(&cfg).expect("valid");
+    let (l1, l2) = t.model.penalty(0.01, 0.1);
+    t.step();
+    assert!(t.last.l1_penalty > 0.0 && t.last.l2_penalty > 0.0);
+    assert_eq!((t.last.l1_penalty, t.last.l2_penalty), (l1, l2), "penalty of the weights the step started from");
+    assert!(t.last.data_loss > 0.0);
 }

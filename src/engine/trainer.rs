@@ -501,6 +501,7 @@ impl Trainer {
         model.backward(&self.d_out);
         let (l1, l2) = (self.cfg.l1, self.cfg.l2);
         model.add_penalty_grads(l1, l2);
+        let (l1_penalty, l2_penalty) = model.penalty(l1, l2);
         let grad_norm = clip::global_norm(&model.grads);
         if !grad_norm.is_finite() {
             return Some(self.locate_gradient());
@@ -508,7 +509,6 @@ impl Trainer {
         let clipped = clip::clip(self.cfg.clip, &mut model.grads);
         self.clipped_steps += u64::from(clipped);
         self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
-        let (l1_penalty, l2_penalty) = if l1 == 0.0 && l2 == 0.0 { (0.0, 0.0) } else { model.penalty(l1, l2) };
         self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
         None
     }

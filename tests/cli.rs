@@ -1,0 +1,122 @@
+//! The native `gradlab` binary: `run` prints a JSON trajectory and the
+//! fingerprint, `grads` prints gradients that an independent implementation
+//! confirms, and errors are one readable line with a non-zero exit.
+
+use serde_json::Value;
+use std::process::Command;
+
+fn gradlab(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gradlab")).args(args).output().expect("run gradlab");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn run_prints_one_line_per_step_and_the_fingerprint() {
+    let (ok, stdout, _) = gradlab(&["run", "https://example.org/gradlab/#v=1&lr=0.1&seed=4", "--steps", "30"]);
+    assert!(ok);
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    assert_eq!(lines.len(), 31);
+    for (i, l) in lines[..30].iter().enumerate() {
+        assert_eq!(l["step"], i as u64 + 1);
+        assert_eq!(l["lr"], 0.1);
+        for key in ["epoch", "train_loss", "test_loss", "train_acc", "test_acc"] {
+            assert!(l[key].is_number(), "{key} in {l}");
+        }
+    }
+    assert_eq!(lines[29]["epoch"], 1, "25 batches of 10 make an epoch of 250");
+    let fp = lines[30]["fingerprint"].as_str().expect("fingerprint");
+    assert_eq!(fp.len(), 16);
+    // The same link gives the same bits.
+    let (_, again, _) = gradlab(&["run", "#v=1&lr=0.1&seed=4", "--steps", "30"]);
+    assert_eq!(again, stdout);
+}
+
+#[test]
+fn run_fast_forwards_to_the_links_step() {
+    let (ok, stdout, _) = gradlab(&["run", "v=1&step=12"]);
+    assert!(ok);
+    assert_eq!(stdout.lines().count(), 13);
+}
+
+#[test]
+fn errors_are_one_readable_line_and_a_failure_exit() {
+    for args in [
+        vec!["run", "lr=banana"],
+        vec!["run", "data=plane&loss=softmax&net=4:tanh&feat="],
+        vec!["grads", "bs=-3"],
+        vec!["bench", "W9"],
+    ] {
+        let (ok, stdout, stderr) = gradlab(&args);
+        assert!(!ok, "{args:?} should fail");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("gradlab: "), "{stderr}");
+    }
+}
+
+/// An independent f64 forward of the default network (x → tanh dense layers)
+/// and its half-squared-error loss, straight from the dumped parameters.
+fn reference_loss(params: &[(Vec<f64>, (usize, usize))], inputs: &[Vec<f64>], targets: &[Vec<f64>]) -> f64 {
+    let mut total = 0.0;
+    for (x, t) in inputs.iter().zip(targets) {
+        let mut a = x.clone();
+        for pair in params.chunks(2) {
+            let (w, (n_in, n_out)) = (&pair[0].0, pair[0].1);
+            let b = &pair[1].0;
+            a = (0..n_out)
+                .map(|j| {
+                    let z: f64 = b[j] + (0..n_in).map(|k| a[k] * w[k * n_out + j]).sum::<f64>();
+                    gradlab::engine::math::tanh(z)
+                })
+                .collect();
+        }
+        total += 0.5 * (a[0] - t[0]) * (a[0] - t[0]);
+    }
+    total / inputs.len() as f64
+}
+
+#[test]
+fn grads_agree_with_an_independent_implementation() {
+    let (ok, stdout, stderr) = gradlab(&["grads", "v=1&seed=3&bs=8"]);
+    assert!(ok, "{stderr}");
+    let dump: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(dump["layers"].as_array().map(Vec::len), Some(6));
+    let inputs: Vec<Vec<f64>> = serde_json::from_value(dump["inputs"].clone()).expect("inputs");
+    let targets: Vec<Vec<f64>> = serde_json::from_value(dump["targets"].clone()).expect("targets");
+    assert_eq!((inputs.len(), targets.len()), (8, 8));
+    let mut params: Vec<(Vec<f64>, (usize, usize))> = dump["params"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| {
+            (
+                serde_json::from_value(p["value"].clone()).expect("value"),
+                serde_json::from_value(p["shape"].clone()).expect("shape"),
+            )
+        })
+        .collect();
+    let grads: Vec<Vec<f64>> = dump["params"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| serde_json::from_value(p["grad"].clone()).expect("grad"))
+        .collect();
+    let loss = reference_loss(&params, &inputs, &targets);
+    assert!((loss - dump["data_loss"].as_f64().expect("loss")).abs() < 1e-12);
+    assert_eq!(dump["penalty"], 0.0);
+    let h = 1e-6;
+    for (t, grad) in grads.iter().enumerate() {
+        for (i, &analytic) in grad.iter().enumerate() {
+            params[t].0[i] += h;
+            let lp = reference_loss(&params, &inputs, &targets);
+            params[t].0[i] -= 2.0 * h;
+            let lm = reference_loss(&params, &inputs, &targets);
+            params[t].0[i] += h;
+            let numeric = (lp - lm) / (2.0 * h);
+            assert!(
+                (numeric - analytic).abs() < 1e-8 + 1e-6 * analytic.abs(),
+                "tensor {t}[{i}]: {analytic} vs {numeric}"
+            );
+        }
+    }
+}
