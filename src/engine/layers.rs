@@ -5,7 +5,7 @@
 //! holds only offsets into it ([`Dense`], [`BatchNorm`]) and its own
 //! non-trainable state (BN running statistics, the dropout mask).
 
-use crate::engine::config::Act;
+use crate::engine::config::{Act, Named};
 use crate::engine::kernels;
 use crate::engine::rng::Rng;
 use crate::engine::scalar::Real;
@@ -118,7 +118,7 @@ impl<F: Real> Layer<F> {
     pub fn name(&self) -> String {
         match self {
             Layer::Dense(d) => format!("Dense {}→{}", d.n_in, d.n_out),
-            Layer::Activation(a) => act_name(a.act).to_string(),
+            Layer::Activation(a) => a.act.name().to_string(),
             Layer::BatchNorm(_) => "BatchNorm".to_string(),
             Layer::Dropout(d) => format!("Dropout {}", d.p),
         }
@@ -127,14 +127,10 @@ impl<F: Real> Layer<F> {
     /// Forward pass `x: [batch, n_in] -> y: [batch, n_out]`.
     pub fn forward(&mut self, params: &[F], x: &[F], y: &mut [F], batch: usize, pass: Pass, rng: &mut Rng) {
         match self {
-            Layer::Dense(d) => {
-                let w = &params[d.w..d.w + d.n_in * d.n_out];
-                let b = &params[d.b..d.b + d.n_out];
-                kernels::dense_forward(x, w, b, d.n_in, d.n_out, y);
-            }
-            Layer::Activation(a) => activate(a.act, F::of(a.slope), x, y),
             Layer::BatchNorm(bn) => bn.forward(params, x, y, batch, pass),
             Layer::Dropout(d) => d.forward(x, y, pass, rng),
+            // Dense and activations hold no per-pass state.
+            _ => self.forward_eval(params, x, y),
         }
     }
 
@@ -201,19 +197,6 @@ fn grad_pair<F>(grads: &mut [F], a: usize, a_len: usize, b: usize, b_len: usize)
     debug_assert!(a + a_len <= b);
     let (lo, hi) = grads.split_at_mut(b);
     (&mut lo[a..a + a_len], &mut hi[..b_len])
-}
-
-/// The name used in links and summaries.
-pub fn act_name(act: Act) -> &'static str {
-    match act {
-        Act::Relu => "relu",
-        Act::LeakyRelu => "lrelu",
-        Act::Tanh => "tanh",
-        Act::Sigmoid => "sigmoid",
-        Act::Linear => "linear",
-        Act::Elu => "elu",
-        Act::Gelu => "gelu",
-    }
 }
 
 /// f(x) for one value.
