@@ -11,6 +11,7 @@ pub mod data;
 pub mod error;
 pub mod fingerprint;
 pub mod gradcheck;
+pub mod grid;
 pub mod history;
 pub mod init;
 pub mod kernels;

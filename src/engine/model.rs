@@ -375,6 +375,60 @@ impl<F: Real> Model<F> {
     }
 }
 
+impl<F: Real> Model<F> {
+    /// Indices of the layers whose outputs are the "neurons" of the network
+    /// diagram: the last layer of every hidden block, then the model output.
+    pub fn block_ends(&self) -> Vec<usize> {
+        let dense: Vec<usize> =
+            self.layers.iter().enumerate().filter(|(_, l)| matches!(l, Layer::Dense(_))).map(|(i, _)| i).collect();
+        let mut ends: Vec<usize> = dense.iter().skip(1).map(|&d| d - 1).collect();
+        ends.push(self.layers.len() - 1);
+        ends
+    }
+
+    /// Like [`Model::predict_into`], but keeps the outputs of the layers in
+    /// `keep` (ascending layer indices): `outs[i]: [n, width of keep[i]]`.
+    pub fn predict_layers_into(&self, x: &[F], keep: &[usize], outs: &mut [Vec<F>], scratch: &mut PredictScratch<F>) {
+        const CHUNK: usize = 256;
+        let n = x.len() / self.n_in;
+        for (&k, out) in keep.iter().zip(outs.iter_mut()) {
+            out.resize(n * self.layers[k].n_out(), F::ZERO);
+        }
+        let widest = self.layers.iter().map(|l| l.n_out()).max().unwrap_or(0).max(self.n_in);
+        for buf in &mut scratch.ping_pong {
+            buf.resize(CHUNK * widest, F::ZERO);
+        }
+        for (c, x_chunk) in x.chunks(CHUNK * self.n_in).enumerate() {
+            let rows = x_chunk.len() / self.n_in;
+            let [a, b] = &mut scratch.ping_pong;
+            a[..x_chunk.len()].copy_from_slice(x_chunk);
+            let (mut cur, mut next) = (a, b);
+            let mut width = self.n_in;
+            for (i, layer) in self.layers.iter().enumerate() {
+                let n_out = layer.n_out();
+                layer.forward_eval(&self.params, &cur[..rows * width], &mut next[..rows * n_out]);
+                std::mem::swap(&mut cur, &mut next);
+                width = n_out;
+                if let Some(slot) = keep.iter().position(|&k| k == i) {
+                    let start = c * CHUNK * width;
+                    outs[slot][start..start + rows * width].copy_from_slice(&cur[..rows * width]);
+                }
+            }
+        }
+    }
+
+    /// Every dense layer's `(n_in, n_out, W: [n_in, n_out])`, input to output.
+    pub fn dense_weights(&self) -> Vec<(usize, usize, &[F])> {
+        self.layers
+            .iter()
+            .filter_map(|l| match l {
+                Layer::Dense(d) => Some((d.n_in, d.n_out, &self.params[d.w..d.w + d.n_in * d.n_out])),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Reusable buffers for [`Model::predict_into`].
 #[derive(Clone, Debug, Default)]
 pub struct PredictScratch<F> {

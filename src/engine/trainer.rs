@@ -264,6 +264,10 @@ pub struct Trainer {
     pub clipped_steps: u64,
     /// Figures of the last step.
     pub last: StepStats,
+    /// The training set before feature mapping (for drawing and reset).
+    pub raw_train: RawData,
+    /// The test set before feature mapping.
+    pub raw_test: RawData,
     order: Vec<usize>,
     cursor: usize,
     epoch: u64,
@@ -336,6 +340,8 @@ impl Trainer {
             history: History::default(),
             clipped_steps: 0,
             last: StepStats::default(),
+            raw_train: train.clone(),
+            raw_test: test.clone(),
             model,
             cursor: 0,
             epoch: 0,
@@ -586,6 +592,137 @@ impl Trainer {
     pub fn predict(&mut self, x: &[f32], out: &mut [f32]) {
         self.model.predict_into(x, out, &mut self.scratch);
     }
+}
+
+/// What a live settings change did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveChange {
+    /// Applied mid-run; weights and optimizer state kept.
+    Applied,
+    /// Applied; weights kept, the optimizer was replaced by a new kind (fresh state).
+    NewOptimizer,
+    /// The change is structural: build a new trainer from the config.
+    Rebuild,
+}
+
+/// A raw planar point and its target, for drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlanePoint {
+    /// Horizontal coordinate.
+    pub x1: f64,
+    /// Vertical coordinate (up).
+    pub x2: f64,
+    /// Class index, or the regression value.
+    pub target: f64,
+}
+
+/// One digit image with its true and predicted class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DigitSample {
+    /// 64 pixels in [0, 1], row-major, ink = 1.
+    pub pixels: Vec<f32>,
+    /// True class.
+    pub label: usize,
+    /// Predicted class.
+    pub predicted: usize,
+}
+
+impl Trainer {
+    /// Back to exactly the initial state of this experiment: same data, same
+    /// initial weights, same batch order (nothing is re-drawn differently).
+    pub fn reset(&mut self) {
+        if let Ok(fresh) = Self::new(&self.cfg, &self.raw_train, &self.raw_test, self.opts) {
+            *self = fresh;
+        }
+    }
+
+    /// Applies a new config without losing state where possible: learning
+    /// rate, schedule, batch size, penalties, clipping, view flags and the
+    /// optimizer's hyperparameters apply mid-run; a different optimizer kind
+    /// keeps the weights with fresh optimizer state; anything else (data,
+    /// features, architecture, initialization, loss, seed) needs a rebuild.
+    pub fn apply_live(&mut self, cfg: &Config) -> LiveChange {
+        let mut same = cfg.clone();
+        same.lr = self.cfg.lr;
+        same.schedule = self.cfg.schedule;
+        same.batch_size = self.cfg.batch_size;
+        same.l1 = self.cfg.l1;
+        same.l2 = self.cfg.l2;
+        same.clip = self.cfg.clip;
+        same.view = self.cfg.view.clone();
+        same.step = self.cfg.step;
+        same.optimizer = self.cfg.optimizer;
+        if same != self.cfg {
+            return LiveChange::Rebuild;
+        }
+        let kind_changed = std::mem::discriminant(&cfg.optimizer) != std::mem::discriminant(&self.cfg.optimizer);
+        self.cfg = cfg.clone();
+        if kind_changed {
+            self.optimizer = Optimizer::new(cfg.optimizer, self.model.n_params());
+            LiveChange::NewOptimizer
+        } else {
+            self.optimizer.kind = cfg.optimizer;
+            LiveChange::Applied
+        }
+    }
+
+    /// Model outputs of the layers `keep` for inputs `x` (evaluation mode).
+    pub fn predict_layers(&mut self, x: &[f32], keep: &[usize], outs: &mut [Vec<f32>]) {
+        self.model.predict_layers_into(x, keep, outs, &mut self.scratch);
+    }
+
+    /// Every dense layer's `(n_in, n_out, W)`, for the network diagram's edges.
+    pub fn dense_weights(&self) -> Vec<(usize, usize, &[f32])> {
+        self.model.dense_weights()
+    }
+
+    /// The training points (planar data only; empty for digits).
+    pub fn train_points(&self) -> Vec<PlanePoint> {
+        plane_points(&self.raw_train)
+    }
+
+    /// The test points (planar data only; empty for digits).
+    pub fn test_points(&self) -> Vec<PlanePoint> {
+        plane_points(&self.raw_test)
+    }
+
+    /// The first `n` test images (training images if there is no test set)
+    /// with their true and predicted classes; empty for planar data.
+    pub fn digit_samples(&mut self, n: usize) -> Vec<DigitSample> {
+        let use_test = !self.test.is_empty();
+        let (raw, split) = if use_test { (&self.raw_test, &self.test) } else { (&self.raw_train, &self.train) };
+        let (Some(labels), false) = (split.labels.clone(), raw.planar) else {
+            return Vec::new();
+        };
+        let n = n.min(split.len());
+        let n_in = self.model.n_in;
+        let x: Vec<f32> = split.x.rows().into_iter().take(n).flat_map(|r| r.to_vec()).collect();
+        let pixels: Vec<Vec<f32>> =
+            raw.x.rows().into_iter().take(n).map(|r| r.iter().map(|&v| v as f32).collect()).collect();
+        let mut out = vec![0.0; n * self.model.n_out];
+        self.model.predict_into(&x[..n * n_in], &mut out, &mut self.scratch);
+        pixels
+            .into_iter()
+            .zip(out.chunks_exact(self.model.n_out))
+            .zip(labels)
+            .map(|((pixels, o), label)| DigitSample { pixels, label, predicted: self.problem.predict_class(o) })
+            .collect()
+    }
+}
+
+fn plane_points(raw: &RawData) -> Vec<PlanePoint> {
+    if !raw.planar {
+        return Vec::new();
+    }
+    (0..raw.len())
+        .map(|i| {
+            let target = match &raw.labels {
+                Labels::Classes { labels, .. } => labels[i] as f64,
+                Labels::Values(v) => v[i],
+            };
+            PlanePoint { x1: raw.x[[i, 0]], x2: raw.x[[i, 1]], target }
+        })
+        .collect()
 }
 
 /// Copies the rows `idx` of a split into flat batch buffers.

@@ -46,6 +46,8 @@
 //! | `clip` | gradient clipping | `none value norm` |
 //! | `cv` | clipping threshold | `0 < x ≤ 1_000_000` |
 //! | `bs` | batch size | `1..=100_000` |
+//! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
+//! | `hide`, `lock` | classroom: controls hidden or locked (written only when set) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
 //!
 //! # Rules
 //!
@@ -392,6 +394,13 @@ pub const FIELDS: &[Field] = &[
         },
     },
     Field { key: "bs", get: |c| some(c.batch_size), set: |c, s| put!(c.batch_size, int(s, 1, 100_000)?) },
+    // View (classroom links and view toggles); written only when set.
+    Field { key: "test", get: |c| flag(c.view.show_test), set: |c, s| put!(c.view.show_test, switch(s)?) },
+    Field { key: "disc", get: |c| flag(c.view.discretize), set: |c, s| put!(c.view.discretize, switch(s)?) },
+    Field { key: "log", get: |c| flag(c.view.log_scale), set: |c, s| put!(c.view.log_scale, switch(s)?) },
+    Field { key: "embed", get: |c| flag(c.view.embed), set: |c, s| put!(c.view.embed, switch(s)?) },
+    Field { key: "hide", get: |c| list(&c.view.hide), set: |c, s| put!(c.view.hide, controls(s)?) },
+    Field { key: "lock", get: |c| list(&c.view.lock), set: |c, s| put!(c.view.lock, controls(s)?) },
 ];
 
 /// Writes `cfg` as a hash without the leading `#`: `v=1&seed=1&data=circle&...`.
@@ -538,6 +547,39 @@ fn echo(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// Page controls that are not link fields but can be hidden or locked.
+pub const TRANSPORT_CONTROLS: &[&str] = &["play", "step-once", "step-epoch", "reset", "new-seed", "share"];
+
+/// `1` when set; omitted from the link when not.
+fn flag(on: bool) -> Option<String> {
+    on.then(|| "1".to_string())
+}
+
+/// `0` or `1`.
+fn switch(s: &str) -> Result<bool, String> {
+    Ok(int::<u8>(s, 0, 1)? == 1)
+}
+
+/// A comma list, omitted when empty.
+fn list(items: &[String]) -> Option<String> {
+    (!items.is_empty()).then(|| items.join(","))
+}
+
+/// A comma list of control names: link keys or transport controls, no repeats.
+fn controls(s: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in s.split(',').filter(|n| !n.is_empty()) {
+        let known = FIELDS.iter().any(|f| f.key == name) || TRANSPORT_CONTROLS.contains(&name);
+        if !known {
+            return Err("must list controls by their link keys (e.g. lr,bs,data) or play, step-once, step-epoch, reset, new-seed, share".into());
+        }
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
+        }
+    }
+    Ok(out)
 }
 
 fn some(x: impl Display) -> Option<String> {
@@ -693,6 +735,7 @@ fn layer(block: &str) -> Result<LayerSpec, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::config::ViewFlags;
     use crate::engine::config::{Act, BlockOrder, DataKind, OutputAct};
     use proptest::prelude::*;
     use std::collections::BTreeSet;
@@ -738,6 +781,16 @@ mod tests {
     /// One change per row, each to a non-default value; together they cover every key.
     const MUTATIONS: &[Mutation] = &[
         ("seed", |c| c.seed = u64::MAX),
+        ("view-toggles", |c| {
+            c.view.show_test = true;
+            c.view.discretize = true;
+            c.view.log_scale = true;
+            c.view.embed = true;
+        }),
+        ("view-classroom", |c| {
+            c.view.hide = vec!["lr".into(), "reset".into()];
+            c.view.lock = vec!["data".into()];
+        }),
         ("step", |c| c.step = Some(MAX_STEP)),
         ("step0", |c| c.step = Some(0)),
         ("data", |c| c.data.kind = DataKind::Spiral),
@@ -1255,6 +1308,7 @@ mod tests {
                     schedule,
                     clip,
                     batch_size,
+                    view: ViewFlags::default(),
                 }
             })
     }
@@ -1351,5 +1405,19 @@ mod tests {
         fn key_value_soups_never_panic(s in arb_soup()) {
             check_idempotent(&s)?;
         }
+    }
+
+    #[test]
+    fn classroom_flags_name_known_controls_only() {
+        let (cfg, rejected) = decode("hide=lr,bs,lr,reset&lock=data&embed=1&test=1");
+        assert!(rejected.is_empty(), "{rejected:?}");
+        assert_eq!(cfg.view.hide, vec!["lr", "bs", "reset"]);
+        assert_eq!(cfg.view.lock, vec!["data"]);
+        assert!(cfg.view.embed && cfg.view.show_test && !cfg.view.discretize);
+        assert_eq!(decode(&encode(&cfg)).0, cfg);
+        let (cfg, rejected) = decode("hide=lr,<script>alert(1)</script>&embed=2");
+        assert_eq!(cfg.view, ViewFlags::default());
+        assert_eq!(rejected.len(), 2);
+        assert!(rejected.iter().all(|r| !r.reason.contains('<')));
     }
 }

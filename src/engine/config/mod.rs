@@ -302,6 +302,26 @@ pub struct Config {
     pub clip: ClipKind,
     /// Mini-batch size, 1..=training-set size.
     pub batch_size: usize,
+    /// How the page shows the experiment (classroom flags and view toggles).
+    pub view: ViewFlags,
+}
+
+/// How the page presents an experiment. Not part of the model: it changes
+/// no number, only what a person sees and may touch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewFlags {
+    /// Controls hidden from the page (codec keys or transport ids).
+    pub hide: Vec<String>,
+    /// Controls shown but locked (disabled).
+    pub lock: Vec<String>,
+    /// Embed mode: only the views, for iframes and slides.
+    pub embed: bool,
+    /// Draw the test points on the output heatmap.
+    pub show_test: bool,
+    /// Discretize the output heatmap to the predicted class.
+    pub discretize: bool,
+    /// Log scale on the loss charts.
+    pub log_scale: bool,
 }
 
 impl Default for DataConfig {
@@ -345,6 +365,7 @@ impl Default for Config {
             schedule: ScheduleKind::Constant,
             clip: ClipKind::None,
             batch_size: 10,
+            view: ViewFlags::default(),
         }
     }
 }

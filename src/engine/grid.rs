@@ -1,0 +1,160 @@
+//! The input plane as a grid of points, and what every neuron outputs over it:
+//! the pictures of the output heatmap and of the per-neuron thumbnails.
+//!
+//! Orientation: row 0 is the **top** of the picture, so the point at (row r,
+//! col c) is `x1 = −E + 2E·c/(size−1)`, `x2 = E − 2E·r/(size−1)` with
+//! `E =` [`EXTENT`]: y points up in every picture, as in the data.
+
+use crate::engine::trainer::Trainer;
+
+/// Half-width of the plane shown, as TF Playground's [−6, 6]².
+pub const EXTENT: f64 = 6.0;
+
+/// The coordinates (x1, x2) of grid point (row, col) of a `size`×`size` grid.
+pub fn coords(size: usize, row: usize, col: usize) -> (f64, f64) {
+    let step = 2.0 * EXTENT / (size.max(2) - 1) as f64;
+    (-EXTENT + step * col as f64, EXTENT - step * row as f64)
+}
+
+/// A `size`×`size` grid of the plane, mapped to model inputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// Points per side.
+    pub size: usize,
+    /// Model inputs, `[size², n_in]`, point p = row·size + col.
+    pub inputs: Vec<f32>,
+    /// Raw features before standardization, `[size², n_in]` (what the input
+    /// column of the network diagram shows).
+    pub features: Vec<f32>,
+}
+
+impl Grid {
+    /// The grid for a trainer's input map; `None` for non-planar data (digits).
+    pub fn new(trainer: &Trainer, size: usize) -> Option<Self> {
+        let map = trainer.input_map.as_ref()?;
+        let d = map.features.len();
+        let (mut inputs, mut features) = (Vec::with_capacity(size * size * d), Vec::with_capacity(size * size * d));
+        let mut row = vec![0.0; d];
+        for r in 0..size {
+            for c in 0..size {
+                let (x1, x2) = coords(size, r, c);
+                crate::engine::data::features::feature_row(x1, x2, &map.features, &mut row);
+                features.extend(row.iter().map(|&v| v as f32));
+                map.scaler.apply_row(&mut row);
+                inputs.extend(row.iter().map(|&v| v as f32));
+            }
+        }
+        Some(Self { size, inputs, features })
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.size * self.size
+    }
+
+    /// Whether the grid has no points.
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+}
+
+/// What one block of neurons outputs over the grid.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BlockMap {
+    /// Units in the block.
+    pub width: usize,
+    /// Outputs `[size², width]`: `values[p·width + unit]`.
+    pub values: Vec<f32>,
+    /// Label for the diagram, e.g. `hidden 1` or `output`.
+    pub label: String,
+}
+
+impl BlockMap {
+    /// The largest |value| of one unit (for colour scaling of unbounded units).
+    pub fn max_abs(&self, unit: usize) -> f32 {
+        self.values.iter().skip(unit).step_by(self.width.max(1)).fold(0.0, |m, v| m.max(v.abs()))
+    }
+}
+
+/// Every neuron's output over a grid: one [`BlockMap`] per hidden block, then
+/// the output block. Buffers are reused from call to call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NeuronMaps {
+    /// Points per side of the grid the maps were computed on.
+    pub size: usize,
+    /// Hidden blocks, then the output.
+    pub blocks: Vec<BlockMap>,
+}
+
+impl Trainer {
+    /// Fills `maps` with every block's output over `grid` (evaluation mode).
+    pub fn neuron_maps(&mut self, grid: &Grid, maps: &mut NeuronMaps) {
+        let ends = self.model.block_ends();
+        maps.size = grid.size;
+        maps.blocks.resize_with(ends.len(), BlockMap::default);
+        for (i, (block, &end)) in maps.blocks.iter_mut().zip(&ends).enumerate() {
+            block.width = self.model.layers[end].n_out();
+            block.label = if i + 1 == ends.len() { "output".to_string() } else { format!("hidden {}", i + 1) };
+        }
+        let mut outs: Vec<Vec<f32>> = maps.blocks.iter_mut().map(|b| std::mem::take(&mut b.values)).collect();
+        self.predict_layers(&grid.inputs, &ends, &mut outs);
+        for (block, out) in maps.blocks.iter_mut().zip(outs) {
+            block.values = out;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::{codec, Config};
+
+    #[test]
+    fn corners_put_y_up() {
+        assert_eq!(coords(11, 0, 0), (-6.0, 6.0));
+        assert_eq!(coords(11, 0, 10), (6.0, 6.0));
+        assert_eq!(coords(11, 10, 0), (-6.0, -6.0));
+        assert_eq!(coords(11, 5, 5), (0.0, 0.0));
+    }
+
+    #[test]
+    fn neuron_maps_match_the_model_and_its_output() {
+        let (cfg, _) = codec::decode("net=3:tanh,2:relu&feat=x1,x2,x1x2");
+        let mut t = Trainer::from_config(&cfg).expect("valid");
+        for _ in 0..50 {
+            t.step();
+        }
+        let grid = Grid::new(&t, 9).expect("planar");
+        assert_eq!((grid.len(), grid.inputs.len()), (81, 81 * 3));
+        // Raw feature x1·x2 at the top-left corner (−6, 6) is −36.
+        assert_eq!(grid.features[2], -36.0);
+        let mut maps = NeuronMaps::default();
+        t.neuron_maps(&grid, &mut maps);
+        let widths: Vec<usize> = maps.blocks.iter().map(|b| b.width).collect();
+        assert_eq!(widths, vec![3, 2, 1]);
+        assert_eq!(maps.blocks[2].label, "output");
+        let mut out = vec![0.0; 81];
+        t.predict(&grid.inputs, &mut out);
+        assert_eq!(maps.blocks[2].values, out, "the output block is the model output");
+        assert!(maps.blocks[0].values.iter().all(|v| v.abs() <= 1.0), "tanh block");
+        assert!(maps.blocks[1].values.iter().all(|&v| v >= 0.0), "relu block");
+        // Buffers are reused: a second call gives the same maps.
+        let before = maps.clone();
+        t.neuron_maps(&grid, &mut maps);
+        assert_eq!(before, maps);
+    }
+
+    #[test]
+    fn digits_have_no_grid() {
+        let cfg = Config {
+            data: crate::engine::config::DataConfig {
+                kind: crate::engine::config::DataKind::Digits,
+                ..Default::default()
+            },
+            loss: crate::engine::config::LossKind::SoftmaxCe,
+            ..Config::default()
+        };
+        let t = Trainer::from_config(&cfg).expect("valid");
+        assert!(Grid::new(&t, 10).is_none());
+    }
+}
