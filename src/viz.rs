@@ -1,1 +1,0 @@
-//! Pure drawing logic (colours, heatmap pixels); filled in by the page issue.
