@@ -4,6 +4,8 @@
 #   - natively:        `cargo run --release -- bench`           -> engine "gradlab-native"
 #   - in V8 (Node 20): the release wasm32 build (+simd128, as the page ships)
 #                      loaded by bench/wasm-bench.mjs            -> engine "gradlab-wasm"
+#   - the page:        bench/frame-time.mjs in headless Chromium -> median/p95
+#                      frame time and epochs/s, W2 with every thumbnail live
 # Prints one JSON object per line and keeps a copy in bench-results/.
 #
 #   ./scripts/bench.sh
@@ -29,4 +31,9 @@ echo "[bench] native" >&2
 cargo run --release --quiet -- bench | tee "${out}"
 echo "[bench] wasm (node $(node --version))" >&2
 node bench/wasm-bench.mjs | tee -a "${out}"
+# Frame time of the page itself (W2 with every thumbnail live), in headless
+# Chromium on the release page build.
+echo "[bench] page frame time (headless chromium)" >&2
+trunk build --release --offline 1>&2
+node bench/frame-time.mjs | tee -a "${out}"
 echo "[bench] saved ${out}" >&2

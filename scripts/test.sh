@@ -33,6 +33,7 @@ step "cargo test (native)" cargo test
 step "cargo test (wasm32, headless Chromium)" \
     env CHROMEDRIVER=/usr/bin/chromedriver \
     cargo test "${WASM[@]}" --test wasm_determinism
+step "cargo build --release (native CLI, compared with the page end-to-end)" cargo build --release
 step "trunk build --release --offline" trunk build --release --offline
 
 # --- end-to-end: serve dist/ on a free local port, drive it with Chromium ---

@@ -1,36 +1,53 @@
-//! The running app: one trainer built from the link, the Play/Pause state,
-//! and the animation-frame loop that trains within a time budget and then
-//! shows the result.
+//! The running app: the trainer built from the link, the transport state,
+//! the controls and views, and the animation-frame loop.
 //!
-//! Per frame (only while training or fast-forwarding; an idle page costs
-//! nothing): `trainer.step()` repeatedly for ~[`TRAIN_BUDGET_MS`], then
-//! `evaluate()` and the text fields, at most ~10 times a second and less
-//! often when evaluation would take more than ~10 % of the time (large data
-//! sets), so training keeps most of each frame. All figures on screen are
-//! from the same step; pausing always shows the latest. DOM events (Play, hashchange) are applied
-//! between frames, never during one.
+//! DOM events become [`Command`]s, queued and applied between frames (never
+//! while a frame holds the app). Per frame, while training: `trainer.step()`
+//! repeatedly for a time slice, then the views. The slice shrinks when
+//! drawing is expensive so that training plus drawing stay within about
+//! [`FRAME_WORK_MS`]; thumbnails are repainted every frame unless they cost
+//! more than [`THUMB_BUDGET_MS`], then every second or third frame; charts,
+//! digits and the evaluation text at most a few times a second. An idle page
+//! costs nothing.
+//!
+//! Config changes from the controls go through the codec, are written to
+//! `location.hash` (`history.replaceState`, so no reload), and are applied
+//! live when the engine can (`Trainer::apply_live`), else by a rebuild.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use web_sys::{Performance, Window};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent, Performance, Window,
+};
 
-use crate::engine::config::{codec, Config};
-use crate::engine::trainer::{StepOutcome, Trainer};
+use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
+use crate::engine::config::{Config, Named};
+use crate::engine::trainer::{LiveChange, StepOutcome, Trainer};
 
-use super::dom::{set_text, Dom};
+use super::controls::{self, Controls, Edit};
+use super::dom::{self, set_attr, set_text, show};
+use super::views::{Charts, DigitsView, NetworkView, OutputView};
 
-/// Training time per animation frame, in milliseconds: about half a 60 Hz
-/// frame, leaving the rest for evaluation, drawing and the browser.
-pub const TRAIN_BUDGET_MS: f64 = 8.0;
-
+/// Training plus drawing per animation frame, in milliseconds: what a 60 Hz
+/// frame (16.7 ms) leaves after the browser's own work.
+pub const FRAME_WORK_MS: f64 = 9.0;
+/// Most training time per frame.
+pub const TRAIN_BUDGET_MS: f64 = 6.0;
+/// Least training time per frame while playing.
+const MIN_TRAIN_MS: f64 = 2.0;
+/// Thumbnails costing more than this are repainted every few frames.
+const THUMB_BUDGET_MS: f64 = 4.0;
 /// Evaluation may use at most 1/EVAL_SHARE of the wall time...
 const EVAL_SHARE: f64 = 10.0;
-/// ...and runs at most every this many milliseconds while training (each
-/// evaluation is also recorded in the trainer's history).
+/// ...and runs at most every this many milliseconds while training.
 const MIN_EVAL_INTERVAL_MS: f64 = 100.0;
+/// Charts and digits are redrawn at most every this many milliseconds while training.
+const SLOW_VIEW_INTERVAL_MS: f64 = 250.0;
 
 /// What the frame loop is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,106 +56,562 @@ enum Mode {
     Playing,
     /// Training towards the link's `step`, then pausing.
     FastForward(u64),
+    /// Training until the epoch counter reaches this, then pausing.
+    UntilEpoch(u64),
     /// A step produced a non-finite value; training cannot go on.
     Diverged,
 }
 
+/// Something a person did, applied between frames.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// A settings control changed.
+    Edit(Edit),
+    /// Play ⇄ Pause.
+    Play,
+    /// One mini-batch.
+    StepOnce,
+    /// One epoch.
+    StepEpoch,
+    /// Back to the same initial weights.
+    Reset,
+    /// A new random seed (new data and weights).
+    NewSeed,
+    /// Copy the link.
+    Share,
+    /// Show or hide the shortcut help (None: toggle).
+    Help(Option<bool>),
+    /// Hide the notice.
+    DismissNotice,
+    /// The link was edited by hand (or back/forward).
+    HashChanged,
+    /// A network node gained (Some) or lost (None) hover/focus.
+    Focus(Option<(usize, usize)>),
+    /// The window was resized.
+    Resize,
+}
+
+/// The static elements of the page.
+struct Page {
+    body: HtmlElement,
+    play: HtmlButtonElement,
+    transport: Vec<HtmlButtonElement>,
+    status: HtmlElement,
+    step: HtmlElement,
+    epoch: HtmlElement,
+    train_loss: HtmlElement,
+    test_loss: HtmlElement,
+    train_acc: HtmlElement,
+    test_acc: HtmlElement,
+    fingerprint: HtmlElement,
+    notice: HtmlElement,
+    notice_text: HtmlElement,
+    diverged: HtmlElement,
+    control_msg: HtmlElement,
+    share_box: HtmlElement,
+    share_link: HtmlInputElement,
+    share_status: HtmlElement,
+    help: HtmlElement,
+}
+
+impl Page {
+    fn find(document: &Document) -> Result<Page, String> {
+        let transport = TRANSPORT_CONTROLS
+            .iter()
+            .map(|id| dom::typed::<HtmlButtonElement>(document, id))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page {
+            body: document.body().ok_or("no body")?,
+            play: dom::typed(document, "play")?,
+            transport,
+            status: dom::by_id(document, "status")?,
+            step: dom::by_id(document, "step")?,
+            epoch: dom::by_id(document, "epoch")?,
+            train_loss: dom::by_id(document, "train-loss")?,
+            test_loss: dom::by_id(document, "test-loss")?,
+            train_acc: dom::by_id(document, "train-acc")?,
+            test_acc: dom::by_id(document, "test-acc")?,
+            fingerprint: dom::by_id(document, "fingerprint")?,
+            notice: dom::by_id(document, "notice")?,
+            notice_text: dom::by_id(document, "notice-text")?,
+            diverged: dom::by_id(document, "diverged")?,
+            control_msg: dom::by_id(document, "control-msg")?,
+            share_box: dom::by_id(document, "share-box")?,
+            share_link: dom::typed(document, "share-link")?,
+            share_status: dom::by_id(document, "share-status")?,
+            help: dom::by_id(document, "help")?,
+        })
+    }
+
+    fn set_notice(&self, text: &str) {
+        set_text(&self.notice_text, text);
+        show(&self.notice, !text.is_empty());
+    }
+}
+
+/// Time spent per frame, for the benchmark hook.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameCost {
+    /// Training time in the last frame (ms).
+    pub train_ms: f64,
+    /// Drawing time in the last frame (ms).
+    pub draw_ms: f64,
+}
+
 /// The state behind the page.
 pub struct App {
-    dom: Dom,
+    page: Page,
     clock: Performance,
+    window: Window,
     trainer: Trainer,
     mode: Mode,
+    controls: Controls,
+    network: NetworkView,
+    output: OutputView,
+    digits: DigitsView,
+    charts: Charts,
     /// Step count of the figures on screen (None: nothing shown yet).
     shown_step: Option<u64>,
-    /// Cost of the last evaluation and when it ended, for throttling.
     eval_cost_ms: f64,
     eval_end_ms: f64,
+    slow_views_ms: f64,
+    edges_ms: f64,
+    /// The hash this page last wrote (its own `hashchange` is ignored).
+    written_hash: String,
+    /// First step at which a setting was changed mid-run.
+    live_changed_at: Option<u64>,
+    frame_no: u64,
+    costs: Costs,
+    /// Figures of the last frame.
+    pub last_frame: FrameCost,
 }
 
 impl App {
-    /// Builds the app from the link's hash; bad fields are reported in
+    /// Builds the app from the link's hash. Bad fields are reported in
     /// `#notice`, never fatal. Fails only if even the default config cannot
-    /// be trained.
-    fn new(dom: Dom, clock: Performance, hash: &str) -> Result<App, String> {
+    /// be trained or the page lacks an element.
+    fn new(window: &Window, hash: &str, sink: controls::Sink) -> Result<App, String> {
+        let document = window.document().ok_or("no document")?;
         let (trainer, mode, notice) = build(hash)?;
-        dom.set_notice(&notice);
-        let mut app =
-            App { dom, clock, trainer, mode, shown_step: None, eval_cost_ms: 0.0, eval_end_ms: f64::NEG_INFINITY };
-        app.show(true);
+        let mut app = App {
+            page: Page::find(&document)?,
+            clock: window.performance().ok_or("no performance clock")?,
+            window: window.clone(),
+            controls: Controls::build(sink)?,
+            network: NetworkView::new(&document)?,
+            output: OutputView::new(&document)?,
+            digits: DigitsView::new(&document)?,
+            charts: Charts::new(&document)?,
+            trainer,
+            mode,
+            shown_step: None,
+            eval_cost_ms: 0.0,
+            eval_end_ms: f64::NEG_INFINITY,
+            slow_views_ms: f64::NEG_INFINITY,
+            edges_ms: f64::NEG_INFINITY,
+            written_hash: hash.trim_start_matches('#').to_string(),
+            live_changed_at: None,
+            frame_no: 0,
+            costs: Costs::default(),
+            last_frame: FrameCost::default(),
+        };
+        app.page.set_notice(&notice);
+        app.rebuilt();
         Ok(app)
     }
 
-    /// Replaces the run with the one described by a new hash.
-    fn reload(&mut self, hash: &str) -> Result<(), String> {
-        let (trainer, mode, notice) = build(hash)?;
-        self.dom.set_notice(&notice);
-        self.trainer = trainer;
-        self.mode = mode;
-        self.shown_step = None;
-        self.show(true);
-        Ok(())
-    }
-
     fn is_running(&self) -> bool {
-        matches!(self.mode, Mode::Playing | Mode::FastForward(_))
+        matches!(self.mode, Mode::Playing | Mode::FastForward(_) | Mode::UntilEpoch(_))
     }
 
-    /// Play ⇄ Pause. Returns whether the loop should run.
-    fn toggle(&mut self) -> bool {
-        self.mode = match self.mode {
-            Mode::Paused => Mode::Playing,
-            Mode::Playing | Mode::FastForward(_) => Mode::Paused,
-            Mode::Diverged => Mode::Diverged,
+    /// After a new trainer: views, controls, transport, and everything drawn.
+    fn rebuilt(&mut self) {
+        self.shown_step = None;
+        self.live_changed_at = None;
+        self.network.rebuild(&self.trainer);
+        self.output.rebuild(&self.trainer);
+        self.digits.rebuild(&self.trainer);
+        show(&self.page.diverged, false);
+        self.config_shown();
+        self.draw_all();
+    }
+
+    /// Controls, classroom flags and transport state for the current config.
+    fn config_shown(&mut self) {
+        let cfg = self.trainer.cfg.clone();
+        self.controls.show_config(&cfg, self.trainer.model.n_params());
+        dom::toggle_class(&self.page.body, "embed", cfg.view.embed);
+        for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
+            show(button, !cfg.view.hide.iter().any(|h| h == id));
+        }
+        self.transport_shown();
+    }
+
+    fn transport_shown(&self) {
+        let (status, playing) = match self.mode {
+            Mode::Paused => ("Paused", false),
+            Mode::Playing => ("Training", true),
+            Mode::FastForward(_) => ("Fast-forwarding to the link's step", true),
+            Mode::UntilEpoch(_) => ("Training one epoch", true),
+            Mode::Diverged => ("Diverged", false),
         };
-        self.show(true);
+        set_text(&self.page.status, status);
+        let page = &self.page;
+        set_text(&page.play, if playing { "Pause" } else { "Play" });
+        set_attr(&page.play, "aria-pressed", if playing { "true" } else { "false" });
+        let diverged = self.mode == Mode::Diverged;
+        for (id, button) in TRANSPORT_CONTROLS.iter().zip(&page.transport) {
+            let locked = self.controls.is_locked(id) || self.trainer.cfg.view.lock.iter().any(|l| l == id);
+            let needs_live = matches!(*id, "play" | "step-once" | "step-epoch");
+            button.set_disabled(locked || (diverged && needs_live));
+        }
+    }
+
+    /// Applies one command. Returns whether the loop should run.
+    fn handle(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Edit(edit) => self.edit(edit),
+            Command::Play => {
+                self.mode = match self.mode {
+                    Mode::Paused => Mode::Playing,
+                    Mode::Playing | Mode::FastForward(_) | Mode::UntilEpoch(_) => Mode::Paused,
+                    Mode::Diverged => Mode::Diverged,
+                };
+                self.transport_shown();
+                if !self.is_running() {
+                    self.draw_all();
+                }
+            }
+            Command::StepOnce => {
+                if self.mode != Mode::Diverged {
+                    self.mode = Mode::Paused;
+                    self.train_one();
+                    self.transport_shown();
+                    self.draw_all();
+                }
+            }
+            Command::StepEpoch => {
+                if self.mode != Mode::Diverged {
+                    self.mode = Mode::UntilEpoch(self.trainer.epoch() + 1);
+                    self.transport_shown();
+                }
+            }
+            Command::Reset => {
+                self.trainer.reset();
+                self.mode = Mode::Paused;
+                self.rebuilt();
+            }
+            Command::NewSeed => {
+                let mut cfg = self.trainer.cfg.clone();
+                cfg.seed = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+                self.set_config(cfg, "seed");
+            }
+            Command::Share => self.share(),
+            Command::Help(on) => {
+                let visible = on.unwrap_or(self.page.help.hidden());
+                show(&self.page.help, visible);
+                if visible {
+                    let _ = self.page.help.focus();
+                }
+            }
+            Command::DismissNotice => self.page.set_notice(""),
+            Command::HashChanged => {
+                let hash = self.window.location().hash().unwrap_or_default();
+                if hash.trim_start_matches('#') != self.written_hash {
+                    self.written_hash = hash.trim_start_matches('#').to_string();
+                    match build(&hash) {
+                        Ok((trainer, mode, notice)) => {
+                            self.trainer = trainer;
+                            self.mode = mode;
+                            self.page.set_notice(&notice);
+                            self.rebuilt();
+                        }
+                        Err(message) => super::crash::show(&message),
+                    }
+                }
+            }
+            Command::Focus(node) => {
+                self.network.focus = node;
+                self.network.show_info(&self.trainer);
+            }
+            Command::Resize => {
+                self.network.layout();
+                self.network.paint_edges(&self.trainer);
+            }
+        }
         self.is_running()
     }
 
-    /// One animation frame: train within the budget, then show. Returns
-    /// whether another frame is wanted.
+    /// A control changed: validate through the codec, then apply.
+    fn edit(&mut self, edit: Edit) {
+        let cfg = &self.trainer.cfg;
+        let (next, key, msgs) = match &edit {
+            Edit::Field(key, text) => {
+                let (next, msgs) = controls::with_field(cfg, key, text);
+                (next, *key, msgs)
+            }
+            Edit::Data(kind) => {
+                let (next, msgs) = controls::with_field(cfg, "data", kind.name());
+                (next, "data", msgs)
+            }
+            Edit::Feature(feature, on) => {
+                let mut list: Vec<&str> =
+                    cfg.data.features.iter().filter(|f| *f != feature).map(|f| f.name()).collect();
+                if *on {
+                    list.push(feature.name());
+                }
+                // Keep TF Playground's order of the features.
+                let text: Vec<&str> =
+                    crate::engine::config::Feature::ALL.iter().map(|f| f.name()).filter(|n| list.contains(n)).collect();
+                let (next, msgs) = controls::with_field(cfg, "feat", &text.join(","));
+                (next, "feat", msgs)
+            }
+            Edit::Layer(..) | Edit::AddLayer => match controls::edit_network(cfg, &edit) {
+                Ok(next) => (next, "net", vec![]),
+                Err(msg) => (cfg.clone(), "net", vec![msg]),
+            },
+        };
+        set_text(&self.page.control_msg, &msgs.join("\n"));
+        self.set_config(next, key);
+    }
+
+    /// Makes `next` the running config: live when possible, else a rebuild;
+    /// writes the link either way.
+    fn set_config(&mut self, mut next: Config, key: &str) {
+        next.step = None;
+        if self.controls.is_locked(key) {
+            set_text(&self.page.control_msg, &format!("{key} is locked by this link"));
+            self.config_shown();
+            return;
+        }
+        self.write_hash(&next);
+        if next == self.trainer.cfg {
+            self.config_shown();
+            return;
+        }
+        let view_before = self.trainer.cfg.view.clone();
+        let step = self.trainer.step_count();
+        match self.trainer.apply_live(&next) {
+            LiveChange::Applied | LiveChange::NewOptimizer => {
+                let only_view = {
+                    let mut a = next.clone();
+                    a.view = view_before.clone();
+                    let mut b = self.trainer.cfg.clone();
+                    b.view = view_before.clone();
+                    a == b
+                };
+                if step > 0 && !only_view && self.live_changed_at.is_none() {
+                    self.live_changed_at = Some(step);
+                }
+                // Live settings may change what the optimizer did already:
+                // the evaluation text stays; views redraw.
+                if view_before.show_test != next.view.show_test {
+                    self.output.paint_points(&self.trainer);
+                }
+                self.config_shown();
+                self.draw_all();
+            }
+            LiveChange::Rebuild => match Trainer::from_config(&next) {
+                Ok(trainer) => {
+                    let was_running = matches!(self.mode, Mode::Playing);
+                    self.trainer = trainer;
+                    self.mode = if was_running { Mode::Playing } else { Mode::Paused };
+                    self.rebuilt();
+                }
+                Err(err) => {
+                    set_text(&self.page.control_msg, &format!("This setting cannot be trained: {err}"));
+                    let current = self.trainer.cfg.clone();
+                    self.write_hash(&current);
+                    self.config_shown();
+                }
+            },
+        }
+    }
+
+    fn write_hash(&mut self, cfg: &Config) {
+        let mut cfg = cfg.clone();
+        cfg.step = None;
+        let hash = codec::encode(&cfg);
+        if hash == self.written_hash {
+            return;
+        }
+        if let Ok(history) = self.window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+        self.written_hash = hash;
+    }
+
+    /// Puts the link to the current state (with its step) in the share box
+    /// and tries the clipboard; falls back to selecting the text field.
+    fn share(&mut self) {
+        let mut cfg = self.trainer.cfg.clone();
+        let step = self.trainer.step_count();
+        cfg.step = (step > 0).then_some(step);
+        let location = self.window.location();
+        let base =
+            format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_else(|_| "/".into()));
+        let link = format!("{base}#{}", codec::encode(&cfg));
+        self.page.share_link.set_value(&link);
+        show(&self.page.share_box, true);
+        let caveat = match self.live_changed_at {
+            Some(at) => format!(
+                " Note: settings were changed mid-run at step {at}; the link replays today's settings from step 0, so its fingerprint will differ."
+            ),
+            None => String::new(),
+        };
+        set_text(&self.page.share_status, &format!("Copying…{caveat}"));
+        let field = self.page.share_link.clone();
+        let status = self.page.share_status.clone();
+        let clipboard = self.window.navigator().clipboard();
+        let fallback = move |status: &HtmlElement, field: &HtmlInputElement, caveat: &str| {
+            field.select();
+            set_text(status, &format!("Press Ctrl+C (⌘C) to copy the selected link.{caveat}"));
+        };
+        let promise = clipboard.write_text(&link);
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => set_text(&status, &format!("Link copied.{caveat}")),
+                Err(_) => fallback(&status, &field, &caveat),
+            }
+        });
+    }
+
+    /// One mini-batch, stopping on divergence.
+    fn train_one(&mut self) -> bool {
+        if let StepOutcome::Diverged(why) = self.trainer.step() {
+            self.mode = Mode::Diverged;
+            set_text(
+                &self.page.diverged,
+                &format!(
+                    "Training diverged at {why}. Training is paused and the history is kept; \
+                     try a smaller learning rate or gradient clipping, then Reset."
+                ),
+            );
+            show(&self.page.diverged, true);
+            return false;
+        }
+        true
+    }
+
+    /// One animation frame: plan what to draw, train for what the frame has
+    /// left, then draw. Returns whether another frame is wanted.
     fn frame(&mut self) -> bool {
         if !self.is_running() {
             return false;
         }
-        let deadline = self.clock.now() + TRAIN_BUDGET_MS;
+        self.frame_no += 1;
+        let start = self.clock.now();
+        let plan = self.plan(start);
+        let expected = self.costs.expected(&plan);
+        let budget = (FRAME_WORK_MS - expected).clamp(MIN_TRAIN_MS, TRAIN_BUDGET_MS);
+        let deadline = start + budget;
         loop {
-            if let Mode::FastForward(target) = self.mode {
-                if self.trainer.step_count() >= target {
+            match self.mode {
+                Mode::FastForward(target) if self.trainer.step_count() >= target => {
                     self.mode = Mode::Paused;
                     break;
                 }
+                Mode::UntilEpoch(target) if self.trainer.epoch() >= target => {
+                    self.mode = Mode::Paused;
+                    break;
+                }
+                _ => {}
             }
-            if let StepOutcome::Diverged(why) = self.trainer.step() {
-                self.mode = Mode::Diverged;
-                self.dom.set_notice(&format!(
-                    "Training stopped: {why}. Try a smaller learning rate or gradient clipping in the link."
-                ));
+            if !self.train_one() {
                 break;
             }
             if self.clock.now() >= deadline {
                 break;
             }
         }
-        // Show the final state whenever the loop stops; otherwise only when
-        // evaluation is cheap enough for now.
-        self.show(!self.is_running());
+        let trained = self.clock.now();
+        if self.is_running() {
+            self.draw_live(&plan);
+        } else {
+            self.transport_shown();
+            self.draw_all();
+        }
+        let end = self.clock.now();
+        self.last_frame = FrameCost { train_ms: trained - start, draw_ms: end - trained };
         self.is_running()
     }
 
-    /// Updates the controls, and the figures if `force` or evaluation fits
-    /// its share of the time.
-    fn show(&mut self, force: bool) {
-        let (status, enabled) = match self.mode {
-            Mode::Paused => ("Paused", true),
-            Mode::Playing => ("Training", true),
-            Mode::FastForward(_) => ("Fast-forwarding to the link's step", true),
-            Mode::Diverged => ("Diverged", false),
+    /// Which views this frame redraws. Thumbnails every frame unless they are
+    /// expensive; edges about 20 times a second; charts and digits about 4
+    /// times a second, never in the same frame as the edges.
+    fn plan(&self, now: f64) -> Plan {
+        let every = if self.costs.thumbs > 2.0 * THUMB_BUDGET_MS {
+            3
+        } else if self.costs.thumbs > THUMB_BUDGET_MS {
+            2
+        } else {
+            1
         };
-        set_text(&self.dom.status, status);
-        self.dom.set_play(self.is_running(), enabled);
+        let slow = now - self.slow_views_ms >= SLOW_VIEW_INTERVAL_MS;
+        Plan {
+            thumbs: self.frame_no.is_multiple_of(every),
+            slow,
+            edges: !slow && now - self.edges_ms >= 50.0,
+            eval: now - self.eval_end_ms >= MIN_EVAL_INTERVAL_MS.max(EVAL_SHARE * self.eval_cost_ms),
+        }
+    }
 
+    /// Drawing while training, as planned.
+    fn draw_live(&mut self, plan: &Plan) {
+        let clock = self.clock.clone();
+        let timed = |f: &mut dyn FnMut()| {
+            let t0 = clock.now();
+            f();
+            clock.now() - t0
+        };
+        if plan.thumbs {
+            let ms = timed(&mut || {
+                self.network.paint_nodes(&mut self.trainer);
+                self.output.paint(&mut self.trainer);
+            });
+            self.costs.thumbs = decaying_max(self.costs.thumbs, ms);
+        }
+        if plan.edges {
+            let ms = timed(&mut || {
+                self.network.paint_edges(&self.trainer);
+                self.network.show_info(&self.trainer);
+            });
+            self.costs.edges = decaying_max(self.costs.edges, ms);
+            self.edges_ms = self.clock.now();
+        }
+        if plan.eval {
+            self.show_figures(false);
+        } else {
+            set_text(&self.page.step, &self.trainer.step_count().to_string());
+            set_text(&self.page.epoch, &self.trainer.epoch().to_string());
+        }
+        if plan.slow {
+            let ms = timed(&mut || {
+                self.charts.paint(&self.trainer);
+                self.digits.paint(&mut self.trainer);
+            });
+            self.costs.slow = decaying_max(self.costs.slow, ms);
+            self.slow_views_ms = self.clock.now();
+        }
+    }
+
+    /// Everything, now (paused, or after a change).
+    fn draw_all(&mut self) {
+        self.show_figures(true);
+        self.network.paint_nodes(&mut self.trainer);
+        self.network.paint_edges(&self.trainer);
+        self.network.show_info(&self.trainer);
+        self.output.paint(&mut self.trainer);
+        self.digits.paint(&mut self.trainer);
+        self.charts.paint(&self.trainer);
+        self.slow_views_ms = self.clock.now();
+    }
+
+    /// The counters and losses, if `force` or evaluation fits its share of the time.
+    fn show_figures(&mut self, force: bool) {
         let step = self.trainer.step_count();
+        set_text(&self.page.step, &step.to_string());
+        set_text(&self.page.epoch, &self.trainer.epoch().to_string());
         if self.shown_step == Some(step) {
             return;
         }
@@ -149,14 +622,53 @@ impl App {
         let metrics = self.trainer.evaluate();
         self.eval_end_ms = self.clock.now();
         self.eval_cost_ms = self.eval_end_ms - now;
-
-        set_text(&self.dom.step, &step.to_string());
-        set_text(&self.dom.epoch, &self.trainer.epoch().to_string());
-        set_text(&self.dom.train_loss, &format_loss(metrics.train_loss));
-        set_text(&self.dom.test_loss, &format_loss(metrics.test_loss));
-        set_text(&self.dom.fingerprint, &self.trainer.fingerprint().to_string());
+        let page = &self.page;
+        show_number(&page.train_loss, metrics.train_loss, format_loss(metrics.train_loss));
+        show_number(&page.test_loss, metrics.test_loss, format_loss(metrics.test_loss));
+        let pct = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{:.1} %", 100.0 * a));
+        set_text(&page.train_acc, &pct(metrics.train_acc));
+        set_text(&page.test_acc, &pct(metrics.test_acc));
+        set_text(&page.fingerprint, &self.trainer.fingerprint().to_string());
         self.shown_step = Some(step);
     }
+}
+
+/// What one frame redraws while training.
+#[derive(Clone, Copy, Debug)]
+struct Plan {
+    thumbs: bool,
+    edges: bool,
+    slow: bool,
+    eval: bool,
+}
+
+/// Recent cost (ms) of each kind of drawing: a maximum that decays, so one
+/// slow frame lowers the training slice of the next frames that draw it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Costs {
+    thumbs: f64,
+    edges: f64,
+    slow: f64,
+}
+
+impl Costs {
+    /// Drawing time expected for `plan` (evaluation is costed by the caller's
+    /// throttle, and is small next to the rest).
+    fn expected(&self, plan: &Plan) -> f64 {
+        let on = |b: bool, ms: f64| if b { ms } else { 0.0 };
+        on(plan.thumbs, self.thumbs) + on(plan.edges, self.edges) + on(plan.slow, self.slow)
+    }
+}
+
+fn decaying_max(old: f64, new: f64) -> f64 {
+    new.max(0.9 * old)
+}
+
+/// Shows a number rounded, with the exact value in `data-value` (for tests
+/// and for people who hover).
+fn show_number(el: &HtmlElement, exact: f64, shown: String) {
+    set_text(el, &shown);
+    set_attr(el, "data-value", &exact.to_string());
 }
 
 /// Trainer, starting mode and notice text for a hash. Fields the codec
@@ -196,51 +708,158 @@ fn format_loss(loss: f64) -> String {
     }
 }
 
-/// Owns the app and its pending animation frame; the handle to clone into
-/// event listeners.
+/// Owns the app, its command queue and its pending animation frame; the
+/// handle cloned into event listeners.
 pub struct Runner {
-    app: RefCell<App>,
+    app: RefCell<Option<App>>,
+    queue: RefCell<VecDeque<Command>>,
     frame: RefCell<Option<AnimationFrame>>,
+    listeners: RefCell<Vec<EventListener>>,
 }
 
 impl Runner {
     /// Starts the app on `window`: builds it from `location.hash`, wires the
-    /// Play button and `hashchange`, and starts the loop if the link asks to
-    /// fast-forward.
+    /// controls, keyboard and `hashchange`, and starts the loop if the link
+    /// asks to fast-forward.
     pub fn start(window: &Window) -> Result<Rc<Runner>, String> {
         let document = window.document().ok_or("no document")?;
-        let dom = Dom::find(&document)?;
-        let clock = window.performance().ok_or("no performance clock")?;
         let hash = window.location().hash().unwrap_or_default();
-        let play = dom.play.clone();
-        let runner = Rc::new(Runner { app: RefCell::new(App::new(dom, clock, &hash)?), frame: RefCell::new(None) });
-
-        let r = Rc::clone(&runner);
-        EventListener::new(&play, "click", move |_| {
-            let running = r.app.borrow_mut().toggle();
-            r.set_running(running);
-        })
-        .forget();
-
-        let r = Rc::clone(&runner);
-        let w = window.clone();
-        EventListener::new(window, "hashchange", move |_| {
-            let hash = w.location().hash().unwrap_or_default();
-            r.set_running(false);
-            let result = r.app.borrow_mut().reload(&hash);
-            match result {
-                Ok(()) => {
-                    let running = r.app.borrow().is_running();
-                    r.set_running(running);
-                }
-                Err(message) => super::crash::show(&message),
+        let runner = Rc::new(Runner {
+            app: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            frame: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
+        });
+        let weak = Rc::downgrade(&runner);
+        let sink: controls::Sink = Rc::new(move |edit| {
+            if let Some(r) = weak.upgrade() {
+                r.send(Command::Edit(edit));
             }
-        })
-        .forget();
-
-        let running = runner.app.borrow().is_running();
+        });
+        *runner.app.borrow_mut() = Some(App::new(window, &hash, sink)?);
+        runner.wire(window, &document)?;
+        let running = runner.app.borrow().as_ref().is_some_and(App::is_running);
         runner.set_running(running);
         Ok(runner)
+    }
+
+    fn listen(self: &Rc<Self>, target: &web_sys::EventTarget, event: &'static str, cmd: Command) {
+        let r = Rc::clone(self);
+        self.listeners.borrow_mut().push(EventListener::new(target, event, move |_| r.send(cmd.clone())));
+    }
+
+    fn wire(self: &Rc<Self>, window: &Window, document: &Document) -> Result<(), String> {
+        for (id, cmd) in [
+            ("play", Command::Play),
+            ("step-once", Command::StepOnce),
+            ("step-epoch", Command::StepEpoch),
+            ("reset", Command::Reset),
+            ("new-seed", Command::NewSeed),
+            ("share", Command::Share),
+            ("help-button", Command::Help(None)),
+            ("help-close", Command::Help(Some(false))),
+            ("notice-close", Command::DismissNotice),
+        ] {
+            let el = dom::by_id(document, id)?;
+            self.listen(&el, "click", cmd);
+        }
+        self.listen(window, "hashchange", Command::HashChanged);
+        self.listen(window, "resize", Command::Resize);
+
+        // Hover and keyboard focus on network nodes (delegated to #network).
+        let network = dom::by_id(document, "network")?;
+        for (event, entering) in [("mouseover", true), ("focusin", true), ("mouseout", false), ("focusout", false)] {
+            let r = Rc::clone(self);
+            self.listeners.borrow_mut().push(EventListener::new(&network, event, move |e| {
+                let node = e.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|el| {
+                    let col = el.get_attribute("data-col")?.parse().ok()?;
+                    let unit = el.get_attribute("data-unit")?.parse().ok()?;
+                    Some((col, unit))
+                });
+                if node.is_some() {
+                    r.send(Command::Focus(if entering { node } else { None }));
+                }
+            }));
+        }
+
+        // Keyboard shortcuts (not while typing in a field).
+        let r = Rc::clone(self);
+        let options = EventListenerOptions::enable_prevent_default();
+        self.listeners.borrow_mut().push(EventListener::new_with_options(document, "keydown", options, move |e| {
+            let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+            let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
+            let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
+            let on_button = tag == "button";
+            let cmd = match e.key().as_str() {
+                "Escape" => Some(Command::Help(Some(false))),
+                _ if typing => None,
+                " " if !on_button => Some(Command::Play),
+                "ArrowRight" if e.shift_key() => Some(Command::StepEpoch),
+                "ArrowRight" => Some(Command::StepOnce),
+                "r" | "R" => Some(Command::Reset),
+                "n" | "N" => Some(Command::NewSeed),
+                "s" | "S" => Some(Command::Share),
+                "?" => Some(Command::Help(None)),
+                _ => None,
+            };
+            if let Some(cmd) = cmd {
+                let allowed = r.app.try_borrow().ok().and_then(|a| {
+                    a.as_ref().map(|a| {
+                        let id = match cmd {
+                            Command::Play => "play",
+                            Command::StepOnce => "step-once",
+                            Command::StepEpoch => "step-epoch",
+                            Command::Reset => "reset",
+                            Command::NewSeed => "new-seed",
+                            Command::Share => "share",
+                            _ => "",
+                        };
+                        id.is_empty() || !a.page.transport.iter().any(|b| b.id() == id && (b.disabled() || b.hidden()))
+                    })
+                });
+                if allowed.unwrap_or(true) {
+                    e.prevent_default();
+                    r.send(cmd);
+                }
+            }
+        }));
+        Ok(())
+    }
+
+    /// Queues a command and applies the queue unless a frame holds the app.
+    pub fn send(self: &Rc<Self>, cmd: Command) {
+        self.queue.borrow_mut().push_back(cmd);
+        self.pump();
+    }
+
+    fn pump(self: &Rc<Self>) {
+        let running = {
+            let Ok(mut guard) = self.app.try_borrow_mut() else {
+                return; // applied after the current frame
+            };
+            let Some(app) = guard.as_mut() else {
+                return;
+            };
+            let mut running = app.is_running();
+            loop {
+                let next = self.queue.borrow_mut().pop_front();
+                let Some(cmd) = next else {
+                    break;
+                };
+                running = app.handle(cmd);
+            }
+            running
+        };
+        let pending = self.frame.borrow().is_some();
+        if running != pending {
+            self.set_running(running);
+        }
     }
 
     /// Requests the next frame, or cancels the pending one.
@@ -249,13 +868,19 @@ impl Runner {
             let me = Rc::clone(self);
             request_animation_frame(move |_timestamp| me.on_frame())
         });
-        // Replacing the handle cancels a pending frame (the one running now,
-        // if any, finishes normally).
+        // Replacing the handle cancels a pending frame.
         *self.frame.borrow_mut() = next;
     }
 
     fn on_frame(self: &Rc<Self>) {
-        let again = self.app.borrow_mut().frame();
+        *self.frame.borrow_mut() = None;
+        let again = self.app.borrow_mut().as_mut().is_some_and(App::frame);
         self.set_running(again);
+        self.pump();
+    }
+
+    /// Training and drawing time of the last frame (benchmark hook).
+    pub fn last_frame(&self) -> FrameCost {
+        self.app.try_borrow().ok().and_then(|a| a.as_ref().map(|a| a.last_frame)).unwrap_or_default()
     }
 }

@@ -1,17 +1,59 @@
-//! The page's elements, looked up once by id, and the only ways Rust changes
-//! them: text (always `textContent`, never HTML), visibility (`hidden`) and
-//! button state. The markup itself lives in `index.html`.
+//! DOM access: elements looked up by id, elements created from Rust, and the
+//! only ways Rust changes them: text (always `textContent`, never HTML),
+//! attributes, visibility (`hidden`), classes, and canvas pixels. The static
+//! markup lives in `index.html`.
 
-use wasm_bindgen::JsCast;
-use web_sys::{Document, HtmlButtonElement, HtmlElement};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{
+    CanvasRenderingContext2d, Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+    HtmlSelectElement, ImageData,
+};
 
 /// Looks up `#id` as an [`HtmlElement`].
 pub fn by_id(document: &Document, id: &str) -> Result<HtmlElement, String> {
+    typed(document, id)
+}
+
+/// Looks up `#id` as a specific element type.
+pub fn typed<T: JsCast>(document: &Document, id: &str) -> Result<T, String> {
     document
         .get_element_by_id(id)
         .ok_or_else(|| format!("the page has no #{id} element"))?
-        .dyn_into::<HtmlElement>()
-        .map_err(|_| format!("#{id} is not an HTML element"))
+        .dyn_into::<T>()
+        .map_err(|_| format!("#{id} is not the expected kind of element"))
+}
+
+/// The page's document (the app only runs in a window).
+pub fn document() -> Document {
+    web_sys::window().and_then(|w| w.document()).expect("a window with a document")
+}
+
+/// Creates `<tag>` with the given class (may be empty).
+pub fn create<T: JsCast>(tag: &str, class: &str) -> T {
+    let el = document().create_element(tag).expect("valid tag name");
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    el.dyn_into::<T>().expect("created element has the requested type")
+}
+
+/// Creates `<tag class=…>text</tag>` (text via `textContent`).
+pub fn create_text(tag: &str, class: &str, text: &str) -> HtmlElement {
+    let el: HtmlElement = create(tag, class);
+    el.set_text_content(Some(text));
+    el
+}
+
+/// Appends `child` to `parent`.
+pub fn append(parent: &Element, child: &Element) {
+    let _ = parent.append_child(child);
+}
+
+/// Removes every child of `el`.
+pub fn clear(el: &Element) {
+    while let Some(child) = el.first_child() {
+        let _ = el.remove_child(&child);
+    }
 }
 
 /// Sets an element's text; skips the DOM write when nothing changed.
@@ -21,45 +63,94 @@ pub fn set_text(el: &HtmlElement, text: &str) {
     }
 }
 
-/// Every element the app reads or writes.
-pub struct Dom {
-    pub play: HtmlButtonElement,
-    pub status: HtmlElement,
-    pub step: HtmlElement,
-    pub epoch: HtmlElement,
-    pub train_loss: HtmlElement,
-    pub test_loss: HtmlElement,
-    pub fingerprint: HtmlElement,
-    pub notice: HtmlElement,
+/// Sets an attribute (ignoring the impossible failure for valid names).
+pub fn set_attr(el: &Element, name: &str, value: &str) {
+    if el.get_attribute(name).as_deref() != Some(value) {
+        let _ = el.set_attribute(name, value);
+    }
 }
 
-impl Dom {
-    /// Finds every element, or says which one the page lacks.
-    pub fn find(document: &Document) -> Result<Dom, String> {
-        Ok(Dom {
-            play: by_id(document, "play")?
-                .dyn_into::<HtmlButtonElement>()
-                .map_err(|_| "#play is not a button".to_string())?,
-            status: by_id(document, "status")?,
-            step: by_id(document, "step")?,
-            epoch: by_id(document, "epoch")?,
-            train_loss: by_id(document, "train-loss")?,
-            test_loss: by_id(document, "test-loss")?,
-            fingerprint: by_id(document, "fingerprint")?,
-            notice: by_id(document, "notice")?,
-        })
+/// Shows or hides an element (`hidden` attribute); skips no-op writes.
+pub fn show(el: &HtmlElement, visible: bool) {
+    if el.hidden() == visible {
+        el.set_hidden(!visible);
     }
+}
 
-    /// Shows `text` in the notice banner, or hides the banner when empty.
-    pub fn set_notice(&self, text: &str) {
-        set_text(&self.notice, text);
-        self.notice.set_hidden(text.is_empty());
+/// Adds or removes a class.
+pub fn toggle_class(el: &Element, class: &str, on: bool) {
+    let _ = el.class_list().toggle_with_force(class, on);
+}
+
+/// A new `<canvas>` of `w×h` pixels.
+pub fn canvas(class: &str, w: u32, h: u32) -> HtmlCanvasElement {
+    let c: HtmlCanvasElement = create("canvas", class);
+    c.set_width(w);
+    c.set_height(h);
+    c
+}
+
+/// The 2-D context of a canvas.
+pub fn context(canvas: &HtmlCanvasElement) -> CanvasRenderingContext2d {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .expect("2-D canvas context")
+}
+
+/// Copies an RGBA buffer (`w×h×4`) onto the canvas at (0, 0).
+pub fn blit(ctx: &CanvasRenderingContext2d, rgba: &[u8], w: u32, h: u32) {
+    if let Ok(img) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h) {
+        let _ = ctx.put_image_data(&img, 0.0, 0.0);
     }
+}
 
-    /// Play/Pause button: label, pressed state, and whether it can be used.
-    pub fn set_play(&self, playing: bool, enabled: bool) {
-        set_text(&self.play, if playing { "Pause" } else { "Play" });
-        let _ = self.play.set_attribute("aria-pressed", if playing { "true" } else { "false" });
-        self.play.set_disabled(!enabled);
+/// `rgb(r,g,b)` text for canvas styles.
+pub fn css_rgb(c: [u8; 3]) -> String {
+    format!("rgb({},{},{})", c[0], c[1], c[2])
+}
+
+/// Value of a form control (input or select) as text.
+pub fn value_of(el: &Element) -> String {
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        if i.type_() == "checkbox" {
+            return if i.checked() { "1" } else { "0" }.into();
+        }
+        return i.value();
+    }
+    if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        return s.value();
+    }
+    String::new()
+}
+
+/// Sets a form control's value (checkbox: `"1"` checks it), skipping no-op writes.
+pub fn set_value(el: &Element, value: &str) {
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        if i.type_() == "checkbox" {
+            let on = value == "1";
+            if i.checked() != on {
+                i.set_checked(on);
+            }
+        } else if i.value() != value {
+            i.set_value(value);
+        }
+    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        if s.value() != value {
+            s.set_value(value);
+        }
+    }
+}
+
+/// Enables or disables a form control or button.
+pub fn set_disabled(el: &Element, disabled: bool) {
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        i.set_disabled(disabled);
+    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        s.set_disabled(disabled);
+    } else if let Some(b) = el.dyn_ref::<HtmlButtonElement>() {
+        b.set_disabled(disabled);
     }
 }

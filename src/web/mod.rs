@@ -6,12 +6,16 @@
 //! - [`bench_json`] and [`fingerprint_after`] are exported for benchmarks and
 //!   tests: they need no DOM, so the same module also loads in Node.
 //!
-//! Submodules: [`app`] (state and frame loop), [`dom`] (elements and text),
+//! Submodules: [`app`] (state, commands and frame loop), [`controls`] (the
+//! settings panel, built from the codec table), [`views`] (network diagram,
+//! output heatmap, digits, charts), [`dom`] (elements, text, canvas blits),
 //! [`crash`] (panic hook and error banner).
 
 pub mod app;
+pub mod controls;
 pub mod crash;
 pub mod dom;
+pub mod views;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -95,6 +99,40 @@ pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
         }
     }
     Ok(trainer.fingerprint().to_string())
+}
+
+/// The page's controls as JSON, for the end-to-end tests: one object per
+/// control (`key`, `kind`, `options` for choices, `min`/`max` for numbers)
+/// plus `codec_keys`, every key of the link format, and `link_only`, the keys
+/// deliberately without a control, so a test can check that every setting
+/// has one.
+#[wasm_bindgen]
+pub fn control_table() -> String {
+    let controls: Vec<serde_json::Value> = controls::CONTROLS
+        .iter()
+        .map(|c| {
+            let (kind, extra) = match c.kind {
+                controls::Kind::Choice(options) => ("choice", serde_json::json!({ "options": options() })),
+                controls::Kind::Number(min, max, _) => ("number", serde_json::json!({ "min": min, "max": max })),
+                controls::Kind::Check => ("check", serde_json::json!({})),
+                controls::Kind::DataPicker => ("data", serde_json::json!({})),
+                controls::Kind::Features => ("features", serde_json::json!({})),
+                controls::Kind::Network => ("network", serde_json::json!({})),
+            };
+            serde_json::json!({ "key": c.key, "kind": kind, "extra": extra })
+        })
+        .collect();
+    let keys: Vec<&str> = codec::FIELDS.iter().map(|f| f.key).collect();
+    let link_only: Vec<&str> = controls::LINK_ONLY.iter().map(|(k, _)| *k).collect();
+    serde_json::json!({ "controls": controls, "codec_keys": keys, "link_only": link_only }).to_string()
+}
+
+/// Training and drawing milliseconds of the page's last animation frame
+/// (`{"train_ms":…,"draw_ms":…}`), for the frame-time benchmark.
+#[wasm_bindgen]
+pub fn last_frame_cost() -> String {
+    let cost = RUNNER.with(|slot| slot.borrow().as_ref().map(|r| r.last_frame())).unwrap_or_default();
+    serde_json::json!({ "train_ms": cost.train_ms, "draw_ms": cost.draw_ms }).to_string()
 }
 
 /// Panics on purpose, so the end-to-end test can check that a crash shows

@@ -8,7 +8,8 @@
 // "e2e: N passed, M failed"; the exit code is non-zero if any test failed.
 
 import { chromium } from 'playwright-core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, access } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
@@ -99,6 +100,64 @@ async function readFixtures() {
     });
 }
 
+
+/** The link fields of the page's current hash, percent-decoded. */
+async function hashFields(page) {
+  const hash = await page.evaluate(() => location.hash.replace(/^#/, ''));
+  const out = {};
+  for (const pair of hash.split('&').filter(Boolean)) {
+    const i = pair.indexOf('=');
+    const [k, v] = i < 0 ? [pair, ''] : [pair.slice(0, i), pair.slice(i + 1)];
+    out[decodeURIComponent(k)] = decodeURIComponent(v);
+  }
+  return out;
+}
+
+/** What a control shows, as codec text. */
+async function controlValue(page, key) {
+  return page.locator(`#${key}`).evaluate((el) => {
+    if (el.dataset.value !== undefined && (el.tagName === 'DIV')) return el.dataset.value;
+    if (el.type === 'checkbox') return el.checked ? '1' : '0';
+    return el.value;
+  });
+}
+
+/** Operates the control for `key` the way a person would, to show `value`. */
+async function setControl(page, key, value) {
+  if (key === 'data') return page.click(`#data-${value}`);
+  if (key === 'feat') {
+    // Toggle features until the set matches.
+    const want = new Set(value.split(',').filter(Boolean));
+    for (const name of ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2']) {
+      const box = page.locator(`#feat-${name}`);
+      if ((await box.isChecked()) !== want.has(name)) await box.click();
+    }
+    return;
+  }
+  const el = page.locator(`#${key}`);
+  const tag = await el.evaluate((e) => (e.type === 'checkbox' ? 'checkbox' : e.tagName.toLowerCase()));
+  if (tag === 'select') return el.selectOption(value);
+  if (tag === 'checkbox') return (value === '1' ? el.check() : el.uncheck());
+  await el.fill(value);
+  await el.press('Enter');
+  await el.evaluate((e) => e.dispatchEvent(new Event('change', { bubbles: true })));
+}
+
+/** The native CLI's JSON lines for a link (release binary, or cargo run). */
+async function nativeRun(link, steps) {
+  const bin = join(root, 'target', 'release', 'gradlab');
+  const args = ['run', link, '--steps', String(steps)];
+  const out = await access(bin).then(
+    () => execFileSync(bin, args, { encoding: 'utf8' }),
+    () => execFileSync('cargo', ['run', '--release', '--quiet', '--', ...args], { cwd: root, encoding: 'utf8' }),
+  );
+  return out.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+const waitPaused = (page, timeout = 20_000) =>
+  page.waitForFunction(() => ['Paused', 'Diverged'].includes(document.querySelector('#status').textContent), null, { timeout });
+const dataValue = (page, sel) => page.locator(sel).getAttribute('data-value').then(Number);
+
 // ------------------------------------------------------------------ tests --
 
 const urlArg = process.argv.indexOf('--url');
@@ -112,138 +171,346 @@ const origin = new URL(baseUrl).origin;
 await mkdir(artifacts, { recursive: true });
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const logs = []; // logs of pages expected to stay error-free
 
 try {
-  let main;
+  // Elements the page itself has; nothing from a link may add to them.
+  let baseline;
+  let defaultFingerprint;
 
-  await test('page loads: title GradLab, ready, no crash banner', async () => {
-    main = await openPage(context, baseUrl);
-    logs.push(main.log);
-    assert((await main.page.title()) === 'GradLab', `title is "${await main.page.title()}"`);
-    assert(await isHidden(main.page, '#error'), `crash banner shown: ${await text(main.page, '#error')}`);
-    assert(await isHidden(main.page, '#notice'), `notice shown on a clean link: ${await text(main.page, '#notice')}`);
-    await main.page.screenshot({ path: join(artifacts, 'initial.png') });
+  await test('page loads: title, ready, no crash banner, no notice, every panel present', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    assert((await page.title()) === 'GradLab', `title is "${await page.title()}"`);
+    assert(await isHidden(page, '#error'), `crash banner shown: ${await text(page, '#error')}`);
+    assert(await isHidden(page, '#notice'), `notice shown on a clean link: ${await text(page, '#notice')}`);
+    for (const id of ['#network', '#heatmap', '#chart-loss', '#chart-acc', '#instruments', '#runs', '#controls-training']) {
+      assert((await page.locator(id).count()) === 1, `${id} missing`);
+    }
+    assert((await stepOf(page)) === 0, `#step is "${await text(page, '#step')}"`);
+    assert((await text(page, '#play')) === 'Play', `#play says "${await text(page, '#play')}"`);
+    defaultFingerprint = await text(page, '#fingerprint');
+    assert(HEX16.test(defaultFingerprint), `#fingerprint is "${defaultFingerprint}"`);
+    baseline = await page.evaluate(() => ({
+      scripts: document.querySelectorAll('script').length,
+      imgs: document.querySelectorAll('img').length,
+    }));
+    // One live thumbnail per neuron: 2 inputs + 4 + 2 + 1 output on the default net.
+    const nodes = await page.locator('#network canvas.node').count();
+    assert(nodes === 9, `${nodes} neuron thumbnails, expected 9`);
+    await page.screenshot({ path: join(artifacts, 'laptop-initial.png') });
+    await page.close();
   });
 
-  let initialFingerprint;
-  await test('starts paused at step 0 with a 16-hex-digit fingerprint', async () => {
-    assert(main, 'page did not load');
-    assert((await stepOf(main.page)) === 0, `#step is "${await text(main.page, '#step')}"`);
-    assert((await text(main.page, '#play')) === 'Play', `#play says "${await text(main.page, '#play')}"`);
-    initialFingerprint = await text(main.page, '#fingerprint');
-    assert(HEX16.test(initialFingerprint), `#fingerprint is "${initialFingerprint}"`);
-    for (const id of ['#train-loss', '#test-loss']) {
-      const v = Number(await text(main.page, id));
-      assert(Number.isFinite(v) && v >= 0, `${id} is "${await text(main.page, id)}"`);
+  await test('Play trains on circle: step rises, training loss falls; Pause stops', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=circle`);
+    logs.push(log);
+    const before = await dataValue(page, '#train-loss');
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.querySelector('#step').textContent) > 2000, null, { timeout: 15_000 });
+    assert((await text(page, '#play')) === 'Pause', `#play says "${await text(page, '#play')}"`);
+    await sleep(300);
+    await page.click('#play');
+    await waitPaused(page);
+    const after = await dataValue(page, '#train-loss');
+    assert(after < before * 0.5, `training loss went from ${before} to ${after}`);
+    const paused = await stepOf(page);
+    await sleep(400);
+    assert((await stepOf(page)) === paused, 'step kept increasing after Pause');
+    await page.screenshot({ path: join(artifacts, 'laptop-trained.png') });
+    await page.close();
+  });
+
+  await test('transport: step once, step epoch, reset to the same weights, new seed', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#bs=25`);
+    logs.push(log);
+    const initial = await text(page, '#fingerprint');
+    await page.click('#step-once');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '1');
+    assert((await text(page, '#fingerprint')) !== initial, 'one step did not change the fingerprint');
+    await page.click('#step-epoch');
+    await waitPaused(page);
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '1');
+    // 250 training points, batch 25: 10 steps per epoch; the epoch ends at step 10.
+    assert((await stepOf(page)) === 10, `after one epoch #step is ${await stepOf(page)}`);
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '0');
+    assert((await text(page, '#fingerprint')) === initial, 'reset did not restore the initial weights');
+    await page.click('#new-seed');
+    await page.waitForFunction((fp) => document.querySelector('#fingerprint').textContent !== fp, initial);
+    const seed = (await hashFields(page)).seed;
+    assert(seed && seed !== '1', `new seed not in the link: ${seed}`);
+    await page.close();
+  });
+
+  await test('keyboard: space plays/pauses, → steps, r resets, ? shows the help', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    const initial = await text(page, '#fingerprint');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '1');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => Number(document.querySelector('#step').textContent) > 50);
+    await page.keyboard.press(' ');
+    await waitPaused(page);
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '0');
+    assert((await text(page, '#fingerprint')) === initial, 'r did not reset');
+    await page.keyboard.press('?');
+    assert(!(await isHidden(page, '#help')), 'help overlay not shown');
+    const help = await text(page, '#help');
+    for (const key of ['Space', '→', 'R', '?']) assert(help.includes(key), `help does not list ${key}`);
+    await page.screenshot({ path: join(artifacts, 'help.png') });
+    await page.keyboard.press('Escape');
+    assert(await isHidden(page, '#help'), 'Escape did not close the help');
+    await page.close();
+  });
+
+  // One change per control, each to a non-default value; parameter keys come
+  // after the variant that shows them. Together they cover every control.
+  const STEPS = [
+    ['data', 'blobs'], ['k', '4'], ['data', 'spiral'], ['noise', '20'], ['train', '70'], ['minor', '30'],
+    ['n', '300'], ['feat', 'x1,x2,x1sq'], ['std', '1'], ['net', '6:lrelu:bn,3:tanh:d0.1'], ['ord', 'act-do-bn'],
+    ['bnm', '0.8'], ['bne', '0.001'], ['slope', '0.2'], ['init', 'normal'], ['ia', '0.2'], ['bias', '0.1'],
+    ['out', 'sigmoid'], ['loss', 'focal'], ['fg', '3'], ['fa', '0.4'], ['l1', '0.001'], ['l2', '0.002'],
+    ['lr', '0.1'], ['opt', 'momentum'], ['mom', '0.5'], ['opt', 'rmsprop'], ['rho', '0.8'], ['opt', 'adamw'],
+    ['b1', '0.8'], ['b2', '0.99'], ['eps', '1e-7'], ['wd', '0.02'], ['sched', 'step'], ['se', '500'],
+    ['sg', '0.3'], ['clip', 'norm'], ['cv', '2'], ['bs', '20'], ['seed', '7'], ['test', '1'], ['disc', '1'],
+    ['log', '1'],
+  ];
+  const recorded = [];
+  await test('every control changes the link (table-driven over all settings)', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    const table = JSON.parse(await page.evaluate(() => window.wasmBindings.control_table()));
+    const controlKeys = table.controls.map((c) => c.key);
+    const notControls = new Set(table.link_only);
+    for (const k of ['hide', 'lock', 'embed', 'v', 'step']) assert(notControls.has(k), `${k} expected link-only`);
+    const missing = table.codec_keys.filter((k) => !notControls.has(k) && !controlKeys.includes(k));
+    assert(missing.length === 0, `link keys without a control: ${missing}`);
+    const untested = controlKeys.filter((k) => !STEPS.some(([key]) => key === k));
+    assert(untested.length === 0, `controls the table does not exercise: ${untested}`);
+    for (const key of controlKeys) assert((await page.locator(`#${key}`).count()) === 1, `no element #${key}`);
+    for (const [key, value] of STEPS) {
+      await setControl(page, key, value);
+      try {
+        await page.waitForFunction(
+          ([k, v]) => {
+            const m = location.hash.slice(1).split('&').map((p) => p.split('=').map(decodeURIComponent));
+            return m.some(([a, b]) => a === k && b === v);
+          },
+          [key, value],
+          { timeout: 3000 },
+        );
+      } catch {
+        throw new Error(`setting ${key}=${value}: the link now reads ${JSON.stringify(await hashFields(page))}; ` +
+          `message: "${await text(page, '#control-msg')}"`);
+      }
+      recorded.push({ key, value, hash: await page.evaluate(() => location.hash) });
+    }
+    assert(await isHidden(page, '#error'), 'crash banner shown');
+    await page.screenshot({ path: join(artifacts, 'laptop-all-controls.png'), fullPage: true });
+    await page.close();
+  });
+
+  await test('the link restores every control', async () => {
+    assert(recorded.length === STEPS.length, 'previous test did not record every link');
+    // A fresh page on the final link...
+    const last = recorded[recorded.length - 1];
+    const fresh = await openPage(context, `${baseUrl}${last.hash}`);
+    logs.push(fresh.log);
+    assert(await isHidden(fresh.page, '#notice'), `notice on a page-made link: ${await text(fresh.page, '#notice')}`);
+    const final = await hashFields(fresh.page);
+    for (const [key, value] of Object.entries(final)) {
+      if (['v', 'step', 'hide', 'lock', 'embed', 'bug'].includes(key)) continue;
+      const shown = await controlValue(fresh.page, key);
+      assert(shown === value, `fresh page: #${key} shows "${shown}", link says "${value}"`);
+    }
+    // ...and every intermediate link, opened by editing the hash.
+    for (const { key, value, hash } of recorded) {
+      await fresh.page.evaluate((h) => { location.hash = h; }, hash);
+      await fresh.page.waitForFunction(([k, v]) => {
+        const el = document.getElementById(k);
+        const shown = el.tagName === 'DIV' ? el.dataset.value : el.type === 'checkbox' ? (el.checked ? '1' : '0') : el.value;
+        return shown === v;
+      }, [key, value], { timeout: 3000 }).catch(async () => {
+        throw new Error(`link ${hash}: #${key} shows "${await controlValue(fresh.page, key)}", expected "${value}"`);
+      });
+    }
+    await fresh.page.close();
+  });
+
+  await test('learning rate applies mid-run; an architecture change rebuilds', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    for (let i = 0; i < 5; i++) await page.click('#step-once');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '5');
+    await setControl(page, 'lr', '0.1');
+    await page.waitForFunction(() => location.hash.includes('lr=0.1'));
+    assert((await stepOf(page)) === 5, `changing lr reset the run to step ${await stepOf(page)}`);
+    await setControl(page, 'net', '3:relu');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '0');
+    const nodes = await page.locator('#network canvas.node').count();
+    assert(nodes === 2 + 3 + 1, `${nodes} thumbnails after the rebuild`);
+    await page.click('#net-add');
+    await page.waitForFunction(() => location.hash.includes('net=3:relu,3:relu'));
+    await page.click('#net-0-remove');
+    await page.waitForFunction(() => /net=3:relu(&|$)/.test(location.hash));
+    await page.close();
+  });
+
+  await test("a link with a step gives the native CLI's fingerprint and losses", async () => {
+    const link = 'data=xor&net=6:relu,4:tanh&lr=0.05&bs=8&seed=3&noise=10';
+    const steps = 250;
+    const lines = await nativeRun(link, steps);
+    const last = lines.filter((l) => l.step === steps).pop();
+    const fp = lines.find((l) => l.fingerprint)?.fingerprint;
+    assert(last && fp, `native output: ${JSON.stringify(lines.slice(-2))}`);
+    const { page, log } = await openPage(context, `${baseUrl}#${link}&step=${steps}`);
+    logs.push(log);
+    await waitPaused(page);
+    assert((await stepOf(page)) === steps, `#step is ${await stepOf(page)}`);
+    assert((await text(page, '#fingerprint')) === fp, `page ${await text(page, '#fingerprint')}, native ${fp}`);
+    const train = await dataValue(page, '#train-loss');
+    const testLoss = await dataValue(page, '#test-loss');
+    assert(train === last.train_loss, `train loss: page ${train}, native ${last.train_loss}`);
+    assert(testLoss === last.test_loss, `test loss: page ${testLoss}, native ${last.test_loss}`);
+    await page.close();
+  });
+
+  await test('fingerprint_after matches tests/fixtures', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    const fixtures = await readFixtures();
+    const got = await page.evaluate(
+      (cs) => cs.map(({ link, steps }) => window.wasmBindings.fingerprint_after(link, steps)),
+      fixtures.map(({ link, steps }) => ({ link, steps })),
+    );
+    fixtures.forEach((c, i) => assert(got[i] === c.fingerprint, `${c.link} after ${c.steps}: page ${got[i]}, fixture ${c.fingerprint}`));
+    await page.close();
+  });
+
+  await test('mangled links start with defaults and the notice; nothing becomes HTML', async () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const randomBytes = Array.from({ length: 120 }, () => '%' + Math.floor(rand() * 256).toString(16).padStart(2, '0')).join('');
+    const cases = [
+      [randomBytes, false],
+      ['lr=1e999&bs=99999999999999999999999&n=1e308&seed=184467440737095516160', true],
+      ['net=-5:relu&n=-10&bs=-1&k=-3', true],
+      ['zzz=1&foo=bar&%00=%FF', true],
+      ['data=<script>window.__pwned=1</script>&<script>window.__pwned=2</script>=1', true],
+      ['data=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D3%22%3E&net=<img src=x onerror=window.__pwned=4>', true],
+      ['<img src=x onerror=window.__pwned=5>', true],
+    ];
+    for (const [hash, defaults] of cases) {
+      const { page, log } = await openPage(context, `${baseUrl}#${hash}`);
+      logs.push(log);
+      assert(!(await isHidden(page, '#notice')), `no notice for #${hash}`);
+      assert(await isHidden(page, '#error'), `crash banner for #${hash}`);
+      if (defaults) {
+        const fp = await text(page, '#fingerprint');
+        assert(fp === defaultFingerprint, `#${hash} did not start with the defaults (${fp})`);
+      }
+      const dom = await page.evaluate(() => ({
+        scripts: document.querySelectorAll('script').length,
+        imgs: document.querySelectorAll('img').length,
+        handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+        pwned: window.__pwned ?? null,
+      }));
+      assert(dom.scripts === baseline.scripts && dom.imgs === baseline.imgs, `elements inserted for #${hash}: ${JSON.stringify(dom)}`);
+      assert(dom.handlers === 0 && dom.pwned === null, `script ran or handler inserted for #${hash}: ${JSON.stringify(dom)}`);
+      if (hash.startsWith('data=<script')) {
+        const notice = await text(page, '#notice');
+        assert(notice.includes('<script>'), `the notice should show the payload as text: "${notice}"`);
+        await page.screenshot({ path: join(artifacts, 'notice.png') });
+      }
+      await page.click('#notice-close');
+      assert(await isHidden(page, '#notice'), 'notice not dismissed');
+      await page.close();
     }
   });
 
-  await test('Play trains: #step increases, losses and fingerprint update', async () => {
-    assert(main, 'page did not load');
-    await main.page.click('#play');
-    await main.page.waitForFunction(() => Number(document.querySelector('#step').textContent) > 0, null, {
-      timeout: 10_000,
-    });
-    const first = await stepOf(main.page);
-    await sleep(700);
-    const later = await stepOf(main.page);
-    assert(later > first, `#step went from ${first} to ${later} in 0.7 s while playing`);
-    assert((await main.page.locator('#play').getAttribute('aria-pressed')) === 'true', '#play not pressed');
-    assert((await text(main.page, '#play')) === 'Pause', `#play says "${await text(main.page, '#play')}"`);
-    const fingerprint = await text(main.page, '#fingerprint');
-    assert(HEX16.test(fingerprint), `#fingerprint is "${fingerprint}"`);
-    assert(fingerprint !== initialFingerprint, 'fingerprint did not change while training');
-    const epoch = Number(await text(main.page, '#epoch'));
-    assert(Number.isInteger(epoch) && epoch >= 0, `#epoch is "${await text(main.page, '#epoch')}"`);
-    assert(Number.isFinite(Number(await text(main.page, '#train-loss'))), 'train loss not a number');
-    await main.page.screenshot({ path: join(artifacts, 'training.png') });
+  await test('learning rate 10 diverges: paused, message names the step and the tensor, history kept', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=plane&out=linear&lr=10`);
+    logs.push(log);
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'Diverged', null, { timeout: 10_000 });
+    const message = await text(page, '#diverged');
+    assert(/step \d+: non-finite \w+/.test(message), `#diverged: "${message}"`);
+    assert(await page.locator('#play').isDisabled(), '#play still enabled after divergence');
+    assert(await isHidden(page, '#error'), 'crash banner shown for a divergence');
+    assert((await stepOf(page)) > 0, 'history lost: step is 0');
+    await page.screenshot({ path: join(artifacts, 'diverged.png') });
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '0');
+    assert(await isHidden(page, '#diverged'), 'divergence message still shown after reset');
+    assert(!(await page.locator('#play').isDisabled()), '#play disabled after reset');
+    await page.close();
   });
 
-  await test('Pause stops training', async () => {
-    assert(main, 'page did not load');
-    await main.page.click('#play');
-    await sleep(100); // let the frame in flight finish
-    const paused = await stepOf(main.page);
-    await sleep(500);
-    assert((await stepOf(main.page)) === paused, 'step kept increasing after Pause');
-    assert((await text(main.page, '#play')) === 'Play', `#play says "${await text(main.page, '#play')}"`);
+  await test('classroom link: hidden and locked controls, embed mode shows only the views', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#hide=lr,reset&lock=data,net`);
+    logs.push(log);
+    assert(await isHidden(page, '#field-lr'), 'lr not hidden');
+    assert(await isHidden(page, '#reset'), 'reset not hidden');
+    assert(await page.locator('#data-spiral').isDisabled(), 'data picker not locked');
+    assert(await page.locator('#net').isDisabled(), 'net not locked');
+    assert(await page.locator('#bs').isEnabled(), 'bs locked');
+    await page.close();
+    const embed = await openPage(context, `${baseUrl}#embed=1&data=xor`);
+    logs.push(embed.log);
+    assert(!(await embed.page.locator('.panel-data').isVisible()), 'data panel visible in embed mode');
+    assert(!(await embed.page.locator('.panel-training').isVisible()), 'training panel visible in embed mode');
+    assert(await embed.page.locator('#heatmap').isVisible(), 'heatmap hidden in embed mode');
+    assert(await embed.page.locator('#network').isVisible(), 'network hidden in embed mode');
+    await embed.page.screenshot({ path: join(artifacts, 'embed.png') });
+    await embed.page.close();
   });
 
-  await test('fingerprint_after is deterministic and matches tests/fixtures', async () => {
-    assert(main, 'page did not load');
-    const fixtures = await readFixtures();
-    const cases = [{ link: '', steps: 50 }, ...fixtures];
-    const got = await main.page.evaluate(
-      (cs) => cs.map(({ link, steps }) => [window.wasmBindings.fingerprint_after(link, steps), window.wasmBindings.fingerprint_after(link, steps)]),
-      cases.map(({ link, steps }) => ({ link, steps })),
-    );
-    cases.forEach((c, i) => {
-      const [a, b] = got[i];
-      assert(HEX16.test(a), `fingerprint_after(${JSON.stringify(c.link)}, ${c.steps}) = "${a}"`);
-      assert(a === b, `two runs of ${JSON.stringify(c.link)} differ: ${a} vs ${b}`);
-      if (c.fingerprint) {
-        assert(a === c.fingerprint, `${JSON.stringify(c.link)} after ${c.steps} steps: page ${a}, fixture ${c.fingerprint}`);
-      }
-    });
-    console.log(`      ${cases.length} link(s) checked, ${fixtures.length} against the fixture file`);
+  await test('neurons show values on hover and keyboard focus; share gives a link with the step', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    await page.locator('#network canvas.node').nth(3).hover();
+    await page.waitForFunction(() => !document.querySelector('#node-info').hidden);
+    assert(/unit/.test(await text(page, '#node-info')), `info: ${await text(page, '#node-info')}`);
+    await page.locator('#network canvas.node').nth(0).focus();
+    await page.waitForFunction(() => document.querySelector('#node-info').textContent.includes('input'));
+    await page.click('#step-once');
+    await page.click('#share');
+    await page.waitForFunction(() => document.querySelector('#share-link').value.includes('step=1'));
+    await page.waitForFunction(() => /copied|Ctrl\+C/.test(document.querySelector('#share-status').textContent));
+    await page.close();
   });
 
-  await test('a link with bad fields shows them in #notice and still runs', async () => {
-    const bad = await openPage(context, `${baseUrl}#zz_not_a_key=1&lr=banana`);
-    logs.push(bad.log);
-    assert(!(await isHidden(bad.page, '#notice')), '#notice is hidden');
-    const notice = await text(bad.page, '#notice');
-    assert(notice.includes('zz_not_a_key'), `#notice does not name the unknown key: "${notice}"`);
-    assert(await isHidden(bad.page, '#error'), 'crash banner shown');
-    assert(HEX16.test(await text(bad.page, '#fingerprint')), 'no fingerprint');
-    await bad.page.screenshot({ path: join(artifacts, 'notice.png') });
-    await bad.page.close();
+  await test('phone layout (390×844): panels stacked, no horizontal scroll', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const { page, log } = await openPage(phone, `${baseUrl}#data=spiral&net=6:tanh,4:tanh&feat=x1,x2,x1sq,x2sq`);
+    logs.push(log);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    const boxes = await page.evaluate(() =>
+      ['.panel-network', '.panel-output', '.panel-data'].map((s) => document.querySelector(s).getBoundingClientRect().top));
+    assert(boxes[0] < boxes[1] && boxes[1] < boxes[2], `panels not stacked: ${boxes}`);
+    await page.click('#play');
+    await sleep(800);
+    await page.click('#play');
+    await page.screenshot({ path: join(artifacts, 'phone.png') });
+    await page.screenshot({ path: join(artifacts, 'phone-full.png'), fullPage: true });
+    await phone.close();
   });
 
-  await test("a link's step fast-forwards to exactly that run", async () => {
-    const ff = await openPage(context, `${baseUrl}#v=1&step=300`);
-    logs.push(ff.log);
-    await ff.page.waitForFunction(() => document.querySelector('#status').textContent === 'Paused', null, {
-      timeout: 20_000,
-    });
-    assert((await stepOf(ff.page)) === 300, `#step is "${await text(ff.page, '#step')}"`);
-    const shown = await text(ff.page, '#fingerprint');
-    const expected = await ff.page.evaluate(() => window.wasmBindings.fingerprint_after('v=1', 300));
-    assert(shown === expected, `page shows ${shown}, fingerprint_after gives ${expected}`);
-    await ff.page.close();
-  });
-
-  await test('divergence stops training and says where', async () => {
-    const dv = await openPage(context, `${baseUrl}#data=plane&out=linear&lr=100&net=8:relu,8:relu`);
-    logs.push(dv.log);
-    await dv.page.click('#play');
-    await dv.page.waitForFunction(() => document.querySelector('#status').textContent === 'Diverged', null, {
-      timeout: 10_000,
-    });
-    const notice = await text(dv.page, '#notice');
-    assert(/non-finite/.test(notice), `#notice: "${notice}"`);
-    assert(await dv.page.locator('#play').isDisabled(), '#play still enabled after divergence');
-    assert(await isHidden(dv.page, '#error'), 'crash banner shown for a divergence');
-    await dv.page.screenshot({ path: join(artifacts, 'diverged.png') });
-    await dv.page.close();
-  });
-
-  await test('editing the link (hashchange) starts the new experiment', async () => {
-    const hc = await openPage(context, `${baseUrl}#v=1`);
-    logs.push(hc.log);
-    const before = await text(hc.page, '#fingerprint');
-    await hc.page.evaluate(() => {
-      location.hash = 'v=1&seed=5';
-    });
-    await hc.page.waitForFunction((fp) => document.querySelector('#fingerprint').textContent !== fp, before, {
-      timeout: 10_000,
-    });
-    const expected = await hc.page.evaluate(() => window.wasmBindings.fingerprint_after('v=1&seed=5', 0));
-    assert((await text(hc.page, '#fingerprint')) === expected, 'fingerprint is not the new link\'s');
-    assert((await stepOf(hc.page)) === 0, 'step did not restart at 0');
-    await hc.page.close();
+  await test('200 % zoom (640×400 CSS px): usable, no horizontal scroll', async () => {
+    const zoom = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+    const { page, log } = await openPage(zoom, baseUrl);
+    logs.push(log);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `page is ${overflow}px wider than the window`);
+    assert(await page.locator('#play').isVisible(), 'play not visible');
+    await page.screenshot({ path: join(artifacts, 'zoom-200.png') });
+    await zoom.close();
   });
 
   await test('a crash shows the error banner, whose button reloads the page', async () => {

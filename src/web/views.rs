@@ -1,0 +1,599 @@
+//! The pictures of the page: the network diagram with a live heatmap
+//! thumbnail per neuron, the big output heatmap with its data points, the
+//! digits sample grid, and the loss/accuracy charts.
+//!
+//! Pixels come from pure code (`viz`, and the engine's grid maps); this module
+//! only places canvases and blits buffers (one `put_image_data` per canvas).
+//! Every picture of the plane uses the engine grid's orientation: row 0 is
+//! x2 = +6, so thumbnails, the output heatmap and the points agree, y up.
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
+
+use crate::engine::config::{Config, DataKind, LossKind, OutputAct};
+use crate::engine::grid::{Grid, NeuronMaps, EXTENT};
+use crate::engine::trainer::Trainer;
+use crate::viz::chart::{self, ChartSpec, Curve};
+use crate::viz::{color, digits, network, points};
+
+use super::dom::{self, append, create, create_text, set_attr, set_text, show};
+
+/// Points per side of the grid behind the neuron thumbnails.
+pub const THUMB_GRID: usize = 24;
+/// Points per side of the big output heatmap.
+pub const OUTPUT_GRID: usize = 80;
+/// Pixels per side of the points overlay on the output heatmap.
+const POINTS_PX: usize = 320;
+/// Most nodes drawn per column of the network diagram.
+const MAX_NODES: usize = 16;
+/// Digit samples shown for the digits data set.
+const DIGIT_SAMPLES: usize = 24;
+
+/// How the single output maps to the colour scale's [−1, 1].
+fn output_unit(cfg: &Config) -> fn(f32) -> f32 {
+    match (cfg.loss, cfg.output_act) {
+        (LossKind::Mse, OutputAct::Sigmoid) => |v| 2.0 * v - 1.0,
+        (LossKind::Mse, _) => |v| v,
+        // Logit losses: tanh(z/2) = 2σ(z) − 1.
+        _ => |v| libm::tanhf(v / 2.0),
+    }
+}
+
+/// One node of the diagram.
+struct Node {
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    /// Column (0 = inputs) and unit.
+    col: usize,
+    unit: usize,
+}
+
+/// The network diagram.
+pub struct NetworkView {
+    root: HtmlElement,
+    edges: HtmlCanvasElement,
+    edges_ctx: CanvasRenderingContext2d,
+    info: HtmlElement,
+    nodes: Vec<Node>,
+    /// Widths of every column (inputs, hidden blocks, output), and labels.
+    widths: Vec<usize>,
+    labels: Vec<String>,
+    /// Whether nodes show heatmaps (planar data).
+    planar: bool,
+    /// Node size and positions (px, centres), per column, of the drawn nodes.
+    node_px: f64,
+    centres: Vec<Vec<(f64, f64)>>,
+    grid: Option<Grid>,
+    maps: NeuronMaps,
+    rgba: Vec<u8>,
+    /// The node whose values are shown in the info box.
+    pub focus: Option<(usize, usize)>,
+    /// Width the layout was computed for.
+    laid_out_width: i32,
+}
+
+impl NetworkView {
+    /// Binds to `#network`, `#network-edges` and `#node-info`.
+    pub fn new(document: &Document) -> Result<NetworkView, String> {
+        let edges: HtmlCanvasElement = dom::typed(document, "network-edges")?;
+        Ok(NetworkView {
+            root: dom::by_id(document, "network")?,
+            edges_ctx: dom::context(&edges),
+            edges,
+            info: dom::by_id(document, "node-info")?,
+            nodes: Vec::new(),
+            widths: Vec::new(),
+            labels: Vec::new(),
+            planar: true,
+            node_px: 36.0,
+            centres: Vec::new(),
+            grid: None,
+            maps: NeuronMaps::default(),
+            rgba: Vec::new(),
+            focus: None,
+            laid_out_width: -1,
+        })
+    }
+
+    /// The node canvases (for event listeners: they carry `data-col`/`data-unit`).
+    pub fn node_elements(&self) -> Vec<HtmlCanvasElement> {
+        self.nodes.iter().map(|n| n.canvas.clone()).collect()
+    }
+
+    /// Rebuilds the nodes for a new trainer.
+    pub fn rebuild(&mut self, trainer: &Trainer) {
+        let n_in = trainer.model.n_in;
+        let mut widths = vec![n_in];
+        let mut labels = vec!["input".to_string()];
+        for (i, l) in trainer.cfg.hidden.iter().enumerate() {
+            widths.push(l.units);
+            labels.push(format!("hidden {}", i + 1));
+        }
+        widths.push(trainer.model.n_out);
+        labels.push("output".to_string());
+        self.widths = widths;
+        self.labels = labels;
+        self.grid = Grid::new(trainer, THUMB_GRID);
+        self.planar = self.grid.is_some();
+        self.focus = None;
+        show(&self.info, false);
+        for node in self.nodes.drain(..) {
+            node.canvas.remove();
+        }
+        let names = input_names(trainer);
+        for (col, &width) in self.widths.iter().enumerate() {
+            let shown = if col == 0 && !self.planar { 1 } else { width.min(MAX_NODES) };
+            for unit in 0..shown {
+                let size = if self.planar { THUMB_GRID as u32 } else { 8 };
+                let canvas = dom::canvas("node", size, size);
+                set_attr(&canvas, "tabindex", "0");
+                set_attr(&canvas, "data-col", &col.to_string());
+                set_attr(&canvas, "data-unit", &unit.to_string());
+                let label = if col == 0 {
+                    names.get(unit).cloned().unwrap_or_else(|| format!("{n_in} pixels"))
+                } else {
+                    format!("{} unit {}", self.labels[col], unit + 1)
+                };
+                set_attr(&canvas, "aria-label", &label);
+                canvas.set_title(&label);
+                if col == 0 {
+                    dom::toggle_class(&canvas, "input-node", true);
+                }
+                dom::toggle_class(&canvas, "pixels", !self.planar);
+                append(&self.root, &canvas);
+                let ctx = dom::context(&canvas);
+                self.nodes.push(Node { canvas, ctx, col, unit });
+            }
+        }
+        self.laid_out_width = -1;
+        self.layout();
+    }
+
+    /// Places the nodes for the container's current width.
+    pub fn layout(&mut self) {
+        let w = self.root.client_width().max(160);
+        if w == self.laid_out_width {
+            return;
+        }
+        self.laid_out_width = w;
+        let cols = self.widths.len().max(2);
+        let node = ((f64::from(w) / cols as f64) * 0.55).clamp(18.0, 40.0);
+        let gap = (node * 0.3).max(6.0);
+        let rows = self
+            .widths
+            .iter()
+            .enumerate()
+            .map(|(c, &n)| if c == 0 && !self.planar { 1 } else { n.min(MAX_NODES) })
+            .max()
+            .unwrap_or(1);
+        let height = rows as f64 * (node + gap) + gap + 16.0;
+        let pad = node / 2.0 + 4.0;
+        let xs: Vec<f64> = (0..cols).map(|c| pad + c as f64 * (f64::from(w) - 2.0 * pad) / (cols - 1) as f64).collect();
+        self.centres = self
+            .widths
+            .iter()
+            .enumerate()
+            .map(|(c, &n)| {
+                let shown = if c == 0 && !self.planar { 1 } else { n.min(MAX_NODES) };
+                let col_h = shown as f64 * (node + gap) - gap;
+                let top = 16.0 + (height - 16.0 - col_h) / 2.0;
+                (0..shown).map(|i| (xs[c], top + node / 2.0 + i as f64 * (node + gap))).collect()
+            })
+            .collect();
+        self.node_px = node;
+        let _ = self.root.style().set_property("height", &format!("{height}px"));
+        for n in &self.nodes {
+            let (x, y) = self.centres[n.col][n.unit];
+            let style = n.canvas.style();
+            let _ = style.set_property("left", &format!("{}px", x - node / 2.0));
+            let _ = style.set_property("top", &format!("{}px", y - node / 2.0));
+            let _ = style.set_property("width", &format!("{node}px"));
+            let _ = style.set_property("height", &format!("{node}px"));
+        }
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        self.edges.set_width((f64::from(w) * dpr) as u32);
+        self.edges.set_height((height * dpr) as u32);
+        let _ = self.edges.style().set_property("width", &format!("{w}px"));
+        let _ = self.edges.style().set_property("height", &format!("{height}px"));
+        let _ = self.edges_ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    }
+
+    /// Repaints every thumbnail (planar data) from the trainer's current state.
+    pub fn paint_nodes(&mut self, trainer: &mut Trainer) {
+        let Some(grid) = &self.grid else {
+            self.paint_pixel_weights(trainer);
+            return;
+        };
+        trainer.neuron_maps(grid, &mut self.maps);
+        let n = grid.size * grid.size;
+        self.rgba.resize(n * 4, 0);
+        let unit_of_output = output_unit(&trainer.cfg);
+        let n_features = self.widths[0];
+        for node in &self.nodes {
+            if node.col == 0 {
+                let scale = color::max_abs_strided(&grid.features, n, n_features, node.unit);
+                color::paint_heatmap(&grid.features, grid.size, n_features, node.unit, scale, false, &mut self.rgba);
+            } else if let Some(block) = self.maps.blocks.get(node.col - 1) {
+                let last = node.col == self.widths.len() - 1;
+                if last && block.width == 1 {
+                    let v: Vec<f32> = block.values.iter().map(|&v| unit_of_output(v)).collect();
+                    color::paint_heatmap(&v, grid.size, 1, 0, 1.0, false, &mut self.rgba);
+                } else {
+                    let scale = block.max_abs(node.unit).max(1.0);
+                    color::paint_heatmap(
+                        &block.values,
+                        grid.size,
+                        block.width,
+                        node.unit,
+                        scale,
+                        false,
+                        &mut self.rgba,
+                    );
+                }
+            }
+            dom::blit(&node.ctx, &self.rgba, grid.size as u32, grid.size as u32);
+        }
+    }
+
+    /// Image data (digits): each first-layer unit shows its 64 input weights
+    /// as an 8×8 picture (blue pixels push it up, orange down); the other
+    /// nodes have no picture of the plane to show.
+    fn paint_pixel_weights(&mut self, trainer: &Trainer) {
+        let weights = trainer.dense_weights();
+        let Some(&(n_in, n_out, w)) = weights.first() else {
+            return;
+        };
+        if n_in != 64 {
+            return;
+        }
+        let max_abs = w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let mut column = vec![0.0f32; 64];
+        self.rgba.resize(64 * 4, 0);
+        for node in self.nodes.iter().filter(|n| n.col == 1 && self.widths.len() > 2) {
+            for (i, c) in column.iter_mut().enumerate() {
+                *c = w[i * n_out + node.unit];
+            }
+            digits::paint_signed(&column, max_abs, 1, &mut self.rgba);
+            dom::blit(&node.ctx, &self.rgba, 8, 8);
+        }
+    }
+
+    /// Redraws the edges, coloured and sized by weight.
+    pub fn paint_edges(&mut self, trainer: &Trainer) {
+        self.layout();
+        let ctx = &self.edges_ctx;
+        let (w, h) = (f64::from(self.edges.width()), f64::from(self.edges.height()));
+        ctx.clear_rect(0.0, 0.0, w, h);
+        let half = self.node_px / 2.0;
+        for (layer, (n_in, n_out, weights)) in trainer.model_dense_weights().into_iter().enumerate() {
+            let (Some(from), Some(to)) = (self.centres.get(layer), self.centres.get(layer + 1)) else {
+                continue;
+            };
+            if layer == 0 && !self.planar {
+                continue;
+            }
+            let max_abs = weights.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            for (i, &(x0, y0)) in from.iter().enumerate().take(n_in) {
+                for (j, &(x1, y1)) in to.iter().enumerate().take(n_out) {
+                    let wv = weights[i * n_out + j];
+                    let (c, width) = network::edge_style(wv, max_abs);
+                    ctx.set_stroke_style_str(&dom::css_rgb(c));
+                    ctx.set_line_width(width);
+                    ctx.begin_path();
+                    let (ax, bx) = (x0 + half, x1 - half);
+                    let mid = (ax + bx) / 2.0;
+                    ctx.move_to(ax, y0);
+                    ctx.bezier_curve_to(mid, y0, mid, y1, bx, y1);
+                    ctx.stroke();
+                }
+            }
+        }
+        ctx.set_fill_style_str("#5f6368");
+        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        for (c, label) in self.labels.iter().enumerate() {
+            if let Some(&(x, _)) = self.centres.get(c).and_then(|col| col.first()) {
+                let text = if (self.planar || c != 0) && self.widths[c] > MAX_NODES {
+                    format!("{label} ({} of {})", MAX_NODES, self.widths[c])
+                } else if c == 0 && !self.planar {
+                    format!("{} px", self.widths[0])
+                } else {
+                    label.clone()
+                };
+                let _ = ctx.fill_text(&text, x, 11.0);
+            }
+        }
+    }
+
+    /// Shows the values of node (col, unit) in the info box, or hides it.
+    pub fn show_info(&mut self, trainer: &Trainer) {
+        let Some((col, unit)) = self.focus else {
+            show(&self.info, false);
+            return;
+        };
+        let Some(&(x, y)) = self.centres.get(col).and_then(|c| c.get(unit)) else {
+            show(&self.info, false);
+            return;
+        };
+        let mut lines = Vec::new();
+        let weights = trainer.model_dense_weights();
+        if col == 0 {
+            let name = input_names(trainer).get(unit).cloned().unwrap_or_else(|| "pixels".into());
+            lines.push(format!("input {name}"));
+        } else {
+            lines.push(format!("{} · unit {}", self.labels[col], unit + 1));
+        }
+        let range = |values: &[f32], stride: usize| {
+            let it = values.iter().skip(unit).step_by(stride.max(1)).filter(|v| v.is_finite());
+            it.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)))
+        };
+        if self.planar {
+            let (lo, hi) = if col == 0 {
+                self.grid.as_ref().map_or((0.0, 0.0), |g| range(&g.features, self.widths[0]))
+            } else {
+                self.maps.blocks.get(col - 1).map_or((0.0, 0.0), |b| range(&b.values, b.width))
+            };
+            lines.push(format!("output over the plane: {} … {}", fmt(lo), fmt(hi)));
+        }
+        if col > 0 {
+            if let Some(b) = trainer.model_dense_biases().get(col - 1) {
+                lines.push(format!("bias {}", fmt(b.get(unit).copied().unwrap_or(f32::NAN))));
+            }
+            if let Some((n_in, n_out, w)) = weights.get(col - 1) {
+                let incoming: Vec<String> = (0..*n_in).take(8).map(|i| fmt(w[i * n_out + unit])).collect();
+                let more = if *n_in > 8 { format!(" … ({n_in} in all)") } else { String::new() };
+                lines.push(format!("weights in: {}{more}", incoming.join(", ")));
+            }
+        }
+        set_text(&self.info, &lines.join("\n"));
+        let left = (x + self.node_px / 2.0 + 6.0).min(f64::from(self.laid_out_width) - 180.0).max(0.0);
+        let style = self.info.style();
+        let _ = style.set_property("left", &format!("{left}px"));
+        let _ = style.set_property("top", &format!("{}px", y + self.node_px / 2.0 + 4.0));
+        show(&self.info, true);
+    }
+}
+
+/// Input names of the diagram's first column.
+fn input_names(trainer: &Trainer) -> Vec<String> {
+    match &trainer.input_map {
+        Some(map) => map.features.iter().map(|f| crate::engine::config::Named::name(*f).to_string()).collect(),
+        None => vec![format!("{} pixels", trainer.model.n_in)],
+    }
+}
+
+/// Four significant digits.
+pub fn fmt(v: f32) -> String {
+    if !v.is_finite() {
+        v.to_string()
+    } else if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e4) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// Accessors the diagram needs, over the trainer's public model.
+trait ModelView {
+    fn model_dense_weights(&self) -> Vec<(usize, usize, &[f32])>;
+    fn model_dense_biases(&self) -> Vec<&[f32]>;
+}
+
+impl ModelView for Trainer {
+    fn model_dense_weights(&self) -> Vec<(usize, usize, &[f32])> {
+        self.dense_weights()
+    }
+
+    fn model_dense_biases(&self) -> Vec<&[f32]> {
+        let m = &self.model;
+        m.layers
+            .iter()
+            .filter_map(|l| match l {
+                crate::engine::layers::Layer::Dense(d) => Some(&m.params[d.b..d.b + d.n_out]),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The big output heatmap and its points.
+pub struct OutputView {
+    panel: HtmlElement,
+    heat_ctx: CanvasRenderingContext2d,
+    points_ctx: CanvasRenderingContext2d,
+    grid: Option<Grid>,
+    out: Vec<f32>,
+    rgba: Vec<u8>,
+}
+
+impl OutputView {
+    /// Binds to `#heatmap` and `#heatmap-points`.
+    pub fn new(document: &Document) -> Result<OutputView, String> {
+        let heat: HtmlCanvasElement = dom::typed(document, "heatmap")?;
+        heat.set_width(OUTPUT_GRID as u32);
+        heat.set_height(OUTPUT_GRID as u32);
+        let pts: HtmlCanvasElement = dom::typed(document, "heatmap-points")?;
+        pts.set_width(POINTS_PX as u32);
+        pts.set_height(POINTS_PX as u32);
+        Ok(OutputView {
+            panel: dom::by_id(document, "output-panel")?,
+            heat_ctx: dom::context(&heat),
+            points_ctx: dom::context(&pts),
+            grid: None,
+            out: Vec::new(),
+            rgba: Vec::new(),
+        })
+    }
+
+    /// New trainer: new grid and points.
+    pub fn rebuild(&mut self, trainer: &Trainer) {
+        self.grid = Grid::new(trainer, OUTPUT_GRID);
+        show(&self.panel, self.grid.is_some());
+        self.paint_points(trainer);
+    }
+
+    /// Draws the training points, and the test points if the view asks.
+    pub fn paint_points(&mut self, trainer: &Trainer) {
+        let mut pts = points::from_raw(&trainer.raw_train, false);
+        if trainer.cfg.view.show_test {
+            pts.extend(points::from_raw(&trainer.raw_test, true));
+        }
+        let mut rgba = vec![0u8; POINTS_PX * POINTS_PX * 4];
+        points::paint_points(&pts, EXTENT, POINTS_PX, POINTS_PX, 3.5, &mut rgba);
+        dom::blit(&self.points_ctx, &rgba, POINTS_PX as u32, POINTS_PX as u32);
+    }
+
+    /// Repaints the heatmap of the model's output.
+    pub fn paint(&mut self, trainer: &mut Trainer) {
+        let Some(grid) = &self.grid else {
+            return;
+        };
+        let n = grid.size * grid.size;
+        let k = trainer.model.n_out;
+        self.out.resize(n * k, 0.0);
+        trainer.predict(&grid.inputs, &mut self.out);
+        self.rgba.resize(n * 4, 0);
+        let disc = trainer.cfg.view.discretize && !trainer.cfg.data.kind.is_regression();
+        if k == 1 {
+            let to_unit = output_unit(&trainer.cfg);
+            for v in &mut self.out {
+                *v = to_unit(*v);
+            }
+            color::paint_heatmap(&self.out, grid.size, 1, 0, 1.0, disc, &mut self.rgba);
+        } else if disc {
+            for (p, px) in self.rgba.chunks_exact_mut(4).enumerate() {
+                let c = color::argmax_confidence(&self.out[p * k..(p + 1) * k])
+                    .map_or(color::NAN_COLOR, |(best, _)| class_or_binary(k, best));
+                px.copy_from_slice(&[c[0], c[1], c[2], 255]);
+            }
+        } else if k == 2 {
+            // Binary data with a softmax head: the same orange/blue scale as one output.
+            let v: Vec<f32> = self.out.chunks_exact(2).map(|o| libm::tanhf((o[1] - o[0]) / 2.0)).collect();
+            color::paint_heatmap(&v, grid.size, 1, 0, 1.0, false, &mut self.rgba);
+        } else {
+            color::paint_class_map(&self.out, grid.size, k, &mut self.rgba);
+        }
+        dom::blit(&self.heat_ctx, &self.rgba, grid.size as u32, grid.size as u32);
+    }
+}
+
+fn class_or_binary(k: usize, class: usize) -> [u8; 3] {
+    if k == 2 {
+        color::value_color(if class == 1 { 1.0 } else { -1.0 })
+    } else {
+        color::class_color(class)
+    }
+}
+
+/// The digits sample grid.
+pub struct DigitsView {
+    panel: HtmlElement,
+    grid: HtmlElement,
+    cells: Vec<(CanvasRenderingContext2d, HtmlElement, HtmlElement)>,
+}
+
+impl DigitsView {
+    /// Binds to `#digits-panel` and `#digits`.
+    pub fn new(document: &Document) -> Result<DigitsView, String> {
+        Ok(DigitsView {
+            panel: dom::by_id(document, "digits-panel")?,
+            grid: dom::by_id(document, "digits")?,
+            cells: Vec::new(),
+        })
+    }
+
+    /// Shows the panel only for digits data.
+    pub fn rebuild(&mut self, trainer: &Trainer) {
+        let digits = trainer.cfg.data.kind == DataKind::Digits;
+        show(&self.panel, digits);
+        if digits && self.cells.is_empty() {
+            for _ in 0..DIGIT_SAMPLES {
+                let fig: HtmlElement = create("figure", "digit");
+                let canvas = dom::canvas("", 32, 32);
+                append(&fig, &canvas);
+                let caption = create_text("figcaption", "", "");
+                append(&fig, &caption);
+                append(&self.grid, &fig);
+                self.cells.push((dom::context(&canvas), caption, fig));
+            }
+        }
+    }
+
+    /// Repaints the samples with their predicted and true labels.
+    pub fn paint(&mut self, trainer: &mut Trainer) {
+        if trainer.cfg.data.kind != DataKind::Digits {
+            return;
+        }
+        let samples = trainer.digit_samples(DIGIT_SAMPLES);
+        let mut rgba = vec![0u8; 32 * 32 * 4];
+        for ((ctx, caption, fig), s) in self.cells.iter().zip(&samples) {
+            digits::paint_digit(&s.pixels, 4, &mut rgba);
+            dom::blit(ctx, &rgba, 32, 32);
+            let ok = s.predicted == s.label;
+            set_text(caption, &format!("{} / {}", s.predicted, s.label));
+            set_attr(fig, "title", &format!("predicted {}, true {}", s.predicted, s.label));
+            dom::toggle_class(fig, "wrong", !ok);
+        }
+    }
+}
+
+/// Loss and accuracy charts (plotters on canvas).
+pub struct Charts {
+    loss: HtmlCanvasElement,
+    acc: HtmlCanvasElement,
+}
+
+impl Charts {
+    /// Binds to `#chart-loss` and `#chart-acc`.
+    pub fn new(document: &Document) -> Result<Charts, String> {
+        Ok(Charts { loss: dom::typed(document, "chart-loss")?, acc: dom::typed(document, "chart-acc")? })
+    }
+
+    /// Redraws both charts from the trainer's history.
+    pub fn paint(&self, trainer: &Trainer) {
+        let evals = trainer.history.evals.points();
+        let line = |f: &dyn Fn(&crate::engine::history::Metrics) -> Option<f64>| -> Vec<(f64, f64)> {
+            evals.iter().filter_map(|(s, m)| f(m).map(|v| (*s as f64, v))).collect()
+        };
+        let train_c = [40, 40, 40];
+        let test_c = [230, 120, 20];
+        let loss = ChartSpec {
+            title: "Loss".into(),
+            y_label: "data loss".into(),
+            x_label: "step".into(),
+            log_y: trainer.cfg.view.log_scale,
+            bands: Vec::new(),
+            curves: vec![
+                Curve { label: "train".into(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
+                Curve { label: "test".into(), points: line(&|m| Some(m.test_loss)), color: test_c, dashed: true },
+            ],
+        };
+        draw_on(&self.loss, &loss);
+        let classes = !trainer.cfg.data.kind.is_regression();
+        show(self.acc.unchecked_ref(), classes);
+        if classes {
+            let acc = ChartSpec {
+                title: "Accuracy".into(),
+                y_label: "accuracy".into(),
+                x_label: "step".into(),
+                log_y: false,
+                bands: Vec::new(),
+                curves: vec![
+                    Curve { label: "train".into(), points: line(&|m| m.train_acc), color: train_c, dashed: false },
+                    Curve { label: "test".into(), points: line(&|m| m.test_acc), color: test_c, dashed: true },
+                ],
+            };
+            draw_on(&self.acc, &acc);
+        }
+    }
+}
+
+fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
+    use plotters::prelude::IntoDrawingArea;
+    if let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()) {
+        let area = backend.into_drawing_area();
+        if let Err(e) = chart::draw(&area, spec) {
+            web_sys::console::warn_1(&format!("chart: {e}").into());
+        }
+    }
+}
