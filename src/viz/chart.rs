@@ -120,10 +120,13 @@ where
     DB: DrawingBackend + 'a,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
-    let fmt = |v: &f64| format_tick(*v);
+    // Ticks computed as lo + k·step can land a rounding error away from 0
+    // (−5.55e-17): snap anything within 1e-9 of the span to 0.
+    let x_fmt = |v: &f64| format_tick(snap_zero(*v, x1 - x0));
+    let y_fmt = |v: &f64| format_tick(snap_zero(*v, y1 - y0));
     let mut mesh = chart.configure_mesh();
-    mesh.x_label_formatter(&fmt)
-        .y_label_formatter(&fmt)
+    mesh.x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
         .x_labels(6)
         .y_labels(6)
         .max_light_lines(1)
@@ -237,16 +240,15 @@ fn runs(points: &[(f64, f64)], log_y: bool) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// x-range of the curves: min..max of the x values of finite points; `(0, 1)` when
-/// there is none, `x ± 0.5` (at least 5 % of |x|) for a single x.
+/// there is none, `x .. x + max(1, 10 % of |x|)` for a single x.
 pub fn x_range(curves: &[Curve]) -> (f64, f64) {
     let xs = curves.iter().flat_map(|c| c.points.iter()).filter(|p| plottable(p, false)).map(|p| p.0);
     match min_max(xs) {
         None => (0.0, 1.0),
         Some((lo, hi)) if lo < hi => (lo, hi),
-        Some((x, _)) => {
-            let pad = (x.abs() * 0.05).max(0.5);
-            (x - pad, x + pad)
-        }
+        // One x (e.g. step 0 only): extend to the right, since steps and
+        // epochs only grow.
+        Some((x, _)) => (x, x + (x.abs() * 0.1).max(1.0)),
     }
 }
 
@@ -350,7 +352,16 @@ fn decade_ceil(v: f64) -> f64 {
     e
 }
 
-/// A short tick label: `0`; `25k`, `1.5M` for large values; `1e-4`,
+/// `v`, or 0 when it is within 1e-9·span of 0 (a rounding artefact).
+fn snap_zero(v: f64, span: f64) -> f64 {
+    if v.abs() <= span.abs() * 1e-9 {
+        0.0
+    } else {
+        v
+    }
+}
+
+/// A short tick label: `0`; `25k`, `1.5M` for large values, `5.5e11` from 1e9; `1e-4`,
 /// `2.5e-5` below 0.001; otherwise up to four significant digits without
 /// trailing zeros (`0.25`, `12.5`, `1234`).
 pub fn format_tick(v: f64) -> String {
@@ -361,7 +372,13 @@ pub fn format_tick(v: f64) -> String {
         return format!("{v}");
     }
     let a = v.abs();
-    if a >= 1e6 {
+    if a >= 1e9 {
+        let s = format!("{v:.2e}");
+        match s.split_once('e') {
+            Some((mantissa, exp)) => format!("{}e{exp}", trim_decimal(mantissa.to_string())),
+            None => s,
+        }
+    } else if a >= 1e6 {
         format!("{}M", trim_decimal(format!("{:.2}", v / 1e6)))
     } else if a >= 1e4 {
         format!("{}k", trim_decimal(format!("{:.1}", v / 1e3)))
@@ -577,8 +594,8 @@ mod tests {
     fn x_range_cases() {
         assert_eq!(x_range(&[]), (0.0, 1.0));
         let c = |pts: Vec<(f64, f64)>| vec![curve("", pts, [0, 0, 0], false)];
-        assert_eq!(x_range(&c(vec![(0.0, 1.0)])), (-0.5, 0.5));
-        assert_eq!(x_range(&c(vec![(100.0, 1.0)])), (95.0, 105.0));
+        assert_eq!(x_range(&c(vec![(0.0, 1.0)])), (0.0, 1.0));
+        assert_eq!(x_range(&c(vec![(100.0, 1.0)])), (100.0, 110.0));
         assert_eq!(x_range(&c(vec![(3.0, 1.0), (f64::NAN, 1.0), (9.0, 2.0), (20.0, f64::NAN)])), (3.0, 9.0));
     }
 
@@ -592,6 +609,9 @@ mod tests {
         assert_eq!(format_tick(1234.0), "1234");
         assert_eq!(format_tick(25_000.0), "25k");
         assert_eq!(format_tick(1_500_000.0), "1.5M");
+        assert_eq!(format_tick(5.5e11), "5.5e11");
+        assert_eq!(snap_zero(-5.55e-17, 0.8), 0.0);
+        assert_eq!(snap_zero(1e-13, 1e-12), 1e-13);
         assert_eq!(format_tick(1e-4), "1e-4");
         assert_eq!(format_tick(2.5e-5), "2.5e-5");
         assert_eq!(format_tick(-0.5), "-0.5");

@@ -701,7 +701,7 @@ fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
 fn format_loss(loss: f64) -> String {
     if !loss.is_finite() {
         loss.to_string()
-    } else if loss != 0.0 && loss.abs() < 1e-3 {
+    } else if loss != 0.0 && (loss.abs() < 1e-3 || loss.abs() >= 1e4) {
         format!("{loss:.3e}")
     } else {
         format!("{loss:.4}")
