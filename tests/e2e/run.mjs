@@ -533,6 +533,57 @@ try {
     await page.close();
   });
 
+  await test('pictures put y up: output heatmap and neuron thumbnails agree with the data', async () => {
+    // gauss: class 1 (blue, +1) around (2, 2) top-right, class 0 (orange) around (−2, −2).
+    const { page, log } = await openPage(context, `${baseUrl}#data=gauss&seed=3`);
+    logs.push(log);
+    for (let i = 0; i < 20; i++) await page.click('#step-epoch');
+    const pixel = (sel, fx, fy) =>
+      page.locator(sel).evaluate((c, [fx, fy]) => {
+        const x = Math.round(fx * (c.width - 1));
+        const y = Math.round(fy * (c.height - 1));
+        return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data);
+      }, [fx, fy]);
+    const blue = ([r, , b]) => b > r + 60;
+    const orange = ([r, , b]) => r > b + 60;
+    const topRight = await pixel('#heatmap', 0.95, 0.05);
+    const bottomLeft = await pixel('#heatmap', 0.05, 0.95);
+    assert(blue(topRight), `heatmap top-right should be class 1 (blue): ${topRight}`);
+    assert(orange(bottomLeft), `heatmap bottom-left should be class 0 (orange): ${bottomLeft}`);
+    // The x2 input thumbnail: x2 = +6 at the top row (blue), −6 at the bottom (orange).
+    const x2 = 'canvas.node[data-col="0"][data-unit="1"]';
+    assert(blue(await pixel(x2, 0.5, 0.02)), 'x2 thumbnail: top row should be positive (blue)');
+    assert(orange(await pixel(x2, 0.5, 0.98)), 'x2 thumbnail: bottom row should be negative (orange)');
+    // The output neuron's thumbnail has the same orientation as the big heatmap.
+    const out = await page.locator('canvas.node').last();
+    const outTop = await out.evaluate((c) => Array.from(c.getContext('2d').getImageData(c.width - 2, 1, 1, 1).data));
+    assert(blue(outTop), `output thumbnail top-right should be blue like the heatmap: ${outTop}`);
+    await page.close();
+  });
+
+  await test('digits: a grid of sample images with predicted and true labels', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=digits&loss=softmax&net=32:relu&std=1&opt=adam&lr=0.01&bs=32`);
+    logs.push(log);
+    assert(!(await isHidden(page, '#digits-panel')), '#digits-panel hidden for digits data');
+    for (let i = 0; i < 5; i++) await page.click('#step-epoch');
+    const captions = await page.locator('#digits figure figcaption').allTextContents();
+    assert(captions.length === 24, `expected 24 samples, got ${captions.length}`);
+    assert(captions.every((c) => /^\d \/ \d$/.test(c.trim())), `captions: ${captions.join(' | ')}`);
+    const right = captions.filter((c) => c.trim()[0] === c.trim().slice(-1)).length;
+    assert(right >= 18, `after 5 epochs most samples should be right: ${right}/24`);
+    const wrongMarked = await page.locator('#digits figure.wrong').count();
+    assert(wrongMarked === 24 - right, `wrong samples marked: ${wrongMarked} vs ${24 - right}`);
+    const ink = await page.locator('#digits canvas').first().evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+      return dark;
+    });
+    assert(ink > 20, `first digit image has no ink (${ink} dark pixels)`);
+    await page.screenshot({ path: join(artifacts, 'digits.png'), fullPage: true });
+    await page.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));
