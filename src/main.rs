@@ -1,11 +1,13 @@
 //! The native `gradlab` command line: run a linked experiment headless and
-//! print its trajectory, dump gradients for external checking, or benchmark.
+//! print its trajectory, dump gradients for external checking, examine it
+//! with every instrument (`doctor`), or benchmark.
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
 use gradlab::engine::bench::{self, BenchOptions, Workload};
 use gradlab::engine::config::codec;
 use gradlab::engine::gradcheck;
+use gradlab::engine::instruments::doctor::{self, DoctorOptions};
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,6 +34,14 @@ enum Command {
         /// A GradLab link or its hash part.
         link: String,
     },
+    /// Examine a linked experiment: run every instrument and print the ranked findings and measurements as JSON.
+    Doctor {
+        /// A GradLab link or its hash part.
+        link: String,
+        /// Train this many steps first (default: the link's `step`, else 0).
+        #[arg(long)]
+        steps: Option<u64>,
+    },
     /// Run the benchmark workloads of shared/bench/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -44,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { link, steps } => run(&link, steps),
         Command::Grads { link } => grads(&link),
+        Command::Doctor { link, steps } => doctor_cmd(&link, steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -96,6 +107,18 @@ fn run(link: &str, steps: Option<u64>) -> Result<(), String> {
 fn grads(link: &str) -> Result<(), String> {
     let (trainer, _) = trainer_of(link)?;
     let report = gradcheck::GradientDump::of_next_batch(&trainer);
+    println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
+    let (mut trainer, link_step) = trainer_of(link)?;
+    for _ in 0..steps.or(link_step).unwrap_or(0) {
+        if let StepOutcome::Diverged(_) = trainer.step() {
+            break;
+        }
+    }
+    let report = doctor::examine(&trainer, &DoctorOptions::default());
     println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
     Ok(())
 }

@@ -33,20 +33,31 @@ impl<T: Copy> Series<T> {
         Self { points: Vec::with_capacity(capacity), capacity: capacity.max(2), stride: 1 }
     }
 
-    /// Offers a point; it is kept if `step` is on the current stride.
+    /// Offers a point; it is kept if it lies at least `stride` steps after
+    /// the last kept one. When the series is full, every other point is
+    /// dropped and the stride doubles, so the points stay evenly spread
+    /// however irregularly steps arrive.
     pub fn push(&mut self, step: u64, value: T) {
-        if !step.is_multiple_of(self.stride) {
+        if !self.spaced(step) {
             return;
         }
-        if self.points.len() == self.capacity {
+        if self.points.len() >= self.capacity {
+            let mut index = 0usize;
+            self.points.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
             self.stride *= 2;
-            let stride = self.stride;
-            self.points.retain(|(s, _)| s % stride == 0);
-            if !step.is_multiple_of(stride) {
+            if !self.spaced(step) {
                 return;
             }
         }
         self.points.push((step, value));
+    }
+
+    /// Whether `step` is at least `stride` after the last kept point.
+    fn spaced(&self, step: u64) -> bool {
+        self.points.last().is_none_or(|&(last, _)| step >= last.saturating_add(self.stride))
     }
 
     /// The kept points, oldest first.
@@ -100,5 +111,19 @@ mod tests {
         assert!(s.last().unwrap().0 > 990_000 - 20_000);
         let steps: Vec<u64> = s.points().iter().map(|p| p.0).collect();
         assert!(steps.windows(2).all(|w| w[1] - w[0] == steps[1] - steps[0]), "evenly spaced");
+    }
+
+    #[test]
+    fn irregular_steps_stay_bounded() {
+        // Regression: evaluations every 8 steps once grew the series without limit.
+        let mut s = Series::new(100);
+        let mut step = 0;
+        for i in 0..100_000u64 {
+            step += 8 + i % 5;
+            s.push(step, 0.0);
+            assert!(s.len() <= 100);
+        }
+        assert!(s.len() >= 50);
+        assert!(s.last().unwrap().0 > step - 2 * step / 100);
     }
 }

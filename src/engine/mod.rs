@@ -14,6 +14,7 @@ pub mod gradcheck;
 pub mod grid;
 pub mod history;
 pub mod init;
+pub mod instruments;
 pub mod kernels;
 pub mod layers;
 pub mod loss;

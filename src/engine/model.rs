@@ -144,6 +144,9 @@ pub struct Model<F> {
     batch: usize,
     /// Two scratch buffers for backpropagated deltas.
     delta: [Vec<F>; 2],
+    /// Bug lab (`wrong-sign`): backward negates this layer's parameter
+    /// gradients. `None` in every correct model; set by the trainer.
+    pub flip_grad_layer: Option<usize>,
 }
 
 struct Builder<'a, F> {
@@ -230,6 +233,7 @@ impl<F: Real> Model<F> {
             input: Vec::new(),
             batch: 0,
             delta: [Vec::new(), Vec::new()],
+            flip_grad_layer: None,
         }
     }
 
@@ -258,6 +262,7 @@ impl<F: Real> Model<F> {
             input: Vec::new(),
             batch: 0,
             delta: [Vec::new(), Vec::new()],
+            flip_grad_layer: self.flip_grad_layer,
         }
     }
 
@@ -314,6 +319,19 @@ impl<F: Real> Model<F> {
     /// Backward pass from `d_out = dL/d output: [batch, n_out]` of the last
     /// forward; overwrites `grads`.
     pub fn backward(&mut self, d_out: &[F]) {
+        self.backward_to(d_out, false);
+    }
+
+    /// Like [`Model::backward`], and also returns `dL/d input: [batch, n_in]`
+    /// (saliency maps and input-gradient fields; instruments issue).
+    pub fn backward_with_input_grad(&mut self, d_out: &[F]) -> &[F] {
+        self.backward_to(d_out, true);
+        &self.delta[0][..self.batch * self.n_in]
+    }
+
+    /// The backward pass; with `input_grad`, layer 0 also writes its `dx`,
+    /// which ends in `delta[0]`.
+    fn backward_to(&mut self, d_out: &[F], input_grad: bool) {
         let batch = self.batch;
         let [mut dy, mut dx] = std::mem::take(&mut self.delta);
         dy.clear();
@@ -324,13 +342,23 @@ impl<F: Real> Model<F> {
             let x: &[F] = if i == 0 { &self.input } else { &self.acts[i - 1] };
             let x = &x[..batch * n_in];
             let y = &self.acts[i][..batch * n_out];
-            let need_dx = i > 0;
+            let need_dx = i > 0 || input_grad;
             dx.resize(batch * n_in, F::ZERO);
             let dx_slice = if need_dx { Some(&mut dx[..batch * n_in]) } else { None };
             self.layers[i].backward(&self.params, &mut self.grads, x, y, &dy[..batch * n_out], dx_slice, batch);
+            if self.flip_grad_layer == Some(i) {
+                self.flip_layer_grads(i);
+            }
             std::mem::swap(&mut dy, &mut dx);
         }
         self.delta = [dy, dx];
+    }
+
+    /// Bug lab (`wrong-sign`): negates every parameter gradient of layer `i`.
+    fn flip_layer_grads(&mut self, i: usize) {
+        for info in self.infos.iter().filter(|info| info.layer == i) {
+            self.grads[info.range()].iter_mut().for_each(|g| *g = -*g);
+        }
     }
 
     /// Adds the L1/L2 penalty gradients of every weight tensor to `grads`.

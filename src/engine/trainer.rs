@@ -12,6 +12,7 @@ use crate::engine::data::{self, features, Labels, RawData};
 use crate::engine::error::EngineError;
 use crate::engine::fingerprint::{self, Fingerprint};
 use crate::engine::history::{History, Metrics};
+use crate::engine::instruments::bug_lab::{self, Bug};
 use crate::engine::layers::Pass;
 use crate::engine::loss;
 use crate::engine::model::{Model, ModelSpec, PredictScratch};
@@ -19,7 +20,7 @@ use crate::engine::optim::Optimizer;
 use crate::engine::rng::{Rng, Stream, Uniform01};
 use crate::engine::scalar::Real;
 use crate::engine::schedule;
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 use std::fmt;
 
 /// What kind of prediction the data asks for.
@@ -239,6 +240,43 @@ pub struct StepStats {
     pub clipped: bool,
 }
 
+/// What the instruments see of one training step (instruments issue).
+///
+/// Filled only while [`Trainer::probe`] is `Some`; training never reads it,
+/// so a probe cannot change a result, and with `None` it costs one branch
+/// per step.
+#[derive(Clone, Debug, Default)]
+pub struct StepProbe {
+    /// Index (0-based) of the step captured last; `None` before the first.
+    pub step: Option<u64>,
+    /// Parameters before that step's update (layout of `Model::params`).
+    pub params_before: Vec<f32>,
+    /// Gradient of data loss + penalty as the step computed it, before clipping.
+    pub grads: Vec<f32>,
+    /// The step's mini-batch inputs `[b, n_in]`.
+    pub batch_x: Vec<f32>,
+    /// The step's encoded targets `[b, n_out]`.
+    pub batch_t: Vec<f32>,
+    /// The dropout generator as it was before the step's forward pass (replays its masks).
+    pub dropout_rng: Option<Rng>,
+}
+
+impl StepProbe {
+    fn capture_start(&mut self, step: u64, params: &[f32], x: &[f32], t: &[f32], dropout_rng: &Rng) {
+        self.step = Some(step);
+        copy_into(&mut self.params_before, params);
+        copy_into(&mut self.batch_x, x);
+        copy_into(&mut self.batch_t, t);
+        self.dropout_rng = Some(dropout_rng.clone());
+    }
+}
+
+/// Overwrites `dst` with `src`, reusing its buffer.
+fn copy_into(dst: &mut Vec<f32>, src: &[f32]) {
+    dst.clear();
+    dst.extend_from_slice(src);
+}
+
 /// A training run.
 #[derive(Clone, Debug)]
 pub struct Trainer {
@@ -268,6 +306,16 @@ pub struct Trainer {
     pub raw_train: RawData,
     /// The test set before feature mapping.
     pub raw_test: RawData,
+    /// Instruments' per-step capture; `None` (the default) captures nothing.
+    pub probe: Option<Box<StepProbe>>,
+    /// Bug lab: the planted bug, if any (from `cfg.bug`).
+    bug: Option<Bug>,
+    /// Bug lab (`no-zero-grad`): the never-reset gradient sum.
+    grad_acc: Vec<f32>,
+    /// Bug lab (`frozen-layer`): the frozen layer's parameters, restored after each update.
+    frozen_copy: Vec<f32>,
+    /// Bug lab (`eval-dropout`): dropout masks drawn at evaluation (apart from training's).
+    eval_rng: Rng,
     order: Vec<usize>,
     cursor: usize,
     epoch: u64,
@@ -322,11 +370,18 @@ impl Trainer {
             return Err(EngineError::InvalidConfig("every hidden layer needs at least one unit".into()));
         }
         let problem = Problem::new(&train.labels, cfg.loss, cfg.output_act)?;
+        let bug = cfg.bug.map(|b| b.bug);
         let (train_x, test_x, input_map) = Self::inputs(cfg, train, test)?;
-        let train_split = Split::new(&train_x, train, &problem);
+        let mut train_split = Split::new(&train_x, train, &problem);
+        if bug == Some(Bug::ShuffledLabels) {
+            bug_lab::shuffle_labels(&mut train_split.targets, &mut train_split.labels, cfg.seed);
+        }
         let test_split = Split::new(&test_x, test, &problem);
         let spec = ModelSpec::from_config(cfg, train_x.ncols(), problem.n_out);
-        let model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
+        let mut model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
+        if bug == Some(Bug::WrongSign) {
+            model.flip_grad_layer = Some(0);
+        }
         let optimizer = Optimizer::new(cfg.optimizer, model.n_params());
         let mut trainer = Self {
             cfg: cfg.clone(),
@@ -342,6 +397,11 @@ impl Trainer {
             last: StepStats::default(),
             raw_train: train.clone(),
             raw_test: test.clone(),
+            probe: None,
+            bug,
+            grad_acc: if bug == Some(Bug::NoZeroGrad) { vec![0.0; model.n_params()] } else { Vec::new() },
+            frozen_copy: Vec::new(),
+            eval_rng: Rng::new(cfg.seed ^ bug_lab::EVAL_SEED_SALT, Stream::Probe),
             model,
             cursor: 0,
             epoch: 0,
@@ -360,10 +420,17 @@ impl Trainer {
     }
 
     fn inputs(cfg: &Config, train: &RawData, test: &RawData) -> Result<ModelInputs, EngineError> {
+        // Bug lab (`raw-inputs`): standardization skipped, digit pixels at 0–16.
+        let raw_bug = cfg.bug.is_some_and(|b| b.bug == Bug::RawInputs);
+        let standardize = cfg.data.standardize && !raw_bug;
         if !train.planar || cfg.data.kind == DataKind::Digits {
             let mut tr = train.x.clone();
             let mut te = test.x.clone();
-            if cfg.data.standardize {
+            if raw_bug && cfg.data.kind == DataKind::Digits {
+                tr.mapv_inplace(|v| v * bug_lab::RAW_PIXEL_SCALE);
+                te.mapv_inplace(|v| v * bug_lab::RAW_PIXEL_SCALE);
+            }
+            if standardize {
                 let scaler = features::Standardizer::fit(tr.view());
                 scaler.apply(&mut tr);
                 scaler.apply(&mut te);
@@ -375,7 +442,7 @@ impl Trainer {
         }
         let mut tr = features::featurize(train.x.view(), &cfg.data.features);
         let mut te = features::featurize(test.x.view(), &cfg.data.features);
-        let scaler = if cfg.data.standardize {
+        let scaler = if standardize {
             features::Standardizer::fit(tr.view())
         } else {
             features::Standardizer::identity(tr.ncols())
@@ -496,10 +563,16 @@ impl Trainer {
     /// Forward, loss, backward, penalties, clipping and the update on one batch.
     fn update(&mut self, x: &[f32], t: &[f32]) -> Option<NonFinite> {
         let lr = self.lr();
+        if let Some(probe) = self.probe.as_deref_mut() {
+            probe.capture_start(self.step, &self.model.params, x, t, &self.dropout_rng);
+        }
+        // Bug lab (`stale-bn`): running statistics never updated.
+        let pass =
+            if self.bug == Some(Bug::StaleBn) { Pass { update_running: false, ..Pass::TRAIN } } else { Pass::TRAIN };
         let model = &mut self.model;
-        model.forward(x, Pass::TRAIN, &mut self.dropout_rng);
+        model.forward(x, pass, &mut self.dropout_rng);
         self.d_out.resize(t.len(), 0.0);
-        let data_loss = loss::loss_and_grad(self.cfg.loss, model.output(), t, model.n_out, Some(&mut self.d_out));
+        let data_loss = data_loss(self.bug, self.cfg.loss, model.output(), t, model.n_out, Some(&mut self.d_out));
         if !data_loss.is_finite() {
             return Some(self.locate_forward());
         }
@@ -507,14 +580,29 @@ impl Trainer {
         model.backward(&self.d_out);
         let (l1, l2) = (self.cfg.l1, self.cfg.l2);
         model.add_penalty_grads(l1, l2);
+        if self.bug == Some(Bug::NoZeroGrad) {
+            bug_lab::accumulate(&mut self.grad_acc, &mut model.grads);
+        }
         let (l1_penalty, l2_penalty) = model.penalty(l1, l2);
         let grad_norm = clip::global_norm(&model.grads);
         if !grad_norm.is_finite() {
             return Some(self.locate_gradient());
         }
+        if let Some(probe) = self.probe.as_deref_mut() {
+            copy_into(&mut probe.grads, &self.model.grads);
+        }
+        let model = &mut self.model;
         let clipped = clip::clip(self.cfg.clip, &mut model.grads);
         self.clipped_steps += u64::from(clipped);
-        self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
+        if self.bug == Some(Bug::FrozenLayer) {
+            // Bug lab (`frozen-layer`): the first dense layer's update is undone.
+            let frozen = bug_lab::frozen_range(model);
+            copy_into(&mut self.frozen_copy, &model.params[frozen.clone()]);
+            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
+            model.params[frozen].copy_from_slice(&self.frozen_copy);
+        } else {
+            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
+        }
         self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
         None
     }
@@ -573,9 +661,13 @@ impl Trainer {
         let n_out = self.model.n_out;
         self.eval_out.resize(split.len() * n_out, 0.0);
         let x = split.x.as_slice().unwrap_or(&[]);
-        self.model.predict_into(x, &mut self.eval_out, &mut self.scratch);
+        if self.bug == Some(Bug::EvalDropout) {
+            bug_lab::predict_with_dropout(&self.model, x, &mut self.eval_out, &mut self.eval_rng);
+        } else {
+            self.model.predict_into(x, &mut self.eval_out, &mut self.scratch);
+        }
         let t = split.targets.as_slice().unwrap_or(&[]);
-        let loss = loss::loss_and_grad(self.cfg.loss, &self.eval_out, t, n_out, None);
+        let loss = data_loss(self.bug, self.cfg.loss, &self.eval_out, t, n_out, None);
         let acc = split.labels.as_ref().map(|labels| {
             let correct = self
                 .eval_out
@@ -590,7 +682,54 @@ impl Trainer {
 
     /// Model outputs in evaluation mode for model inputs `x: [n, n_in]`.
     pub fn predict(&mut self, x: &[f32], out: &mut [f32]) {
-        self.model.predict_into(x, out, &mut self.scratch);
+        if self.bug == Some(Bug::EvalDropout) {
+            bug_lab::predict_with_dropout(&self.model, x, out, &mut self.eval_rng);
+        } else {
+            self.model.predict_into(x, out, &mut self.scratch);
+        }
+    }
+
+    /// The planted bug, if any (bug lab).
+    pub fn bug(&self) -> Option<Bug> {
+        self.bug
+    }
+
+    /// The mean data loss of outputs `out: [n, n_out]` against targets `t`,
+    /// exactly as training computes it (planted bugs included); writes
+    /// `d loss / d out` into `grad` when given.
+    pub fn data_loss_of(&self, out: &[f32], t: &[f32], grad: Option<&mut [f32]>) -> f64 {
+        data_loss(self.bug, self.cfg.loss, out, t, self.model.n_out, grad)
+    }
+
+    /// A copy that trains on the training rows `idx` only, all of them in
+    /// every step (batch = `idx.len()`, fixed order), from the current
+    /// weights with a fresh optimizer, history and step count, and no probe
+    /// (instruments issue: the tiny-batch overfit check). Planted bugs stay.
+    pub fn with_training_subset(&self, idx: &[usize]) -> Trainer {
+        let mut t = self.clone();
+        t.train = Split {
+            x: self.train.x.select(Axis(0), idx),
+            targets: self.train.targets.select(Axis(0), idx),
+            labels: self.train.labels.as_ref().map(|l| idx.iter().map(|&i| l[i]).collect()),
+        };
+        t.order = (0..idx.len()).collect();
+        t.cursor = 0;
+        t.cfg.batch_size = idx.len().max(1);
+        t.opts = TrainOptions { reshuffle: false, drop_last: false };
+        t.optimizer = Optimizer::new(self.cfg.optimizer, self.model.n_params());
+        t.history = History::default();
+        (t.clipped_steps, t.step, t.epoch, t.diverged, t.probe) = (0, 0, 0, None, None);
+        t.grad_acc.iter_mut().for_each(|g| *g = 0.0);
+        t
+    }
+}
+
+/// The mean data loss of `out` (bug lab: `softmax-twice` squashes it first).
+fn data_loss(bug: Option<Bug>, kind: LossKind, out: &[f32], t: &[f32], n_out: usize, grad: Option<&mut [f32]>) -> f64 {
+    if bug == Some(Bug::SoftmaxTwice) {
+        bug_lab::squashed_loss_and_grad(kind, out, t, n_out, grad)
+    } else {
+        loss::loss_and_grad(kind, out, t, n_out, grad)
     }
 }
 

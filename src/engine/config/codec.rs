@@ -46,6 +46,7 @@
 //! | `clip` | gradient clipping | `none value norm` |
 //! | `cv` | clipping threshold | `0 < x ≤ 1_000_000` |
 //! | `bs` | batch size | `1..=100_000` |
+//! | `bug` | bug lab: a planted bug (written only when set) | `frozen-layer wrong-sign no-zero-grad softmax-twice shuffled-labels raw-inputs eval-dropout stale-bn`, or `mystery:<token>` to plant one without naming it |
 //! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
 //! | `hide`, `lock` | classroom: controls hidden or locked (written only when set) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
 //!
@@ -98,6 +99,8 @@ use std::fmt::Display;
 use std::str::FromStr;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::engine::instruments::bug_lab::PlantedBug;
 
 use super::{
     ClipKind, Config, DataConfig, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind, ScheduleKind,
@@ -394,6 +397,12 @@ pub const FIELDS: &[Field] = &[
         },
     },
     Field { key: "bs", get: |c| some(c.batch_size), set: |c, s| put!(c.batch_size, int(s, 1, 100_000)?) },
+    // Bug lab (instruments issue): written only when a bug is planted.
+    Field {
+        key: "bug",
+        get: |c| c.bug.map(PlantedBug::to_link_value),
+        set: |c, s| put!(c.bug, Some(PlantedBug::from_link_value(s)?)),
+    },
     // View (classroom links and view toggles); written only when set.
     Field { key: "test", get: |c| flag(c.view.show_test), set: |c, s| put!(c.view.show_test, switch(s)?) },
     Field { key: "disc", get: |c| flag(c.view.discretize), set: |c, s| put!(c.view.discretize, switch(s)?) },
@@ -737,6 +746,7 @@ mod tests {
     use super::*;
     use crate::engine::config::ViewFlags;
     use crate::engine::config::{Act, BlockOrder, DataKind, OutputAct};
+    use crate::engine::instruments::bug_lab::Bug;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
 
@@ -856,6 +866,8 @@ mod tests {
         ("clip-norm", |c| c.clip = ClipKind::Norm(0.25)),
         ("bs-min", |c| c.batch_size = 1),
         ("bs-max", |c| c.batch_size = 100_000),
+        ("bug", |c| c.bug = Some(PlantedBug { bug: Bug::StaleBn, hidden: false })),
+        ("bug-mystery", |c| c.bug = Some(PlantedBug { bug: Bug::WrongSign, hidden: true })),
     ];
 
     #[test]
@@ -902,6 +914,7 @@ mod tests {
         check::<OptimizerKind>();
         check::<ScheduleKind>();
         check::<ClipKind>();
+        check::<Bug>();
     }
 
     #[test]
@@ -1009,6 +1022,10 @@ mod tests {
             ("lr", "101"),
             ("lr", "0x10"),
             ("lr", ""),
+            ("bug", "segfault"),
+            ("bug", "mystery:"),
+            ("bug", "mystery:deadbeef"),
+            ("bug", "mystery:wrong-sign"),
         ];
         for &(key, value) in bad {
             // `noise` is always valid here, so the rejection is the bad field alone.
@@ -1256,10 +1273,17 @@ mod tests {
         ]
     }
 
+    fn arb_bug() -> impl Strategy<Value = Option<PlantedBug>> {
+        proptest::option::of(
+            (proptest::sample::select(Bug::VARIANTS), any::<bool>())
+                .prop_map(|(bug, hidden)| PlantedBug { bug, hidden }),
+        )
+    }
+
     /// Any valid config: every field in range and the cross-field checks satisfied.
     fn arb_config() -> impl Strategy<Value = Config> {
         (
-            (any::<u64>(), proptest::option::of(0..=MAX_STEP), arb_data(), arb_hidden()),
+            (any::<u64>(), proptest::option::of(0..=MAX_STEP), arb_data(), arb_hidden(), arb_bug()),
             (
                 proptest::sample::select(BlockOrder::VARIANTS),
                 unit_open(),
@@ -1280,7 +1304,7 @@ mod tests {
                 1usize..=100_000,
             ),
         )
-            .prop_map(|((seed, step, data, hidden), ord_to_slope, rest)| {
+            .prop_map(|((seed, step, data, hidden, bug), ord_to_slope, rest)| {
                 let (order, bn_momentum, bn_eps, init, bias_init, mut loss, output_act, leaky_slope) = ord_to_slope;
                 let (l1, l2, optimizer, lr, schedule, clip, batch_size) = rest;
                 if data.kind.is_regression() {
@@ -1309,6 +1333,7 @@ mod tests {
                     clip,
                     batch_size,
                     view: ViewFlags::default(),
+                    bug,
                 }
             })
     }

@@ -304,6 +304,9 @@ pub struct Config {
     pub batch_size: usize,
     /// How the page shows the experiment (classroom flags and view toggles).
     pub view: ViewFlags,
+    /// Bug lab: a classic bug planted in the run (`None`: the code is correct).
+    /// See [`crate::engine::instruments::bug_lab`].
+    pub bug: Option<crate::engine::instruments::bug_lab::PlantedBug>,
 }
 
 /// How the page presents an experiment. Not part of the model: it changes
@@ -366,6 +369,7 @@ impl Default for Config {
             clip: ClipKind::None,
             batch_size: 10,
             view: ViewFlags::default(),
+            bug: None,
         }
     }
 }

@@ -1,0 +1,451 @@
+//! Live per-layer statistics (checklist 3.1, 3.3, 3.4), cheap enough for
+//! every step: for each dense block, the activation mean and std, the share
+//! of dead ReLUs (zero for every example over a window of steps), the share
+//! of saturated tanh/sigmoid outputs, the weight norm, the gradient norm and
+//! the update/weight ratio. Histories are bounded ([`Series`]).
+//!
+//! Fed by [`LayerStats::observe`] after each step (or after any subset of
+//! steps: windows and histories count observations) from the trainer's
+//! [`StepProbe`](crate::engine::trainer::StepProbe) (parameters before the
+//! update, gradient before clipping) and the activations the step's forward
+//! pass left in the model.
+//!
+//! Definitions (per block, `a: [batch, width]` the activation output):
+//! - update/weight ratio `‖W_after − W_before‖ / ‖W_before‖` (CS231n: ~1e-3);
+//! - expected ratio, what the optimizer should give: `lr·‖∂L/∂W‖ / ‖W‖`, or
+//!   `lr·√n / ‖W‖` for the adaptive optimizers (their steps are ~lr per weight);
+//! - a ReLU unit is dead when it output 0 for every example of the last
+//!   `min(window, steps seen)` observed steps (a whole dead layer is an
+//!   error: no signal passes it);
+//! - a tanh output is saturated when `|a| > 0.99`, a sigmoid output when
+//!   `a < 0.01` or `a > 0.99`.
+
+use super::finding::{checklist, num, Finding, Problem, Severity};
+use super::{block_label, blocks, distance, mean_std, median, norm, Block};
+use crate::engine::config::{Act, OptimizerKind};
+use crate::engine::history::Series;
+use crate::engine::trainer::Trainer;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Observed steps over which a ReLU unit must stay silent to count as dead.
+pub const DEAD_WINDOW: u64 = 100;
+/// Points kept per layer history.
+pub const HISTORY_CAPACITY: usize = 512;
+/// Recent samples the findings look at.
+pub const RECENT: usize = 20;
+/// |tanh| above this (sigmoid outside [1 − this, this]) counts as saturated.
+pub const SATURATION: f64 = 0.99;
+
+/// The update/weight ratio's place relative to the 1e-3 band.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RatioBand {
+    /// Below 1e-5: the learning rate is far too low.
+    FarBelow,
+    /// 1e-5 to 1e-4.
+    Below,
+    /// 1e-4 to 1e-2: around 1e-3.
+    InBand,
+    /// 1e-2 to 1e-1.
+    Above,
+    /// Above 1e-1: the learning rate is far too high.
+    FarAbove,
+}
+
+impl RatioBand {
+    /// The band of `ratio`.
+    pub fn of(ratio: f64) -> Self {
+        match ratio {
+            r if r < 1e-5 => RatioBand::FarBelow,
+            r if r < 1e-4 => RatioBand::Below,
+            r if r <= 1e-2 => RatioBand::InBand,
+            r if r <= 1e-1 => RatioBand::Above,
+            _ => RatioBand::FarAbove,
+        }
+    }
+}
+
+/// One block's figures at one step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LayerSample {
+    /// Training step (updates applied) when observed.
+    pub step: u64,
+    /// Mean of the block's activation output over the batch.
+    pub act_mean: f64,
+    /// Standard deviation of the activation output.
+    pub act_std: f64,
+    /// Share of dead units (ReLU blocks only).
+    pub dead: Option<f64>,
+    /// Share of saturated outputs (tanh and sigmoid blocks only).
+    pub saturated: Option<f64>,
+    /// ‖W‖ before the update.
+    pub weight_norm: f64,
+    /// ‖∂L/∂W‖ before clipping.
+    pub grad_norm: f64,
+    /// ‖∂L/∂b‖ before clipping: the size of the error signal reaching the block.
+    pub bias_grad_norm: f64,
+    /// ‖ΔW‖ / ‖W‖ (NaN when ‖W‖ = 0).
+    pub update_ratio: f64,
+    /// The ratio the optimizer's step should give (see the module docs).
+    pub expected_ratio: f64,
+}
+
+/// The statistics of one dense block over time.
+#[derive(Clone, Debug)]
+pub struct LayerTrack {
+    /// The block.
+    pub block: Block,
+    /// `hidden 1`, …, `output`.
+    pub label: String,
+    /// Every observed step (downsampled; indexed by observation count, each
+    /// sample carries its training step).
+    pub history: Series<LayerSample>,
+    /// The last [`RECENT`] samples.
+    pub recent: VecDeque<LayerSample>,
+    /// Per unit: the observation count at which it last output > 0.
+    last_active: Vec<u64>,
+}
+
+impl LayerTrack {
+    /// The latest sample.
+    pub fn last(&self) -> Option<&LayerSample> {
+        self.recent.back()
+    }
+
+    /// Median of `f` over the recent samples (NaNs dropped; NaN if none).
+    pub fn recent_median(&self, f: impl Fn(&LayerSample) -> f64) -> f64 {
+        let mut v: Vec<f64> = self.recent.iter().map(f).filter(|x| !x.is_nan()).collect();
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            median(&mut v)
+        }
+    }
+}
+
+/// Live statistics of every dense block.
+#[derive(Clone, Debug)]
+pub struct LayerStats {
+    /// One track per dense block, input to output.
+    pub layers: Vec<LayerTrack>,
+    /// Steps observed.
+    pub steps_seen: u64,
+    /// Dead-unit window in steps.
+    pub window: u64,
+}
+
+impl LayerStats {
+    /// Empty statistics for the trainer's model.
+    pub fn new(trainer: &Trainer) -> Self {
+        let bs = blocks(&trainer.model);
+        let n = bs.len();
+        let layers = bs
+            .into_iter()
+            .enumerate()
+            .map(|(k, block)| LayerTrack {
+                label: block_label(k, n),
+                last_active: vec![0; block.width],
+                history: Series::new(HISTORY_CAPACITY),
+                recent: VecDeque::with_capacity(RECENT),
+                block,
+            })
+            .collect();
+        Self { layers, steps_seen: 0, window: DEAD_WINDOW }
+    }
+
+    /// Records the step the trainer just took. Needs the trainer's probe on;
+    /// does nothing without it, or when the step diverged.
+    pub fn observe(&mut self, trainer: &Trainer) {
+        let Some(probe) = trainer.probe.as_deref() else { return };
+        if probe.step.is_none() || trainer.diverged().is_some() || probe.grads.len() != trainer.model.n_params() {
+            return;
+        }
+        self.steps_seen += 1;
+        let model = &trainer.model;
+        let adaptive = matches!(
+            trainer.optimizer.kind,
+            OptimizerKind::RmsProp { .. } | OptimizerKind::Adam { .. } | OptimizerKind::AdamW { .. }
+        );
+        let lr = trainer.last.lr;
+        let step = trainer.step_count();
+        for track in &mut self.layers {
+            let b = &track.block;
+            let a = model.activation(b.observed());
+            let (act_mean, act_std) = mean_std(a);
+            let act = b.act.map(|(_, act)| act);
+            let seen = self.steps_seen;
+            let dead = (act == Some(Act::Relu)).then(|| {
+                for row in a.chunks_exact(b.width) {
+                    for (unit, &v) in row.iter().enumerate() {
+                        if v > 0.0 {
+                            track.last_active[unit] = seen;
+                        }
+                    }
+                }
+                let span = self.window.min(seen);
+                let dead = track.last_active.iter().filter(|&&l| seen - l >= span).count();
+                dead as f64 / b.width as f64
+            });
+            let saturated = saturated_share(act, a);
+            let w_before = &probe.params_before[b.w.clone()];
+            let weight_norm = norm(w_before);
+            let grad_norm = norm(&probe.grads[b.w.clone()]);
+            let step_size = if adaptive { crate::engine::math::sqrt(b.w.len() as f64) } else { grad_norm };
+            let sample = LayerSample {
+                step,
+                act_mean,
+                act_std,
+                dead,
+                saturated,
+                weight_norm,
+                grad_norm,
+                bias_grad_norm: norm(&probe.grads[b.b.clone()]),
+                update_ratio: ratio(distance(&model.params[b.w.clone()], w_before), weight_norm),
+                expected_ratio: ratio(lr * step_size, weight_norm),
+            };
+            track.history.push(seen, sample);
+            if track.recent.len() == RECENT {
+                track.recent.pop_front();
+            }
+            track.recent.push_back(sample);
+        }
+    }
+
+    /// Indices of the dead units of block `k` (ReLU blocks; empty otherwise).
+    pub fn dead_units(&self, k: usize) -> Vec<usize> {
+        let Some(track) = self.layers.get(k) else { return Vec::new() };
+        if track.block.act.map(|(_, a)| a) != Some(Act::Relu) || self.steps_seen == 0 {
+            return Vec::new();
+        }
+        let span = self.window.min(self.steps_seen);
+        (0..track.block.width).filter(|&u| self.steps_seen - track.last_active[u] >= span).collect()
+    }
+
+    /// The network's update/weight ratio: the median over blocks of each
+    /// block's recent median (frozen blocks left out); NaN before any step.
+    pub fn net_update_ratio(&self) -> f64 {
+        let mut per_layer: Vec<f64> = self
+            .layers
+            .iter()
+            .map(|t| t.recent_median(|s| s.update_ratio))
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .collect();
+        if per_layer.is_empty() {
+            f64::NAN
+        } else {
+            median(&mut per_layer)
+        }
+    }
+
+    /// What the statistics say, one finding per problem.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        self.frozen_findings(&mut out);
+        self.ratio_findings(&mut out);
+        self.dead_findings(&mut out);
+        self.saturation_findings(&mut out);
+        self.flow_findings(&mut out);
+        out
+    }
+
+    fn frozen_findings(&self, out: &mut Vec<Finding>) {
+        for t in &self.layers {
+            let frozen = t.recent.len() >= 2
+                && t.recent.iter().all(|s| s.update_ratio == 0.0 && s.grad_norm > 0.0)
+                && t.recent_median(|s| s.expected_ratio) > 1e-6;
+            if frozen {
+                let sentence = format!(
+                    "The weights of {} (layer {}) did not change in the last {} steps although their gradient norm is {}: the update is not applied to this layer.",
+                    t.label,
+                    t.block.dense,
+                    t.recent.len(),
+                    num(t.recent_median(|s| s.grad_norm)),
+                );
+                let f = Finding::new(
+                    Severity::Error,
+                    Problem::UpdateNotApplied,
+                    checklist::GRADIENT_FLOW,
+                    "layer_stats",
+                    sentence,
+                );
+                out.push(f.at(t.block.dense));
+            }
+        }
+    }
+
+    fn ratio_findings(&self, out: &mut Vec<Finding>) {
+        let r = self.net_update_ratio();
+        if !r.is_finite() {
+            return;
+        }
+        let (severity, problem, how) = match RatioBand::of(r) {
+            RatioBand::FarBelow => (Severity::Warning, Problem::LearningRateTooLow, "far below"),
+            RatioBand::Below => (Severity::Info, Problem::LearningRateTooLow, "below"),
+            RatioBand::InBand => return,
+            RatioBand::Above => (Severity::Info, Problem::LearningRateTooHigh, "above"),
+            RatioBand::FarAbove => (Severity::Warning, Problem::LearningRateTooHigh, "far above"),
+        };
+        let advice = if problem == Problem::LearningRateTooLow { "raise" } else { "lower" };
+        let sentence = format!(
+            "Each step changes the weights by {} of their size, {how} the healthy ~1e-3: {advice} the learning rate.",
+            num(r)
+        );
+        out.push(Finding::new(severity, problem, checklist::UPDATE_RATIO, "layer_stats", sentence));
+    }
+
+    fn dead_findings(&self, out: &mut Vec<Finding>) {
+        for (k, t) in self.layers.iter().enumerate() {
+            let dead = self.dead_units(k);
+            if dead.is_empty() {
+                continue;
+            }
+            let share = dead.len() as f64 / t.block.width as f64;
+            let severity = match share {
+                s if s >= 1.0 => Severity::Error,
+                s if s >= 0.25 => Severity::Warning,
+                _ => Severity::Info,
+            };
+            let sentence = format!(
+                "{} of the {} ReLU units of {} output 0 for every example of the last {} steps (dead): they no longer learn.",
+                dead.len(),
+                t.block.width,
+                t.label,
+                self.window.min(self.steps_seen),
+            );
+            let f = Finding::new(severity, Problem::DeadUnits, checklist::DEAD_RELU, "layer_stats", sentence);
+            out.push(f.at(t.block.observed()));
+        }
+    }
+
+    fn saturation_findings(&self, out: &mut Vec<Finding>) {
+        let hidden = &self.layers[..self.layers.len().saturating_sub(1)];
+        let worst = hidden
+            .iter()
+            .map(|t| (t, t.recent_median(|s| s.saturated.unwrap_or(f64::NAN))))
+            .filter(|(_, s)| s.is_finite())
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((t, share)) = worst else { return };
+        let severity = match share {
+            s if s >= 0.5 => Severity::Error,
+            s if s >= 0.3 => Severity::Warning,
+            _ => return,
+        };
+        let sentence = format!(
+            "{}% of the outputs of {} sit in the flat tails of their activation (saturated), where almost no gradient passes: the weights are initialized too large or the inputs are not normalized.",
+            (share * 100.0).round(),
+            t.label
+        );
+        let f = Finding::new(severity, Problem::Saturated, checklist::GRADIENT_FLOW, "layer_stats", sentence);
+        out.push(f.at(t.block.observed()));
+    }
+
+    /// Exploding: activation std grows ≥ [`EXPLODE`]× from the first to the
+    /// last hidden block. Vanishing: the first block's weight gradient is
+    /// ≤ 1/[`VANISH`] (warning: 1/[`VANISH_WARN`]) of the output block's.
+    ///
+    /// Why weight gradients for vanishing but activations for exploding: in
+    /// an exploding ReLU net `‖∂L/∂W_l‖ ≈ ‖a_(l−1)‖·‖δ_l‖` stays level across
+    /// layers (activations grow forward as fast as δ grows backward), while
+    /// the activations themselves grow by orders of magnitude.
+    fn flow_findings(&self, out: &mut Vec<Finding>) {
+        let Some(flow) = self.flow() else { return };
+        if flow.act_growth >= EXPLODE {
+            let sentence = format!(
+                "Activations grow {}× from the first to the last hidden layer (std {} → {}), and gradients with them: exploding activations and gradients, the weights are initialized too large.",
+                num(flow.act_growth),
+                num(flow.first_act_std),
+                num(flow.last_act_std),
+            );
+            out.push(Finding::new(
+                Severity::Error,
+                Problem::Exploding,
+                checklist::GRADIENT_FLOW,
+                "layer_stats",
+                sentence,
+            ));
+        } else if flow.grad_ratio <= 1.0 / VANISH_WARN {
+            let severity = if flow.grad_ratio <= 1.0 / VANISH { Severity::Error } else { Severity::Warning };
+            let sentence = format!(
+                "The first layer's weight gradient is {}× the output layer's: gradients vanish on their way back, so the first layers barely learn.",
+                num(flow.grad_ratio),
+            );
+            out.push(
+                Finding::new(severity, Problem::Vanishing, checklist::GRADIENT_FLOW, "layer_stats", sentence).at(0),
+            );
+        }
+    }
+
+    /// Growth factors across the network (needs two hidden blocks).
+    pub fn flow(&self) -> Option<Flow> {
+        let n = self.layers.len();
+        if n < 3 || self.layers[0].recent.is_empty() {
+            return None;
+        }
+        let (first, last_hidden, output) = (&self.layers[0], &self.layers[n - 2], &self.layers[n - 1]);
+        let grad_ratio = first.recent_median(|s| s.grad_norm) / output.recent_median(|s| s.grad_norm);
+        let first_act_std = first.recent_median(|s| s.act_std);
+        let last_act_std = last_hidden.recent_median(|s| s.act_std);
+        let level = |x: f64| if x.is_finite() { x } else { 1.0 };
+        Some(Flow {
+            grad_ratio: level(grad_ratio),
+            act_growth: level(last_act_std / first_act_std),
+            first_act_std,
+            last_act_std,
+        })
+    }
+}
+
+/// Activation growth across the hidden layers flagged as exploding.
+pub const EXPLODE: f64 = 10.0;
+/// First-to-output weight-gradient ratio (inverse) flagged as vanishing.
+pub const VANISH: f64 = 100.0;
+/// The same, as a warning.
+pub const VANISH_WARN: f64 = 10.0;
+
+/// How signals change across the network.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Flow {
+    /// ‖∂L/∂W‖ of the first block over that of the output block.
+    pub grad_ratio: f64,
+    /// Activation std of the last hidden block over that of the first.
+    pub act_growth: f64,
+    /// Activation std of the first hidden block.
+    pub first_act_std: f64,
+    /// Activation std of the last hidden block.
+    pub last_act_std: f64,
+}
+
+/// Share of saturated outputs for tanh and sigmoid blocks.
+fn saturated_share(act: Option<Act>, a: &[f32]) -> Option<f64> {
+    let hi = SATURATION as f32;
+    let count = match act? {
+        Act::Tanh => a.iter().filter(|v| v.abs() > hi).count(),
+        Act::Sigmoid => a.iter().filter(|&&v| v > hi || v < 1.0 - hi).count(),
+        _ => return None,
+    };
+    Some(count as f64 / a.len().max(1) as f64)
+}
+
+/// `num / den`, NaN when `den` is 0.
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 {
+        num / den
+    } else {
+        f64::NAN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_around_one_in_a_thousand() {
+        assert_eq!(RatioBand::of(1e-3), RatioBand::InBand);
+        assert_eq!(RatioBand::of(3e-5), RatioBand::Below);
+        assert_eq!(RatioBand::of(1e-7), RatioBand::FarBelow);
+        assert_eq!(RatioBand::of(0.05), RatioBand::Above);
+        assert_eq!(RatioBand::of(2.0), RatioBand::FarAbove);
+    }
+}

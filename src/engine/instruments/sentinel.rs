@@ -1,0 +1,90 @@
+//! Non-finite sentinel (checklist 4.2–4.3): the first step, layer and tensor
+//! — parameter, optimizer state, activation, gradient or loss — that became
+//! NaN or infinite.
+//!
+//! The trainer already stops at a non-finite loss or gradient and names it
+//! ([`NonFinite`]); the sentinel extends the watch to what the trainer does
+//! not check every step: parameters and optimizer state after the update
+//! (an Adam second moment can overflow while the weights stay finite) and
+//! every layer's activations.
+
+use super::finding::{checklist, Finding, Problem, Severity};
+use crate::engine::trainer::{NonFinite, TensorKind, Trainer};
+
+/// Watches a run for the first non-finite value.
+#[derive(Clone, Debug, Default)]
+pub struct Sentinel {
+    /// The first one seen.
+    pub first: Option<NonFinite>,
+}
+
+impl Sentinel {
+    /// Looks at the trainer after a step; keeps the first finding.
+    pub fn observe(&mut self, trainer: &Trainer) {
+        if self.first.is_none() {
+            self.first = trainer.diverged().cloned().or_else(|| scan(trainer));
+        }
+    }
+
+    /// The finding, if something went non-finite.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.first.iter().map(finding).collect()
+    }
+}
+
+/// The finding for a non-finite value.
+pub fn finding(d: &NonFinite) -> Finding {
+    let sentence = format!(
+        "Training produced a non-finite value ({d}): lower the learning rate, clip gradients, or check the initialization."
+    );
+    let f = Finding::new(Severity::Error, Problem::NonFinite, checklist::CLIPPING, "sentinel", sentence);
+    match d.layer {
+        Some(l) => f.at(l),
+        None => f,
+    }
+}
+
+/// The first non-finite tensor of the trainer's current state, in the
+/// order parameters, optimizer state, activations, gradients (the step is
+/// the last one applied).
+pub fn scan(trainer: &Trainer) -> Option<NonFinite> {
+    let m = &trainer.model;
+    let step = trainer.step_count().saturating_sub(1);
+    let at = |layer: Option<usize>, tensor: TensorKind, detail: &str| NonFinite {
+        step,
+        layer,
+        layer_name: layer.map(|l| m.layers[l].name()).unwrap_or_default(),
+        tensor,
+        detail: detail.to_string(),
+    };
+    for info in &m.infos {
+        if m.params[info.range()].iter().any(|v| !v.is_finite()) {
+            return Some(at(Some(info.layer), TensorKind::Parameter, info.kind.name()));
+        }
+    }
+    for info in &m.infos {
+        for (name, buf) in ["m", "v"].iter().zip(trainer.optimizer.state()) {
+            if buf.len() == m.n_params() && buf[info.range()].iter().any(|v| !v.is_finite()) {
+                return Some(at(
+                    Some(info.layer),
+                    TensorKind::OptimizerState,
+                    &format!("{} ({name})", info.kind.name()),
+                ));
+            }
+        }
+    }
+    if m.batch() > 0 {
+        for i in 0..m.layers.len() {
+            if m.activation(i).iter().any(|v| !v.is_finite()) {
+                return Some(at(Some(i), TensorKind::Activation, "output"));
+            }
+        }
+    }
+    let grads = trainer.probe.as_deref().map_or(&m.grads, |p| if p.grads.is_empty() { &m.grads } else { &p.grads });
+    for info in &m.infos {
+        if grads.get(info.range()).is_some_and(|g| g.iter().any(|v| !v.is_finite())) {
+            return Some(at(Some(info.layer), TensorKind::Gradient, info.kind.name()));
+        }
+    }
+    None
+}
