@@ -22,6 +22,7 @@ pub mod math;
 pub mod model;
 pub mod optim;
 pub mod rng;
+pub mod runs;
 pub mod scalar;
 pub mod schedule;
 pub mod trainer;

@@ -1,0 +1,339 @@
+//! Run history records: what the page saves for every run, and the
+//! schema-versioned JSON it exports and imports.
+//!
+//! A [`RunRecord`] holds the link (the whole config and seed), the app
+//! version, the browser, timing, final and best metrics, a diverged flag, the
+//! fingerprint and downsampled curves (at most [`MAX_POINTS`] per series).
+//! [`import_json`] treats its input as hostile: it checks the size before
+//! parsing, rejects unknown fields, and validates every record (lengths,
+//! finiteness, the link through the codec), naming the first problem found.
+
+pub mod compare;
+pub mod csv;
+
+use crate::engine::config::codec;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Name of the export format, checked on import.
+pub const SCHEMA: &str = "gradlab-runs";
+/// Version of the export format written by [`export_json`].
+pub const SCHEMA_VERSION: u32 = 1;
+/// Most points kept per curve.
+pub const MAX_POINTS: usize = 1000;
+/// Largest file [`import_json`] reads.
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+/// Most runs in one import.
+pub const MAX_RUNS: usize = 1000;
+/// Longest name, note, user agent or version string.
+pub const MAX_TEXT: usize = 2000;
+/// Longest link.
+pub const MAX_LINK: usize = codec::MAX_INPUT_BYTES;
+
+/// Final or best values of the four metrics (None where not applicable).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSet {
+    /// Training data loss.
+    pub train_loss: Option<f64>,
+    /// Test data loss.
+    pub test_loss: Option<f64>,
+    /// Training accuracy.
+    pub train_acc: Option<f64>,
+    /// Test accuracy.
+    pub test_acc: Option<f64>,
+}
+
+/// Downsampled curves: parallel vectors, one entry per recorded step.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Curves {
+    /// Steps, strictly increasing.
+    pub step: Vec<u64>,
+    /// Training loss per step.
+    pub train_loss: Vec<Option<f64>>,
+    /// Test loss per step.
+    pub test_loss: Vec<Option<f64>>,
+    /// Training accuracy per step.
+    pub train_acc: Vec<Option<f64>>,
+    /// Test accuracy per step.
+    pub test_acc: Vec<Option<f64>>,
+}
+
+/// One recorded run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRecord {
+    /// Identifier, unique in a store.
+    pub id: String,
+    /// The user's name for it (shown as text only).
+    pub name: String,
+    /// The user's note (shown as text only).
+    pub note: String,
+    /// Pinned runs sort first.
+    pub pinned: bool,
+    /// The link hash: full config and seed.
+    pub link: String,
+    /// GradLab version that ran it.
+    pub app_version: String,
+    /// The browser's user agent.
+    pub user_agent: String,
+    /// Start time, ms since the Unix epoch.
+    pub started_ms: f64,
+    /// Steps trained.
+    pub steps: u64,
+    /// Wall time spent training, ms.
+    pub wall_ms: f64,
+    /// Metrics at the last evaluation.
+    pub last: MetricSet,
+    /// Best values (lowest losses, highest accuracies).
+    pub best: MetricSet,
+    /// Whether training stopped on a non-finite value.
+    pub diverged: bool,
+    /// The fingerprint at the end (16 hex digits).
+    pub fingerprint: String,
+    /// Downsampled curves.
+    pub curves: Curves,
+}
+
+/// The export file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportFile {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// [`SCHEMA_VERSION`] when written.
+    pub version: u32,
+    /// The runs.
+    pub runs: Vec<RunRecord>,
+}
+
+/// Why an import was rejected; nothing is imported when any record is bad.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportError {
+    /// The file is larger than [`MAX_IMPORT_BYTES`].
+    TooLarge(usize),
+    /// Not JSON of the export shape (serde's message, with line and column).
+    Malformed(String),
+    /// Another schema or a newer version.
+    WrongSchema(String),
+    /// More than [`MAX_RUNS`] runs.
+    TooManyRuns(usize),
+    /// A record fails validation: its index and the reason.
+    BadRecord(usize, String),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::TooLarge(n) => {
+                write!(f, "the file is {n} bytes; at most {MAX_IMPORT_BYTES} bytes can be imported")
+            }
+            ImportError::Malformed(m) => write!(f, "not a GradLab runs file: {m}"),
+            ImportError::WrongSchema(m) => write!(f, "unsupported file: {m}"),
+            ImportError::TooManyRuns(n) => write!(f, "the file holds {n} runs; at most {MAX_RUNS} can be imported"),
+            ImportError::BadRecord(i, m) => write!(f, "run {} is invalid: {m}", i + 1),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Serializes runs as an export file (pretty-printed JSON).
+pub fn export_json(runs: &[RunRecord]) -> String {
+    let file = ExportFile { schema: SCHEMA.to_string(), version: SCHEMA_VERSION, runs: runs.to_vec() };
+    serde_json::to_string_pretty(&file).unwrap_or_default()
+}
+
+/// Parses and validates an export file.
+pub fn import_json(text: &str) -> Result<Vec<RunRecord>, ImportError> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge(text.len()));
+    }
+    let file: ExportFile = serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
+    if file.schema != SCHEMA {
+        return Err(ImportError::WrongSchema(format!("schema is not \"{SCHEMA}\"")));
+    }
+    if file.version == 0 || file.version > SCHEMA_VERSION {
+        return Err(ImportError::WrongSchema(format!(
+            "version {} (this GradLab reads version {SCHEMA_VERSION})",
+            file.version
+        )));
+    }
+    if file.runs.len() > MAX_RUNS {
+        return Err(ImportError::TooManyRuns(file.runs.len()));
+    }
+    for (i, run) in file.runs.iter().enumerate() {
+        validate(run).map_err(|m| ImportError::BadRecord(i, m))?;
+    }
+    Ok(file.runs)
+}
+
+/// Checks one record; the reason names the field.
+pub fn validate(run: &RunRecord) -> Result<(), String> {
+    let texts =
+        [("name", &run.name), ("note", &run.note), ("user_agent", &run.user_agent), ("app_version", &run.app_version)];
+    for (field, text) in texts {
+        if text.chars().count() > MAX_TEXT {
+            return Err(format!("{field} is longer than {MAX_TEXT} characters"));
+        }
+    }
+    if run.id.is_empty() || run.id.len() > 64 || !run.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err("id must be 1–64 letters, digits or dashes".into());
+    }
+    if run.fingerprint.len() != 16 || !run.fingerprint.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err("fingerprint must be 16 hex digits".into());
+    }
+    if run.link.len() > MAX_LINK {
+        return Err(format!("link is longer than {MAX_LINK} bytes"));
+    }
+    if let Some(r) = codec::decode(&run.link).1.first() {
+        return Err(format!("link field {} is rejected: {}", r.key, r.reason));
+    }
+    if !(run.started_ms.is_finite() && run.started_ms >= 0.0 && run.wall_ms.is_finite() && run.wall_ms >= 0.0) {
+        return Err("started_ms and wall_ms must be finite and not negative".into());
+    }
+    validate_metrics("last", &run.last)?;
+    validate_metrics("best", &run.best)?;
+    validate_curves(&run.curves)
+}
+
+fn validate_metrics(which: &str, m: &MetricSet) -> Result<(), String> {
+    let finite = [m.train_loss, m.test_loss, m.train_acc, m.test_acc].iter().flatten().all(|v| v.is_finite());
+    let acc_ok = [m.train_acc, m.test_acc].iter().flatten().all(|v| (0.0..=1.0).contains(v));
+    if !finite || !acc_ok {
+        return Err(format!("{which} metrics must be finite, accuracies within [0, 1]"));
+    }
+    Ok(())
+}
+
+fn validate_curves(c: &Curves) -> Result<(), String> {
+    let n = c.step.len();
+    if n > MAX_POINTS {
+        return Err(format!("curves hold {n} points; at most {MAX_POINTS}"));
+    }
+    let series = [&c.train_loss, &c.test_loss, &c.train_acc, &c.test_acc];
+    if series.iter().any(|s| s.len() != n) {
+        return Err("curve series must all have one value per step".into());
+    }
+    if c.step.windows(2).any(|w| w[1] <= w[0]) {
+        return Err("curve steps must increase".into());
+    }
+    if series.iter().any(|s| s.iter().flatten().any(|v| !v.is_finite())) {
+        return Err("curve values must be finite (or null)".into());
+    }
+    Ok(())
+}
+
+/// Downsamples `(step, metrics)` points to at most [`MAX_POINTS`], evenly
+/// by index, always keeping the first and the last.
+pub fn curves_from(points: &[(u64, MetricSet)]) -> Curves {
+    let n = points.len();
+    let keep: Vec<usize> = if n <= MAX_POINTS {
+        (0..n).collect()
+    } else {
+        let mut idx: Vec<usize> = (0..MAX_POINTS).map(|k| k * (n - 1) / (MAX_POINTS - 1)).collect();
+        idx.dedup();
+        idx
+    };
+    let mut c = Curves::default();
+    for i in keep {
+        let (step, m) = points[i];
+        c.step.push(step);
+        c.train_loss.push(m.train_loss.filter(|v| v.is_finite()));
+        c.test_loss.push(m.test_loss.filter(|v| v.is_finite()));
+        c.train_acc.push(m.train_acc.filter(|v| v.is_finite()));
+        c.test_acc.push(m.test_acc.filter(|v| v.is_finite()));
+    }
+    c
+}
+
+/// Indices of `incoming` runs that duplicate a stored run or an earlier
+/// incoming one: same fingerprint and same config.
+pub fn duplicates(stored: &[RunRecord], incoming: &[RunRecord]) -> Vec<usize> {
+    let key = |r: &RunRecord| (r.fingerprint.clone(), codec::encode(&codec::decode(&r.link).0));
+    let mut seen: Vec<(String, String)> = stored.iter().map(key).collect();
+    let mut dups = Vec::new();
+    for (i, r) in incoming.iter().enumerate() {
+        let k = key(r);
+        if seen.contains(&k) {
+            dups.push(i);
+        } else {
+            seen.push(k);
+        }
+    }
+    dups
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A valid record for tests.
+    pub(crate) fn sample(id: &str, link: &str) -> RunRecord {
+        let m = MetricSet { train_loss: Some(0.1), test_loss: Some(0.2), train_acc: Some(0.9), test_acc: None };
+        RunRecord {
+            id: id.to_string(),
+            name: "run".into(),
+            link: link.to_string(),
+            app_version: "0.1.0".into(),
+            user_agent: "test".into(),
+            started_ms: 1.7e12,
+            steps: 20,
+            wall_ms: 12.5,
+            last: m,
+            best: m,
+            fingerprint: "0123456789abcdef".into(),
+            curves: curves_from(&[(0, m), (10, m), (20, m)]),
+            ..RunRecord::default()
+        }
+    }
+
+    #[test]
+    fn export_then_import_gives_identical_records() {
+        let runs = vec![sample("a", "v=1&lr=0.1"), sample("b-2", "data=spiral&net=8:relu")];
+        assert_eq!(import_json(&export_json(&runs)), Ok(runs));
+    }
+
+    #[test]
+    fn hostile_files_are_rejected_with_a_reason() {
+        let good = export_json(&[sample("a", "v=1")]);
+        let cases: Vec<(String, &str)> = vec![
+            ("not json".into(), "not a GradLab runs file"),
+            ("{\"schema\":\"other\",\"version\":1,\"runs\":[]}".into(), "schema"),
+            (good.replace("\"version\": 1", "\"version\": 99"), "version 99"),
+            (good.replace("\"pinned\": false", "\"pinned\": false, \"extra\": 1"), "unknown field"),
+            (good.replace("0123456789abcdef", "<img src=x>"), "fingerprint"),
+            (good.replace("\"link\": \"v=1\"", "\"link\": \"lr=banana\""), "link field lr"),
+            (good.replace("\"train_acc\": 0.9", "\"train_acc\": 7.0"), "accuracies"),
+            (good.replace("\"id\": \"a\"", "\"id\": \"<script>\""), "id must be"),
+            ("[".repeat(100_000), "not a GradLab runs file"),
+            (" ".repeat(MAX_IMPORT_BYTES + 1), "at most"),
+        ];
+        for (text, want) in cases {
+            let err = import_json(&text).expect_err(want).to_string();
+            assert!(err.contains(want), "{err} should mention {want}");
+        }
+    }
+
+    #[test]
+    fn curves_are_downsampled_to_the_bound() {
+        let m = MetricSet { train_loss: Some(1.0), test_loss: Some(f64::NAN), ..MetricSet::default() };
+        let points: Vec<(u64, MetricSet)> = (0..5000).map(|s| (s, m)).collect();
+        let c = curves_from(&points);
+        assert_eq!(c.step.len(), MAX_POINTS);
+        assert_eq!((c.step[0], *c.step.last().unwrap()), (0, 4999));
+        assert!(c.test_loss.iter().all(Option::is_none), "NaN becomes null");
+        assert!(validate_curves(&c).is_ok());
+    }
+
+    #[test]
+    fn duplicates_need_the_same_fingerprint_and_config() {
+        let stored = vec![sample("a", "v=1&lr=0.1")];
+        let mut other_fp = sample("c", "lr=0.1");
+        other_fp.fingerprint = "fedcba9876543210".into();
+        // Same config written differently (key order, defaults) is still the same config.
+        let incoming = vec![sample("b", "lr=0.1&v=1&bs=10"), other_fp, sample("d", "lr=0.2"), sample("e", "lr=0.2")];
+        assert_eq!(duplicates(&stored, &incoming), vec![0, 3]);
+    }
+}
