@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod csv;
+pub mod lockstep;
 
 use crate::engine::config::codec;
 use serde::{Deserialize, Serialize};

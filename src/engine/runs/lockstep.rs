@@ -1,0 +1,78 @@
+//! Lockstep runs: 2–4 variants of one experiment trained side by side, one
+//! step each per tick, on the same data in the same batch order.
+//!
+//! Every variant is built from the same seed, and the seed's streams are
+//! independent ([`crate::engine::rng::Stream`]): the data, the split and the
+//! shuffles are identical across variants whatever else differs, and so are
+//! the initial weights when the architecture and initializer agree (e.g. four
+//! optimizers). Only batch-size variants necessarily cut batches differently.
+
+use crate::engine::config::Config;
+use crate::engine::error::EngineError;
+use crate::engine::trainer::{StepOutcome, Trainer};
+
+/// Most variants at once.
+pub const MAX_VARIANTS: usize = 4;
+
+/// Variants trained together.
+#[derive(Clone, Debug)]
+pub struct Lockstep {
+    /// The trainers, in the order given.
+    pub trainers: Vec<Trainer>,
+}
+
+impl Lockstep {
+    /// Builds 2–4 variants; they must share the seed (else the comparison is
+    /// not on the same data).
+    pub fn new(variants: &[Config]) -> Result<Self, EngineError> {
+        if !(2..=MAX_VARIANTS).contains(&variants.len()) {
+            return Err(EngineError::InvalidConfig(format!("lockstep needs 2 to {MAX_VARIANTS} variants")));
+        }
+        if variants.iter().any(|v| v.seed != variants[0].seed) {
+            return Err(EngineError::InvalidConfig("lockstep variants must share one seed".into()));
+        }
+        let trainers = variants.iter().map(Trainer::from_config).collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { trainers })
+    }
+
+    /// One step of every variant that has not diverged; returns each outcome.
+    pub fn step(&mut self) -> Vec<StepOutcome> {
+        self.trainers.iter_mut().map(Trainer::step).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::{codec, OptimizerKind};
+
+    #[test]
+    fn four_optimizers_start_equal_and_see_the_same_batches() {
+        let (base, _) = codec::decode("data=spiral&net=8:relu,8:relu&seed=5");
+        let kinds = [
+            OptimizerKind::Sgd,
+            OptimizerKind::Momentum { mu: 0.9 },
+            OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+            OptimizerKind::RmsProp { rho: 0.9, eps: 1e-8 },
+        ];
+        let variants: Vec<Config> = kinds.iter().map(|&optimizer| Config { optimizer, ..base.clone() }).collect();
+        let mut ls = Lockstep::new(&variants).expect("valid");
+        let losses: Vec<f64> = ls.trainers.iter_mut().map(|t| t.evaluate().train_loss).collect();
+        assert!(losses.iter().all(|&l| l == losses[0]), "step-0 losses {losses:?}");
+        for _ in 0..60 {
+            let batches: Vec<Vec<usize>> = ls.trainers.iter().map(|t| t.next_batch_indices().to_vec()).collect();
+            assert!(batches.iter().all(|b| b == &batches[0]));
+            assert!(ls.step().iter().all(|o| *o == StepOutcome::Ok));
+        }
+        let prints: Vec<_> = ls.trainers.iter().map(Trainer::fingerprint).collect();
+        assert!(prints.windows(2).all(|w| w[0] != w[1]), "the optimizers diverge from each other");
+    }
+
+    #[test]
+    fn variant_count_and_seed_are_checked() {
+        let c = Config::default();
+        assert!(Lockstep::new(std::slice::from_ref(&c)).is_err());
+        assert!(Lockstep::new(&vec![c.clone(); 5]).is_err());
+        assert!(Lockstep::new(&[c.clone(), Config { seed: 2, ..c.clone() }]).is_err());
+    }
+}
