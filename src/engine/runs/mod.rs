@@ -11,6 +11,7 @@
 pub mod compare;
 pub mod csv;
 pub mod lockstep;
+pub mod recorder;
 
 use crate::engine::config::codec;
 use serde::{Deserialize, Serialize};
