@@ -20,10 +20,16 @@
 //! - [`network`]: geometry and edge styles of the network diagram.
 //! - [`digits`]: 8×8 digit images.
 //! - [`thumbnail`]: small data-set previews for the data-set picker.
+//! - [`sparkline`]: tiny per-layer charts for the instruments table.
+//! - [`histogram`]: histograms over time, TensorBoard's offset view.
+//! - [`saliency`]: input-gradient maps and arrows.
 
 pub mod chart;
 pub mod color;
 pub mod digits;
+pub mod histogram;
 pub mod network;
 pub mod points;
+pub mod saliency;
+pub mod sparkline;
 pub mod thumbnail;

@@ -26,11 +26,12 @@ use web_sys::{
 };
 
 use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
-use crate::engine::config::{Config, Named};
+use crate::engine::config::{Config, Named, Speed};
 use crate::engine::trainer::{LiveChange, StepOutcome, Trainer};
 
 use super::controls::{self, Controls, Edit};
 use super::dom::{self, set_attr, set_text, show};
+use super::instruments::{self, Instruments};
 use super::views::{Charts, DigitsView, NetworkView, OutputView};
 
 /// Training plus drawing per animation frame, in milliseconds: what a 60 Hz
@@ -89,6 +90,8 @@ pub enum Command {
     Focus(Option<(usize, usize)>),
     /// The window was resized.
     Resize,
+    /// A button or picker of the instruments panel.
+    Inst(instruments::Action),
 }
 
 /// The static elements of the page.
@@ -156,6 +159,9 @@ pub struct FrameCost {
     pub train_ms: f64,
     /// Drawing time in the last frame (ms).
     pub draw_ms: f64,
+    /// Instruments' share of both in the last frame (ms): observing steps
+    /// and drawing the panel.
+    pub inst_ms: f64,
 }
 
 /// The state behind the page.
@@ -170,6 +176,7 @@ pub struct App {
     output: OutputView,
     digits: DigitsView,
     charts: Charts,
+    instruments: Instruments,
     /// Step count of the figures on screen (None: nothing shown yet).
     shown_step: Option<u64>,
     eval_cost_ms: f64,
@@ -182,6 +189,8 @@ pub struct App {
     live_changed_at: Option<u64>,
     frame_no: u64,
     costs: Costs,
+    /// Time the instruments panel took to draw in this frame.
+    inst_paint_ms: f64,
     /// Figures of the last frame.
     pub last_frame: FrameCost,
 }
@@ -202,6 +211,7 @@ impl App {
             output: OutputView::new(&document)?,
             digits: DigitsView::new(&document)?,
             charts: Charts::new(&document)?,
+            instruments: Instruments::new(&document)?,
             trainer,
             mode,
             shown_step: None,
@@ -213,6 +223,7 @@ impl App {
             live_changed_at: None,
             frame_no: 0,
             costs: Costs::default(),
+            inst_paint_ms: 0.0,
             last_frame: FrameCost::default(),
         };
         app.page.set_notice(&notice);
@@ -231,6 +242,7 @@ impl App {
         self.network.rebuild(&self.trainer);
         self.output.rebuild(&self.trainer);
         self.digits.rebuild(&self.trainer);
+        self.instruments.rebuild(&mut self.trainer);
         show(&self.page.diverged, false);
         self.config_shown();
         self.draw_all();
@@ -240,6 +252,7 @@ impl App {
     fn config_shown(&mut self) {
         let cfg = self.trainer.cfg.clone();
         self.controls.show_config(&cfg, self.trainer.model.n_params());
+        self.instruments.show_bug(&cfg);
         dom::toggle_class(&self.page.body, "embed", cfg.view.embed);
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
             show(button, !cfg.view.hide.iter().any(|h| h == id));
@@ -285,7 +298,8 @@ impl App {
             Command::StepOnce => {
                 if self.mode != Mode::Diverged {
                     self.mode = Mode::Paused;
-                    self.train_one();
+                    self.instruments.snapshot_soon();
+                    self.train_step(true);
                     self.transport_shown();
                     self.draw_all();
                 }
@@ -338,6 +352,7 @@ impl App {
                 self.network.layout();
                 self.network.paint_edges(&self.trainer);
             }
+            Command::Inst(action) => self.instrument(action),
         }
         self.is_running()
     }
@@ -476,9 +491,41 @@ impl App {
         });
     }
 
+    /// A button or picker of the instruments panel.
+    fn instrument(&mut self, action: instruments::Action) {
+        use instruments::Action;
+        match action {
+            Action::InitialLoss => self.instruments.show_initial_loss(&self.trainer),
+            Action::Gradients => self.instruments.check_gradients(&self.trainer, &self.clock),
+            Action::Overfit => self.instruments.check_overfit(&self.trainer, &self.clock),
+            Action::Doctor => self.instruments.doctor(&self.trainer, &self.clock),
+            Action::Reveal => self.instruments.reveal(&self.trainer.cfg),
+            Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {
+                Some(next) => self.set_config(next, "bug"),
+                None => self.instruments.show_bug(&self.trainer.cfg),
+            },
+            Action::LiveToggle => {
+                self.instruments.toggle_live(&mut self.trainer);
+                self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
+            }
+            Action::ViewPicked => {
+                self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
+            }
+        }
+    }
+
     /// One mini-batch, stopping on divergence.
     fn train_one(&mut self) -> bool {
-        if let StepOutcome::Diverged(why) = self.trainer.step() {
+        self.train_step(false)
+    }
+
+    /// One mini-batch, observed by the live instruments if `force` or
+    /// their stride says so; stops on divergence.
+    fn train_step(&mut self, force: bool) -> bool {
+        let observed = self.instruments.before_step(&mut self.trainer, force);
+        let outcome = self.trainer.step();
+        self.instruments.after_step(&mut self.trainer, observed, &self.clock);
+        if let StepOutcome::Diverged(why) = outcome {
             self.mode = Mode::Diverged;
             set_text(
                 &self.page.diverged,
@@ -500,11 +547,16 @@ impl App {
             return false;
         }
         self.frame_no += 1;
+        self.instruments.observe_ms = 0.0;
+        self.inst_paint_ms = 0.0;
         let start = self.clock.now();
         let plan = self.plan(start);
         let expected = self.costs.expected(&plan);
         let budget = (FRAME_WORK_MS - expected).clamp(MIN_TRAIN_MS, TRAIN_BUDGET_MS);
         let deadline = start + budget;
+        let speed = self.trainer.cfg.view.speed;
+        let epoch_limit = speed.epochs_per_frame().map(|n| self.trainer.epoch() + n);
+        let mut steps = 0u64;
         loop {
             match self.mode {
                 Mode::FastForward(target) if self.trainer.step_count() >= target => {
@@ -515,15 +567,28 @@ impl App {
                     self.mode = Mode::Paused;
                     break;
                 }
+                // Play honours the speed; fast-forward and "one epoch" do not.
+                Mode::Playing => {
+                    let done = match (speed, epoch_limit) {
+                        (Speed::Batch, _) => steps >= 1,
+                        (_, Some(limit)) => self.trainer.epoch() >= limit,
+                        _ => false,
+                    };
+                    if done {
+                        break;
+                    }
+                }
                 _ => {}
             }
             if !self.train_one() {
                 break;
             }
+            steps += 1;
             if self.clock.now() >= deadline {
                 break;
             }
         }
+        self.instruments.end_frame(steps);
         let trained = self.clock.now();
         if self.is_running() {
             self.draw_live(&plan);
@@ -532,7 +597,11 @@ impl App {
             self.draw_all();
         }
         let end = self.clock.now();
-        self.last_frame = FrameCost { train_ms: trained - start, draw_ms: end - trained };
+        self.last_frame = FrameCost {
+            train_ms: trained - start,
+            draw_ms: end - trained,
+            inst_ms: self.instruments.observe_ms + self.inst_paint_ms,
+        };
         self.is_running()
     }
 
@@ -586,10 +655,15 @@ impl App {
             set_text(&self.page.epoch, &self.trainer.epoch().to_string());
         }
         if plan.slow {
+            let mut inst_ms = 0.0;
             let ms = timed(&mut || {
                 self.charts.paint(&self.trainer);
                 self.digits.paint(&mut self.trainer);
+                let t0 = clock.now();
+                self.instruments.paint(&mut self.trainer, &mut self.network, &clock, false);
+                inst_ms = clock.now() - t0;
             });
+            self.inst_paint_ms = inst_ms;
             self.costs.slow = decaying_max(self.costs.slow, ms);
             self.slow_views_ms = self.clock.now();
         }
@@ -604,6 +678,7 @@ impl App {
         self.output.paint(&mut self.trainer);
         self.digits.paint(&mut self.trainer);
         self.charts.paint(&self.trainer);
+        self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
         self.slow_views_ms = self.clock.now();
     }
 
@@ -762,6 +837,10 @@ impl Runner {
         ] {
             let el = dom::by_id(document, id)?;
             self.listen(&el, "click", cmd);
+        }
+        for &(id, event, action) in instruments::WIRING {
+            let el = dom::by_id(document, id)?;
+            self.listen(&el, event, Command::Inst(action));
         }
         self.listen(window, "hashchange", Command::HashChanged);
         self.listen(window, "resize", Command::Resize);

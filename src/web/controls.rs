@@ -26,7 +26,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlIn
 use crate::engine::config::codec::{self, FIELDS};
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataConfig, DataKind, Feature, InitKind, LayerSpec, LossKind, Named,
-    OptimizerKind, OutputAct, ScheduleKind,
+    OptimizerKind, OutputAct, ScheduleKind, Speed,
 };
 
 use crate::engine::grid::EXTENT;
@@ -48,6 +48,8 @@ pub enum Panel {
     Heatmap,
     /// Toggles above the charts.
     Charts,
+    /// Next to the transport buttons (training speed).
+    Transport,
 }
 
 impl Panel {
@@ -58,6 +60,7 @@ impl Panel {
             Panel::Training => "controls-training",
             Panel::Heatmap => "controls-heatmap",
             Panel::Charts => "controls-charts",
+            Panel::Transport => "controls-transport",
         }
     }
 }
@@ -206,6 +209,13 @@ pub const CONTROLS: &[Spec] = &[
     row("test", "Show test data", "Draw the test points on the output", Panel::Heatmap, Kind::Check),
     row("disc", "Discretize output", "Show the predicted class only", Panel::Heatmap, Kind::Check),
     row("log", "Log scale", "Logarithmic loss axis", Panel::Charts, Kind::Check),
+    row(
+        "speed",
+        "Speed",
+        "Per frame while playing: one mini-batch, one epoch, ten epochs, or as much as the frame allows",
+        Panel::Transport,
+        Kind::Choice(names::<Speed>),
+    ),
 ];
 
 /// Link keys deliberately without a settings control, and why.
@@ -248,12 +258,10 @@ pub fn field(key: &str) -> Option<&'static codec::Field> {
 
 /// The codec text of `key` in `cfg` (empty when not written).
 pub fn value_text(key: &str, cfg: &Config) -> String {
-    field(key).and_then(|f| (f.get)(cfg)).unwrap_or_else(|| {
-        if key == "test" || key == "disc" || key == "log" {
-            "0".into()
-        } else {
-            String::new()
-        }
+    field(key).and_then(|f| (f.get)(cfg)).unwrap_or_else(|| match key {
+        "test" | "disc" | "log" => "0".into(),
+        "speed" => Speed::default().name().into(),
+        _ => String::new(),
     })
 }
 

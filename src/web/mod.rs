@@ -15,6 +15,7 @@ pub mod app;
 pub mod controls;
 pub mod crash;
 pub mod dom;
+pub mod instruments;
 pub mod views;
 
 use std::cell::RefCell;
@@ -127,12 +128,13 @@ pub fn control_table() -> String {
     serde_json::json!({ "controls": controls, "codec_keys": keys, "link_only": link_only }).to_string()
 }
 
-/// Training and drawing milliseconds of the page's last animation frame
-/// (`{"train_ms":…,"draw_ms":…}`), for the frame-time benchmark.
+/// Training and drawing milliseconds of the page's last animation frame,
+/// and the instruments' share of them (`{"train_ms":…,"draw_ms":…,"inst_ms":…}`),
+/// for the frame-time benchmark.
 #[wasm_bindgen]
 pub fn last_frame_cost() -> String {
     let cost = RUNNER.with(|slot| slot.borrow().as_ref().map(|r| r.last_frame())).unwrap_or_default();
-    serde_json::json!({ "train_ms": cost.train_ms, "draw_ms": cost.draw_ms }).to_string()
+    serde_json::json!({ "train_ms": cost.train_ms, "draw_ms": cost.draw_ms, "inst_ms": cost.inst_ms }).to_string()
 }
 
 /// Panics on purpose, so the end-to-end test can check that a crash shows

@@ -39,10 +39,29 @@ fn output_unit(cfg: &Config) -> fn(f32) -> f32 {
     }
 }
 
+/// Why a neuron is marked in the diagram (the text says why, on hover/focus).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mark {
+    /// A ReLU that outputs 0 for every example.
+    Dead(String),
+    /// A tanh/sigmoid unit stuck in its flat tails.
+    Saturated(String),
+}
+
+impl Mark {
+    fn reason(&self) -> &str {
+        match self {
+            Mark::Dead(r) | Mark::Saturated(r) => r,
+        }
+    }
+}
+
 /// One node of the diagram.
 struct Node {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
+    /// Its accessible name without a mark.
+    label: String,
     /// Column (0 = inputs) and unit.
     col: usize,
     unit: usize,
@@ -70,6 +89,8 @@ pub struct NetworkView {
     pub focus: Option<(usize, usize)>,
     /// Width the layout was computed for.
     laid_out_width: i32,
+    /// Dead and saturated units, by (column, unit).
+    marks: Vec<((usize, usize), Mark)>,
 }
 
 impl NetworkView {
@@ -92,6 +113,7 @@ impl NetworkView {
             rgba: Vec::new(),
             focus: None,
             laid_out_width: -1,
+            marks: Vec::new(),
         })
     }
 
@@ -116,6 +138,7 @@ impl NetworkView {
         self.grid = Grid::new(trainer, THUMB_GRID);
         self.planar = self.grid.is_some();
         self.focus = None;
+        self.marks.clear();
         show(&self.info, false);
         for node in self.nodes.drain(..) {
             node.canvas.remove();
@@ -142,7 +165,7 @@ impl NetworkView {
                 dom::toggle_class(&canvas, "pixels", !self.planar);
                 append(&self.root, &canvas);
                 let ctx = dom::context(&canvas);
-                self.nodes.push(Node { canvas, ctx, col, unit });
+                self.nodes.push(Node { canvas, ctx, label, col, unit });
             }
         }
         self.laid_out_width = -1;
@@ -305,6 +328,32 @@ impl NetworkView {
         }
     }
 
+    /// Marks dead and saturated units (a red dashed or amber outline; the
+    /// reason in the node's title, accessible name and info box).
+    pub fn set_marks(&mut self, marks: Vec<((usize, usize), Mark)>) {
+        if marks == self.marks {
+            return;
+        }
+        for node in &self.nodes {
+            let mark = marks.iter().find(|(at, _)| *at == (node.col, node.unit)).map(|(_, m)| m);
+            dom::toggle_class(&node.canvas, "dead", matches!(mark, Some(Mark::Dead(_))));
+            dom::toggle_class(&node.canvas, "saturated", matches!(mark, Some(Mark::Saturated(_))));
+            let label = match mark {
+                Some(m) => format!("{} — {}", node.label, m.reason()),
+                None => node.label.clone(),
+            };
+            set_attr(&node.canvas, "aria-label", &label);
+            set_attr(&node.canvas, "title", &label);
+            match mark {
+                Some(m) => set_attr(&node.canvas, "data-mark", m.reason()),
+                None => {
+                    let _ = node.canvas.remove_attribute("data-mark");
+                }
+            }
+        }
+        self.marks = marks;
+    }
+
     /// Shows the values of node (col, unit) in the info box, or hides it.
     pub fn show_info(&mut self, trainer: &Trainer) {
         let Some((col, unit)) = self.focus else {
@@ -344,6 +393,9 @@ impl NetworkView {
                 let more = if *n_in > 8 { format!(" … ({n_in} in all)") } else { String::new() };
                 lines.push(format!("weights in: {}{more}", incoming.join(", ")));
             }
+        }
+        if let Some((_, mark)) = self.marks.iter().find(|(at, _)| *at == (col, unit)) {
+            lines.push(mark.reason().to_string());
         }
         set_text(&self.info, &lines.join("\n"));
         let left = (x + self.node_px / 2.0 + 6.0).min(f64::from(self.laid_out_width) - 180.0).max(0.0);

@@ -32,7 +32,11 @@ const HEX16 = /^[0-9a-f]{16}$/;
 // ---------------------------------------------------------------- harness --
 
 const results = [];
+// --only <regex>: run just the matching tests (while developing).
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new RegExp(process.argv[onlyArg + 1]) : null;
 async function test(name, body) {
+  if (only && !only.test(name)) return;
   const start = Date.now();
   let timer;
   try {
@@ -158,6 +162,27 @@ const waitPaused = (page, timeout = 20_000) =>
   page.waitForFunction(() => ['Paused', 'Diverged'].includes(document.querySelector('#status').textContent), null, { timeout });
 const dataValue = (page, sel) => page.locator(sel).getAttribute('data-value').then(Number);
 
+/** FNV-1a (64-bit) token of a bug lab bug, as `Bug::token` computes it. */
+function bugToken(name) {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(`gradlab/bug-lab/${name}`)) {
+    h ^= BigInt(byte);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return (h & 0xffffffffn).toString(16).padStart(8, '0');
+}
+
+/** Plays until #step reaches `n` (use speed=batch links for a gentle pace), then pauses. */
+async function playTo(page, n, timeout = 20_000) {
+  await page.click('#play');
+  await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, n, { timeout });
+  await page.click('#play');
+  await waitPaused(page);
+}
+
+/** The problem ids of a findings list, in order. */
+const problemsIn = (page, sel) => page.locator(`${sel} li[data-problem]`).evaluateAll((els) => els.map((e) => e.dataset.problem));
+
 // ------------------------------------------------------------------ tests --
 
 const urlArg = process.argv.indexOf('--url');
@@ -244,6 +269,40 @@ try {
     await page.close();
   });
 
+  await test('speed: batch trains one mini-batch per frame, epoch one epoch per frame; fast-forward ignores it', async () => {
+    /** Steps and epochs trained over `frames` animation frames while playing. */
+    const perFrames = (page, frames) =>
+      page.evaluate(async (n) => {
+        const read = () => [Number(document.querySelector('#step').textContent), Number(document.querySelector('#epoch').textContent)];
+        const frame = () => new Promise((ok) => requestAnimationFrame(ok));
+        for (let i = 0; i < 5; i++) await frame();
+        const [s0, e0] = read();
+        for (let i = 0; i < n; i++) await frame();
+        const [s1, e1] = read();
+        return { steps: s1 - s0, epochs: e1 - e0 };
+      }, frames);
+    const { page, log } = await openPage(context, `${baseUrl}#speed=batch`);
+    logs.push(log);
+    assert((await controlValue(page, 'speed')) === 'batch', `#speed shows ${await controlValue(page, 'speed')}`);
+    await page.click('#play');
+    const batch = await perFrames(page, 60);
+    assert(batch.steps >= 30 && batch.steps <= 90, `speed=batch: ${batch.steps} steps in 60 frames`);
+    await setControl(page, 'speed', 'epoch');
+    await page.waitForFunction(() => !location.hash.includes('speed='));
+    const epoch = await perFrames(page, 60);
+    assert(epoch.epochs >= 30 && epoch.epochs <= 90, `speed=epoch: ${epoch.epochs} epochs in 60 frames`);
+    assert(epoch.steps >= 25 * epoch.epochs - 25, `speed=epoch: ${epoch.steps} steps for ${epoch.epochs} epochs`);
+    await page.click('#play');
+    await waitPaused(page);
+    await page.close();
+    // A link's step is reached at full speed even at speed=batch.
+    const ff = await openPage(context, `${baseUrl}#speed=batch&step=3000`);
+    logs.push(ff.log);
+    await waitPaused(ff.page, 10_000);
+    assert((await stepOf(ff.page)) === 3000, `fast-forward stopped at ${await stepOf(ff.page)}`);
+    await ff.page.close();
+  });
+
   await test('keyboard: space plays/pauses, → steps, r resets, ? shows the help', async () => {
     const { page, log } = await openPage(context, baseUrl);
     logs.push(log);
@@ -278,7 +337,7 @@ try {
     ['lr', '0.1'], ['opt', 'momentum'], ['mom', '0.5'], ['opt', 'rmsprop'], ['rho', '0.8'], ['opt', 'adamw'],
     ['b1', '0.8'], ['b2', '0.99'], ['eps', '1e-7'], ['wd', '0.02'], ['sched', 'step'], ['se', '500'],
     ['sg', '0.3'], ['clip', 'norm'], ['cv', '2'], ['bs', '20'], ['seed', '7'], ['test', '1'], ['disc', '1'],
-    ['log', '1'],
+    ['log', '1'], ['speed', 'batch'],
   ];
   const recorded = [];
   await test('every control changes the link (table-driven over all settings)', async () => {
@@ -582,6 +641,259 @@ try {
     assert(ink > 20, `first digit image has no ink (${ink} dark pixels)`);
     await page.screenshot({ path: join(artifacts, 'digits.png'), fullPage: true });
     await page.close();
+  });
+
+  // ------------------------------------------------------------ instruments --
+
+  const TANH6 = 'net=32:tanh,32:tanh,32:tanh,32:tanh,32:tanh,32:tanh&init=normal&ia=1&std=1&speed=batch';
+  const SIGMOID6 = 'net=8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid&init=normal&ia=1&std=1&loss=bce&speed=batch';
+  const RELU8X16 = 'net=16:relu,16:relu,16:relu,16:relu,16:relu,16:relu,16:relu,16:relu&init=normal&ia=1&std=1&loss=bce';
+  const XOR_SOFTMAX = 'data=xor&std=1&net=6:tanh,5:sigmoid&loss=softmax';
+
+  await test('instruments: model summary, initial loss at step 0, live per-layer table with sparklines', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#speed=batch`);
+    logs.push(log);
+    // Default net 2-4-2-1: (2·4+4) + (4·2+2) + (2·1+1) = 25 parameters.
+    assert((await dataValue(page, '#summary-total')) === 25, `#summary-total ${await text(page, '#summary-total')}`);
+    const rows = await page.locator('#model-summary tbody tr').count();
+    assert(rows === 6, `${rows} summary rows, expected 6 (3 dense + 3 activations)`);
+    assert((await page.locator('#initial-loss-verdict').getAttribute('data-verdict')) === 'ok', 'initial loss not ok at step 0');
+    assert((await dataValue(page, '#initial-loss-measured')) > 0, 'no measured initial loss');
+    await playTo(page, 40);
+    const g = await dataValue(page, '#ls-0-gnorm');
+    const r = await dataValue(page, '#ls-2-ratio');
+    assert(g > 0 && Number.isFinite(g), `#ls-0-gnorm ${g}`);
+    assert(r > 1e-5 && r < 0.1, `lr 0.03 update ratio ${r}`);
+    assert((await page.locator('#ls-0-dead').textContent()).includes('n/a'), 'dead share shown for tanh');
+    assert(/observing every step/.test(await text(page, '#inst-observe')), `#inst-observe: ${await text(page, '#inst-observe')}`);
+    const ink = await page.locator('#ls-0-ratio canvas').evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let line = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 2] > 200 && d[i] < 60) line++;
+      return line;
+    });
+    assert(ink > 10, `update-ratio sparkline has no curve (${ink} px)`);
+    assert(/snapshots/.test(await text(page, '#hist-range')), `#hist-range: ${await text(page, '#hist-range')}`);
+    await page.selectOption('#hist-kind', 'gradients');
+    await page.waitForFunction(() => document.querySelector('#hist-range').textContent.startsWith('gradients'));
+    await page.uncheck('#live-instruments');
+    await page.waitForFunction(() => document.querySelector('#inst-observe').textContent.startsWith('off'));
+    await page.close();
+  });
+
+  await test('N(0, 1) init, 6-layer tanh net: saturated units reported and marked in the network view', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#${TANH6}`);
+    logs.push(log);
+    await playTo(page, 20);
+    const problems = await problemsIn(page, '#live-findings');
+    assert(problems.includes('saturated'), `live findings: ${problems}`);
+    const sat = await dataValue(page, '#ls-3-sat');
+    assert(sat > 0.5, `hidden 4 saturated share ${sat}`);
+    const marked = page.locator('#network canvas.node.saturated');
+    assert((await marked.count()) > 5, `${await marked.count()} saturated nodes marked`);
+    assert(/saturated/.test(await marked.first().getAttribute('title')), 'no reason in the marked node');
+    await marked.first().focus();
+    await page.waitForFunction(() => document.querySelector('#node-info').textContent.includes('flat tails'));
+    await page.close();
+  });
+
+  await test('N(0, 1) init, 6-layer sigmoid net: vanishing gradients in the first layers', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#${SIGMOID6}`);
+    logs.push(log);
+    await playTo(page, 20);
+    const problems = await problemsIn(page, '#live-findings');
+    assert(problems.includes('vanishing'), `live findings: ${problems}`);
+    const first = await dataValue(page, '#ls-0-gnorm');
+    const out = await dataValue(page, '#ls-6-gnorm');
+    assert(first < out / 100, `first-layer gradient ${first} vs output ${out}`);
+    await page.close();
+  });
+
+  await test('N(0, 1) init, 8×16 ReLU net: exploding activations and gradients', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#${RELU8X16}`);
+    logs.push(log);
+    for (let i = 0; i < 3; i++) await page.click('#step-once');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '3');
+    const problems = await problemsIn(page, '#live-findings');
+    assert(problems[0] === 'exploding', `live findings: ${problems}`);
+    const a0 = await dataValue(page, '#ls-0-act');
+    const a7 = await dataValue(page, '#ls-7-act');
+    assert(a7 > 100 * a0, `activation std ${a0} → ${a7}`);
+    await page.close();
+  });
+
+  await test('lr 1e-6: update/weight ratio far below the 1e-3 band', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#lr=0.000001&speed=batch`);
+    logs.push(log);
+    await playTo(page, 30);
+    for (const k of [0, 1, 2]) {
+      const band = await page.locator(`#ls-${k}-ratio`).getAttribute('data-band');
+      assert(band === 'far-below', `layer ${k}: band ${band}, ratio ${await dataValue(page, `#ls-${k}-ratio`)}`);
+    }
+    const problems = await problemsIn(page, '#live-findings');
+    assert(problems.includes('learning-rate-too-low'), `live findings: ${problems}`);
+    await page.close();
+  });
+
+  await test('a large negative bias kills ReLU units: marked dead in the network view', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#net=8:relu,8:relu&bias=-3&speed=batch`);
+    logs.push(log);
+    await playTo(page, 30);
+    const dead = page.locator('#network canvas.node.dead');
+    assert((await dead.count()) > 0, 'no dead node marked');
+    assert(/dead/.test(await dead.first().getAttribute('aria-label')), 'no reason in the accessible name');
+    const problems = await problemsIn(page, '#live-findings');
+    assert(problems.includes('dead-units'), `live findings: ${problems}`);
+    assert((await dataValue(page, '#ls-0-dead')) > 0, 'dead share 0');
+    await page.close();
+  });
+
+  await test('gradient check passes on a healthy net and fails with bug=wrong-sign', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#${XOR_SOFTMAX}`);
+    logs.push(log);
+    await page.click('#check-gradients');
+    await page.waitForFunction(() => document.querySelector('#gradcheck-verdict').dataset.verdict);
+    assert((await page.locator('#gradcheck-verdict').getAttribute('data-verdict')) === 'ok', `verdict ${await text(page, '#gradcheck-verdict')}`);
+    assert((await page.locator('#gradcheck-table tbody tr').count()) === 6, 'expected W and b rows of 3 layers');
+    assert(/\d+ entries in \d+ ms/.test(await text(page, '#gradcheck-time')), `#gradcheck-time: ${await text(page, '#gradcheck-time')}`);
+    await page.close();
+    const bad = await openPage(context, `${baseUrl}#${XOR_SOFTMAX}&bug=wrong-sign`);
+    logs.push(bad.log);
+    await bad.page.click('#check-gradients');
+    await bad.page.waitForFunction(() => document.querySelector('#gradcheck-verdict').dataset.verdict);
+    assert((await bad.page.locator('#gradcheck-verdict').getAttribute('data-verdict')) === 'bad', `verdict ${await text(bad.page, '#gradcheck-verdict')}`);
+    const failing = await bad.page.locator('#gradcheck-table tbody tr[data-band="fail"]').count();
+    assert(failing === 2, `${failing} failing tensors, expected W and b of layer 0`);
+    await bad.page.close();
+  });
+
+  await test('overfit a tiny batch passes on a healthy net; validation next to chance', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=xor&std=1&net=8:relu,8:relu&loss=softmax&opt=adam&lr=0.01`);
+    logs.push(log);
+    await page.fill('#overfit-k', '4');
+    await page.click('#check-overfit');
+    await page.waitForFunction(() => document.querySelector('#overfit-verdict').textContent !== '');
+    assert((await text(page, '#overfit-verdict')) === 'pass', `verdict ${await text(page, '#overfit-verdict')}: ${await text(page, '#overfit-note')}`);
+    assert((await dataValue(page, '#overfit-train-acc')) === 1, 'train accuracy not 100 %');
+    assert((await dataValue(page, '#overfit-steps')) > 0, 'no steps');
+    const chance = await dataValue(page, '#overfit-chance');
+    assert(chance > 0.4 && chance < 0.7, `chance ${chance}`);
+    assert(Number.isFinite(await dataValue(page, '#overfit-val-acc')), 'no validation accuracy');
+    assert(/4 points/.test(await text(page, '#overfit-time')), `#overfit-time: ${await text(page, '#overfit-time')}`);
+    await page.close();
+  });
+
+  await test('find the bug: a mystery link hides the bug; the doctor names the problem; reveal confirms it', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#${XOR_SOFTMAX}&bug=mystery:${bugToken('wrong-sign')}`);
+    logs.push(log);
+    assert(await isHidden(page, '#notice'), `notice: ${await text(page, '#notice')}`);
+    assert(/A bug is planted/.test(await text(page, '#bug-status')), `#bug-status: ${await text(page, '#bug-status')}`);
+    assert((await page.locator('#bug').inputValue()) === 'hidden', 'the bug picker names the bug');
+    assert(await isHidden(page, '#bug-description'), 'description shown before reveal');
+    const told = `${await text(page, '#bug-status')} ${await text(page, '#live-findings')} ${await text(page, '#notice')}`;
+    assert(!/wrong-sign|wrong sign/.test(told), `the page names the bug before reveal: ${told}`);
+    await page.click('#doctor');
+    await page.waitForFunction(() => document.querySelector('#doctor-findings li'), null, { timeout: 30_000 });
+    const top = await page.locator('#doctor-finding-0').getAttribute('data-problem');
+    assert(top === 'wrong-gradient', `doctor's top finding: ${top}`);
+    assert(/Checklist 3\.5/.test(await text(page, '#doctor-finding-0')), `no checklist label: ${await text(page, '#doctor-finding-0')}`);
+    await page.click('#bug-reveal');
+    await page.waitForFunction(() => !document.querySelector('#bug-description').hidden);
+    assert((await page.locator('#bug-description').getAttribute('data-bug')) === 'wrong-sign', 'reveal shows another bug');
+    assert(/gradient check/.test(await text(page, '#bug-caught-by')), `#bug-caught-by: ${await text(page, '#bug-caught-by')}`);
+    // Planting bugs from the picker writes them into the link.
+    await page.selectOption('#bug', 'frozen-layer');
+    await page.waitForFunction(() => location.hash.includes('bug=frozen-layer'));
+    assert(/Planted: frozen-layer/.test(await text(page, '#bug-status')), `#bug-status: ${await text(page, '#bug-status')}`);
+    await page.selectOption('#bug', 'random');
+    await page.waitForFunction(() => location.hash.includes('bug=mystery%3A') || location.hash.includes('bug=mystery:'));
+    assert(/A bug is planted/.test(await text(page, '#bug-status')), 'random bug not hidden');
+    await page.selectOption('#bug', 'none');
+    await page.waitForFunction(() => !location.hash.includes('bug='));
+    await page.close();
+  });
+
+  await test('BN after dropout (act-do-bn): variance shift above 1, explained', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#net=8:relu:bn:d0.5,8:relu:bn:d0.5&ord=act-do-bn&std=1&speed=batch`);
+    logs.push(log);
+    assert(!(await isHidden(page, '#variance-shift-box')), 'variance-shift readout hidden');
+    await playTo(page, 20);
+    const ratio = await dataValue(page, '#variance-shift-ratio');
+    assert(ratio > 1.3, `variance shift ${ratio} (expected about 1/(1 − 0.5) = 2)`);
+    assert((await page.locator('#variance-shift tbody tr').count()) >= 1, 'no BN rows');
+    await page.close();
+    const plain = await openPage(context, `${baseUrl}#net=8:relu:bn`);
+    logs.push(plain.log);
+    assert(await isHidden(plain.page, '#variance-shift-box'), 'variance-shift readout shown without dropout');
+    await plain.page.close();
+  });
+
+  await test('sentinel names the first non-finite value; loss breakdown shows the penalty', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=plane&out=linear&lr=10`);
+    logs.push(log);
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#status').textContent === 'Diverged', null, { timeout: 10_000 });
+    const sentinel = await text(page, '#sentinel');
+    assert(/First non-finite value: step \d+/.test(sentinel), `#sentinel: ${sentinel}`);
+    assert((await page.locator('#sentinel').getAttribute('data-tensor')) !== '', 'no tensor named');
+    const problems = await problemsIn(page, '#live-findings');
+    assert(problems.includes('non-finite'), `live findings: ${problems}`);
+    await page.close();
+    const pen = await openPage(context, `${baseUrl}#l2=5&net=8:tanh&speed=batch`);
+    logs.push(pen.log);
+    await playTo(pen.page, 5);
+    assert((await dataValue(pen.page, '#loss-penalty')) > 0, 'no penalty shown');
+    assert((await dataValue(pen.page, '#loss-ratio')) > 1, `penalty/data ${await dataValue(pen.page, '#loss-ratio')}`);
+    assert(!(await isHidden(pen.page, '#loss-warning')), 'no warning when the penalty dominates');
+    await pen.page.close();
+  });
+
+  await test('saliency: input-gradient arrows over the plane, |∂score/∂pixel| maps for digits', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=gauss&speed=batch`);
+    logs.push(log);
+    await page.selectOption('#saliency-mode', 'arrows');
+    const dark = () => page.locator('#heatmap-saliency').evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 100) n++;
+      return n;
+    });
+    await page.waitForFunction(() => Number(document.querySelector('#heatmap-saliency').dataset.max) > 0);
+    assert((await dark()) > 200, `arrows overlay nearly empty (${await dark()} px)`);
+    await page.selectOption('#saliency-mode', 'magnitude');
+    await page.waitForFunction(() => document.querySelector('#heatmap-saliency').width === 48);
+    await page.selectOption('#saliency-mode', 'none');
+    await page.waitForFunction(() => !document.querySelector('#heatmap-saliency').dataset.max);
+    await page.close();
+    const dig = await openPage(context, `${baseUrl}#data=digits&loss=softmax&net=16:relu&std=1`);
+    logs.push(dig.log);
+    const figs = await dig.page.locator('#saliency-digits figure').count();
+    assert(figs === 6, `${figs} saliency figures`);
+    assert(/^\d \/ \d$/.test((await dig.page.locator('#saliency-digits figcaption').first().textContent()).trim()), 'caption');
+    await dig.page.close();
+  });
+
+  await test('instruments panel screenshots (laptop and phone)', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#${TANH6}`);
+    logs.push(log);
+    await playTo(page, 30);
+    await page.click('#check-gradients');
+    await page.click('#check-overfit');
+    await page.click('#doctor');
+    await page.waitForFunction(() => document.querySelector('#doctor-findings li'), null, { timeout: 30_000 });
+    await page.locator('#instruments').screenshot({ path: join(artifacts, 'instruments-laptop.png') });
+    await page.locator('.panel-network').screenshot({ path: join(artifacts, 'network-marks.png') });
+    await page.close();
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const p = await openPage(phone, `${baseUrl}#${TANH6}`);
+    logs.push(p.log);
+    await playTo(p.page, 30);
+    await p.page.click('#doctor');
+    await p.page.waitForFunction(() => document.querySelector('#doctor-findings li'), null, { timeout: 30_000 });
+    const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await p.page.locator('#instruments').screenshot({ path: join(artifacts, 'instruments-phone.png') });
+    await phone.close();
   });
 
   await test('no console errors or uncaught exceptions', async () => {

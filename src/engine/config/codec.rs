@@ -47,6 +47,7 @@
 //! | `cv` | clipping threshold | `0 < x ≤ 1_000_000` |
 //! | `bs` | batch size | `1..=100_000` |
 //! | `bug` | bug lab: a planted bug (written only when set) | `frozen-layer wrong-sign no-zero-grad softmax-twice shuffled-labels raw-inputs eval-dropout stale-bn`, or `mystery:<token>` to plant one without naming it |
+//! | `speed` | view: how fast Play trains, per animation frame (written only when not `epoch`) | `batch` (one mini-batch), `epoch` (one epoch), `fast` (ten epochs), `max` (the frame's whole time budget) |
 //! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
 //! | `hide`, `lock` | classroom: controls hidden or locked (written only when set) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
 //!
@@ -103,7 +104,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use crate::engine::instruments::bug_lab::PlantedBug;
 
 use super::{
-    ClipKind, Config, DataConfig, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind, ScheduleKind,
+    ClipKind, Config, DataConfig, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind, ScheduleKind, Speed,
     FORMAT_VERSION,
 };
 
@@ -407,6 +408,11 @@ pub const FIELDS: &[Field] = &[
     Field { key: "test", get: |c| flag(c.view.show_test), set: |c, s| put!(c.view.show_test, switch(s)?) },
     Field { key: "disc", get: |c| flag(c.view.discretize), set: |c, s| put!(c.view.discretize, switch(s)?) },
     Field { key: "log", get: |c| flag(c.view.log_scale), set: |c, s| put!(c.view.log_scale, switch(s)?) },
+    Field {
+        key: "speed",
+        get: |c| (c.view.speed != Speed::default()).then(|| c.view.speed.name().to_string()),
+        set: |c, s| put!(c.view.speed, pick(s)?),
+    },
     Field { key: "embed", get: |c| flag(c.view.embed), set: |c, s| put!(c.view.embed, switch(s)?) },
     Field { key: "hide", get: |c| list(&c.view.hide), set: |c, s| put!(c.view.hide, controls(s)?) },
     Field { key: "lock", get: |c| list(&c.view.lock), set: |c, s| put!(c.view.lock, controls(s)?) },
@@ -801,6 +807,8 @@ mod tests {
             c.view.hide = vec!["lr".into(), "reset".into()];
             c.view.lock = vec!["data".into()];
         }),
+        ("speed-batch", |c| c.view.speed = Speed::Batch),
+        ("speed-max", |c| c.view.speed = Speed::Max),
         ("step", |c| c.step = Some(MAX_STEP)),
         ("step0", |c| c.step = Some(0)),
         ("data", |c| c.data.kind = DataKind::Spiral),
@@ -915,6 +923,7 @@ mod tests {
         check::<ScheduleKind>();
         check::<ClipKind>();
         check::<Bug>();
+        check::<Speed>();
     }
 
     #[test]
@@ -1026,6 +1035,9 @@ mod tests {
             ("bug", "mystery:"),
             ("bug", "mystery:deadbeef"),
             ("bug", "mystery:wrong-sign"),
+            ("speed", "turbo"),
+            ("speed", "MAX"),
+            ("speed", ""),
         ];
         for &(key, value) in bad {
             // `noise` is always valid here, so the rejection is the bad field alone.
@@ -1384,6 +1396,7 @@ mod tests {
         add::<ScheduleKind>(&mut tokens);
         add::<ClipKind>(&mut tokens);
         add::<OutputAct>(&mut tokens);
+        add::<Speed>(&mut tokens);
         let key = move || prop_oneof![4 => proptest::sample::select(keys.clone()), 1 => "[a-z%=&#]{0,4}"];
         let value = prop_oneof![4 => proptest::sample::select(tokens), 1 => any::<String>()];
         let pair = prop_oneof![(key(), value).prop_map(|(k, v)| format!("{k}={v}")), key()];

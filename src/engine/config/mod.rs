@@ -325,6 +325,35 @@ pub struct ViewFlags {
     pub discretize: bool,
     /// Log scale on the loss charts.
     pub log_scale: bool,
+    /// How fast Play trains (a link's fast-forward always runs at full speed).
+    pub speed: Speed,
+}
+
+/// How much Play trains per animation frame. Each is also bounded by the
+/// frame's time budget, so a slow network never blocks the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Speed {
+    /// One mini-batch per frame: watch single updates.
+    Batch,
+    /// One epoch per frame (TF Playground's pace): watch the boundary form.
+    #[default]
+    Epoch,
+    /// Ten epochs per frame.
+    Fast,
+    /// As many steps as the frame's time budget allows.
+    Max,
+}
+
+impl Speed {
+    /// Epochs one frame may complete (`None`: no epoch bound; `Batch` is
+    /// bounded by steps instead).
+    pub fn epochs_per_frame(self) -> Option<u64> {
+        match self {
+            Speed::Epoch => Some(1),
+            Speed::Fast => Some(10),
+            Speed::Batch | Speed::Max => None,
+        }
+    }
 }
 
 impl Default for DataConfig {
@@ -467,6 +496,19 @@ impl Named for Act {
             Act::Linear => "linear",
             Act::Elu => "elu",
             Act::Gelu => "gelu",
+        }
+    }
+}
+
+impl Named for Speed {
+    const VARIANTS: &'static [Self] = &[Speed::Batch, Speed::Epoch, Speed::Fast, Speed::Max];
+
+    fn name(self) -> &'static str {
+        match self {
+            Speed::Batch => "batch",
+            Speed::Epoch => "epoch",
+            Speed::Fast => "fast",
+            Speed::Max => "max",
         }
     }
 }

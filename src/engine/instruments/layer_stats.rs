@@ -427,6 +427,28 @@ fn saturated_share(act: Option<Act>, a: &[f32]) -> Option<f64> {
     Some(count as f64 / a.len().max(1) as f64)
 }
 
+/// Per unit, the share of the rows of `a: [batch, width]` in the flat tails
+/// of `act` (the same thresholds as the layer's saturated share); `None`
+/// for activations without tails (the page marks these units in the
+/// network view).
+pub fn unit_saturation(act: Option<Act>, a: &[f32], width: usize) -> Option<Vec<f64>> {
+    let hi = SATURATION as f32;
+    let tail: fn(f32, f32) -> bool = match act? {
+        Act::Tanh => |v, hi| v.abs() > hi,
+        Act::Sigmoid => |v, hi| v > hi || v < 1.0 - hi,
+        _ => return None,
+    };
+    let mut counts = vec![0usize; width];
+    let mut rows = 0usize;
+    for row in a.chunks_exact(width.max(1)) {
+        rows += 1;
+        for (c, &v) in counts.iter_mut().zip(row) {
+            *c += usize::from(tail(v, hi));
+        }
+    }
+    Some(counts.into_iter().map(|c| c as f64 / rows.max(1) as f64).collect())
+}
+
 /// `num / den`, NaN when `den` is 0.
 fn ratio(num: f64, den: f64) -> f64 {
     if den > 0.0 {
@@ -447,5 +469,16 @@ mod tests {
         assert_eq!(RatioBand::of(1e-7), RatioBand::FarBelow);
         assert_eq!(RatioBand::of(0.05), RatioBand::Above);
         assert_eq!(RatioBand::of(2.0), RatioBand::FarAbove);
+    }
+
+    #[test]
+    fn per_unit_saturation() {
+        // Two rows of three units: unit 0 always in a tail, unit 1 once, unit 2 never.
+        let a = [0.999, -0.995, 0.1, -1.0, 0.2, -0.3];
+        assert_eq!(unit_saturation(Some(Act::Tanh), &a, 3), Some(vec![1.0, 0.5, 0.0]));
+        let s = [0.001, 0.5, 0.995, 0.5];
+        assert_eq!(unit_saturation(Some(Act::Sigmoid), &s, 2), Some(vec![1.0, 0.0]));
+        assert_eq!(unit_saturation(Some(Act::Relu), &a, 3), None);
+        assert_eq!(unit_saturation(None, &a, 3), None);
     }
 }
