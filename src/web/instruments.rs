@@ -27,7 +27,7 @@ use web_sys::{
     HtmlSelectElement, Performance,
 };
 
-use crate::engine::config::{Config, LossKind, Named};
+use crate::engine::config::{ClipKind, Config, LossKind, Named};
 use crate::engine::instruments::bug_lab::{Bug, PlantedBug};
 use crate::engine::instruments::doctor::{self, DoctorOptions};
 use crate::engine::instruments::finding::{num, Finding, Severity};
@@ -151,6 +151,8 @@ struct Els {
     loss_penalty: HtmlElement,
     loss_ratio: HtmlElement,
     loss_warning: HtmlElement,
+    clip_count: HtmlElement,
+    mode_note: HtmlElement,
     sentinel: HtmlElement,
     vs_box: HtmlElement,
     vs_ratio: HtmlElement,
@@ -211,6 +213,8 @@ impl Els {
             loss_penalty: id("loss-penalty")?,
             loss_ratio: id("loss-ratio")?,
             loss_warning: id("loss-warning")?,
+            clip_count: id("clip-count")?,
+            mode_note: id("mode-note")?,
             sentinel: id("sentinel")?,
             vs_box: id("variance-shift-box")?,
             vs_ratio: id("variance-shift-ratio")?,
@@ -559,6 +563,8 @@ impl Instruments {
 
     fn paint_loss(&mut self, trainer: &Trainer) {
         let els = &self.els;
+        paint_clipping(&els.clip_count, trainer);
+        paint_mode_note(&els.mode_note, trainer);
         if trainer.step_count() == 0 {
             for el in [&els.loss_data, &els.loss_penalty, &els.loss_ratio] {
                 set_text(el, "–");
@@ -1054,6 +1060,35 @@ fn verdict(el: &HtmlElement, text: &str, class: &str) {
     for c in ["ok", "warn", "bad"] {
         dom::toggle_class(el, c, c == class);
     }
+}
+
+/// Checklist 4.3: how many steps the gradient clipping changed.
+fn paint_clipping(el: &HtmlElement, trainer: &Trainer) {
+    let rule = match trainer.cfg.clip {
+        ClipKind::None => None,
+        ClipKind::Value(c) => Some(format!("components beyond ±{c}")),
+        ClipKind::Norm(c) => Some(format!("global norm above {c}")),
+    };
+    let text = match rule {
+        None => "Clipping is off (choose it under Training).".to_string(),
+        Some(rule) => format!("{} of {} steps clipped ({rule}).", trainer.clipped_steps, trainer.step_count()),
+    };
+    set_text(el, &text);
+    set_attr(el, "data-value", &trainer.clipped_steps.to_string());
+}
+
+/// Checklist 4.4 and 4.7: which mode BN and dropout run in, when the net has them.
+fn paint_mode_note(el: &HtmlElement, trainer: &Trainer) {
+    let has = |f: fn(&crate::engine::config::LayerSpec) -> bool| trainer.cfg.hidden.iter().any(f);
+    let (bn, dropout) = (has(|l| l.batch_norm), has(|l| l.dropout > 0.0));
+    let text = match (bn, dropout) {
+        (false, false) => "",
+        (true, false) => "Training steps run BatchNorm on batch statistics (and update its running ones); losses, accuracies and pictures use evaluation mode: the running statistics.",
+        (false, true) => "Training steps drop units at random (train mode); losses, accuracies and pictures use evaluation mode: dropout off.",
+        (true, true) => "Training steps use train mode: dropout on, BatchNorm on batch statistics; losses, accuracies and pictures use evaluation mode: dropout off, BatchNorm on its running statistics.",
+    };
+    set_text(el, text);
+    show(el, !text.is_empty());
 }
 
 fn show_value(el: &HtmlElement, v: f64, text: String) {

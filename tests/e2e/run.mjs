@@ -848,6 +848,22 @@ try {
     await pen.page.close();
   });
 
+  await test('clipped-step counter and train/eval mode note', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#clip=norm&cv=0.001&net=8:tanh:bn:d0.2&speed=batch`);
+    logs.push(log);
+    await playTo(page, 5);
+    const steps = await stepOf(page);
+    await page
+      .waitForFunction((n) => Number(document.querySelector('#clip-count').dataset.value) === n, steps, { timeout: 5000 })
+      .catch(() => {});
+    const clipped = Number(await page.locator('#clip-count').getAttribute('data-value'));
+    assert(clipped === steps && steps >= 5, `clipped ${clipped} of ${steps} steps with threshold 0.001`);
+    assert(/of \d+ steps clipped \(global norm above 0.001\)/.test(await text(page, '#clip-count')), await text(page, '#clip-count'));
+    const note = await text(page, '#mode-note');
+    assert(!(await isHidden(page, '#mode-note')) && /evaluation mode: dropout off/.test(note), `#mode-note: ${note}`);
+    await page.close();
+  });
+
   await test('saliency: input-gradient arrows over the plane, |∂score/∂pixel| maps for digits', async () => {
     const { page, log } = await openPage(context, `${baseUrl}#data=gauss&speed=batch`);
     logs.push(log);
