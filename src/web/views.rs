@@ -314,17 +314,29 @@ impl NetworkView {
         ctx.set_fill_style_str("#5f6368");
         ctx.set_font("11px system-ui, sans-serif");
         ctx.set_text_align("center");
-        for (c, label) in self.labels.iter().enumerate() {
-            if let Some(&(x, _)) = self.centres.get(c).and_then(|col| col.first()) {
-                let text = if (self.planar || c != 0) && self.widths[c] > MAX_NODES {
-                    format!("{label} ({} of {})", MAX_NODES, self.widths[c])
-                } else if c == 0 && !self.planar {
-                    format!("{} px", self.widths[0])
+        // Column captions must fit between column centres: shorten them
+        // ("hidden 3 (16 of 32)" → "h3 16/32" → "h3") on narrow diagrams.
+        let xs: Vec<f64> = self.centres.iter().filter_map(|col| col.first().map(|&(x, _)| x)).collect();
+        let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+        let fits = |text: &str| ctx.measure_text(text).map_or(true, |m| m.width() <= spacing - 6.0);
+        for (c, (label, &x)) in self.labels.iter().zip(&xs).enumerate() {
+            let shown = (self.planar || c != 0) && self.widths[c] > MAX_NODES;
+            let candidates: Vec<String> = if c == 0 && !self.planar {
+                vec![format!("{} px", self.widths[0])]
+            } else {
+                let short = short_label(label);
+                let mut v = Vec::new();
+                if shown {
+                    v.push(format!("{label} ({} of {})", MAX_NODES, self.widths[c]));
+                    v.push(format!("{short} {}/{}", MAX_NODES, self.widths[c]));
                 } else {
-                    label.clone()
-                };
-                let _ = ctx.fill_text(&text, x, 11.0);
-            }
+                    v.push(label.clone());
+                }
+                v.push(short);
+                v
+            };
+            let text = candidates.iter().find(|t| fits(t)).unwrap_or(&candidates[candidates.len() - 1]);
+            let _ = ctx.fill_text(text, x, 11.0);
         }
     }
 
@@ -411,6 +423,15 @@ fn input_names(trainer: &Trainer) -> Vec<String> {
     match &trainer.input_map {
         Some(map) => map.features.iter().map(|f| crate::engine::config::Named::name(*f).to_string()).collect(),
         None => vec![format!("{} pixels", trainer.model.n_in)],
+    }
+}
+
+/// The short column caption: `hidden 3` → `h3`, `input` → `in`, `output` → `out`.
+fn short_label(label: &str) -> String {
+    match label {
+        "input" => "in".to_string(),
+        "output" => "out".to_string(),
+        _ => label.strip_prefix("hidden ").map_or_else(|| label.to_string(), |n| format!("h{n}")),
     }
 }
 
