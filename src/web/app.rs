@@ -27,11 +27,14 @@ use web_sys::{
 
 use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
 use crate::engine::config::{Config, Named, Speed};
+use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{LiveChange, StepOutcome, Trainer};
 
 use super::controls::{self, Controls, Edit};
 use super::dom::{self, set_attr, set_text, show};
 use super::instruments::{self, Instruments};
+use super::lockstep::LockstepView;
+use super::runs::RunsPanel;
 use super::views::{Charts, DigitsView, NetworkView, OutputView};
 
 /// Training plus drawing per animation frame, in milliseconds: what a 60 Hz
@@ -49,6 +52,8 @@ const EVAL_SHARE: f64 = 10.0;
 const MIN_EVAL_INTERVAL_MS: f64 = 100.0;
 /// Charts and digits are redrawn at most every this many milliseconds while training.
 const SLOW_VIEW_INTERVAL_MS: f64 = 250.0;
+/// The live run is saved to the history at least this often while training.
+const SAVE_INTERVAL_MS: f64 = 2000.0;
 
 /// What the frame loop is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +97,10 @@ pub enum Command {
     Resize,
     /// A button or picker of the instruments panel.
     Inst(instruments::Action),
+    /// Save the live run to the history now (the page is being hidden).
+    SaveRun,
+    /// Run or pause the lockstep variants.
+    Lockstep,
 }
 
 /// The static elements of the page.
@@ -177,6 +186,16 @@ pub struct App {
     digits: DigitsView,
     charts: Charts,
     instruments: Instruments,
+    /// The runs panel (history, compare, export/import).
+    runs: RunsPanel,
+    /// Variants trained side by side.
+    lockstep: LockstepView,
+    /// Records the live run for the history.
+    recorder: Recorder,
+    /// Training time of the live run (ms).
+    wall_ms: f64,
+    /// When the live run was last saved (performance clock, ms).
+    saved_ms: f64,
     /// Step count of the figures on screen (None: nothing shown yet).
     shown_step: Option<u64>,
     eval_cost_ms: f64,
@@ -202,7 +221,13 @@ impl App {
     fn new(window: &Window, hash: &str, sink: controls::Sink) -> Result<App, String> {
         let document = window.document().ok_or("no document")?;
         let (trainer, mode, notice) = build(hash)?;
+        let recorder = start_recorder(window, &trainer);
         let mut app = App {
+            runs: RunsPanel::new(&document)?,
+            lockstep: LockstepView::new(&document)?,
+            recorder,
+            wall_ms: 0.0,
+            saved_ms: 0.0,
             page: Page::find(&document)?,
             clock: window.performance().ok_or("no performance clock")?,
             window: window.clone(),
@@ -232,11 +257,19 @@ impl App {
     }
 
     fn is_running(&self) -> bool {
+        self.trains() || self.lockstep.playing
+    }
+
+    /// Whether the main trainer is training.
+    fn trains(&self) -> bool {
         matches!(self.mode, Mode::Playing | Mode::FastForward(_) | Mode::UntilEpoch(_))
     }
 
     /// After a new trainer: views, controls, transport, and everything drawn.
     fn rebuilt(&mut self) {
+        self.recorder = start_recorder(&self.window, &self.trainer);
+        self.wall_ms = 0.0;
+        self.saved_ms = self.clock.now();
         self.shown_step = None;
         self.live_changed_at = None;
         self.network.rebuild(&self.trainer);
@@ -285,6 +318,7 @@ impl App {
         match cmd {
             Command::Edit(edit) => self.edit(edit),
             Command::Play => {
+                self.lockstep.pause(&self.runs);
                 self.mode = match self.mode {
                     Mode::Paused => Mode::Playing,
                     Mode::Playing | Mode::FastForward(_) | Mode::UntilEpoch(_) => Mode::Paused,
@@ -293,6 +327,7 @@ impl App {
                 self.transport_shown();
                 if !self.is_running() {
                     self.draw_all();
+                    self.save_run();
                 }
             }
             Command::StepOnce => {
@@ -302,6 +337,7 @@ impl App {
                     self.train_step(true);
                     self.transport_shown();
                     self.draw_all();
+                    self.save_run();
                 }
             }
             Command::StepEpoch => {
@@ -311,6 +347,7 @@ impl App {
                 }
             }
             Command::Reset => {
+                self.save_run();
                 self.trainer.reset();
                 self.mode = Mode::Paused;
                 self.rebuilt();
@@ -335,6 +372,7 @@ impl App {
                     self.written_hash = hash.trim_start_matches('#').to_string();
                     match build(&hash) {
                         Ok((trainer, mode, notice)) => {
+                            self.save_run();
                             self.trainer = trainer;
                             self.mode = mode;
                             self.page.set_notice(&notice);
@@ -353,6 +391,16 @@ impl App {
                 self.network.paint_edges(&self.trainer);
             }
             Command::Inst(action) => self.instrument(action),
+            Command::SaveRun => self.save_run(),
+            Command::Lockstep => {
+                if self.trains() {
+                    self.mode = Mode::Paused;
+                    self.transport_shown();
+                    self.draw_all();
+                    self.save_run();
+                }
+                self.lockstep.toggle(&self.trainer.cfg, &self.runs);
+            }
         }
         self.is_running()
     }
@@ -428,6 +476,7 @@ impl App {
             }
             LiveChange::Rebuild => match Trainer::from_config(&next) {
                 Ok(trainer) => {
+                    self.save_run();
                     let was_running = matches!(self.mode, Mode::Playing);
                     self.trainer = trainer;
                     self.mode = if was_running { Mode::Playing } else { Mode::Paused };
@@ -491,6 +540,19 @@ impl App {
         });
     }
 
+    /// Saves the live run to the history (runs that never trained are not kept).
+    fn save_run(&mut self) {
+        self.saved_ms = self.clock.now();
+        if self.trainer.step_count() == 0 {
+            return;
+        }
+        if self.shown_step != Some(self.trainer.step_count()) {
+            let metrics = self.trainer.evaluate();
+            self.recorder.observe(&metrics);
+        }
+        self.runs.save(self.recorder.record(&self.trainer, self.wall_ms));
+    }
+
     /// A button or picker of the instruments panel.
     fn instrument(&mut self, action: instruments::Action) {
         use instruments::Action;
@@ -546,6 +608,11 @@ impl App {
         if !self.is_running() {
             return false;
         }
+        if !self.trains() {
+            let deadline = self.clock.now() + TRAIN_BUDGET_MS;
+            self.lockstep.frame(&self.clock, deadline, &self.runs);
+            return self.is_running();
+        }
         self.frame_no += 1;
         self.instruments.observe_ms = 0.0;
         self.inst_paint_ms = 0.0;
@@ -595,6 +662,10 @@ impl App {
         } else {
             self.transport_shown();
             self.draw_all();
+        }
+        self.wall_ms += trained - start;
+        if !self.is_running() || trained - self.saved_ms >= SAVE_INTERVAL_MS {
+            self.save_run();
         }
         let end = self.clock.now();
         self.last_frame = FrameCost {
@@ -695,6 +766,7 @@ impl App {
             return;
         }
         let metrics = self.trainer.evaluate();
+        self.recorder.observe(&metrics);
         self.eval_end_ms = self.clock.now();
         self.eval_cost_ms = self.eval_end_ms - now;
         let page = &self.page;
@@ -772,6 +844,12 @@ fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
     Ok((trainer, mode, notes.join("\n")))
 }
 
+/// A recorder for the run `trainer` starts now.
+fn start_recorder(window: &Window, trainer: &Trainer) -> Recorder {
+    let agent = window.navigator().user_agent().unwrap_or_default();
+    Recorder::start(trainer, env!("CARGO_PKG_VERSION"), &agent, js_sys::Date::now())
+}
+
 /// Losses with 4 significant digits, in a form `Number()` parses back.
 fn format_loss(loss: f64) -> String {
     if !loss.is_finite() {
@@ -834,6 +912,7 @@ impl Runner {
             ("help-button", Command::Help(None)),
             ("help-close", Command::Help(Some(false))),
             ("notice-close", Command::DismissNotice),
+            ("lockstep-play", Command::Lockstep),
         ] {
             let el = dom::by_id(document, id)?;
             self.listen(&el, "click", cmd);
@@ -844,6 +923,8 @@ impl Runner {
         }
         self.listen(window, "hashchange", Command::HashChanged);
         self.listen(window, "resize", Command::Resize);
+        self.listen(window, "pagehide", Command::SaveRun);
+        self.listen(document, "visibilitychange", Command::SaveRun);
 
         // Hover and keyboard focus on network nodes (delegated to #network).
         let network = dom::by_id(document, "network")?;

@@ -9,13 +9,16 @@
 //! Submodules: [`app`] (state, commands and frame loop), [`controls`] (the
 //! settings panel, built from the codec table), [`views`] (network diagram,
 //! output heatmap, digits, charts), [`dom`] (elements, text, canvas blits),
-//! [`crash`] (panic hook and error banner).
+//! [`crash`] (panic hook and error banner), [`runs`] (run history, table,
+//! compare, export and import), [`lockstep`] (variants trained side by side).
 
 pub mod app;
 pub mod controls;
 pub mod crash;
 pub mod dom;
 pub mod instruments;
+pub mod lockstep;
+pub mod runs;
 pub mod views;
 
 use std::cell::RefCell;

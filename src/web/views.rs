@@ -661,7 +661,8 @@ impl Charts {
     }
 }
 
-fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
+/// Draws a chart spec on a canvas (a failure is logged, never fatal).
+pub fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
     use plotters::prelude::IntoDrawingArea;
     if let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()) {
         let area = backend.into_drawing_area();

@@ -912,6 +912,285 @@ try {
     await phone.close();
   });
 
+  // ---- run history (issue 5): each test gets its own context, so its own IndexedDB ----
+
+  /** A fresh browser context (empty storage) and a page in it, ready. */
+  async function freshPage(hash = '', init = null, viewport = { width: 1280, height: 800 }) {
+    const ctx = await browser.newContext({ viewport, acceptDownloads: true });
+    if (init) await ctx.addInitScript(init);
+    const { page, log } = await openPage(ctx, `${baseUrl}#${hash}`);
+    logs.push(log);
+    page.on('dialog', (d) => {
+      log.errors.push(`dialog opened: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+    return { ctx, page, log };
+  }
+  const runCount = (page) => page.locator('#runs-count').getAttribute('data-count').then(Number);
+  const waitRuns = (page, n) =>
+    page.waitForFunction((k) => Number(document.querySelector('#runs-count').dataset.count) === k, n, { timeout: 15_000 });
+  const waitHistoryOn = (page) =>
+    page.waitForFunction(() => document.querySelector('#runs-status').dataset.state === 'on', null, { timeout: 15_000 });
+  /** Opens `hash` in the same page (the previous run is saved) and trains `steps` single steps. */
+  async function makeRun(page, hash, steps = 3) {
+    await page.evaluate((h) => { location.hash = h; }, hash);
+    await page.waitForFunction(() => Number(document.querySelector('#step').textContent) === 0);
+    for (let i = 0; i < steps; i++) await page.click('#step-once');
+    await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) === k, steps);
+  }
+  /** Clicks a download button; returns the downloaded text. */
+  async function downloadText(page, button) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = await download.path();
+    return { name: download.suggestedFilename(), text: await readFile(path, 'utf8'), path };
+  }
+  const columnTexts = (page, col) =>
+    page.locator(`#runs-table tbody td[data-col="${col}"]`).evaluateAll((tds) => tds.map((t) => t.textContent));
+  const XSS_NAME = '<img src=x onerror=alert(1)>';
+
+  await test('runs: every run is saved and survives reload; a hostile name shows as text', async () => {
+    const { ctx, page } = await freshPage('data=circle&speed=batch');
+    await waitHistoryOn(page);
+    assert((await runCount(page)) === 0, 'a fresh store is empty');
+    await playTo(page, 15);
+    await waitRuns(page, 1);
+    const id = await page.locator('#runs-table tbody tr').first().getAttribute('data-id');
+    await page.click(`#run-edit-${id}`);
+    await page.fill('#run-edit-name', XSS_NAME);
+    await page.fill('#run-edit-note', 'first <b>note</b>');
+    await page.click('#run-edit-save');
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    await waitHistoryOn(page);
+    await waitRuns(page, 1);
+    const name = await text(page, `#run-row-${id} td.run-name`);
+    assert(name === XSS_NAME, `name shown as "${name}"`);
+    assert((await text(page, `#run-row-${id} td[data-col="note"]`)) === 'first <b>note</b>', 'note not shown as text');
+    const dom = await page.evaluate(() => ({
+      imgs: document.querySelectorAll('#runs img, #runs b').length,
+      handlers: [...document.querySelectorAll('#runs *')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+    }));
+    assert(dom.imgs === 0 && dom.handlers === 0, `markup inserted: ${JSON.stringify(dom)}`);
+    const steps = Number((await columnTexts(page, 'steps'))[0]);
+    assert(steps >= 15, `saved ${steps} steps`);
+    // Open restores the link.
+    await page.evaluate(() => { location.hash = 'data=spiral'; });
+    await page.waitForFunction(() => location.hash.includes('spiral'));
+    await page.click(`#run-open-${id}`);
+    await page.waitForFunction(() => location.hash.includes('data=circle'));
+    await ctx.close();
+  });
+
+  await test('runs: the table sorts by a clicked column; the diff highlights settings unlike the baseline', async () => {
+    const { ctx, page } = await freshPage();
+    await waitHistoryOn(page);
+    for (const lr of ['0.3', '0.01', '0.1']) await makeRun(page, `lr=${lr}&bs=10`);
+    await makeRun(page, 'lr=0.1&bs=20');
+    await waitRuns(page, 4);
+    await page.click('#runs-sort-set-lr');
+    let lrs = await columnTexts(page, 'set:lr');
+    assert(JSON.stringify(lrs.map(Number)) === JSON.stringify([0.01, 0.1, 0.1, 0.3]), `ascending: ${lrs}`);
+    await page.click('#runs-sort-set-lr');
+    lrs = await columnTexts(page, 'set:lr');
+    assert(JSON.stringify(lrs.map(Number)) === JSON.stringify([0.3, 0.1, 0.1, 0.01]), `descending: ${lrs}`);
+    assert((await page.locator('#runs-table th[aria-sort="descending"] #runs-sort-set-lr').count()) === 1, 'aria-sort');
+    const cols = await page.locator('#runs-table thead button.sort').evaluateAll((bs) => bs.map((b) => b.dataset.id));
+    assert(cols.includes('set:bs') && !cols.includes('set:opt'), `setting columns are the differing ones: ${cols}`);
+    // Baseline: the lr=0.1, bs=10 run.
+    const rows = await page.locator('#runs-table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ id: tr.dataset.id, lr: tr.querySelector('[data-col="set:lr"]').textContent, bs: tr.querySelector('[data-col="set:bs"]').textContent })));
+    const base = rows.find((r) => Number(r.lr) === 0.1 && r.bs === '10');
+    await page.click(`#run-base-${base.id}`);
+    for (const r of rows.filter((r) => r.id !== base.id)) {
+      const marked = await page.locator(`#run-row-${r.id} td.differs`).evaluateAll((tds) => tds.map((t) => t.dataset.col).sort());
+      const want = [Number(r.lr) !== 0.1 ? 'set:lr' : null, r.bs !== '10' ? 'set:bs' : null].filter(Boolean).sort();
+      assert(JSON.stringify(marked) === JSON.stringify(want), `run lr=${r.lr} bs=${r.bs}: marked ${marked}, want ${want}`);
+      const keys = await page.locator(`#runs-diff li[data-id="${r.id}"]`).getAttribute('data-keys');
+      assert(keys === want.map((k) => k.slice(4)).join(','), `diff list keys ${keys}`);
+    }
+    assert((await page.locator(`#run-row-${base.id}.baseline`).count()) === 1, 'baseline row marked');
+    // Pin moves a run first; delete removes it.
+    const last = rows[rows.length - 1].id;
+    await page.click(`#run-pin-${last}`);
+    assert((await page.locator('#runs-table tbody tr').first().getAttribute('data-id')) === last, 'pinned run first');
+    await page.click(`#run-del-${last}`);
+    await waitRuns(page, 3);
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    await waitRuns(page, 3);
+    await ctx.close();
+  });
+
+  let exported = null; // the 4-optimizer export, reused by the import tests
+  await test('runs: overlay of 4 chosen runs, colour-coded, legend names what differs; PNG of the chart', async () => {
+    const { ctx, page } = await freshPage();
+    await waitHistoryOn(page);
+    for (const opt of ['sgd', 'momentum', 'adam', 'rmsprop']) await makeRun(page, `opt=${opt}&data=xor`, 4);
+    await waitRuns(page, 4);
+    const ids = await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+    for (const id of ids) await page.check(`#run-sel-${id}`);
+    await page.waitForFunction(() => document.querySelector('#runs-chart').dataset.curves === '4');
+    const legend = await page.locator('#runs-legend li').evaluateAll((lis) => lis.map((l) => ({ text: l.textContent, color: l.dataset.color })));
+    assert(legend.length === 4, `${legend.length} legend entries`);
+    assert(new Set(legend.map((l) => l.color)).size === 4, `colours ${legend.map((l) => l.color)}`);
+    for (const opt of ['sgd', 'momentum', 'adam', 'rmsprop']) {
+      assert(legend.some((l) => l.text.includes(`opt=${opt}`)), `legend lacks opt=${opt}: ${legend.map((l) => l.text)}`);
+    }
+    // Each colour is drawn on the canvas.
+    const drawn = await page.evaluate((colors) => {
+      const c = document.querySelector('#runs-chart');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return colors.map((col) => {
+        const [r, g, b] = col.match(/\d+/g).map(Number);
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) < 8 && Math.abs(d[i + 1] - g) < 8 && Math.abs(d[i + 2] - b) < 8) n++;
+        return n;
+      });
+    }, legend.map((l) => l.color));
+    assert(drawn.every((n) => n > 10), `pixels per colour ${drawn}`);
+    const png = await downloadText(page, '#png-runs-chart');
+    assert(png.name.endsWith('.png'), png.name);
+    const bytes = await readFile(png.path);
+    assert(bytes.subarray(1, 4).toString() === 'PNG', 'not a PNG');
+    const lossPng = await downloadText(page, '#png-chart-loss');
+    assert(lossPng.name === 'gradlab-chart-loss.png', lossPng.name);
+    await page.locator('#runs').screenshot({ path: join(artifacts, 'runs-laptop.png') });
+    await page.click('#runs-select-none');
+    exported = await downloadText(page, '#runs-export-json');
+    await ctx.close();
+  });
+
+  await test('runs: export then import gives identical records; CSV exports; duplicates are skipped', async () => {
+    assert(exported, 'needs the overlay test');
+    const before = JSON.parse(exported.text);
+    assert(before.schema === 'gradlab-runs' && before.runs.length === 4, `export: ${before.schema} ${before.runs.length}`);
+    assert(before.runs.every((r) => r.steps === 4 && HEX16.test(r.fingerprint) && r.curves.step.length >= 1 && r.app_version), 'record fields');
+    const { ctx, page } = await freshPage();
+    await waitHistoryOn(page);
+    await page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(exported.text) });
+    await waitRuns(page, 4);
+    assert((await text(page, '#runs-msg')).startsWith('Imported 4 run(s)'), await text(page, '#runs-msg'));
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    await waitRuns(page, 4);
+    const again = await downloadText(page, '#runs-export-json');
+    const byId = (f) => JSON.stringify(JSON.parse(f).runs.sort((a, b) => a.id.localeCompare(b.id)));
+    assert(byId(again.text) === byId(exported.text), 'records changed through export → import → export');
+    // The same file again: all duplicates, nothing added.
+    await page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(exported.text) });
+    await page.waitForFunction(() => document.querySelector('#runs-msg').dataset.duplicates === '4');
+    assert((await runCount(page)) === 4, 'duplicates were added');
+    const csv = await downloadText(page, '#runs-export-csv');
+    assert(csv.text.startsWith('id,name,note,pinned') && csv.text.trim().split('\n').length === 5, `runs CSV: ${csv.text.slice(0, 80)}`);
+    const curves = await downloadText(page, '#runs-export-curves');
+    assert(curves.text.split('\n').length > 5, 'curves CSV too short');
+    await ctx.close();
+  });
+
+  await test('runs: malformed, oversized and script-carrying files are rejected; the store is unchanged', async () => {
+    assert(exported, 'needs the overlay test');
+    const { ctx, page } = await freshPage();
+    await waitHistoryOn(page);
+    await page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(exported.text) });
+    await waitRuns(page, 4);
+    const stored = await downloadText(page, '#runs-export-json');
+    const good = JSON.parse(exported.text);
+    const withRun = (patch) => JSON.stringify({ ...good, runs: [{ ...good.runs[0], ...patch }] });
+    const cases = [
+      ['malformed', '{"schema": "gradlab-runs", "version": 1, "runs": [', 'not a GradLab runs file'],
+      ['oversized', ' '.repeat(8 * 1024 * 1024 + 10), 'at most 8388608 bytes'],
+      ['script id', withRun({ id: '<script>alert(1)</script>' }), 'id must be'],
+      ['script link', withRun({ link: 'data=<script>alert(1)</script>' }), 'link field data'],
+      ['extra field', withRun({ onload: 'alert(1)' }), 'unknown field'],
+      ['wrong schema', JSON.stringify({ ...good, schema: 'evil' }), 'schema'],
+    ];
+    for (const [what, body, reason] of cases) {
+      await page.evaluate(() => { document.querySelector('#runs-msg').textContent = ''; });
+      await page.setInputFiles('#runs-import', { name: `${what}.json`, mimeType: 'application/json', buffer: Buffer.from(body) });
+      await page.waitForFunction(() => document.querySelector('#runs-msg').textContent !== '');
+      const msg = await text(page, '#runs-msg');
+      assert(msg.startsWith('Import rejected') && msg.includes(reason), `${what}: "${msg.slice(0, 200)}"`);
+      assert((await runCount(page)) === 4, `${what}: store changed`);
+    }
+    const dom = await page.evaluate(() => document.querySelectorAll('#runs script, #runs img').length);
+    assert(dom === 0, 'markup inserted');
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    await waitRuns(page, 4);
+    const after = await downloadText(page, '#runs-export-json');
+    assert(after.text === stored.text, 'stored records changed');
+    await ctx.close();
+  });
+
+  await test('runs: with IndexedDB blocked, history is off and the current run still exports', async () => {
+    const block = () => {
+      Object.defineProperty(window, 'indexedDB', { get() { throw new Error('blocked'); } });
+    };
+    const { ctx, page } = await freshPage('data=xor', block);
+    await page.waitForFunction(() => document.querySelector('#runs-status').dataset.state === 'off');
+    const status = await text(page, '#runs-status');
+    assert(status.startsWith('History is off:') && status.includes('blocked'), status);
+    for (let i = 0; i < 5; i++) await page.click('#step-once');
+    await waitRuns(page, 1);
+    const file = await downloadText(page, '#runs-export-json');
+    const runs = JSON.parse(file.text).runs;
+    assert(runs.length === 1 && runs[0].steps === 5, `exported ${runs.length} runs, ${runs[0]?.steps} steps`);
+    await page.click('#play');
+    await page.click('#play');
+    assert(await isHidden(page, '#error'), 'crash banner shown');
+    await ctx.close();
+  });
+
+  await test('lockstep: 4 optimizers train live, 4 curves whose step-0 losses are equal; saved to the history', async () => {
+    const { ctx, page } = await freshPage('data=spiral&net=8:relu,8:relu&seed=5');
+    await waitHistoryOn(page);
+    await page.selectOption('#lockstep-preset', 'optimizers');
+    await page.click('#lockstep-play');
+    assert((await text(page, '#lockstep-play')) === 'Pause lockstep', 'button should say Pause');
+    await page.waitForFunction(() => Number(document.querySelector('#lockstep-status').dataset.step) >= 40, null, { timeout: 20_000 });
+    // Live: the curves grow while it trains.
+    await page.waitForFunction(() => [...document.querySelectorAll('#lockstep-legend li')].every((li) => Number(li.dataset.curvePoints) >= 3), null, { timeout: 20_000 });
+    await page.click('#lockstep-play');
+    await page.waitForFunction(() => document.querySelector('#lockstep-play').textContent === 'Run lockstep');
+    const legend = await page.locator('#lockstep-legend li').evaluateAll((lis) =>
+      lis.map((l) => ({ text: l.textContent, loss0: l.dataset.loss0, loss: Number(l.dataset.loss), color: l.dataset.color })));
+    assert(legend.length === 4, `${legend.length} curves`);
+    assert(JSON.stringify(legend.map((l) => l.text)) === JSON.stringify(['opt=sgd', 'opt=momentum', 'opt=adam', 'opt=rmsprop']), `labels ${legend.map((l) => l.text)}`);
+    assert(legend.every((l) => l.loss0 === legend[0].loss0 && Number.isFinite(Number(l.loss0))), `step-0 losses ${legend.map((l) => l.loss0)}`);
+    assert(new Set(legend.map((l) => l.loss)).size === 4, `final losses should differ: ${legend.map((l) => l.loss)}`);
+    assert((await page.locator('#lockstep-chart').getAttribute('data-curves')) === '4', 'chart curves');
+    const drawn = await page.evaluate((colors) => {
+      const c = document.querySelector('#lockstep-chart');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return colors.map((col) => {
+        const [r, g, b] = col.match(/\d+/g).map(Number);
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) < 8 && Math.abs(d[i + 1] - g) < 8 && Math.abs(d[i + 2] - b) < 8) n++;
+        return n;
+      });
+    }, legend.map((l) => l.color));
+    assert(drawn.every((n) => n > 10), `pixels per colour ${drawn}`);
+    assert((await stepOf(page)) === 0, 'the main trainer stayed at step 0');
+    await waitRuns(page, 4);
+    await page.locator('.runs-lockstep').screenshot({ path: join(artifacts, 'lockstep.png') });
+    await ctx.close();
+  });
+
+  await test('runs panel on a phone (390×844): no horizontal scroll; screenshot', async () => {
+    const { ctx, page } = await freshPage('', null, { width: 390, height: 844 });
+    await waitHistoryOn(page);
+    await page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(exported.text) });
+    await waitRuns(page, 4);
+    const ids = await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+    await page.check(`#run-sel-${ids[0]}`);
+    await page.check(`#run-sel-${ids[1]}`);
+    await page.click(`#run-base-${ids[0]}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await page.locator('#runs').screenshot({ path: join(artifacts, 'runs-phone.png') });
+    await ctx.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));

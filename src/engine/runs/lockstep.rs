@@ -7,7 +7,7 @@
 //! the initial weights when the architecture and initializer agree (e.g. four
 //! optimizers). Only batch-size variants necessarily cut batches differently.
 
-use crate::engine::config::Config;
+use crate::engine::config::{codec, Config};
 use crate::engine::error::EngineError;
 use crate::engine::trainer::{StepOutcome, Trainer};
 
@@ -41,10 +41,47 @@ impl Lockstep {
     }
 }
 
+/// Named sets of variants the page offers: `(id, title)`.
+pub const PRESETS: &[(&str, &str)] =
+    &[("optimizers", "4 optimizers"), ("inits", "4 initializations"), ("lrs", "4 learning rates")];
+
+/// The variants of `base` for a preset of [`PRESETS`], each with its label
+/// (`key=value`); each variant goes through the codec, so it is exactly what
+/// its link would give. An unknown preset gives none.
+pub fn preset(base: &Config, id: &str) -> Vec<(String, Config)> {
+    let (key, values): (&str, Vec<String>) = match id {
+        "optimizers" => ("opt", ["sgd", "momentum", "adam", "rmsprop"].map(String::from).to_vec()),
+        "inits" => ("init", ["xavier_u", "he_n", "lecun_n", "uniform"].map(String::from).to_vec()),
+        "lrs" => {
+            let lr = field_value(base, "lr").and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.03);
+            let round = |v: f64| format!("{}", (v * 1e9).round() / 1e9);
+            ("lr", [0.1, 0.3, 1.0, 3.0].iter().map(|m| round(lr * m)).collect())
+        }
+        _ => return Vec::new(),
+    };
+    let Some(field) = codec::FIELDS.iter().find(|f| f.key == key) else {
+        return Vec::new();
+    };
+    values
+        .into_iter()
+        .filter_map(|value| {
+            let mut cfg = base.clone();
+            (field.set)(&mut cfg, &value).ok()?;
+            let (mut cfg, _) = codec::decode(&codec::encode(&cfg));
+            cfg.step = None;
+            Some((format!("{key}={value}"), cfg))
+        })
+        .collect()
+}
+
+fn field_value(cfg: &Config, key: &str) -> Option<String> {
+    codec::FIELDS.iter().find(|f| f.key == key).and_then(|f| (f.get)(cfg))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::{codec, OptimizerKind};
+    use crate::engine::config::OptimizerKind;
 
     #[test]
     fn four_optimizers_start_equal_and_see_the_same_batches() {
@@ -66,6 +103,23 @@ mod tests {
         }
         let prints: Vec<_> = ls.trainers.iter().map(Trainer::fingerprint).collect();
         assert!(prints.windows(2).all(|w| w[0] != w[1]), "the optimizers diverge from each other");
+    }
+
+    #[test]
+    fn presets_give_four_valid_variants_that_differ_in_one_setting() {
+        let (base, _) = codec::decode("data=xor&net=6:tanh&lr=0.1&seed=3");
+        for (id, _) in PRESETS {
+            let variants = preset(&base, id);
+            assert_eq!(variants.len(), 4, "{id}");
+            let configs: Vec<Config> = variants.iter().map(|(_, c)| c.clone()).collect();
+            let mut ls = Lockstep::new(&configs).expect("valid variants");
+            assert!(ls.step().iter().all(|o| *o == StepOutcome::Ok), "{id}");
+            let links: Vec<String> = configs.iter().map(codec::encode).collect();
+            assert!(links.windows(2).all(|w| w[0] != w[1]), "{id}: {links:?}");
+        }
+        let lrs: Vec<String> = preset(&base, "lrs").into_iter().map(|(l, _)| l).collect();
+        assert_eq!(lrs, ["lr=0.01", "lr=0.03", "lr=0.1", "lr=0.3"]);
+        assert!(preset(&base, "nope").is_empty());
     }
 
     #[test]
