@@ -193,7 +193,8 @@ impl LockstepView {
             let color = COLORS[i % COLORS.len()];
             let points = t.history.evals.points();
             curves.push(Curve {
-                label: label.clone(),
+                // The legend is the list below the chart, so nothing covers the curves.
+                label: String::new(),
                 points: points.iter().map(|(s, m)| (*s as f64, m.train_loss)).filter(|p| p.1.is_finite()).collect(),
                 color,
                 dashed: false,

@@ -794,7 +794,8 @@ fn render_overlay(inner: &Inner, list: &[RunRecord]) {
         let pts = |s: &[Option<f64>]| -> Vec<(f64, f64)> {
             r.curves.step.iter().zip(s).filter_map(|(x, y)| y.map(|y| (*x as f64, y))).collect()
         };
-        curves.push(Curve { label: label.clone(), points: pts(&r.curves.train_loss), color, dashed: false });
+        // Unlabelled: the legend is the list below the chart, so nothing covers the curves.
+        curves.push(Curve { label: String::new(), points: pts(&r.curves.train_loss), color, dashed: false });
         curves.push(Curve { label: String::new(), points: pts(&r.curves.test_loss), color, dashed: true });
         let li = dom::create_text("li", "", &label);
         let swatch: HtmlElement = dom::create("span", "swatch");
