@@ -30,13 +30,13 @@ fn record() -> impl Strategy<Value = RunRecord> {
         any::<String>().prop_map(|s| s.chars().take(100).collect::<String>()),
         any::<String>().prop_map(|s| s.chars().take(100).collect::<String>()),
         links,
-        (0u64..1_000_000, 0.0f64..1e7, any::<bool>(), any::<bool>()),
+        (0u64..1_000_000, 0.0f64..1e7, any::<bool>(), any::<bool>(), any::<bool>()),
         (metrics(), metrics()),
         "[0-9a-f]{16}",
         prop::collection::vec(metrics(), 0..30),
     )
         .prop_map(
-            |(id, name, note, link, (steps, wall_ms, pinned, diverged), (last, best), fingerprint, curve)| {
+            |(id, name, note, link, (steps, wall_ms, pinned, diverged, changed), (last, best), fingerprint, curve)| {
                 let points: Vec<(u64, MetricSet)> =
                     curve.into_iter().enumerate().map(|(i, m)| (i as u64 * 10, m)).collect();
                 RunRecord {
@@ -55,6 +55,7 @@ fn record() -> impl Strategy<Value = RunRecord> {
                     diverged,
                     fingerprint,
                     curves: runs::curves_from(&points),
+                    changed_at: changed.then_some(steps / 2),
                 }
             },
         )

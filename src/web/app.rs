@@ -454,17 +454,13 @@ impl App {
         }
         let view_before = self.trainer.cfg.view.clone();
         let step = self.trainer.step_count();
+        // Compared before applying: did anything but the view change?
+        let only_view = Config { view: view_before.clone(), ..next.clone() } == self.trainer.cfg;
         match self.trainer.apply_live(&next) {
             LiveChange::Applied | LiveChange::NewOptimizer => {
-                let only_view = {
-                    let mut a = next.clone();
-                    a.view = view_before.clone();
-                    let mut b = self.trainer.cfg.clone();
-                    b.view = view_before.clone();
-                    a == b
-                };
                 if step > 0 && !only_view && self.live_changed_at.is_none() {
                     self.live_changed_at = Some(step);
+                    self.recorder.note_live_change(step);
                 }
                 // Live settings may change what the optimizer did already:
                 // the evaluation text stays; views redraw.

@@ -693,8 +693,18 @@ fn render(rc: &Rc<RefCell<Inner>>) {
                 ("name", _) => short(r),
                 _ => c.shown(),
             };
+            let changed = col == "steps" && r.changed_at.is_some();
+            let text = if changed { format!("{text}*") } else { text };
             let td = dom::create_text("td", "", &text);
             set_attr(&td, "data-col", col);
+            if let (true, Some(at)) = (changed, r.changed_at) {
+                set_attr(
+                    &td,
+                    "title",
+                    &format!("settings changed mid-run at step {at}: the link replays the starting settings"),
+                );
+                set_attr(&td, "data-changed-at", &at.to_string());
+            }
             if col == "name" {
                 set_attr(&td, "class", "run-name");
                 set_attr(&td, "title", &r.link);

@@ -948,6 +948,27 @@ try {
     page.locator(`#runs-table tbody td[data-col="${col}"]`).evaluateAll((tds) => tds.map((t) => t.textContent));
   const XSS_NAME = '<img src=x onerror=alert(1)>';
 
+  await test('runs: a live change mid-run is flagged on the record', async () => {
+    const { ctx, page } = await freshPage('data=circle&speed=batch');
+    await waitHistoryOn(page);
+    await playTo(page, 10);
+    await setControl(page, 'lr', '0.1');
+    await playTo(page, 20);
+    await waitRuns(page, 1);
+    await page
+      .waitForFunction(() => document.querySelector('#runs-table td[data-col="steps"][data-changed-at]'), null, { timeout: 5000 })
+      .catch(async () => {
+        const rows = await page.locator('#runs-table tbody').innerHTML();
+        throw new Error(`no flagged run; steps col ${await columnTexts(page, "steps")}; step ${await stepOf(page)}, lr ${await controlValue(page, 'lr')}, rows: ${rows.slice(0, 600)}`);
+      });
+    const cell = page.locator('#runs-table td[data-col="steps"][data-changed-at]').first();
+    const at = Number(await cell.getAttribute('data-changed-at'));
+    assert(at >= 10 && at < 20, `changed at step ${at}`);
+    assert((await cell.textContent()).trim().endsWith('*'), 'steps cell not starred');
+    assert(/link replays the starting settings/.test(await cell.getAttribute('title')), 'no explanation on the cell');
+    await ctx.close();
+  });
+
   await test('runs: every run is saved and survives reload; a hostile name shows as text', async () => {
     const { ctx, page } = await freshPage('data=circle&speed=batch');
     await waitHistoryOn(page);

@@ -96,6 +96,11 @@ pub struct RunRecord {
     pub fingerprint: String,
     /// Downsampled curves.
     pub curves: Curves,
+    /// The first step at which a live setting (learning rate, batch size,
+    /// schedule, penalties, clipping, optimizer) was changed mid-run: the
+    /// link then replays the starting settings, not this exact run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<u64>,
 }
 
 /// The export file.
@@ -194,6 +199,9 @@ pub fn validate(run: &RunRecord) -> Result<(), String> {
     }
     if !(run.started_ms.is_finite() && run.started_ms >= 0.0 && run.wall_ms.is_finite() && run.wall_ms >= 0.0) {
         return Err("started_ms and wall_ms must be finite and not negative".into());
+    }
+    if run.changed_at.is_some_and(|s| s > run.steps) {
+        return Err("changed_at is after the last step".into());
     }
     validate_metrics("last", &run.last)?;
     validate_metrics("best", &run.best)?;

@@ -52,6 +52,11 @@ impl Recorder {
         b.test_acc = higher(b.test_acc, self.last.test_acc);
     }
 
+    /// Notes that a live setting changed at `step` (only the first is kept).
+    pub fn note_live_change(&mut self, step: u64) {
+        self.record.changed_at.get_or_insert(step);
+    }
+
     /// The record as of now: steps, wall time, metrics, fingerprint and the
     /// trainer's evaluation history as curves (at most `MAX_POINTS`).
     pub fn record(&self, trainer: &Trainer, wall_ms: f64) -> RunRecord {
@@ -123,6 +128,13 @@ mod tests {
         assert!(best <= r.last.train_loss.expect("loss"));
         assert!(r.curves.train_loss.iter().flatten().all(|&l| l >= best));
         assert_eq!(import_json(&export_json(std::slice::from_ref(&r))), Ok(vec![r.clone()]));
+        assert_eq!(r.changed_at, None);
+        rec.note_live_change(150);
+        rec.note_live_change(300);
+        let changed = rec.record(&t, 1.0);
+        assert_eq!(changed.changed_at, Some(150), "the first change is kept");
+        assert!(validate(&changed).is_ok());
+        assert_eq!(import_json(&export_json(std::slice::from_ref(&changed))), Ok(vec![changed.clone()]));
         // The link reproduces the run: same fingerprint after the same steps.
         let (cfg, _) = codec::decode(&r.link);
         let mut again = Trainer::from_config(&cfg).expect("valid");
