@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs every check GradLab has, in the order a failure is cheapest to see:
 #   formatting, lints (native + wasm32), native tests, the wasm determinism
-#   test in headless Chromium, the release page build (Trunk), and the
-#   end-to-end browser tests against that build.
-# Exits non-zero on the first failure. The last line is the end-to-end tally,
+#   test in headless Chromium, the doctor benchmark's table, the release page
+#   build (Trunk), the
+#   end-to-end browser tests against that build, and the serve check: a fresh
+#   `git clone` of the committed HEAD, `./scripts/serve.sh` run there as the
+#   README writes it, the page loaded in Chromium until it trains
+#   (tests/e2e/serve-check.mjs; needs 127.0.0.1:8080 free).
+# Exits non-zero on the first failure (the end-to-end tests and the serve
+# check both run, then both count). The last line is the end-to-end tally,
 # "N passed, M failed" (cargo test prints its own result lines above it).
 #
 #   ./scripts/test.sh          (what CI runs: .ci/run calls exactly this)
@@ -34,6 +39,9 @@ step "cargo test (wasm32, headless Chromium)" \
     env CHROMEDRIVER=/usr/bin/chromedriver \
     cargo test "${WASM[@]}" --test wasm_determinism
 step "cargo build --release (native CLI, compared with the page end-to-end)" cargo build --release
+# The doctor benchmark's table (tests/doctor_bench.rs asserts the same): exits
+# non-zero unless every labelled case passes with every seed.
+step "doctor benchmark (gradlab doctor --bench)" ./target/release/gradlab doctor --bench
 step "trunk build --release --offline" trunk build --release --offline
 
 # --- end-to-end: serve dist/ on a free local port, drive it with Chromium ---
@@ -62,6 +70,15 @@ set -e
 timings+=("$(printf '%5ds  %s' $((SECONDS - start)) "end-to-end")")
 kill "${server_pid}" 2>/dev/null || true
 
+# --- serve check: the README's first command on a fresh clone --------------
+printf '\n=== %s\n' "serve check (fresh clone, ./scripts/serve.sh, Chromium)"
+start=${SECONDS}
+set +e
+node tests/e2e/serve-check.mjs
+serve_status=$?
+set -e
+timings+=("$(printf '%5ds  %s' $((SECONDS - start)) "serve check")")
+
 printf '\n=== timings\n'
 printf '%s\n' "${timings[@]}"
 printf '%5ds  total\n' "${SECONDS}"
@@ -71,7 +88,10 @@ if [[ -z "${tally}" ]]; then
     echo "end-to-end runner printed no tally" >&2
     exit 1
 fi
+if [[ "${serve_status}" != 0 ]]; then
+    echo "serve check FAILED (see 'serve-check: FAIL' above)" >&2
+fi
 echo "${tally}"
-if [[ "${e2e_status}" != 0 || ! "${tally}" =~ ' 0 failed'$ ]]; then
+if [[ "${e2e_status}" != 0 || ! "${tally}" =~ ' 0 failed'$ || "${serve_status}" != 0 ]]; then
     exit 1
 fi

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use gradlab::engine::bench::{self, BenchOptions, Workload};
 use gradlab::engine::config::codec;
 use gradlab::engine::gradcheck;
+use gradlab::engine::instruments::calibration;
 use gradlab::engine::instruments::doctor::{self, DoctorOptions};
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 use std::process::ExitCode;
@@ -35,12 +36,20 @@ enum Command {
         link: String,
     },
     /// Examine a linked experiment: run every instrument and print the ranked findings and measurements as JSON.
+    /// With --bench, run the doctor benchmark instead (labelled cases; exits non-zero unless all pass).
     Doctor {
-        /// A GradLab link or its hash part.
-        link: String,
+        /// A GradLab link or its hash part (not with --bench).
+        #[arg(required_unless_present = "bench")]
+        link: Option<String>,
         /// Train this many steps first (default: the link's `step`, else 0).
         #[arg(long)]
         steps: Option<u64>,
+        /// Run the doctor benchmark: per-problem precision and recall over the labelled cases.
+        #[arg(long, conflicts_with = "link")]
+        bench: bool,
+        /// With --bench: the seeds to run every case with, e.g. `6-15` or `1,2,3` (default 1-5).
+        #[arg(long, requires = "bench")]
+        seeds: Option<String>,
     },
     /// Run the benchmark workloads of shared/bench/WORKLOADS.md natively.
     Bench {
@@ -54,7 +63,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { link, steps } => run(&link, steps),
         Command::Grads { link } => grads(&link),
-        Command::Doctor { link, steps } => doctor_cmd(&link, steps),
+        Command::Doctor { bench: true, seeds, .. } => doctor_bench(seeds.as_deref()),
+        Command::Doctor { link, steps, .. } => doctor_cmd(link.as_deref().unwrap_or_default(), steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -123,6 +133,38 @@ fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     Ok(())
 }
 
+fn doctor_bench(seeds: Option<&str>) -> Result<(), String> {
+    let outcomes = match seeds {
+        None => calibration::run_all(),
+        Some(text) => calibration::run_with_seeds(&parse_seeds(text)?),
+    };
+    print!("{}", calibration::report(&outcomes));
+    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    if failed > 0 {
+        return Err(format!("doctor benchmark: {failed} of {} cases fail", outcomes.len()));
+    }
+    Ok(())
+}
+
+/// `6-15` or `1,2,3` (or a mix: `1,4-6`).
+fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
+    let bad = || format!("--seeds {text:?}: expected seeds like 6-15 or 1,2,3");
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (a.trim().parse::<u64>().map_err(|_| bad())?, b.trim().parse::<u64>().map_err(|_| bad())?);
+                if a > b || b - a > 1000 {
+                    return Err(bad());
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(part.trim().parse().map_err(|_| bad())?),
+        }
+    }
+    Ok(out)
+}
+
 fn bench_cmd(names: &[String]) -> Result<(), String> {
     let workloads = if names.is_empty() {
         Workload::ALL.to_vec()
@@ -139,7 +181,8 @@ fn bench_cmd(names: &[String]) -> Result<(), String> {
     let t0 = Instant::now();
     let mut clock = || t0.elapsed().as_secs_f64() * 1000.0;
     for w in workloads {
-        println!("{}", bench::run(w, "gradlab-native", &mut clock, &opts).to_json_line());
+        let figure = bench::run(w, "gradlab-native", &mut clock, &opts).map_err(|e| e.to_string())?;
+        println!("{}", figure.to_json_line());
     }
     Ok(())
 }

@@ -117,20 +117,47 @@ fn penalties_are_checked_with_and_apart_from_the_data_loss() {
 
 #[test]
 fn a_wrong_gradient_fails_the_check() {
-    // Sanity of the checker itself: corrupt one analytic entry and the check must flag it.
-    let s = spec(vec![block(4, Act::Tanh, false, 0.0)], BlockOrder::BnActDrop, 1, Act::Tanh);
-    let mut m: Model<f64> = Model::build(&s, &mut Rng::new(2, Stream::Init));
+    // The checker itself must catch a wrong backward pass. The bug lab's
+    // `flip_grad_layer` makes backprop negate one layer's parameter gradients
+    // (the deltas passed on stay right), so for that layer the analytic
+    // gradient is −g against a central difference of g: relative error
+    // |−g − g| / |g| = 2 for every entry above `ABS_FLOOR`, while every other
+    // layer still agrees to < 1e-6.
+    let s = spec(
+        vec![block(4, Act::Tanh, false, 0.0), block(3, Act::Sigmoid, false, 0.0)],
+        BlockOrder::BnActDrop,
+        1,
+        Act::Tanh,
+    );
     let (x, t) = batch(1, LossKind::Mse, 2);
-    gradcheck::backprop(&mut m, &x, &t, MSE);
-    let analytic = m.grads[0];
-    let numeric = {
-        let mut p = m.clone();
-        p.params[0] += gradcheck::H;
-        let (lp, _) = gradcheck::objective(&mut p, &x, &t, MSE);
-        p.params[0] -= 2.0 * gradcheck::H;
-        let (lm, _) = gradcheck::objective(&mut p, &x, &t, MSE);
-        (lp - lm) / (2.0 * gradcheck::H)
+    let clean: Model<f64> = Model::build(&s, &mut Rng::new(2, Stream::Init));
+    let report = gradcheck::check(&clean, &x, &t, MSE, usize::MAX);
+    assert!(report.max_rel < 1e-6, "the uncorrupted model must pass: {:#?}", report.tensors);
+    let owners: Vec<usize> = {
+        let mut v: Vec<usize> = clean.infos.iter().map(|i| i.layer).collect();
+        v.dedup();
+        v
     };
-    assert!(gradcheck::relative_error(analytic, numeric) < 1e-7);
-    assert!(gradcheck::relative_error(-analytic, numeric) > 1.0);
+    assert_eq!(owners.len(), 3, "three dense layers own parameters");
+    for &bad in &owners {
+        let mut model = clean.clone();
+        model.flip_grad_layer = Some(bad);
+        let report = gradcheck::check(&model, &x, &t, MSE, usize::MAX);
+        assert_eq!(report.tensors.len(), 6, "W and b of three dense layers");
+        for tc in &report.tensors {
+            if tc.layer == bad {
+                assert!((tc.max_rel - 2.0).abs() < 1e-6, "layer {bad} {}: max {}", tc.param, tc.max_rel);
+                assert!((tc.median_rel - 2.0).abs() < 1e-6, "layer {bad} {}: median {}", tc.param, tc.median_rel);
+            } else {
+                assert!(
+                    tc.max_rel < 1e-6,
+                    "layer {} {} flagged with layer {bad} corrupted: {}",
+                    tc.layer,
+                    tc.param,
+                    tc.max_rel
+                );
+            }
+        }
+        assert!((report.max_rel - 2.0).abs() < 1e-6, "overall max with layer {bad} corrupted: {}", report.max_rel);
+    }
 }

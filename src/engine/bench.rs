@@ -3,13 +3,18 @@
 //! [`Model::predict_into`](crate::engine::model::Model::predict_into) the page
 //! uses (no workload-specific fast path). The clock is passed in, so the same
 //! code measures natively (`gradlab bench`) and in wasm (`web::bench_json`).
+//!
+//! A workload whose training diverges has no meaningful speed: [`run`] stops
+//! at the first non-finite step and returns a [`BenchError`] naming the
+//! workload, the step and the tensor, instead of a figure.
 
 use crate::engine::config::{Act, Config, DataKind, Feature, LayerSpec, LossKind, OptimizerKind};
 use crate::engine::data::{self, synth, Labels, RawData};
 use crate::engine::rng::{Mulberry32, Uniform01};
-use crate::engine::trainer::{StepOutcome, TrainOptions, Trainer};
+use crate::engine::trainer::{NonFinite, StepOutcome, TrainOptions, Trainer};
 use ndarray::Array2;
 use serde::Serialize;
+use std::fmt;
 
 /// A benchmark workload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,54 +175,101 @@ impl BenchFigure {
     }
 }
 
-/// Runs `unit` repeatedly until `target_ms` elapse; returns units per second.
-fn rate(clock: &mut dyn FnMut() -> f64, target_ms: f64, unit: &mut dyn FnMut() -> usize) -> f64 {
+/// Why a workload could not be measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchError {
+    /// Workload name.
+    pub workload: String,
+    /// Where training went non-finite.
+    pub diverged: NonFinite,
+}
+
+impl fmt::Display for BenchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "benchmark {}: training diverged at {}", self.workload, self.diverged)
+    }
+}
+
+impl std::error::Error for BenchError {}
+
+/// Runs `unit` repeatedly until `target_ms` elapse; returns units per second,
+/// or the first error of `unit`.
+fn rate<E>(
+    clock: &mut dyn FnMut() -> f64,
+    target_ms: f64,
+    unit: &mut dyn FnMut() -> Result<usize, E>,
+) -> Result<f64, E> {
     let start = clock();
     let mut done = 0usize;
     loop {
-        done += unit();
+        done += unit()?;
         let elapsed = clock() - start;
         if elapsed >= target_ms {
-            return done as f64 / (elapsed / 1000.0);
+            return Ok(done as f64 / (elapsed / 1000.0));
         }
     }
 }
 
 /// Median, min and max of repeated rates after a warm-up.
-fn measure(clock: &mut dyn FnMut() -> f64, opts: &BenchOptions, unit: &mut dyn FnMut() -> usize) -> (f64, f64, f64) {
-    rate(clock, opts.warmup_ms, unit);
-    let mut rates: Vec<f64> = (0..opts.reps.max(1)).map(|_| rate(clock, opts.target_ms, unit)).collect();
+fn measure<E>(
+    clock: &mut dyn FnMut() -> f64,
+    opts: &BenchOptions,
+    unit: &mut dyn FnMut() -> Result<usize, E>,
+) -> Result<(f64, f64, f64), E> {
+    rate(clock, opts.warmup_ms, unit)?;
+    let mut rates = Vec::with_capacity(opts.reps.max(1));
+    for _ in 0..opts.reps.max(1) {
+        rates.push(rate(clock, opts.target_ms, unit)?);
+    }
     rates.sort_by(f64::total_cmp);
-    (rates[rates.len() / 2], rates[0], rates[rates.len() - 1])
+    Ok((rates[rates.len() / 2], rates[0], rates[rates.len() - 1]))
+}
+
+/// Trains one whole epoch; returns the samples it trained on, or where
+/// training went non-finite.
+fn epoch(trainer: &mut Trainer) -> Result<usize, NonFinite> {
+    let start = trainer.epoch();
+    while trainer.epoch() == start {
+        if let StepOutcome::Diverged(d) = trainer.step() {
+            return Err(d);
+        }
+    }
+    Ok(trainer.samples_per_epoch())
+}
+
+/// Median, min and max training samples/s of `trainer` over whole epochs;
+/// the first divergence ends the measurement.
+pub fn training_rate(
+    trainer: &mut Trainer,
+    clock: &mut dyn FnMut() -> f64,
+    opts: &BenchOptions,
+) -> Result<(f64, f64, f64), NonFinite> {
+    measure(clock, opts, &mut || epoch(trainer))
 }
 
 /// Measures one workload: training samples/s over whole epochs, and grid
-/// frames/s where the workload has a grid.
-pub fn run(workload: Workload, engine: &str, clock: &mut dyn FnMut() -> f64, opts: &BenchOptions) -> BenchFigure {
+/// frames/s where the workload has a grid. Fails if training diverges.
+pub fn run(
+    workload: Workload,
+    engine: &str,
+    clock: &mut dyn FnMut() -> f64,
+    opts: &BenchOptions,
+) -> Result<BenchFigure, BenchError> {
     let mut trainer = workload.trainer();
-    let mut epoch = || {
-        let start = trainer.epoch();
-        while trainer.epoch() == start {
-            if let StepOutcome::Diverged(d) = trainer.step() {
-                // Cannot happen for the fixed workloads; stop the loop cleanly.
-                let _ = d;
-                return usize::MAX / 2;
-            }
-        }
-        trainer.samples_per_epoch()
-    };
-    let (med, min, max) = measure(clock, opts, &mut epoch);
+    let (med, min, max) = training_rate(&mut trainer, clock, opts)
+        .map_err(|diverged| BenchError { workload: workload.name().to_string(), diverged })?;
     let mut trainer = workload.trainer();
     let grid = decision_grid(&trainer).filter(|_| workload != Workload::W3);
     let frames = grid.map(|grid| {
         let mut out = vec![0.0f32; 10_000 * trainer.model.n_out];
         let mut frame = || {
             trainer.predict(&grid, &mut out);
-            1
+            Ok::<usize, std::convert::Infallible>(1)
         };
-        measure(clock, opts, &mut frame)
+        let Ok(frames) = measure(clock, opts, &mut frame);
+        frames
     });
-    BenchFigure {
+    Ok(BenchFigure {
         engine: engine.to_string(),
         workload: workload.name().to_string(),
         samples_per_s: med,
@@ -227,12 +279,83 @@ pub fn run(workload: Workload, engine: &str, clock: &mut dyn FnMut() -> f64, opt
         grid_frames_per_s_min: frames.map(|f| f.1),
         grid_frames_per_s_max: frames.map(|f| f.2),
         reps: opts.reps,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::config::codec;
+    use crate::engine::trainer::TensorKind;
+
+    /// A clock that advances 1 ms each time it is read: one unit of work
+    /// per millisecond, whatever the machine.
+    fn ticking() -> impl FnMut() -> f64 {
+        let mut now = 0.0;
+        move || {
+            now += 1.0;
+            now
+        }
+    }
+
+    const SHORT: BenchOptions = BenchOptions { reps: 3, target_ms: 4.0, warmup_ms: 2.0 };
+
+    fn assert_close(got: f64, want: f64) {
+        assert!((got - want).abs() <= 1e-9 * want, "{got} vs {want}");
+    }
+
+    #[test]
+    fn a_diverging_trainer_fails_the_measurement() {
+        // lr 10 on the linear regression set blows up in its first epoch of
+        // 25 steps (measured: step 21, a non-finite gradient); the reference
+        // is the same seeded trainer stepped by hand.
+        let (cfg, rejected) = codec::decode("data=plane&out=linear&lr=10");
+        assert!(rejected.is_empty(), "{rejected:?}");
+        let mut reference = Trainer::from_config(&cfg).expect("valid");
+        let diverged = (0..1000)
+            .find_map(|_| match reference.step() {
+                StepOutcome::Diverged(d) => Some(d),
+                StepOutcome::Ok => None,
+            })
+            .expect("lr 10 diverges");
+        // The budget (2 + 3 × 4 epochs) outlasts the divergence.
+        assert!(diverged.step > 0 && diverged.step < 14 * 25, "diverged at step {}", diverged.step);
+        let mut trainer = Trainer::from_config(&cfg).expect("valid");
+        assert_eq!(training_rate(&mut trainer, &mut ticking(), &SHORT), Err(diverged.clone()));
+        assert_eq!(trainer.step_count(), diverged.step, "measurement stops at the failing step");
+    }
+
+    #[test]
+    fn a_divergence_names_the_workload_step_and_tensor() {
+        let diverged = NonFinite {
+            step: 7,
+            layer: Some(1),
+            layer_name: "tanh".into(),
+            tensor: TensorKind::Activation,
+            detail: String::new(),
+        };
+        let err = BenchError { workload: Workload::W1.name().to_string(), diverged };
+        assert_eq!(
+            err.to_string(),
+            "benchmark W1 tfp-default: training diverged at step 7: non-finite activation in layer 1 (tanh)"
+        );
+    }
+
+    #[test]
+    fn figures_count_samples_and_frames_per_clock_second() {
+        // One epoch (W1: 250 samples, W3: 1792) and one grid frame per tick of 1 ms.
+        let w1 = run(Workload::W1, "test", &mut ticking(), &SHORT).expect("W1 trains");
+        for rate in [w1.samples_per_s, w1.samples_per_s_min, w1.samples_per_s_max] {
+            assert_close(rate, 250_000.0);
+        }
+        for rate in [w1.grid_frames_per_s, w1.grid_frames_per_s_min, w1.grid_frames_per_s_max] {
+            assert_close(rate.expect("W1 has a grid"), 1000.0);
+        }
+        assert_eq!((w1.engine.as_str(), w1.workload.as_str(), w1.reps), ("test", "W1 tfp-default", 3));
+        let w3 = run(Workload::W3, "test", &mut ticking(), &SHORT).expect("W3 trains");
+        assert_close(w3.samples_per_s, 1_792_000.0);
+        assert_eq!(w3.grid_frames_per_s, None);
+    }
 
     #[test]
     fn workloads_have_the_specified_shapes() {

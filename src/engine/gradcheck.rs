@@ -57,8 +57,31 @@ pub const ABS_FLOOR: f64 = 1e-5;
 
 /// Relative error |a − n| / max(|a|, |n|, [`ABS_FLOOR`]).
 pub fn relative_error(analytic: f64, numeric: f64) -> f64 {
-    (analytic - numeric).abs() / analytic.abs().max(numeric.abs()).max(ABS_FLOOR)
+    relative_error_above(analytic, numeric, ABS_FLOOR)
 }
+
+/// Relative error |a − n| / max(|a|, |n|, floor).
+pub fn relative_error_above(analytic: f64, numeric: f64, floor: f64) -> f64 {
+    (analytic - numeric).abs() / analytic.abs().max(numeric.abs()).max(floor)
+}
+
+/// The floor grows with the loss: the central difference's rounding noise is
+/// about ε·|L|/h (2e-11·|L| at h = 1e-5, 2e-10·|L| at h/10), so below
+/// `LOSS_FLOOR·|L|` an entry is compared absolutely, against that noise. A
+/// net whose loss is 700 (an exploding initialization) would otherwise see
+/// 1e-3 "errors" on correct entries of size 1e-5.
+pub const LOSS_FLOOR: f64 = 1e-6;
+
+/// Below this magnitude (both backprop and the central difference) an entry
+/// carries no information: with h = 1e-5 the difference cannot resolve it
+/// from rounding noise, and an all-zero gradient would agree with any
+/// backward pass. Such entries are counted, not judged.
+pub const TINY: f64 = 1e-8;
+
+/// An entry whose error exceeds this at `H` is measured again at `H / 10`:
+/// the truncation error of a smooth function shrinks 100-fold, a wrong
+/// backward pass does not (the smaller of the two errors is kept).
+pub const RECHECK_ABOVE: f64 = 1e-6;
 
 /// The check of one parameter tensor.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -69,12 +92,24 @@ pub struct TensorCheck {
     pub layer_name: String,
     /// `W`, `b`, `gamma` or `beta`.
     pub param: String,
-    /// Largest relative error.
+    /// Largest relative error over the judged entries (0 when none).
     pub max_rel: f64,
-    /// Median relative error.
+    /// Median relative error over the judged entries.
     pub median_rel: f64,
     /// Entries compared.
     pub checked: usize,
+    /// Entries whose ±h nudge flips a ReLU input across 0 (a kink): the
+    /// central difference straddles a corner there, so they are not judged.
+    pub kinked: usize,
+    /// Entries where both gradients are below [`TINY`]: not judged.
+    pub tiny: usize,
+}
+
+impl TensorCheck {
+    /// Entries judged: neither on a kink nor tiny.
+    pub fn judged(&self) -> usize {
+        self.checked - self.kinked - self.tiny
+    }
 }
 
 /// A whole gradient check.
@@ -82,37 +117,105 @@ pub struct TensorCheck {
 pub struct GradCheck {
     /// Per tensor.
     pub tensors: Vec<TensorCheck>,
-    /// Largest relative error overall.
+    /// Largest relative error over every judged entry.
     pub max_rel: f64,
-    /// Whether some ReLU-like input lies within a few h of its kink.
+    /// Whether some entry was left out because it sits on a kink.
     pub near_kink: bool,
 }
 
+impl GradCheck {
+    /// Entries compared in all.
+    pub fn checked(&self) -> usize {
+        self.tensors.iter().map(|t| t.checked).sum()
+    }
+
+    /// Entries left out because they sit on a kink.
+    pub fn kinked(&self) -> usize {
+        self.tensors.iter().map(|t| t.kinked).sum()
+    }
+
+    /// Entries left out because both gradients are tiny.
+    pub fn tiny(&self) -> usize {
+        self.tensors.iter().map(|t| t.tiny).sum()
+    }
+
+    /// Entries judged.
+    pub fn judged(&self) -> usize {
+        self.tensors.iter().map(TensorCheck::judged).sum()
+    }
+}
+
+/// Which ReLU-like inputs are positive: the pattern a nudge must keep for
+/// the loss to be smooth between θ − h and θ + h.
+fn kink_pattern(model: &Model<f64>) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (i, layer) in model.layers.iter().enumerate() {
+        if matches!(layer, Layer::Activation(a) if matches!(a.act, Act::Relu | Act::LeakyRelu)) {
+            let input = if i == 0 { model.input() } else { model.activation(i - 1) };
+            out.extend(input.iter().map(|&v| v > 0.0));
+        }
+    }
+    out
+}
+
+/// One entry's comparison.
+enum Entry {
+    /// The relative error of a smooth, informative entry.
+    Judged(f64),
+    /// The nudge crosses a kink.
+    Kinked,
+    /// Both gradients are below [`TINY`].
+    Tiny,
+}
+
+/// The central difference of parameter `i` with step `h`, and whether the
+/// nudge kept every ReLU input on its side of 0.
+fn central(m: &mut Model<f64>, i: usize, h: f64, x: &[f64], t: &[f64], obj: Objective, base: &[bool]) -> (f64, bool) {
+    let original = m.params[i];
+    m.params[i] = original + h;
+    let (dp, pp) = objective(m, x, t, obj);
+    let smooth_plus = kink_pattern(m) == base;
+    m.params[i] = original - h;
+    let (dm, pm) = objective(m, x, t, obj);
+    let smooth_minus = kink_pattern(m) == base;
+    m.params[i] = original;
+    (((dp + pp) - (dm + pm)) / (2.0 * h), smooth_plus && smooth_minus)
+}
+
 /// Compares backprop with central differences for every parameter (at most
-/// `max_per_tensor` evenly spaced entries per tensor).
+/// `max_per_tensor` evenly spaced entries per tensor). Entries on a kink
+/// and entries too small to resolve are counted apart and not judged.
 pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_tensor: usize) -> GradCheck {
     let mut m = model.clone();
-    backprop(&mut m, x, t, obj);
+    let (data, penalty) = backprop(&mut m, x, t, obj);
+    let floor = ABS_FLOOR.max(LOSS_FLOOR * (data + penalty).abs());
     let analytic = m.grads.clone();
-    let near_kink = near_kink(&m);
+    let base = kink_pattern(&m);
     let mut tensors = Vec::new();
     for info in model.infos.clone() {
         let len = info.len();
         let stride = len.div_ceil(max_per_tensor.max(1)).max(1);
-        let mut errs: Vec<f64> = (0..len)
+        let entries: Vec<Entry> = (0..len)
             .step_by(stride)
             .map(|k| {
                 let i = info.offset + k;
-                let original = m.params[i];
-                m.params[i] = original + H;
-                let (dp, pp) = objective(&mut m, x, t, obj);
-                m.params[i] = original - H;
-                let (dm, pm) = objective(&mut m, x, t, obj);
-                m.params[i] = original;
-                let numeric = ((dp + pp) - (dm + pm)) / (2.0 * H);
-                relative_error(analytic[i], numeric)
+                let (numeric, smooth) = central(&mut m, i, H, x, t, obj, &base);
+                if !smooth {
+                    return Entry::Kinked;
+                }
+                if analytic[i].abs().max(numeric.abs()) < TINY {
+                    return Entry::Tiny;
+                }
+                let err = relative_error_above(analytic[i], numeric, floor);
+                if err <= RECHECK_ABOVE {
+                    return Entry::Judged(err);
+                }
+                let (finer, smooth) = central(&mut m, i, H / 10.0, x, t, obj, &base);
+                Entry::Judged(if smooth { err.min(relative_error_above(analytic[i], finer, floor)) } else { err })
             })
             .collect();
+        let mut errs: Vec<f64> =
+            entries.iter().filter_map(|e| if let Entry::Judged(r) = e { Some(*r) } else { None }).collect();
         errs.sort_by(f64::total_cmp);
         tensors.push(TensorCheck {
             layer: info.layer,
@@ -120,20 +223,14 @@ pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_t
             param: info.kind.name().to_string(),
             max_rel: errs.last().copied().unwrap_or(0.0),
             median_rel: errs.get(errs.len() / 2).copied().unwrap_or(0.0),
-            checked: errs.len(),
+            checked: entries.len(),
+            kinked: entries.iter().filter(|e| matches!(e, Entry::Kinked)).count(),
+            tiny: entries.iter().filter(|e| matches!(e, Entry::Tiny)).count(),
         });
     }
     let max_rel = tensors.iter().map(|t| t.max_rel).fold(0.0, f64::max);
+    let near_kink = tensors.iter().any(|t| t.kinked > 0);
     GradCheck { tensors, max_rel, near_kink }
-}
-
-/// Whether an input to a ReLU or leaky ReLU is within 10·h of 0.
-fn near_kink(model: &Model<f64>) -> bool {
-    (0..model.layers.len()).any(|i| {
-        let kinked = matches!(&model.layers[i], Layer::Activation(a) if matches!(a.act, Act::Relu | Act::LeakyRelu));
-        let input = if i == 0 { model.input() } else { model.activation(i - 1) };
-        kinked && input.iter().any(|v| v.abs() < 10.0 * H)
-    })
 }
 
 /// One parameter tensor with its values and gradient, for `gradlab grads`.

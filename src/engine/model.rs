@@ -319,19 +319,29 @@ impl<F: Real> Model<F> {
     /// Backward pass from `d_out = dL/d output: [batch, n_out]` of the last
     /// forward; overwrites `grads`.
     pub fn backward(&mut self, d_out: &[F]) {
-        self.backward_to(d_out, false);
+        self.backward_to(d_out, false, None);
+    }
+
+    /// Like [`Model::backward`], and also returns, per layer, the RMS of
+    /// `dL/d(output of layer i)` over the batch and its units: the error
+    /// signal as it travels back (instruments: vanishing gradients).
+    pub fn backward_with_signal(&mut self, d_out: &[F]) -> Vec<f64> {
+        let mut rms = vec![0.0; self.layers.len()];
+        self.backward_to(d_out, false, Some(&mut rms));
+        rms
     }
 
     /// Like [`Model::backward`], and also returns `dL/d input: [batch, n_in]`
     /// (saliency maps and input-gradient fields; instruments issue).
     pub fn backward_with_input_grad(&mut self, d_out: &[F]) -> &[F] {
-        self.backward_to(d_out, true);
+        self.backward_to(d_out, true, None);
         &self.delta[0][..self.batch * self.n_in]
     }
 
     /// The backward pass; with `input_grad`, layer 0 also writes its `dx`,
-    /// which ends in `delta[0]`.
-    fn backward_to(&mut self, d_out: &[F], input_grad: bool) {
+    /// which ends in `delta[0]`; with `signal`, records the RMS of each
+    /// layer's output gradient there.
+    fn backward_to(&mut self, d_out: &[F], input_grad: bool, mut signal: Option<&mut Vec<f64>>) {
         let batch = self.batch;
         let [mut dy, mut dx] = std::mem::take(&mut self.delta);
         dy.clear();
@@ -342,6 +352,11 @@ impl<F: Real> Model<F> {
             let x: &[F] = if i == 0 { &self.input } else { &self.acts[i - 1] };
             let x = &x[..batch * n_in];
             let y = &self.acts[i][..batch * n_out];
+            if let Some(rms) = signal.as_deref_mut() {
+                let d = &dy[..batch * n_out];
+                let sum: f64 = d.iter().map(|v| v.f64() * v.f64()).sum();
+                rms[i] = crate::engine::math::sqrt(sum / d.len().max(1) as f64);
+            }
             let need_dx = i > 0 || input_grad;
             dx.resize(batch * n_in, F::ZERO);
             let dx_slice = if need_dx { Some(&mut dx[..batch * n_in]) } else { None };

@@ -550,7 +550,7 @@ impl Instruments {
 
     fn paint_findings(&mut self, trainer: &Trainer) {
         let findings = match &self.live {
-            Some(live) if trainer.step_count() > 0 || live.sentinel.first.is_some() => live.findings(),
+            Some(live) if trainer.step_count() > 0 || live.sentinel.first.is_some() => live.findings(trainer),
             _ => Vec::new(),
         };
         let sig: String = findings.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join("\n");
@@ -578,7 +578,8 @@ impl Instruments {
         show_value(&els.loss_penalty, parts.l1 + parts.l2, num(parts.l1 + parts.l2));
         let ratio = if parts.l1 + parts.l2 > 0.0 { num(parts.ratio) } else { "no penalty".into() };
         show_value(&els.loss_ratio, parts.ratio, ratio);
-        let warning = parts.findings().into_iter().next().map(|f| f.sentence);
+        let uniform = self.live.as_ref().map_or(f64::INFINITY, |l| l.initial.uniform);
+        let warning = parts.findings(uniform).into_iter().next().map(|f| f.text());
         set_text(&els.loss_warning, warning.as_deref().unwrap_or(""));
         show(&els.loss_warning, warning.is_some());
     }
@@ -880,20 +881,19 @@ impl Instruments {
             append(&els.gc_body, &tr);
         }
         show(&els.gc_table, true);
-        let kink_only = r.band == Band::Fail && r.findings().first().is_some_and(|f| f.severity == Severity::Info);
         let (text, class) = match r.band {
             Band::Excellent => ("pass: excellent (< 1e-7)", "ok"),
             Band::Ok => ("pass: ok (≤ 1e-5)", "ok"),
             Band::Suspicious => ("suspicious (≤ 1e-3)", "warn"),
-            Band::Fail if kink_only => ("kinks (see note)", "warn"),
             Band::Fail => ("fail (> 1e-3): a backward pass is wrong", "bad"),
+            Band::Inconclusive => ("inconclusive (see why below)", "warn"),
         };
         verdict(&els.gc_verdict, text, class);
         set_attr(&els.gc_verdict, "data-max", &r.max_rel.to_string());
-        let checked: usize = r.tensors.iter().map(|t| t.checked).sum();
-        set_text(&els.gc_time, &format!("{checked} entries in {ms:.0} ms"));
-        let note = r.kink_note();
-        set_text(&els.gc_kink, note.unwrap_or(""));
+        set_attr(&els.gc_verdict, "data-band", band_label(r.band));
+        set_text(&els.gc_time, &format!("{} entries in {ms:.0} ms", r.checked));
+        let note = r.note();
+        set_text(&els.gc_kink, note.as_deref().unwrap_or(""));
         show(&els.gc_kink, note.is_some());
     }
 
@@ -908,7 +908,7 @@ impl Instruments {
     pub fn check_overfit(&mut self, trainer: &Trainer, clock: &Performance) {
         let k = self.overfit_k();
         let t0 = clock.now();
-        let r = overfit::run(trainer, k, overfit::DEFAULT_STEPS);
+        let r = overfit::check(trainer, k, overfit::DEFAULT_STEPS);
         let ms = clock.now() - t0;
         let els = &self.els;
         let pct = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{:.0} %", 100.0 * a));
@@ -919,13 +919,9 @@ impl Instruments {
         show_value(&els.of_loss, r.loss, format!("{} (from {})", num(r.loss), num(r.initial_loss)));
         show_value(&els.of_val_acc, r.val_acc.unwrap_or(f64::NAN), pct(r.val_acc));
         show_value(&els.of_chance, r.chance.unwrap_or(f64::NAN), pct(r.chance));
-        let note = r.findings().into_iter().next().map(|f| f.sentence).or_else(|| {
-            r.passed.then(|| {
-                "Memorized: the model and its gradients can fit data. Validation accuracy stays near chance, as it should on so few points.".to_string()
-            })
-        });
-        set_text(&els.of_note, note.as_deref().unwrap_or(""));
-        show(&els.of_note, note.is_some());
+        let note = r.summary();
+        set_text(&els.of_note, &note);
+        show(&els.of_note, !note.is_empty());
     }
 
     /// `#doctor`: every check on a copy, ranked.
@@ -1030,7 +1026,9 @@ fn has_bn_and_dropout(cfg: &Config) -> bool {
     cfg.hidden.iter().any(|l| l.batch_norm) && cfg.hidden.iter().any(|l| l.dropout > 0.0)
 }
 
-/// Fills a list with findings: severity, sentence, checklist item.
+/// Fills a list with ranked findings: severity (and "fix first" on the
+/// first warning or error), what was seen, its cause, the fix, the numbers
+/// it rests on, and the checklist item. All as text.
 fn fill_findings(list: &HtmlElement, findings: &[Finding], prefix: &str) {
     dom::clear(list);
     for (i, f) in findings.iter().enumerate() {
@@ -1044,14 +1042,36 @@ fn fill_findings(list: &HtmlElement, findings: &[Finding], prefix: &str) {
         set_attr(&li, "data-problem", f.problem.id());
         set_attr(&li, "data-severity", sev);
         set_attr(&li, "data-checklist", f.checklist.id);
-        append(&li, &create_text("span", "badge", sev));
+        if let Some(place) = &f.place {
+            set_attr(&li, "data-place", place);
+        }
+        let badge = if i == 0 && f.is_alarm() { format!("{sev} · fix this first") } else { sev.to_string() };
+        append(&li, &create_text("span", "badge", &badge));
         append(&li, &create_text("span", "sentence", &f.sentence));
+        if !f.cause.is_empty() {
+            append(&li, &labelled("cause", "Why: ", &f.cause));
+        }
+        if !f.fix.is_empty() {
+            append(&li, &labelled("fix", "Fix: ", &f.fix));
+        }
+        if !f.evidence.is_empty() {
+            let numbers: Vec<String> = f.evidence.iter().map(|e| format!("{} {}", e.label, num(e.value))).collect();
+            append(&li, &create_text("span", "evidence", &numbers.join(" · ")));
+        }
         append(
             &li,
             &create_text("span", "checklist", &format!("Checklist {} · {}", f.checklist.id, f.checklist.title)),
         );
         append(list, &li);
     }
+}
+
+/// A `<span class=…><b>label</b>text</span>`, both as text.
+fn labelled(class: &str, label: &str, text: &str) -> HtmlElement {
+    let span: HtmlElement = create("span", class);
+    append(&span, &create_text("b", "", label));
+    append(&span, &create_text("span", "", text));
+    span
 }
 
 fn verdict(el: &HtmlElement, text: &str, class: &str) {
@@ -1112,6 +1132,7 @@ fn band_label(b: Band) -> &'static str {
         Band::Ok => "ok",
         Band::Suspicious => "suspicious",
         Band::Fail => "fail",
+        Band::Inconclusive => "inconclusive",
     }
 }
 

@@ -87,7 +87,8 @@ pub fn bench_json(
         warmup_ms: warmup_ms.unwrap_or(defaults.warmup_ms),
     };
     let mut clock = now_ms;
-    Ok(bench::run(chosen, "gradlab-wasm", &mut clock, &opts).to_json_line())
+    let figure = bench::run(chosen, "gradlab-wasm", &mut clock, &opts).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(figure.to_json_line())
 }
 
 /// Trains the experiment of `link` (a URL hash, with or without `#`) for

@@ -1,28 +1,38 @@
-//! The doctor (checklist, all sections): runs every check on a copy of the
-//! trainer and ranks what they found, one plain sentence each, linked to
-//! its checklist item.
+//! The doctor (checklist, all sections): measures everything about the
+//! trainer's experiment on copies, then [`diagnosis`](super::diagnosis)
+//! turns the measurements into ranked findings, each with its cause, its
+//! fix and the numbers it rests on. The trainer itself is never changed.
 //!
-//! Checks: non-finite values; gradient check; update check, layer
-//! statistics (dead units, saturation, vanishing/exploding, update ratio,
-//! frozen layers), loss breakdown and variance shift over a short probed
-//! run of [`DoctorOptions::probe_steps`] steps; initial loss; input scale;
-//! label agreement; evaluation mode; tiny-batch overfit. The trainer
-//! itself is never changed.
+//! What it measures:
+//! - at the initial weights: the initial loss, signals and gradients through
+//!   the layers (`init_scale`), the inputs' scale;
+//! - now: a gradient check of the next mini-batch, evaluation determinism,
+//!   label agreement, a tiny-batch overfit (and the same without dropout
+//!   when dropout might be what stops it);
+//! - onwards: a probe that trains a copy [`DoctorOptions::probe_steps`]
+//!   steps with every live instrument on, evaluating the training set
+//!   [`DoctorOptions::probe_evals`] times: the loss trajectory the
+//!   learning-rate verdicts rest on, per-layer statistics, the replayed
+//!   update, BN statistics, and whether units stay symmetric.
 
-use super::finding::{rank, Finding};
+use super::diagnosis::{diagnose, Evidence};
+use super::finding::Finding;
 use super::gradient_check::{self, GradientCheck};
+use super::init_scale::{self, InitScale};
 use super::initial_loss::{self, InitialLoss};
 use super::input_scale::{self, InputScale};
 use super::label_agreement::{self, LabelAgreement};
-use super::layer_stats::{Flow, LayerSample, LayerStats};
+use super::layer_stats::{LayerSample, LayerStats};
 use super::loss_breakdown::{LossBreakdown, LossParts};
 use super::overfit::{self, Overfit};
-use super::sentinel::{self, Sentinel};
+use super::sentinel::Sentinel;
 use super::summary::{self, Summary};
+use super::symmetry::{self, BlockSymmetry};
+use super::trajectory::{Point, Trajectory};
 use super::update_check::{self, UpdateCheck};
 use super::variance_shift::{self, VarianceShift};
 use super::{attach, eval_mode};
-use crate::engine::trainer::Trainer;
+use crate::engine::trainer::{NonFinite, StepOutcome, Task, Trainer};
 use serde::Serialize;
 
 /// How much work the doctor does.
@@ -32,15 +42,23 @@ pub struct DoctorOptions {
     pub overfit_k: usize,
     /// Steps the overfit check may take.
     pub overfit_steps: u64,
-    /// Steps of the probed run behind the live statistics.
+    /// Steps of the probed run behind the trajectory and the live statistics.
     pub probe_steps: u64,
+    /// Evaluations of the training set over the probe.
+    pub probe_evals: u64,
     /// Include the penalties in the gradient check.
     pub check_penalty: bool,
 }
 
 impl Default for DoctorOptions {
     fn default() -> Self {
-        Self { overfit_k: 8, overfit_steps: overfit::DEFAULT_STEPS, probe_steps: 20, check_penalty: false }
+        Self {
+            overfit_k: 8,
+            overfit_steps: overfit::DEFAULT_STEPS,
+            probe_steps: 300,
+            probe_evals: 20,
+            check_penalty: false,
+        }
     }
 }
 
@@ -62,18 +80,22 @@ pub struct BlockStats {
 pub struct Report {
     /// Steps the trainer had taken.
     pub step: u64,
-    /// Findings, most important first.
+    /// Findings, the one to fix first first.
     pub findings: Vec<Finding>,
     /// Layers, shapes and parameter counts.
     pub summary: Summary,
     /// Initial loss against chance.
     pub initial_loss: InitialLoss,
+    /// Signals and gradients at the initial weights.
+    pub init_scale: InitScale,
     /// Input statistics.
     pub input_scale: InputScale,
     /// Gradient check of the next mini-batch.
     pub gradient_check: GradientCheck,
     /// Tiny-batch overfit.
     pub overfit: Overfit,
+    /// The same without dropout, when the first failed with dropout.
+    pub overfit_without_dropout: Option<Overfit>,
     /// Nearest-neighbour label agreement (classification).
     pub label_agreement: Option<LabelAgreement>,
     /// Evaluation determinism.
@@ -84,61 +106,177 @@ pub struct Report {
     pub update_check: Option<UpdateCheck>,
     /// Per-block statistics of the probed run.
     pub layers: Vec<BlockStats>,
-    /// Growth across the network.
-    pub flow: Option<Flow>,
+    /// Hidden blocks and how far their units differ.
+    pub symmetry: Vec<BlockSymmetry>,
     /// Median update/weight ratio.
     pub update_ratio: f64,
     /// Loss parts of the last probed step.
     pub loss: LossParts,
     /// The first non-finite value, as text.
     pub non_finite: Option<String>,
+    /// The loss from step 0 through the probe.
+    pub trajectory: Trajectory,
+    /// How much of its loss a dropout-free copy lost over the probe (only
+    /// measured when the run stalled with dropout).
+    pub dropout_free_progress: Option<f64>,
 }
 
 /// What the probed run measured.
 struct ProbeRun {
     stats: LayerStats,
     loss: LossBreakdown,
-    sentinel: Sentinel,
+    non_finite: Option<NonFinite>,
     update: Option<UpdateCheck>,
     shift: VarianceShift,
+    symmetry: Vec<BlockSymmetry>,
 }
 
-/// Trains a copy of `trainer` for `steps` steps with every live instrument on.
-fn probe_run(trainer: &Trainer, steps: u64) -> ProbeRun {
+/// Trains a copy of `trainer` for `opts.probe_steps` steps with every live
+/// instrument on, evaluating the training set along the way into `traj`.
+fn probe_run(trainer: &Trainer, opts: &DoctorOptions, traj: &mut Trajectory) -> ProbeRun {
     let mut t = trainer.clone();
     attach(&mut t);
     let mut stats = LayerStats::new(&t);
     let mut loss = LossBreakdown::default();
     let mut sentinel = Sentinel::default();
     sentinel.observe(&t);
-    for _ in 0..steps {
+    let every = (opts.probe_steps / opts.probe_evals.max(1)).max(1);
+    if t.diverged().is_none() {
+        traj.push(eval_point(&t));
+    }
+    for s in 1..=opts.probe_steps {
         if sentinel.first.is_some() {
             break;
         }
-        t.step();
+        if let StepOutcome::Diverged(_) = t.step() {
+            sentinel.observe(&t);
+            break;
+        }
         stats.observe(&t);
         loss.observe(&t);
         sentinel.observe(&t);
+        if s % every == 0 && sentinel.first.is_none() {
+            traj.push(eval_point(&t));
+        }
     }
-    let update = update_check::check(&t);
-    let shift = variance_shift::measure(&t);
-    ProbeRun { stats, loss, sentinel, update, shift }
+    traj.diverged = sentinel.first.is_some();
+    ProbeRun {
+        update: update_check::check(&t),
+        shift: variance_shift::measure(&t),
+        symmetry: symmetry::measure(&t.model),
+        stats,
+        loss,
+        non_finite: sentinel.first,
+    }
+}
+
+/// One evaluation of the trajectory, over (up to 1,000) training rows in
+/// the mode the initial-loss check measures the start in (BN on batch
+/// statistics, dropout off), so that every point compares with the start:
+/// in evaluation mode a fresh BN net would use running statistics that
+/// have not yet seen a batch. Also the std of the outputs (near 0 when the
+/// model predicts one constant) and, for a tanh/sigmoid output under MSE,
+/// the share stuck in a tail on the wrong side.
+fn eval_point(t: &Trainer) -> Point {
+    let rows = t.train.len().min(init_scale::MAX_ROWS);
+    let (n_in, n_out) = (t.model.n_in, t.model.n_out);
+    let x = t.train.x.as_slice().map_or_else(Vec::new, |s| s[..rows * n_in].to_vec());
+    let targets: Vec<f32> = t.train.targets.as_slice().map_or_else(Vec::new, |s| s[..rows * n_out].to_vec());
+    let mut model = t.model.clone();
+    model.forward(
+        &x,
+        crate::engine::layers::Pass::CHECK,
+        &mut crate::engine::rng::Rng::new(0, crate::engine::rng::Stream::Probe),
+    );
+    let out = model.output();
+    let loss = t.data_loss_of(out, &targets, None);
+    let acc = t.train.labels.as_ref().map(|labels| {
+        let right = out.chunks_exact(n_out).zip(labels).filter(|(o, &l)| t.problem.predict_class(o) == l).count();
+        right as f64 / rows.max(1) as f64
+    });
+    let stuck = init_scale::output_stuck(t, out, &targets);
+    Point { step: t.step_count(), loss, acc, out_std: Some(super::mean_std(out).1), stuck }
+}
+
+/// How much of its loss a copy of `trainer` without dropout loses over
+/// `steps` steps: tells whether dropout is what stalls a run.
+fn dropout_free_progress(trainer: &Trainer, steps: u64) -> f64 {
+    let mut t = trainer.clone();
+    t.probe = None;
+    for layer in &mut t.model.layers {
+        if let crate::engine::layers::Layer::Dropout(d) = layer {
+            d.p = 0.0;
+        }
+    }
+    let start = t.evaluate().train_loss;
+    for _ in 0..steps {
+        if let StepOutcome::Diverged(_) = t.step() {
+            return 0.0;
+        }
+    }
+    let end = t.evaluate().train_loss;
+    if start > 0.0 {
+        1.0 - end / start
+    } else {
+        0.0
+    }
 }
 
 /// Examines the trainer's experiment in its current state.
 pub fn examine(trainer: &Trainer, opts: &DoctorOptions) -> Report {
-    let run = probe_run(trainer, opts.probe_steps);
-    let report = Report {
+    let mut fresh = trainer.clone();
+    fresh.reset();
+    fresh.probe = None;
+    let initial = initial_loss::check_fresh(&fresh);
+    let init = init_scale::measure(&fresh);
+    let mut trajectory = Trajectory::new(initial.measured, initial.uniform, initial.prior, &trainer.history.batch_loss);
+    let run = probe_run(trainer, opts, &mut trajectory);
+    let overfit = overfit::check(trainer, opts.overfit_k, opts.overfit_steps);
+    let overfit_without_dropout = (!overfit.passed && overfit.with_dropout)
+        .then(|| overfit::run_without_dropout(trainer, opts.overfit_k, opts.overfit_steps));
+    let heavy_dropout = trainer.cfg.hidden.iter().any(|l| l.dropout >= super::diagnosis::MAX_DROPOUT);
+    let has_dropout = trainer.cfg.hidden.iter().any(|l| l.dropout > 0.0);
+    let suspect = heavy_dropout || (has_dropout && trajectory.stalled());
+    let dropout_free_progress =
+        (suspect && !trajectory.diverged).then(|| dropout_free_progress(trainer, opts.probe_steps));
+    let (l1, l2) = fresh.model.penalty(fresh.cfg.l1, fresh.cfg.l2);
+    let evidence = Evidence {
+        cfg: trainer.cfg.clone(),
+        task: Some(trainer.problem.task),
+        regression_targets: regression_targets(trainer),
+        initial: Some(initial.clone()),
+        initial_penalty: Some(l1 + l2),
+        init: Some(init.clone()),
+        dropout_free_progress,
+        inputs: Some(input_scale::measure(trainer)),
+        symmetry: run.symmetry.clone(),
+        stats: Some(run.stats.clone()),
+        loss: (run.loss.observed > 0).then_some(run.loss.last),
+        non_finite: run.non_finite.clone().or_else(|| trainer.diverged().cloned()),
+        places: super::places(&trainer.model),
+        trajectory: trajectory.clone(),
+        gradient_check: Some(gradient_check::run(trainer, opts.check_penalty)),
+        overfit: Some(overfit.clone()),
+        overfit_without_dropout: overfit_without_dropout.clone(),
+        labels: label_agreement::measure(trainer),
+        eval_mode: Some(eval_mode::check(trainer)),
+        shift: Some(run.shift.clone()),
+        update: run.update,
+    };
+    let findings = diagnose(&evidence);
+    Report {
         step: trainer.step_count(),
-        findings: Vec::new(),
+        findings,
         summary: summary::summarize(&trainer.model),
-        initial_loss: initial_loss::check(trainer),
-        input_scale: input_scale::measure(trainer),
-        gradient_check: gradient_check::run(trainer, opts.check_penalty),
-        overfit: overfit::run(trainer, opts.overfit_k, opts.overfit_steps),
-        label_agreement: label_agreement::measure(trainer),
-        eval_mode: eval_mode::check(trainer),
-        variance_shift: run.shift.clone(),
+        initial_loss: initial,
+        init_scale: init,
+        input_scale: evidence.inputs.clone().unwrap_or_else(|| input_scale::measure(trainer)),
+        gradient_check: evidence.gradient_check.clone().unwrap_or_else(|| gradient_check::run(trainer, false)),
+        overfit,
+        overfit_without_dropout,
+        label_agreement: evidence.labels,
+        eval_mode: evidence.eval_mode.unwrap_or_else(|| eval_mode::check(trainer)),
+        variance_shift: run.shift,
         update_check: run.update,
         layers: run
             .stats
@@ -152,30 +290,19 @@ pub fn examine(trainer: &Trainer, opts: &DoctorOptions) -> Report {
                 dead_units: run.stats.dead_units(k),
             })
             .collect(),
-        flow: run.stats.flow(),
+        symmetry: run.symmetry,
         update_ratio: run.stats.net_update_ratio(),
         loss: run.loss.last,
-        non_finite: run.sentinel.first.as_ref().map(|d| d.to_string()),
-    };
-    let mut findings = Vec::new();
-    findings.extend(run.sentinel.findings());
-    findings.extend(report.gradient_check.findings());
-    findings.extend(run.update.iter().flat_map(|u| u.findings()));
-    findings.extend(run.stats.findings());
-    findings.extend(report.eval_mode.findings());
-    findings.extend(report.variance_shift.findings());
-    findings.extend(report.label_agreement.iter().flat_map(|l| l.findings()));
-    findings.extend(report.initial_loss.findings());
-    findings.extend(report.input_scale.findings());
-    if !run.loss.history.is_empty() {
-        findings.extend(run.loss.last.findings());
+        non_finite: evidence.non_finite.as_ref().map(|d| super::diagnosis::describe(d, &evidence.places)),
+        trajectory,
+        dropout_free_progress,
     }
-    findings.extend(report.overfit.findings());
-    if let Some(d) = trainer.diverged() {
-        if run.sentinel.first.is_none() {
-            findings.push(sentinel::finding(d));
-        }
+}
+
+/// The encoded training targets of a regression task (empty otherwise).
+pub fn regression_targets(trainer: &Trainer) -> Vec<f64> {
+    if trainer.problem.task != Task::Regression {
+        return Vec::new();
     }
-    rank(&mut findings);
-    Report { findings, ..report }
+    trainer.train.targets.iter().map(|&v| f64::from(v)).collect()
 }

@@ -41,10 +41,14 @@ impl EvalMode {
             return Vec::new();
         }
         let sentence = format!(
-            "Evaluating the same {} inputs twice gives outputs that differ by up to {}: evaluation is random, so dropout is still on at test time (it must be the identity there).",
+            "Evaluating the same {} inputs twice gives outputs that differ by up to {}.",
             self.rows,
             num(self.max_diff)
         );
-        vec![Finding::new(Severity::Error, Problem::RandomEvaluation, checklist::DROPOUT, "eval_mode", sentence)]
+        let f = Finding::new(Severity::Error, Problem::RandomEvaluation, checklist::DROPOUT, "eval_mode", sentence)
+            .cause("evaluation is random: dropout is still on at test time (a bug in the code)")
+            .fix("switch the model to evaluation mode for every prediction: dropout must be the identity there")
+            .evidence("largest difference", self.max_diff);
+        vec![f]
     }
 }

@@ -16,10 +16,15 @@ pub enum Severity {
     Error,
 }
 
-/// The problems the instruments can name, most fundamental first: the
-/// doctor ranks findings by severity, then by this order. Evidence of a
-/// bug in the code comes first, then causes before their symptoms
-/// (exploding activations before the NaN they lead to).
+/// The problems the instruments can name, in the order to fix them: the
+/// doctor ranks findings by this order (then by severity), so the first
+/// finding is the one to fix first. Evidence of a bug in the code comes
+/// first, then mistakes in the setup, then the scale of the initialization,
+/// then the strength of the penalty, then the optimizer's step size, then
+/// the order of dropout and BatchNorm, and last the symptoms those causes
+/// produce (a non-finite value, a model that cannot
+/// fit). A symptom whose cause the doctor found is folded into that cause's
+/// finding instead of being reported twice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Problem {
@@ -35,62 +40,111 @@ pub enum Problem {
     StaleBnStatistics,
     /// Labels do not follow the inputs.
     LabelsUnrelated,
-    /// Activations or gradients grow by orders of magnitude across layers
-    /// (ranked above its usual symptom, a non-finite value).
+    /// Every prediction is right yet the loss stalls: outputs squashed before the loss.
+    LossStalls,
+    /// The loss or the output activation does not suit the task.
+    LossMismatch,
+    /// Units of a layer start identical and stay identical (zero or constant init).
+    SymmetricInit,
+    /// Inputs are far from mean 0, std 1.
+    UnnormalizedInputs,
+    /// Dropout drops so much that the model cannot fit.
+    DropoutTooHigh,
+    /// BatchNorm estimates its statistics from too few examples.
+    BnSmallBatch,
+    /// Activations or gradients grow by orders of magnitude across layers.
     Exploding,
-    /// A value became NaN or infinite.
-    NonFinite,
-    /// Gradients shrink by orders of magnitude toward the input.
+    /// Signals or gradients shrink by orders of magnitude across layers.
     Vanishing,
     /// tanh/sigmoid units sit in their flat tails.
     Saturated,
-    /// The initial loss is far from what a healthy initialization gives.
-    InitialLoss,
-    /// Inputs are far from mean 0, std 1.
-    UnnormalizedInputs,
     /// ReLU units that output 0 for every input.
     DeadUnits,
-    /// Updates far below 1e-3 of the weights.
-    LearningRateTooLow,
-    /// Updates far above 1e-3 of the weights.
-    LearningRateTooHigh,
+    /// The initial loss is far from what a healthy initialization gives.
+    InitialLoss,
     /// The penalty dominates the data loss.
     PenaltyDominates,
+    /// Steps too large: the loss rises, diverges or collapses.
+    LearningRateTooHigh,
+    /// The loss jumps up and down instead of settling.
+    Oscillating,
+    /// Steps too small: the loss barely moves.
+    LearningRateTooLow,
     /// BN sees a different input variance in training and evaluation.
     VarianceShift,
-    /// The loss stalls although every point is classified right.
-    LossStalls,
-    /// The model cannot overfit a handful of points.
+    /// A value became NaN or infinite.
+    NonFinite,
+    /// The model cannot fit a handful of points.
     CannotOverfit,
-    /// A gradient-check error that ReLU kinks can explain.
-    KinkNoise,
+    /// The gradient check could not decide (gradients vanish or sit on kinks).
+    GradientCheckInconclusive,
 }
 
 impl Problem {
+    /// Every problem, in ranking order.
+    pub const ALL: [Problem; 25] = [
+        Problem::WrongGradient,
+        Problem::UpdateNotApplied,
+        Problem::StaleGradient,
+        Problem::RandomEvaluation,
+        Problem::StaleBnStatistics,
+        Problem::LabelsUnrelated,
+        Problem::LossStalls,
+        Problem::LossMismatch,
+        Problem::SymmetricInit,
+        Problem::UnnormalizedInputs,
+        Problem::DropoutTooHigh,
+        Problem::BnSmallBatch,
+        Problem::Exploding,
+        Problem::Vanishing,
+        Problem::Saturated,
+        Problem::DeadUnits,
+        Problem::InitialLoss,
+        Problem::PenaltyDominates,
+        Problem::LearningRateTooHigh,
+        Problem::Oscillating,
+        Problem::LearningRateTooLow,
+        Problem::VarianceShift,
+        Problem::NonFinite,
+        Problem::CannotOverfit,
+        Problem::GradientCheckInconclusive,
+    ];
+
     /// Stable kebab-case id, e.g. `dead-units`.
     pub fn id(self) -> &'static str {
         match self {
-            Problem::NonFinite => "non-finite",
             Problem::WrongGradient => "wrong-gradient",
             Problem::UpdateNotApplied => "update-not-applied",
             Problem::StaleGradient => "stale-gradient",
             Problem::RandomEvaluation => "random-evaluation",
             Problem::StaleBnStatistics => "stale-bn-statistics",
             Problem::LabelsUnrelated => "labels-unrelated",
+            Problem::LossStalls => "loss-stalls",
+            Problem::LossMismatch => "loss-mismatch",
+            Problem::SymmetricInit => "symmetric-init",
+            Problem::UnnormalizedInputs => "unnormalized-inputs",
+            Problem::DropoutTooHigh => "dropout-too-high",
+            Problem::BnSmallBatch => "bn-small-batch",
             Problem::Exploding => "exploding",
             Problem::Vanishing => "vanishing",
             Problem::Saturated => "saturated",
-            Problem::InitialLoss => "initial-loss",
-            Problem::UnnormalizedInputs => "unnormalized-inputs",
             Problem::DeadUnits => "dead-units",
-            Problem::LearningRateTooLow => "learning-rate-too-low",
+            Problem::InitialLoss => "initial-loss",
             Problem::LearningRateTooHigh => "learning-rate-too-high",
+            Problem::Oscillating => "oscillating",
+            Problem::LearningRateTooLow => "learning-rate-too-low",
             Problem::PenaltyDominates => "penalty-dominates",
             Problem::VarianceShift => "variance-shift",
-            Problem::LossStalls => "loss-stalls",
+            Problem::NonFinite => "non-finite",
             Problem::CannotOverfit => "cannot-overfit",
-            Problem::KinkNoise => "kink-noise",
+            Problem::GradientCheckInconclusive => "gradient-check-inconclusive",
         }
+    }
+
+    /// Whether the problem is evidence of a bug in the code (never raised
+    /// on correct code: the doctor benchmark holds it to that).
+    pub fn is_bug(self) -> bool {
+        self <= Problem::LossStalls
     }
 }
 
@@ -146,7 +200,17 @@ pub mod checklist {
         ChecklistItem { id: "4.8", title: "The order of dropout and batch norm" };
 }
 
-/// One plain-sentence result of a check.
+/// One measured number a finding rests on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    /// What was measured, e.g. `first/output weight-gradient ratio`.
+    pub label: String,
+    /// Its value.
+    pub value: f64,
+}
+
+/// One result of a check: what was seen (with its numbers), its likely
+/// cause, and the fix, pointing the right way.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     /// How bad.
@@ -157,14 +221,23 @@ pub struct Finding {
     pub checklist: ChecklistItem,
     /// Which instrument found it (its module name).
     pub instrument: &'static str,
-    /// One plain sentence.
+    /// What was observed, in one plain sentence with its numbers.
     pub sentence: String,
-    /// The model layer it concerns, if one.
+    /// Why it happens (empty when the observation says it all).
+    pub cause: String,
+    /// What to change.
+    pub fix: String,
+    /// The numbers the finding rests on.
+    pub evidence: Vec<Evidence>,
+    /// The model layer it concerns, if one (for marking the network view).
     pub layer: Option<usize>,
+    /// The page's name for that place: `hidden 2`, `output`.
+    pub place: Option<String>,
 }
 
 impl Finding {
-    /// A finding.
+    /// A finding with an observation; add the cause, fix and evidence with
+    /// the builder methods.
     pub fn new(
         severity: Severity,
         problem: Problem,
@@ -172,19 +245,83 @@ impl Finding {
         instrument: &'static str,
         sentence: String,
     ) -> Self {
-        Self { severity, problem, checklist, instrument, sentence, layer: None }
+        Self {
+            severity,
+            problem,
+            checklist,
+            instrument,
+            sentence,
+            cause: String::new(),
+            fix: String::new(),
+            evidence: Vec::new(),
+            layer: None,
+            place: None,
+        }
     }
 
-    /// The same finding about layer `layer`.
+    /// The same finding about model layer `layer`.
     pub fn at(mut self, layer: usize) -> Self {
         self.layer = Some(layer);
         self
     }
+
+    /// The same finding about the page's `place` (`hidden 1`, `output`).
+    pub fn place(mut self, place: impl Into<String>) -> Self {
+        self.place = Some(place.into());
+        self
+    }
+
+    /// With its likely cause.
+    pub fn cause(mut self, cause: impl Into<String>) -> Self {
+        self.cause = cause.into();
+        self
+    }
+
+    /// With its fix.
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    /// With one more measured number.
+    pub fn evidence(mut self, label: impl Into<String>, value: f64) -> Self {
+        self.evidence.push(Evidence { label: label.into(), value });
+        self
+    }
+
+    /// With another severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The whole text: observation, cause and fix.
+    pub fn text(&self) -> String {
+        let mut out = self.sentence.clone();
+        if !self.cause.is_empty() {
+            out.push_str(" Cause: ");
+            out.push_str(&self.cause);
+        }
+        if !self.fix.is_empty() {
+            out.push_str(" Fix: ");
+            out.push_str(&self.fix);
+        }
+        out
+    }
+
+    /// Whether the finding is a warning or an error (not a note).
+    pub fn is_alarm(&self) -> bool {
+        self.severity >= Severity::Warning
+    }
 }
 
-/// Sorts findings: most severe first, then by [`Problem`] order (stable).
+/// Sorts findings into the order to fix them: warnings and errors before
+/// notes, then by [`Problem`] order (causes before their symptoms), then
+/// most severe first (stable).
 pub fn rank(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.problem.cmp(&b.problem)));
+    findings.sort_by(|a, b| {
+        b.is_alarm().cmp(&a.is_alarm()).then(a.problem.cmp(&b.problem)).then(b.severity.cmp(&a.severity))
+    });
 }
 
 /// A number for a sentence: 3 significant digits, scientific when tiny or huge.
@@ -216,12 +353,25 @@ mod tests {
             f(Severity::Warning, Problem::DeadUnits),
             f(Severity::Error, Problem::Saturated),
             f(Severity::Error, Problem::Exploding),
-            f(Severity::Info, Problem::NonFinite),
+            f(Severity::Warning, Problem::NonFinite),
+            f(Severity::Info, Problem::GradientCheckInconclusive),
         ];
         rank(&mut v);
         let order: Vec<Problem> = v.iter().map(|f| f.problem).collect();
-        assert_eq!(order, [Problem::Exploding, Problem::Saturated, Problem::DeadUnits, Problem::NonFinite]);
+        // Causes before symptoms whatever their severity; notes last.
+        assert_eq!(
+            order,
+            [
+                Problem::Exploding,
+                Problem::Saturated,
+                Problem::DeadUnits,
+                Problem::NonFinite,
+                Problem::GradientCheckInconclusive
+            ]
+        );
         assert!(Problem::WrongGradient < Problem::Exploding && Problem::Exploding < Problem::NonFinite);
+        assert!(Problem::ALL.windows(2).all(|w| w[0] < w[1]), "ALL is in ranking order");
+        assert!(Problem::LossStalls.is_bug() && !Problem::LossMismatch.is_bug());
         assert_eq!(num(0.000_012_3), "1.2e-5");
         assert_eq!(num(2.5), "2.50");
         assert_eq!(num(0.123_4), "0.123");

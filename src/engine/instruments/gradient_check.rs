@@ -5,9 +5,15 @@
 //! Reuses [`crate::engine::gradcheck`] (dropout off, BN in training mode
 //! with its running statistics untouched). By default only the data loss
 //! is checked — a large penalty could hide a broken data-loss gradient.
-//! Bands on the relative error: below 1e-7 excellent, up to 1e-5 ok, up to
-//! 1e-3 suspicious, above it almost surely a bug; ReLU kinks within a few h
-//! of an input can raise it legitimately, which the report notes.
+//! Bands on the relative error (CS231n's gradient-checking notes): below
+//! 1e-7 excellent, up to 1e-5 ok, up to 1e-3 suspicious, above it almost
+//! surely a bug. Only entries that can be judged count: an entry whose ±h
+//! nudge moves a ReLU input across 0 straddles a kink (both sides are right,
+//! the difference is not), and an entry whose gradient is below
+//! [`gradcheck::TINY`] on both sides cannot tell a right backward pass from
+//! a wrong one (an all-zero gradient agrees with anything). When no entry
+//! can be judged the verdict is *inconclusive*, with the reason, never a
+//! pass.
 
 use super::finding::{checklist, num, Finding, Problem, Severity};
 use super::{block_label, blocks};
@@ -36,6 +42,8 @@ pub enum Band {
     Suspicious,
     /// > 1e-3.
     Fail,
+    /// No entry could be judged (all on kinks or all vanishing).
+    Inconclusive,
 }
 
 impl Band {
@@ -65,7 +73,11 @@ pub struct TensorRow {
     pub median_rel: f64,
     /// Entries compared.
     pub checked: usize,
-    /// Band of the largest error.
+    /// Entries left out: their nudge crosses a ReLU kink.
+    pub kinked: usize,
+    /// Entries left out: both gradients below 1e-8.
+    pub tiny: usize,
+    /// Band of the largest error (inconclusive when nothing was judged).
     pub band: Band,
 }
 
@@ -74,12 +86,16 @@ pub struct TensorRow {
 pub struct GradientCheck {
     /// Per tensor, input to output.
     pub tensors: Vec<TensorRow>,
-    /// Largest relative error.
+    /// Largest relative error over the judged entries.
     pub max_rel: f64,
-    /// Band of the largest error.
+    /// Band of the largest error, or inconclusive.
     pub band: Band,
-    /// Some ReLU input lies within a few h of its kink.
-    pub near_kink: bool,
+    /// Entries compared in all.
+    pub checked: usize,
+    /// Entries left out because they sit on a kink.
+    pub kinked: usize,
+    /// Entries left out because both gradients are below 1e-8.
+    pub tiny: usize,
     /// Whether the penalties were included.
     pub with_penalty: bool,
 }
@@ -111,56 +127,95 @@ fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> Gra
             max_rel: t.max_rel,
             median_rel: t.median_rel,
             checked: t.checked,
-            band: Band::of(t.max_rel),
+            kinked: t.kinked,
+            tiny: t.tiny,
+            band: if t.judged() == 0 { Band::Inconclusive } else { Band::of(t.max_rel) },
         })
         .collect();
     GradientCheck {
         tensors,
         max_rel: report.max_rel,
-        band: Band::of(report.max_rel),
-        near_kink: report.near_kink,
+        band: if report.judged() == 0 { Band::Inconclusive } else { Band::of(report.max_rel) },
+        checked: report.checked(),
+        kinked: report.kinked(),
+        tiny: report.tiny(),
         with_penalty,
     }
 }
 
 impl GradientCheck {
-    /// The note about kinks, when they may explain part of the error.
-    pub fn kink_note(&self) -> Option<&'static str> {
-        self.near_kink.then_some(
-            "Some ReLU input lies within a few h of 0, where the function has a kink: central differences straddle it, so larger errors there are expected.",
-        )
+    /// Why the check could not decide, or what it left out, in one sentence
+    /// (`None` when every entry was judged).
+    pub fn note(&self) -> Option<String> {
+        if self.band == Band::Inconclusive {
+            return Some(self.inconclusive_reason());
+        }
+        let left_out = self.kinked + self.tiny;
+        (left_out > 0).then(|| {
+            format!(
+                "{} of {} entries were left out ({} on a ReLU kink, {} with a gradient below 1e-8); the verdict rests on the other {}.",
+                left_out,
+                self.checked,
+                self.kinked,
+                self.tiny,
+                self.checked - left_out
+            )
+        })
     }
 
-    /// A finding when some tensor fails (an error unless kinks explain it).
+    fn inconclusive_reason(&self) -> String {
+        if self.tiny >= self.kinked {
+            format!(
+                "Inconclusive: {} of {} entries have a gradient below 1e-8 (and {} sit on a ReLU kink), so there is nothing to compare: an all-zero gradient agrees with any backward pass. The gradients vanish (saturated or dead units); fix that first, then check again.",
+                self.tiny, self.checked, self.kinked
+            )
+        } else {
+            format!(
+                "Inconclusive: {} of {} entries sit exactly on a ReLU kink (their ±h nudge moves a ReLU input across 0, e.g. every pre-activation is 0 after a zero or constant initialization), where the numerical derivative is not defined; the rest have gradients below 1e-8.",
+                self.kinked, self.checked
+            )
+        }
+    }
+
+    /// A wrong-gradient error when some judged entry fails, an
+    /// inconclusive note when nothing could be judged.
     pub fn findings(&self) -> Vec<Finding> {
+        if self.band == Band::Inconclusive {
+            let f = Finding::new(
+                Severity::Info,
+                Problem::GradientCheckInconclusive,
+                checklist::GRADIENT_CHECK,
+                "gradient_check",
+                self.inconclusive_reason(),
+            )
+            .evidence("entries checked", self.checked as f64)
+            .evidence("entries on a kink", self.kinked as f64)
+            .evidence("entries below 1e-8", self.tiny as f64);
+            return vec![f];
+        }
         let Some(worst) =
             self.tensors.iter().filter(|t| t.band == Band::Fail).max_by(|a, b| a.median_rel.total_cmp(&b.median_rel))
         else {
             return Vec::new();
         };
-        let kink_only = self.near_kink && self.tensors.iter().all(|t| t.median_rel <= ACCEPTABLE);
-        let (severity, problem, tail) = if kink_only {
-            (
-                Severity::Info,
-                Problem::KinkNoise,
-                "only a few entries disagree and ReLU kinks are close, which can explain it",
-            )
-        } else {
-            (
-                Severity::Error,
-                Problem::WrongGradient,
-                "above 1e-3 this is almost surely a bug in that layer's backward pass",
-            )
-        };
         let sentence = format!(
-            "Backprop disagrees with the numerical gradient for {} of {} (layer {}): relative error {} (median {}); {tail}.",
+            "Backprop disagrees with the numerical gradient for {} of {}: relative error up to {} (median {}) on entries away from any kink.",
             worst.param,
             worst.block,
-            worst.layer,
             num(worst.max_rel),
             num(worst.median_rel)
         );
-        vec![Finding::new(severity, problem, checklist::GRADIENT_CHECK, "gradient_check", sentence).at(worst.layer)]
+        let f = Finding::new(Severity::Error, Problem::WrongGradient, checklist::GRADIENT_CHECK, "gradient_check", sentence)
+            .cause(format!(
+                "above 1e-3 on smooth entries the backward pass of {} computes the wrong derivative: a bug in the code, not in the settings",
+                worst.block
+            ))
+            .fix("find the bug in that layer's backward pass (compare its formula with the derivative of its forward pass)")
+            .evidence("max relative error", worst.max_rel)
+            .evidence("median relative error", worst.median_rel)
+            .at(worst.layer)
+            .place(worst.block.clone());
+        vec![f]
     }
 }
 

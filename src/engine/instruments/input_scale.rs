@@ -86,17 +86,25 @@ impl InputScale {
     /// standardization is on (the pipeline does not do what it says).
     pub fn findings(&self) -> Vec<Finding> {
         let Some(w) = self.worst() else { return Vec::new() };
-        let (severity, tail) = if self.standardize {
-            (Severity::Error, "although standardization is on: the inputs never reach the model normalized")
+        let sentence =
+            format!("Input {} has mean {} and std {}, far from mean 0 and std 1.", w.name, num(w.mean), num(w.std));
+        let f = Finding::new(
+            Severity::Warning,
+            Problem::UnnormalizedInputs,
+            checklist::INITIAL_LOSS,
+            "input_scale",
+            sentence,
+        )
+        .evidence("input mean", w.mean)
+        .evidence("input std", w.std);
+        let f = if self.standardize {
+            f.severity(Severity::Error)
+                .cause("standardization is on, yet the inputs reach the model unscaled: the data pipeline skips it (a bug in the code)")
+                .fix("apply the training set's mean and std to every input before the model sees it")
         } else {
-            (Severity::Warning, "turn on standardization (mean 0, std 1)")
+            f.cause("large inputs make the first layer's pre-activations large: tanh/sigmoid units saturate, the initial loss grows and one learning rate cannot suit every input")
+                .fix("turn on standardization (each input to mean 0, std 1, with the training set's statistics)")
         };
-        let sentence = format!(
-            "Input {} has mean {} and std {}, far from mean 0 and std 1, {tail}.",
-            w.name,
-            num(w.mean),
-            num(w.std)
-        );
-        vec![Finding::new(severity, Problem::UnnormalizedInputs, checklist::INITIAL_LOSS, "input_scale", sentence)]
+        vec![f]
     }
 }

@@ -61,10 +61,15 @@ impl LabelAgreement {
             return Vec::new();
         }
         let sentence = format!(
-            "Only {}% of training points share the label of their nearest neighbour, about the {}% that chance gives: the labels do not follow the inputs (shuffled or misaligned labels?).",
+            "Only {}% of training points share the label of their nearest neighbour, about the {}% that chance gives.",
             num(self.agreement * 100.0),
             num(self.chance * 100.0)
         );
-        vec![Finding::new(Severity::Error, Problem::LabelsUnrelated, checklist::OVERFIT, "label_agreement", sentence)]
+        let f = Finding::new(Severity::Error, Problem::LabelsUnrelated, checklist::OVERFIT, "label_agreement", sentence)
+            .cause("the labels do not follow the inputs: they were shuffled or misaligned with their examples (a bug in the data pipeline); a model can memorize such labels but never generalize")
+            .fix("keep each label with its example when shuffling, splitting or batching")
+            .evidence("nearest-neighbour agreement", self.agreement)
+            .evidence("chance agreement", self.chance);
+        vec![f]
     }
 }

@@ -20,7 +20,6 @@
 //! - a tanh output is saturated when `|a| > 0.99`, a sigmoid output when
 //!   `a < 0.01` or `a > 0.99`.
 
-use super::finding::{checklist, num, Finding, Problem, Severity};
 use super::{block_label, blocks, distance, mean_std, median, norm, Block};
 use crate::engine::config::{Act, OptimizerKind};
 use crate::engine::history::Series;
@@ -238,142 +237,29 @@ impl LayerStats {
         }
     }
 
-    /// What the statistics say, one finding per problem.
-    pub fn findings(&self) -> Vec<Finding> {
-        let mut out = Vec::new();
-        self.frozen_findings(&mut out);
-        self.ratio_findings(&mut out);
-        self.dead_findings(&mut out);
-        self.saturation_findings(&mut out);
-        self.flow_findings(&mut out);
-        out
-    }
-
-    fn frozen_findings(&self, out: &mut Vec<Finding>) {
-        for t in &self.layers {
-            let frozen = t.recent.len() >= 2
-                && t.recent.iter().all(|s| s.update_ratio == 0.0 && s.grad_norm > 0.0)
-                && t.recent_median(|s| s.expected_ratio) > 1e-6;
-            if frozen {
-                let sentence = format!(
-                    "The weights of {} (layer {}) did not change in the last {} steps although their gradient norm is {}: the update is not applied to this layer.",
-                    t.label,
-                    t.block.dense,
-                    t.recent.len(),
-                    num(t.recent_median(|s| s.grad_norm)),
-                );
-                let f = Finding::new(
-                    Severity::Error,
-                    Problem::UpdateNotApplied,
-                    checklist::GRADIENT_FLOW,
-                    "layer_stats",
-                    sentence,
-                );
-                out.push(f.at(t.block.dense));
-            }
-        }
-    }
-
-    fn ratio_findings(&self, out: &mut Vec<Finding>) {
-        let r = self.net_update_ratio();
-        if !r.is_finite() {
-            return;
-        }
-        let (severity, problem, how) = match RatioBand::of(r) {
-            RatioBand::FarBelow => (Severity::Warning, Problem::LearningRateTooLow, "far below"),
-            RatioBand::Below => (Severity::Info, Problem::LearningRateTooLow, "below"),
-            RatioBand::InBand => return,
-            RatioBand::Above => (Severity::Info, Problem::LearningRateTooHigh, "above"),
-            RatioBand::FarAbove => (Severity::Warning, Problem::LearningRateTooHigh, "far above"),
-        };
-        let advice = if problem == Problem::LearningRateTooLow { "raise" } else { "lower" };
-        let sentence = format!(
-            "Each step changes the weights by {} of their size, {how} the healthy ~1e-3: {advice} the learning rate.",
-            num(r)
-        );
-        out.push(Finding::new(severity, problem, checklist::UPDATE_RATIO, "layer_stats", sentence));
-    }
-
-    fn dead_findings(&self, out: &mut Vec<Finding>) {
-        for (k, t) in self.layers.iter().enumerate() {
-            let dead = self.dead_units(k);
-            if dead.is_empty() {
-                continue;
-            }
-            let share = dead.len() as f64 / t.block.width as f64;
-            let severity = match share {
-                s if s >= 1.0 => Severity::Error,
-                s if s >= 0.25 => Severity::Warning,
-                _ => Severity::Info,
-            };
-            let sentence = format!(
-                "{} of the {} ReLU units of {} output 0 for every example of the last {} steps (dead): they no longer learn.",
-                dead.len(),
-                t.block.width,
-                t.label,
-                self.window.min(self.steps_seen),
-            );
-            let f = Finding::new(severity, Problem::DeadUnits, checklist::DEAD_RELU, "layer_stats", sentence);
-            out.push(f.at(t.block.observed()));
-        }
-    }
-
-    fn saturation_findings(&self, out: &mut Vec<Finding>) {
-        let hidden = &self.layers[..self.layers.len().saturating_sub(1)];
-        let worst = hidden
+    /// Blocks whose weights did not move in any recent step although their
+    /// gradient is non-zero and the optimizer's step should have moved them
+    /// (needs two recent samples).
+    pub fn frozen(&self) -> Vec<&LayerTrack> {
+        self.layers
             .iter()
-            .map(|t| (t, t.recent_median(|s| s.saturated.unwrap_or(f64::NAN))))
-            .filter(|(_, s)| s.is_finite())
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        let Some((t, share)) = worst else { return };
-        let severity = match share {
-            s if s >= 0.5 => Severity::Error,
-            s if s >= 0.3 => Severity::Warning,
-            _ => return,
-        };
-        let sentence = format!(
-            "{}% of the outputs of {} sit in the flat tails of their activation (saturated), where almost no gradient passes: the weights are initialized too large or the inputs are not normalized.",
-            (share * 100.0).round(),
-            t.label
-        );
-        let f = Finding::new(severity, Problem::Saturated, checklist::GRADIENT_FLOW, "layer_stats", sentence);
-        out.push(f.at(t.block.observed()));
+            .filter(|t| {
+                t.recent.len() >= 2
+                    && t.recent.iter().all(|s| s.update_ratio == 0.0 && s.grad_norm > 0.0)
+                    && t.recent_median(|s| s.expected_ratio) > 1e-6
+            })
+            .collect()
     }
 
-    /// Exploding: activation std grows ≥ [`EXPLODE`]× from the first to the
-    /// last hidden block. Vanishing: the first block's weight gradient is
-    /// ≤ 1/[`VANISH`] (warning: 1/[`VANISH_WARN`]) of the output block's.
-    ///
-    /// Why weight gradients for vanishing but activations for exploding: in
-    /// an exploding ReLU net `‖∂L/∂W_l‖ ≈ ‖a_(l−1)‖·‖δ_l‖` stays level across
-    /// layers (activations grow forward as fast as δ grows backward), while
-    /// the activations themselves grow by orders of magnitude.
-    fn flow_findings(&self, out: &mut Vec<Finding>) {
-        let Some(flow) = self.flow() else { return };
-        if flow.act_growth >= EXPLODE {
-            let sentence = format!(
-                "Activations grow {}× from the first to the last hidden layer (std {} → {}), and gradients with them: exploding activations and gradients, the weights are initialized too large.",
-                num(flow.act_growth),
-                num(flow.first_act_std),
-                num(flow.last_act_std),
-            );
-            out.push(Finding::new(
-                Severity::Error,
-                Problem::Exploding,
-                checklist::GRADIENT_FLOW,
-                "layer_stats",
-                sentence,
-            ));
-        } else if flow.grad_ratio <= 1.0 / VANISH_WARN {
-            let severity = if flow.grad_ratio <= 1.0 / VANISH { Severity::Error } else { Severity::Warning };
-            let sentence = format!(
-                "The first layer's weight gradient is {}× the output layer's: gradients vanish on their way back, so the first layers barely learn.",
-                num(flow.grad_ratio),
-            );
-            out.push(
-                Finding::new(severity, Problem::Vanishing, checklist::GRADIENT_FLOW, "layer_stats", sentence).at(0),
-            );
-        }
+    /// The hidden block with the largest recent dead share, with the share.
+    pub fn most_dead(&self) -> Option<(usize, f64)> {
+        (0..self.layers.len())
+            .filter_map(|k| {
+                let t = &self.layers[k];
+                let dead = self.dead_units(k).len();
+                (t.block.act.map(|(_, a)| a) == Some(Act::Relu)).then_some((k, dead as f64 / t.block.width as f64))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// Growth factors across the network (needs two hidden blocks).
@@ -395,13 +281,6 @@ impl LayerStats {
         })
     }
 }
-
-/// Activation growth across the hidden layers flagged as exploding.
-pub const EXPLODE: f64 = 10.0;
-/// First-to-output weight-gradient ratio (inverse) flagged as vanishing.
-pub const VANISH: f64 = 100.0;
-/// The same, as a warning.
-pub const VANISH_WARN: f64 = 10.0;
 
 /// How signals change across the network.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

@@ -3,19 +3,23 @@
 //! One small module per instrument, named after what it measures. Each is a
 //! pure function of a [`Trainer`](crate::engine::trainer::Trainer) (usually
 //! of a copy, so running it never changes the run) or, for the live ones,
-//! an observer fed after every step. [`doctor`] runs them all and ranks
-//! what they found.
+//! an observer fed after every step. [`diagnosis`] turns their numbers into
+//! ranked findings (cause, fix, evidence); [`doctor`] measures everything
+//! and diagnoses; [`calibration`] holds the doctor to labelled cases.
 //!
 //! Live instruments need the trainer's [`StepProbe`](crate::engine::trainer::StepProbe):
 //! [`Live::attach`] switches it on; with it off (the default) training does
 //! no extra work and produces the same bits either way.
 
 pub mod bug_lab;
+pub mod calibration;
+pub mod diagnosis;
 pub mod doctor;
 pub mod eval_mode;
 pub mod finding;
 pub mod gradient_check;
 pub mod histograms;
+pub mod init_scale;
 pub mod initial_loss;
 pub mod input_scale;
 pub mod label_agreement;
@@ -25,6 +29,8 @@ pub mod overfit;
 pub mod saliency;
 pub mod sentinel;
 pub mod summary;
+pub mod symmetry;
+pub mod trajectory;
 pub mod update_check;
 pub mod variance_shift;
 
@@ -131,6 +137,19 @@ pub fn median(v: &mut [f64]) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// The page's name for model layer `layer`: the label of the dense block it
+/// belongs to (`hidden 2` for the BatchNorm of the second hidden block).
+pub fn place_of<F: Real>(model: &Model<F>, layer: usize) -> String {
+    let bs = blocks(model);
+    let k = bs.iter().rposition(|b| b.dense <= layer).unwrap_or(0);
+    block_label(k, bs.len())
+}
+
+/// The page's name of every layer of `model`, by layer index.
+pub fn places<F: Real>(model: &Model<F>) -> Vec<String> {
+    (0..model.layers.len()).map(|i| place_of(model, i)).collect()
+}
+
 /// Human label of block `k` of `n`: `hidden 1`, …, `output`.
 pub fn block_label(k: usize, n: usize) -> String {
     if k + 1 == n {
@@ -151,17 +170,41 @@ pub struct Live {
     pub loss: loss_breakdown::LossBreakdown,
     /// The first non-finite value.
     pub sentinel: sentinel::Sentinel,
+    /// The run's initial loss (measured once, at attach).
+    pub initial: initial_loss::InitialLoss,
+    /// Signals and gradients at the run's initial weights (measured once).
+    pub init: init_scale::InitScale,
+    /// The inputs' statistics (measured once).
+    pub inputs: input_scale::InputScale,
+    /// L1 + L2 penalty at the initial weights (measured once).
+    pub initial_penalty: f64,
 }
 
+/// Steps of recent history the live trajectory looks at (the doctor's probe length).
+pub const LIVE_WINDOW: u64 = 300;
+/// Evaluations the live trajectory keeps from that window (the doctor's probe evaluations + 1).
+pub const LIVE_POINTS: usize = 21;
+
 impl Live {
-    /// Live instruments for `trainer`, switching its probe on.
+    /// Live instruments for `trainer`, switching its probe on; measures the
+    /// run's start (initial loss, initialization scale, inputs) once.
     pub fn attach(trainer: &mut crate::engine::trainer::Trainer) -> Self {
         attach(trainer);
+        let mut fresh = trainer.clone();
+        fresh.reset();
+        fresh.probe = None;
         Self {
             layers: layer_stats::LayerStats::new(trainer),
             histograms: histograms::Histograms::new(trainer),
             loss: loss_breakdown::LossBreakdown::default(),
             sentinel: sentinel::Sentinel::default(),
+            initial: initial_loss::check_fresh(&fresh),
+            init: init_scale::measure(&fresh),
+            inputs: input_scale::measure(trainer),
+            initial_penalty: {
+                let (l1, l2) = fresh.model.penalty(fresh.cfg.l1, fresh.cfg.l2);
+                l1 + l2
+            },
         }
     }
 
@@ -173,14 +216,49 @@ impl Live {
         self.sentinel.observe(trainer);
     }
 
-    /// What the live instruments say now, ranked.
-    pub fn findings(&self) -> Vec<finding::Finding> {
-        let mut out = self.sentinel.findings();
-        out.extend(self.layers.findings());
-        out.extend(self.loss.last.findings());
-        finding::rank(&mut out);
-        out
+    /// What the live instruments say now about `trainer`'s run, ranked:
+    /// the same rules as the doctor's, on what the page measures live (no
+    /// gradient check, overfit or replay: those are the doctor's).
+    pub fn findings(&self, trainer: &crate::engine::trainer::Trainer) -> Vec<finding::Finding> {
+        let evidence = diagnosis::Evidence {
+            cfg: trainer.cfg.clone(),
+            task: Some(trainer.problem.task),
+            regression_targets: doctor::regression_targets(trainer),
+            initial: Some(self.initial.clone()),
+            initial_penalty: Some(self.initial_penalty),
+            init: Some(self.init.clone()),
+            inputs: Some(self.inputs.clone()),
+            symmetry: symmetry::measure(&trainer.model),
+            stats: Some(self.layers.clone()),
+            loss: (self.loss.observed > 0).then_some(self.loss.last),
+            non_finite: self.sentinel.first.clone().or_else(|| trainer.diverged().cloned()),
+            places: places(&trainer.model),
+            trajectory: live_trajectory(trainer, &self.initial),
+            ..diagnosis::Evidence::default()
+        };
+        diagnosis::diagnose(&evidence)
     }
+}
+
+/// The run's trajectory as the page recorded it: the mini-batch losses so
+/// far, and up to [`LIVE_POINTS`] evaluations spread over the last
+/// [`LIVE_WINDOW`] steps.
+fn live_trajectory(
+    trainer: &crate::engine::trainer::Trainer,
+    initial: &initial_loss::InitialLoss,
+) -> trajectory::Trajectory {
+    let mut t =
+        trajectory::Trajectory::new(initial.measured, initial.uniform, initial.prior, &trainer.history.batch_loss);
+    let from = trainer.step_count().saturating_sub(LIVE_WINDOW);
+    let recent: Vec<_> = trainer.history.evals.points().iter().filter(|(s, _)| *s >= from && *s > 0).collect();
+    let stride = recent.len().div_ceil(LIVE_POINTS).max(1);
+    for (i, (step, m)) in recent.iter().enumerate() {
+        if i % stride == 0 || i + 1 == recent.len() {
+            t.push(trajectory::Point { step: *step, loss: m.train_loss, acc: m.train_acc, out_std: None, stuck: None });
+        }
+    }
+    t.diverged = trainer.diverged().is_some();
+    t
 }
 
 /// Switches the trainer's per-step capture on (live instruments need it).

@@ -34,10 +34,11 @@ impl Sentinel {
 
 /// The finding for a non-finite value.
 pub fn finding(d: &NonFinite) -> Finding {
-    let sentence = format!(
-        "Training produced a non-finite value ({d}): lower the learning rate, clip gradients, or check the initialization."
-    );
-    let f = Finding::new(Severity::Error, Problem::NonFinite, checklist::CLIPPING, "sentinel", sentence);
+    let sentence = format!("Training produced a non-finite value ({d}).");
+    let f = Finding::new(Severity::Error, Problem::NonFinite, checklist::CLIPPING, "sentinel", sentence)
+        .cause("a step grew some value past the float range: usually a too-large learning rate, sometimes a too-large initialization")
+        .fix("lower the learning rate, or clip the gradient norm; check the initialization scale")
+        .evidence("step", d.step as f64);
     match d.layer {
         Some(l) => f.at(l),
         None => f,

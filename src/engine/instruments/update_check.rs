@@ -27,6 +27,11 @@ pub struct UpdateCheck {
 pub fn check(trainer: &Trainer) -> Option<UpdateCheck> {
     let probe = trainer.probe.as_deref()?;
     let step = probe.step?;
+    // Only a step that completed: one that diverged captured its start but
+    // never its gradient, which still holds the step before's.
+    if trainer.diverged().is_some() || step + 1 != trainer.step_count() {
+        return None;
+    }
     let mut rng = probe.dropout_rng.clone()?;
     let mut model = trainer.model.clone();
     if probe.params_before.len() != model.n_params() || probe.grads.len() != model.n_params() {
@@ -57,10 +62,22 @@ impl UpdateCheck {
             return Vec::new();
         }
         let sentence = format!(
-            "The gradient applied at step {} differs from that step's mini-batch gradient by {} of its size: gradients are not reset between steps (they accumulate) or something else alters them.",
+            "The gradient applied at step {} differs from that step's mini-batch gradient by {} of its size.",
             self.step,
             num(self.rel_diff)
         );
-        vec![Finding::new(Severity::Error, Problem::StaleGradient, checklist::GRADIENT_FLOW, "update_check", sentence)]
+        let f = Finding::new(
+            Severity::Error,
+            Problem::StaleGradient,
+            checklist::GRADIENT_FLOW,
+            "update_check",
+            sentence,
+        )
+        .cause(
+            "gradients are not reset between steps (they accumulate) or something else alters them: a bug in the code",
+        )
+        .fix("zero the gradients before every backward pass")
+        .evidence("relative difference", self.rel_diff);
+        vec![f]
     }
 }

@@ -1,7 +1,10 @@
 //! Variance shift (checklist 4.4 and 4.8): for every BatchNorm layer, the
-//! variance of each input unit in training mode (dropout on) and in
-//! evaluation mode (dropout off), and their ratio (Li et al., 2019,
-//! "Understanding the disharmony between dropout and batch normalization").
+//! variance of each input unit with dropout on (training) and with dropout
+//! off (evaluation), and their ratio (Li et al., 2019, "Understanding the
+//! disharmony between dropout and batch normalization"). Every BN layer runs
+//! on batch statistics in both passes, so the ratio isolates what dropout
+//! does: a model without dropout before a BN layer shows exactly 1 there,
+//! whatever its running statistics (which only converge over training).
 //!
 //! Inverted dropout scales kept units by 1/(1 − p): for a zero-mean input
 //! `x`, `Var_train = E[x²]/(1 − p)` against `Var_eval = E[x²]`, a ratio of
@@ -43,6 +46,8 @@ pub struct UnitShift {
 pub struct BnShift {
     /// The BN layer's index.
     pub layer: usize,
+    /// The page's name for its block (`hidden 2`).
+    pub place: String,
     /// Drop probability of the nearest dropout before it (in its block or an earlier one).
     pub dropout_before: Option<f64>,
     /// Per unit.
@@ -89,7 +94,8 @@ pub fn measure(trainer: &Trainer) -> VarianceShift {
     let train_pass = Pass { bn_train: true, dropout: true, update_running: false };
     train_model.forward(&x, train_pass, &mut Rng::new(trainer.cfg.seed, Stream::Probe));
     let mut eval_model = m.clone();
-    eval_model.forward(&x, Pass::EVAL, &mut Rng::new(trainer.cfg.seed, Stream::Probe));
+    let eval_pass = Pass { bn_train: true, dropout: false, update_running: false };
+    eval_model.forward(&x, eval_pass, &mut Rng::new(trainer.cfg.seed, Stream::Probe));
     let layers = bn_layers
         .into_iter()
         .filter(|&i| i > 0)
@@ -120,6 +126,7 @@ pub fn measure(trainer: &Trainer) -> VarianceShift {
             });
             Some(BnShift {
                 layer: i,
+                place: super::place_of(m, i),
                 dropout_before,
                 units,
                 mean_ratio,
@@ -137,11 +144,12 @@ impl VarianceShift {
         let mut out = Vec::new();
         for l in &self.layers {
             if l.running_at_init && self.step > 0 {
+                let train_var = l.units.iter().map(|u| u.train_var).sum::<f64>() / l.units.len().max(1) as f64;
                 let sentence = format!(
-                    "BatchNorm layer {} still has running mean 0 and variance 1 after {} steps, while its inputs have variance {} in training: its running statistics are never updated, so evaluation normalizes with the wrong ones.",
-                    l.layer,
+                    "The BatchNorm of {} still has running mean 0 and variance 1 after {} steps, while its inputs have variance {} in training.",
+                    l.place,
                     self.step,
-                    num(l.units.iter().map(|u| u.train_var).sum::<f64>() / l.units.len().max(1) as f64)
+                    num(train_var)
                 );
                 let f = Finding::new(
                     Severity::Error,
@@ -149,17 +157,22 @@ impl VarianceShift {
                     checklist::BATCH_NORM,
                     "variance_shift",
                     sentence,
-                );
-                out.push(f.at(l.layer));
+                )
+                .cause("its running statistics are never updated, so evaluation normalizes with the wrong mean and variance: a bug in the code")
+                .fix("update the running mean and variance in every training step (and only then)")
+                .evidence("training-mode input variance", train_var)
+                .at(l.layer)
+                .place(l.place.clone());
+                out.push(f);
             }
-            if l.mean_ratio > SHIFT || l.mean_ratio < 1.0 / SHIFT {
-                let expected = l
-                    .dropout_before
-                    .map_or(String::new(), |p| format!(" (dropout p = {p} before it: about {})", num(1.0 / (1.0 - p))));
+            if l.dropout_before.is_some() && (l.mean_ratio > SHIFT || l.mean_ratio < 1.0 / SHIFT) {
+                let p = l.dropout_before.unwrap_or(0.0);
                 let sentence = format!(
-                    "BatchNorm layer {} sees its inputs' variance {}× larger in training than in evaluation{expected}: its running statistics do not fit evaluation (variance shift); put dropout after the last BatchNorm.",
-                    l.layer,
+                    "The BatchNorm of {} sees its inputs' variance {}× larger with dropout on than off (dropout p = {} before it predicts {}×).",
+                    l.place,
                     num(l.mean_ratio),
+                    p,
+                    num(1.0 / (1.0 - p))
                 );
                 let f = Finding::new(
                     Severity::Warning,
@@ -167,8 +180,14 @@ impl VarianceShift {
                     checklist::DROPOUT_BN_ORDER,
                     "variance_shift",
                     sentence,
-                );
-                out.push(f.at(l.layer));
+                )
+                .cause("inverted dropout scales kept units by 1/(1 − p), so BN learns running statistics from a larger variance than it meets in evaluation (variance shift)")
+                .fix("put dropout after the last BatchNorm only (order Dense → BN → act → Dropout, and no dropout in earlier blocks), or drop dropout where BN is used")
+                .evidence("train/eval variance ratio", l.mean_ratio)
+                .evidence("dropout p", p)
+                .at(l.layer)
+                .place(l.place.clone());
+                out.push(f);
             }
         }
         out
