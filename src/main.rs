@@ -50,6 +50,9 @@ enum Command {
         /// With --bench: the seeds to run every case with, e.g. `6-15` or `1,2,3` (default 1-5).
         #[arg(long, requires = "bench")]
         seeds: Option<String>,
+        /// With --bench: also run the doctor on this many random correct experiments; any bug verdict fails.
+        #[arg(long, requires = "bench")]
+        sweep: Option<u64>,
     },
     /// Run the benchmark workloads of shared/bench/WORKLOADS.md natively.
     Bench {
@@ -63,7 +66,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { link, steps } => run(&link, steps),
         Command::Grads { link } => grads(&link),
-        Command::Doctor { bench: true, seeds, .. } => doctor_bench(seeds.as_deref()),
+        Command::Doctor { bench: true, seeds, sweep, .. } => doctor_bench(seeds.as_deref(), sweep),
         Command::Doctor { link, steps, .. } => doctor_cmd(link.as_deref().unwrap_or_default(), steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
@@ -133,7 +136,7 @@ fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     Ok(())
 }
 
-fn doctor_bench(seeds: Option<&str>) -> Result<(), String> {
+fn doctor_bench(seeds: Option<&str>, sweep: Option<u64>) -> Result<(), String> {
     let outcomes = match seeds {
         None => calibration::run_all(),
         Some(text) => calibration::run_with_seeds(&parse_seeds(text)?),
@@ -141,7 +144,17 @@ fn doctor_bench(seeds: Option<&str>) -> Result<(), String> {
     print!("{}", calibration::report(&outcomes));
     let failed = outcomes.iter().filter(|o| !o.ok).count();
     if failed > 0 {
-        return Err(format!("doctor benchmark: {failed} of {} cases fail", outcomes.len()));
+        return Err(format!("doctor benchmark: {failed} of {} runs fail", outcomes.len()));
+    }
+    if let Some(n) = sweep {
+        let wrong = calibration::bug_verdicts_on_correct_code(n);
+        for (link, steps, bugs) in &wrong {
+            println!("bug verdict on correct code: {link} at step {steps}: {bugs:?}");
+        }
+        println!("random correct experiments: {n}, bug verdicts: {}", wrong.len());
+        if !wrong.is_empty() {
+            return Err(format!("{} of {n} random correct experiments got a bug verdict", wrong.len()));
+        }
     }
     Ok(())
 }
@@ -180,9 +193,54 @@ fn bench_cmd(names: &[String]) -> Result<(), String> {
     };
     let t0 = Instant::now();
     let mut clock = || t0.elapsed().as_secs_f64() * 1000.0;
+    let with_w2 = workloads.contains(&Workload::W2);
     for w in workloads {
         let figure = bench::run(w, "gradlab-native", &mut clock, &opts).map_err(|e| e.to_string())?;
         println!("{}", figure.to_json_line());
     }
+    if with_w2 {
+        println!("{}", instrument_costs(&opts));
+    }
     Ok(())
+}
+
+/// What the instruments cost on W2's network, natively: a training step
+/// without and with every live instrument observing it, one gradient check,
+/// one doctor examination (median of `opts.reps` repetitions each).
+fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
+    use gradlab::engine::instruments::{gradient_check, Live};
+    let median_ms = |f: &mut dyn FnMut()| {
+        let mut times: Vec<f64> = (0..opts.reps.max(1))
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    const STEPS: u32 = 20_000;
+    let mut plain = Workload::W2.trainer();
+    let step_plain = median_ms(&mut || (0..STEPS).for_each(|_| drop(plain.step())));
+    let mut observed = Workload::W2.trainer();
+    let mut live = Live::attach(&mut observed);
+    let step_live = median_ms(&mut || {
+        (0..STEPS).for_each(|_| {
+            observed.step();
+            live.observe(&observed);
+        })
+    });
+    let t = Workload::W2.trainer();
+    let gradient_check = median_ms(&mut || drop(gradient_check::run(&t, false)));
+    let doctor = median_ms(&mut || drop(doctor::examine(&t, &DoctorOptions::default())));
+    serde_json::json!({
+        "engine": "gradlab-native",
+        "workload": "W2 instruments",
+        "step_us": step_plain * 1e3 / f64::from(STEPS),
+        "step_observed_us": step_live * 1e3 / f64::from(STEPS),
+        "gradient_check_ms": gradient_check,
+        "doctor_ms": doctor,
+        "reps": opts.reps,
+    })
 }

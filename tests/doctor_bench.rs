@@ -80,3 +80,65 @@ fn the_doctor_names_every_misconfiguration_and_nothing_on_healthy_recipes() {
         assert_eq!((s.precision(), s.recall()), (1.0, 1.0), "{}: {s:?}", p.id());
     }
 }
+
+/// The live panel's findings after `steps` steps of `link`, trained and
+/// evaluated the way the page does it (every step observed, the training
+/// set evaluated every 15 steps).
+fn live_findings(link: &str, steps: u64) -> Vec<gradlab::engine::instruments::finding::Finding> {
+    use gradlab::engine::config::codec;
+    use gradlab::engine::instruments::Live;
+    use gradlab::engine::trainer::{StepOutcome, Trainer};
+    let (cfg, rejected) = codec::decode(link);
+    assert!(rejected.is_empty(), "{link}: {rejected:?}");
+    let mut t = Trainer::from_config(&cfg).expect("valid");
+    let mut live = Live::attach(&mut t);
+    for s in 1..=steps {
+        if let StepOutcome::Diverged(_) = t.step() {
+            break;
+        }
+        live.observe(&t);
+        if s % 15 == 0 {
+            t.evaluate();
+        }
+    }
+    live.findings(&t)
+}
+
+#[test]
+fn the_live_panel_raises_nothing_on_healthy_recipes_and_names_learning_rate_problems() {
+    for case in CASES.iter().filter(|c| c.expect == Expect::Healthy) {
+        for steps in [50, 300] {
+            let alarms: Vec<&str> = live_findings(case.link, case.steps + steps)
+                .iter()
+                .filter(|f| f.is_alarm())
+                .map(|f| f.problem.id())
+                .collect();
+            assert!(alarms.is_empty(), "{} after {} steps: {alarms:?}", case.name, case.steps + steps);
+        }
+    }
+    // What the live panel can see without the doctor's checks: the same
+    // problem first, for the learning rate and the initialization.
+    for name in [
+        "lr-too-high-collapse",
+        "lr-too-low-sgd",
+        "oscillating-sgd",
+        "exploding-relu-normal1",
+        "vanishing-sigmoid-normal1",
+    ] {
+        let case = CASES.iter().find(|c| c.name == name).expect("case");
+        let Expect::Problem { primary, .. } = case.expect else { unreachable!() };
+        let found = live_findings(case.link, case.steps.max(300));
+        let first = found.iter().find(|f| f.is_alarm()).map(|f| f.problem);
+        assert_eq!(first, Some(primary), "{name}: {found:#?}");
+    }
+}
+
+#[test]
+fn correct_code_is_never_called_buggy() {
+    // A deterministic sweep of random correct experiments (any data set,
+    // architecture, initializer, loss, optimizer, learning rate, batch size,
+    // option and training length): the doctor may find anything wrong with
+    // them except a bug. `gradlab doctor --bench --sweep 4000` runs more.
+    let wrong = calibration::bug_verdicts_on_correct_code(150);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -246,7 +246,7 @@ fn every_entry_on_a_kink_is_inconclusive_not_a_bug() {
     // check reported "almost surely a bug in the code".
     let r = gradient_check::run(&trainer("init=zeros&net=4:relu,3:relu&loss=bce&std=1"), false);
     assert!(r.kinked > 0, "{r:#?}");
-    assert_ne!(r.band, Band::Fail, "{r:#?}");
+    assert_eq!(r.band, Band::Inconclusive, "{r:#?}");
     assert!(!problems(&r.findings()).contains(&Problem::WrongGradient));
     for row in r.tensors.iter().filter(|t| t.layer < 4) {
         assert_eq!(row.checked, row.kinked + row.tiny, "hidden tensors judge nothing: {row:?}");
@@ -305,6 +305,9 @@ fn memorized_means_every_point_right_and_the_loss_near_zero() {
     assert!(overfit::memorized(Some(1.0), 0.2, 2.30));
     assert!(!overfit::memorized(Some(0.875), 0.01, 2.30));
     assert!(overfit::memorized(None, 0.001, 0.5));
+    // Already fitted: a loss near 0 cannot fall by 90 % (the random sweep
+    // once called 9e-35 "stalled" and blamed squashed outputs).
+    assert!(overfit::memorized(Some(1.0), 9.4e-35, 9.4e-35));
 }
 
 fn overfit_result(val: f64, chance: f64) -> Overfit {
@@ -323,6 +326,7 @@ fn overfit_result(val: f64, chance: f64) -> Overfit {
         with_dropout: false,
         logit_loss: true,
         redrawn: false,
+        uniform_loss: 2.3,
     }
 }
 

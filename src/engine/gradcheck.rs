@@ -78,10 +78,15 @@ pub const LOSS_FLOOR: f64 = 1e-6;
 /// backward pass. Such entries are counted, not judged.
 pub const TINY: f64 = 1e-8;
 
-/// An entry whose error exceeds this at `H` is measured again at `H / 10`:
-/// the truncation error of a smooth function shrinks 100-fold, a wrong
-/// backward pass does not (the smaller of the two errors is kept).
+/// An entry whose error exceeds this at `H` is measured again at `H / 10`
+/// and `10·H`: the truncation error of a smooth function shrinks 100-fold
+/// with h/10, rounding noise tenfold with 10h, a wrong backward pass with
+/// neither (the smallest error is kept).
 pub const RECHECK_ABOVE: f64 = 1e-6;
+
+/// Central differences at h and h/10 that differ by more than this share
+/// are rounding noise, not a derivative: the entry cannot be judged.
+pub const UNSTABLE: f64 = 0.5;
 
 /// The check of one parameter tensor.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -101,7 +106,9 @@ pub struct TensorCheck {
     /// Entries whose ±h nudge flips a ReLU input across 0 (a kink): the
     /// central difference straddles a corner there, so they are not judged.
     pub kinked: usize,
-    /// Entries where both gradients are below [`TINY`]: not judged.
+    /// Entries where both gradients are below [`TINY`], or where the
+    /// central difference is rounding noise (it changes tenfold between h
+    /// and h/10): not judged.
     pub tiny: usize,
 }
 
@@ -211,7 +218,23 @@ pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_t
                     return Entry::Judged(err);
                 }
                 let (finer, smooth) = central(&mut m, i, H / 10.0, x, t, obj, &base);
-                Entry::Judged(if smooth { err.min(relative_error_above(analytic[i], finer, floor)) } else { err })
+                if !smooth {
+                    return Entry::Kinked;
+                }
+                // A true derivative barely changes between h and h/10; rounding
+                // noise in the loss (e.g. a BatchNorm normalizing inputs that
+                // are equal up to rounding) grows tenfold. Noise is no evidence.
+                if (numeric - finer).abs() > UNSTABLE * numeric.abs().max(finer.abs()) {
+                    return Entry::Tiny;
+                }
+                // The smallest error over h/10, h and 10h: truncation error
+                // shrinks with h, rounding error (amplified by a BatchNorm over
+                // nearly equal inputs) with 1/h; a wrong backward pass does not
+                // shrink with either.
+                let (coarser, smooth) = central(&mut m, i, H * 10.0, x, t, obj, &base);
+                let best = err.min(relative_error_above(analytic[i], finer, floor));
+                let best = if smooth { best.min(relative_error_above(analytic[i], coarser, floor)) } else { best };
+                Entry::Judged(best)
             })
             .collect();
         let mut errs: Vec<f64> =

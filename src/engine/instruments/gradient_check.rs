@@ -79,6 +79,10 @@ pub struct TensorRow {
     pub tiny: usize,
     /// Band of the largest error (inconclusive when nothing was judged).
     pub band: Band,
+    /// A dense bias whose layer feeds a BatchNorm directly: BN subtracts
+    /// the batch mean, so the bias cannot change the loss and its gradient
+    /// is 0 by construction (nothing to judge, nothing hidden).
+    pub zero_by_design: bool,
 }
 
 /// The whole report.
@@ -117,10 +121,15 @@ fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> Gra
         let k = bs.iter().rposition(|b| b.dense <= layer).unwrap_or(0);
         block_label(k, bs.len())
     };
-    let tensors = report
+    let layers = &trainer.model.layers;
+    let before_bn = |layer: usize, param: &str| {
+        param == "b" && matches!(layers.get(layer + 1), Some(crate::engine::layers::Layer::BatchNorm(_)))
+    };
+    let tensors: Vec<TensorRow> = report
         .tensors
         .iter()
         .map(|t| TensorRow {
+            zero_by_design: before_bn(t.layer, &t.param),
             layer: t.layer,
             block: block_of(t.layer),
             param: t.param.clone(),
@@ -129,13 +138,28 @@ fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> Gra
             checked: t.checked,
             kinked: t.kinked,
             tiny: t.tiny,
-            band: if t.judged() == 0 { Band::Inconclusive } else { Band::of(t.max_rel) },
+            band: if t.judged() == 0 || before_bn(t.layer, &t.param) {
+                Band::Inconclusive
+            } else {
+                Band::of(t.max_rel)
+            },
         })
         .collect();
+    // A pass needs every tensor judged somewhere: a tensor whose entries all
+    // sit on kinks or vanished could hide a wrong backward pass. A failing
+    // entry is a failure whatever the rest.
+    // Biases a BatchNorm cancels have an exact gradient of 0; whatever
+    // rounding leaves in them is no evidence either way.
+    let max_rel = tensors.iter().filter(|t| !t.zero_by_design).map(|t| t.max_rel).fold(0.0, f64::max);
+    let band = match Band::of(max_rel) {
+        Band::Fail => Band::Fail,
+        _ if tensors.iter().any(|t| t.band == Band::Inconclusive && !t.zero_by_design) => Band::Inconclusive,
+        b => b,
+    };
     GradientCheck {
         tensors,
-        max_rel: report.max_rel,
-        band: if report.judged() == 0 { Band::Inconclusive } else { Band::of(report.max_rel) },
+        max_rel,
+        band,
         checked: report.checked(),
         kinked: report.kinked(),
         tiny: report.tiny(),
@@ -151,9 +175,19 @@ impl GradientCheck {
             return Some(self.inconclusive_reason());
         }
         let left_out = self.kinked + self.tiny;
+        let by_design: Vec<String> =
+            self.tensors.iter().filter(|t| t.zero_by_design).map(|t| format!("b of {}", t.block)).collect();
+        let design = if by_design.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " The gradient of {} is 0 by construction: BatchNorm subtracts the batch mean right after it.",
+                by_design.join(", ")
+            )
+        };
         (left_out > 0).then(|| {
             format!(
-                "{} of {} entries were left out ({} on a ReLU kink, {} with a gradient below 1e-8); the verdict rests on the other {}.",
+                "{} of {} entries were left out ({} on a ReLU kink, {} with a gradient below 1e-8); the verdict rests on the other {}.{design}",
                 left_out,
                 self.checked,
                 self.kinked,
@@ -164,6 +198,23 @@ impl GradientCheck {
     }
 
     fn inconclusive_reason(&self) -> String {
+        let unjudged: Vec<String> = self
+            .tensors
+            .iter()
+            .filter(|t| t.band == Band::Inconclusive && !t.zero_by_design)
+            .map(|t| format!("{} of {}", t.param, t.block))
+            .collect();
+        let judged = self.checked - self.kinked - self.tiny;
+        if judged > 0 {
+            return format!(
+                "Inconclusive: no entry of {} could be judged ({} of {} entries sit on a ReLU kink, {} have a gradient below 1e-8); the {judged} judged {} with backprop, but a wrong backward pass in those tensors would go unseen.",
+                unjudged.join(", "),
+                self.kinked,
+                self.checked,
+                self.tiny,
+                if judged == 1 { "entry agrees" } else { "entries agree" }
+            );
+        }
         if self.tiny >= self.kinked {
             format!(
                 "Inconclusive: {} of {} entries have a gradient below 1e-8 (and {} sit on a ReLU kink), so there is nothing to compare: an all-zero gradient agrees with any backward pass. The gradients vanish (saturated or dead units); fix that first, then check again.",

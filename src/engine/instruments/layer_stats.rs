@@ -13,7 +13,8 @@
 //! Definitions (per block, `a: [batch, width]` the activation output):
 //! - update/weight ratio `‖W_after − W_before‖ / ‖W_before‖` (CS231n: ~1e-3);
 //! - expected ratio, what the optimizer should give: `lr·‖∂L/∂W‖ / ‖W‖`, or
-//!   `lr·√n / ‖W‖` for the adaptive optimizers (their steps are ~lr per weight);
+//!   `lr·‖min(1, |g|/ε)‖ / ‖W‖` for the adaptive optimizers (their steps are
+//!   ~lr per weight while the gradient is well above their ε);
 //! - a ReLU unit is dead when it output 0 for every example of the last
 //!   `min(window, steps seen)` observed steps (a whole dead layer is an
 //!   error: no signal passes it);
@@ -27,6 +28,15 @@ use crate::engine::trainer::Trainer;
 use serde::Serialize;
 use std::collections::VecDeque;
 
+/// A block counts as frozen only when the optimizer's step should have
+/// changed its weights by at least this share (float32 resolves ~6e-8 of a
+/// weight; this leaves two orders of magnitude).
+pub const FROZEN_EXPECTED: f64 = 1e-5;
+/// …and only when its gradient carries a signal at all: an RMS below this
+/// is a vanished gradient (an adaptive optimizer whose second moment
+/// remembers larger ones then steps below float32's resolution), which the
+/// vanishing and saturation rules report, not a missing update.
+pub const FROZEN_GRAD: f64 = 1e-7;
 /// Observed steps over which a ReLU unit must stay silent to count as dead.
 pub const DEAD_WINDOW: u64 = 100;
 /// Points kept per layer history.
@@ -162,10 +172,14 @@ impl LayerStats {
         }
         self.steps_seen += 1;
         let model = &trainer.model;
-        let adaptive = matches!(
-            trainer.optimizer.kind,
-            OptimizerKind::RmsProp { .. } | OptimizerKind::Adam { .. } | OptimizerKind::AdamW { .. }
-        );
+        // Adaptive optimizers step ~lr per weight while |g| ≫ ε, and
+        // ~lr·|g|/ε below it: a gradient far under ε barely moves them.
+        let adaptive_eps = match trainer.optimizer.kind {
+            OptimizerKind::RmsProp { eps, .. } | OptimizerKind::Adam { eps, .. } | OptimizerKind::AdamW { eps, .. } => {
+                Some(eps)
+            }
+            _ => None,
+        };
         let lr = trainer.last.lr;
         let step = trainer.step_count();
         for track in &mut self.layers {
@@ -190,7 +204,13 @@ impl LayerStats {
             let w_before = &probe.params_before[b.w.clone()];
             let weight_norm = norm(w_before);
             let grad_norm = norm(&probe.grads[b.w.clone()]);
-            let step_size = if adaptive { crate::engine::math::sqrt(b.w.len() as f64) } else { grad_norm };
+            let step_size = match adaptive_eps {
+                Some(eps) => {
+                    let per_weight = probe.grads[b.w.clone()].iter().map(|&g| (f64::from(g).abs() / eps).min(1.0));
+                    crate::engine::math::sqrt(per_weight.map(|s| s * s).sum::<f64>())
+                }
+                None => grad_norm,
+            };
             let sample = LayerSample {
                 step,
                 act_mean,
@@ -244,9 +264,12 @@ impl LayerStats {
         self.layers
             .iter()
             .filter(|t| {
+                let grad_rms =
+                    t.recent_median(|s| s.grad_norm) / crate::engine::math::sqrt(t.block.w.len().max(1) as f64);
                 t.recent.len() >= 2
                     && t.recent.iter().all(|s| s.update_ratio == 0.0 && s.grad_norm > 0.0)
-                    && t.recent_median(|s| s.expected_ratio) > 1e-6
+                    && t.recent_median(|s| s.expected_ratio) > FROZEN_EXPECTED
+                    && grad_rms >= FROZEN_GRAD
             })
             .collect()
     }

@@ -73,6 +73,8 @@ pub struct Overfit {
     /// Whether this result comes from freshly drawn weights (the current
     /// ones could not fit the points; see [`check`]).
     pub redrawn: bool,
+    /// The loss of all-zero logits on the k points (ln C for cross-entropy).
+    pub uniform_loss: f64,
 }
 
 /// `k` training rows, taking the classes in turn (in training order) so a
@@ -101,14 +103,19 @@ pub fn pick(trainer: &Trainer, k: usize) -> Vec<usize> {
 }
 
 /// Whether a tiny batch counts as memorized: every point right and the loss
-/// down to [`LOSS_FACTOR`] of its start (classification, `acc` known), or
-/// down to `max(1e-3, 2 %)` of its start (regression).
+/// down to [`LOSS_FACTOR`] of its start or below [`MEMORIZED_LOSS`]
+/// (classification, `acc` known), or down to `max(1e-3, 2 %)` of its start
+/// (regression).
 pub fn memorized(acc: Option<f64>, loss: f64, start: f64) -> bool {
     match acc {
-        Some(a) => a == 1.0 && loss <= LOSS_FACTOR * start,
-        None => loss <= (0.02 * start).max(1e-3),
+        Some(a) => a == 1.0 && (loss <= LOSS_FACTOR * start || loss <= MEMORIZED_LOSS),
+        None => loss <= (0.02 * start).max(MEMORIZED_LOSS),
     }
 }
+
+/// A loss this small is memorized whatever it started at (a model that
+/// already fits its points cannot lose 90 % of a loss near 0).
+pub const MEMORIZED_LOSS: f64 = 1e-2;
 
 /// Trains a copy of `trainer` on `k` points for at most `max_steps` steps.
 pub fn run(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
@@ -165,7 +172,21 @@ pub fn run(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
         with_dropout,
         logit_loss: trainer.cfg.loss != LossKind::Mse,
         redrawn: false,
+        uniform_loss: zero_logit_loss(&t),
     }
+}
+
+/// A loss that stays above this share of the uniform prediction's (ln C)
+/// with every point right is squashed: softmax applied to outputs the loss treats as logits caps
+/// the largest probability at e/(e + C − 1), so the loss cannot fall below
+/// 45 % (C = 2) to 63 % (C = 10) of its uniform start. Between
+/// [`LOSS_FACTOR`] and this, the model fits slowly (a bottleneck), no bug.
+pub const STALL_FLOOR: f64 = 0.4;
+
+/// The loss of all-zero outputs on the trainer's training targets.
+fn zero_logit_loss(t: &Trainer) -> f64 {
+    let targets: Vec<f64> = t.train.targets.iter().map(|&v| f64::from(v)).collect();
+    crate::engine::loss::loss_and_grad(t.cfg.loss, &vec![0.0; targets.len()], &targets, t.model.n_out, None)
 }
 
 /// Salt of the seeds that redraw the weights in [`check`].
@@ -282,7 +303,11 @@ impl Overfit {
             )
             .cause("even a standard optimizer blows up: the initialization or the penalties are far off")
             .fix("fix the initialization scale first (see the other findings), then check again")
-        } else if self.train_acc == Some(1.0) && self.logit_loss && !self.with_dropout {
+        } else if self.train_acc == Some(1.0)
+            && self.logit_loss
+            && !self.with_dropout
+            && self.loss >= STALL_FLOOR * self.uniform_loss
+        {
             Finding::new(
                 Severity::Error,
                 Problem::LossStalls,
