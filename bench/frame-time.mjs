@@ -15,7 +15,7 @@
 // frame (observing + drawing the panel; the mean, since most frames draw no
 // panel) and `p95_inst_ms` its worst frames.
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/e2e/chromium.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../tests/e2e/static-server.mjs';
@@ -38,11 +38,7 @@ if (!baseUrl) {
   baseUrl = server.url;
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  headless: true,
-});
+const browser = await launchChromium();
 try {
   for (const instruments of ['on', 'off']) {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();

@@ -127,6 +127,7 @@ struct Els {
     summary_total: HtmlElement,
     il_verdict: HtmlElement,
     il_measured: HtmlElement,
+    il_label_free: HtmlElement,
     il_uniform: HtmlElement,
     il_uniform_label: HtmlElement,
     il_prior: HtmlElement,
@@ -189,6 +190,7 @@ impl Els {
             summary_total: id("summary-total")?,
             il_verdict: id("initial-loss-verdict")?,
             il_measured: id("initial-loss-measured")?,
+            il_label_free: id("initial-loss-label-free")?,
             il_uniform: id("initial-loss-uniform")?,
             il_uniform_label: id("initial-loss-uniform-label")?,
             il_prior: id("initial-loss-prior")?,
@@ -821,6 +823,7 @@ impl Instruments {
         let r = initial_loss::check(trainer);
         let els = &self.els;
         show_value(&els.il_measured, r.measured, num(r.measured));
+        show_value(&els.il_label_free, r.label_free, num(r.label_free));
         show_value(&els.il_uniform, r.uniform, num(r.uniform));
         show_value(&els.il_prior, r.prior, num(r.prior));
         let label = match (trainer.cfg.loss, trainer.model.n_out) {

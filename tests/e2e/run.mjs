@@ -16,7 +16,7 @@
 // it stays put after Pause. Nothing asserts on wall-clock time; waits have
 // generous timeouts, so a slow or busy machine passes the same tests.
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { mkdir, readFile, access } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -26,15 +26,6 @@ import { startServer } from './static-server.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const artifacts = join(here, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const TEST_TIMEOUT_MS = 60_000;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -244,7 +235,7 @@ if (!baseUrl) {
 const origin = new URL(baseUrl).origin;
 await mkdir(artifacts, { recursive: true });
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const logs = []; // logs of pages expected to stay error-free
 

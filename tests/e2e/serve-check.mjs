@@ -26,7 +26,7 @@
 // Prints "serve-check: PASS ..." or "serve-check: FAIL: <reason>" last; the
 // exit code is non-zero on failure.
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, readFile, open } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -39,15 +39,6 @@ const HOST = '127.0.0.1';
 const PORT = 8080; // the README's address (Trunk.toml [serve])
 const URL_ = `http://${HOST}:${PORT}/`;
 const TIMEOUT_S = Number(process.env.SERVE_CHECK_TIMEOUT_S ?? 1800);
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const repoArg = process.argv.indexOf('--repo');
 const repo = repoArg >= 0 ? process.argv[repoArg + 1] : join(here, '..', '..');
@@ -138,7 +129,7 @@ try {
   say(`the page answered ${served} s after ./scripts/serve.sh started (setup + cold release build)`);
 
   // --- 5. the page trains in headless Chromium ---
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await launchChromium();
   try {
     const errors = [];
     /** A new tab on `url`, once the app is ready (Play enabled, or the crash banner shown). */

@@ -13,7 +13,7 @@
 //! first to the last hidden block, and the ratio of the first block's
 //! weight-gradient RMS to the output block's.
 
-use super::layer_stats::SATURATION;
+use super::layer_stats::{saturated_share, SATURATION};
 use super::{block_label, blocks, norm, Block};
 use crate::engine::config::{Act, LossKind, OutputAct};
 use crate::engine::layers::Pass;
@@ -112,21 +112,10 @@ fn block_scale(model: &crate::engine::model::Model<f32>, b: &Block, label: Strin
         act: act.map(|a| crate::engine::config::Named::name(a).to_string()),
         act_std,
         signal_rms,
-        saturated: tail_share(act, a),
+        saturated: saturated_share(act, a),
         dead,
         grad_rms: norm(grads) / crate::engine::math::sqrt(grads.len().max(1) as f64),
     }
-}
-
-/// Share of `a` in the flat tails of tanh or sigmoid.
-fn tail_share(act: Option<Act>, a: &[f32]) -> Option<f64> {
-    let hi = SATURATION as f32;
-    let count = match act? {
-        Act::Tanh => a.iter().filter(|v| v.abs() > hi).count(),
-        Act::Sigmoid => a.iter().filter(|&&v| v > hi || v < 1.0 - hi).count(),
-        _ => return None,
-    };
-    Some(count as f64 / a.len().max(1) as f64)
 }
 
 /// The share of rows whose tanh/sigmoid output (MSE) is in a tail on the

@@ -318,8 +318,9 @@ pub struct Flow {
     pub last_act_std: f64,
 }
 
-/// Share of saturated outputs for tanh and sigmoid blocks.
-fn saturated_share(act: Option<Act>, a: &[f32]) -> Option<f64> {
+/// Share of saturated outputs for tanh and sigmoid blocks (`None` for
+/// activations without flat tails).
+pub fn saturated_share(act: Option<Act>, a: &[f32]) -> Option<f64> {
     let hi = SATURATION as f32;
     let count = match act? {
         Act::Tanh => a.iter().filter(|v| v.abs() > hi).count(),
