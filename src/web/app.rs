@@ -585,11 +585,13 @@ impl App {
         self.instruments.after_step(&mut self.trainer, observed, &self.clock);
         if let StepOutcome::Diverged(why) = outcome {
             self.mode = Mode::Diverged;
+            let places = crate::engine::instruments::places(&self.trainer.model);
             set_text(
                 &self.page.diverged,
                 &format!(
-                    "Training diverged at {why}. Training is paused and the history is kept; \
-                     try a smaller learning rate or gradient clipping, then Reset."
+                    "Training diverged at {}. Training is paused and the history is kept; \
+                     try a smaller learning rate or gradient clipping, then Reset.",
+                    crate::engine::instruments::diagnosis::describe(&why, &places)
                 ),
             );
             show(&self.page.diverged, true);

@@ -591,14 +591,12 @@ impl Instruments {
         let el = &self.els.sentinel;
         match first {
             Some(d) => {
-                let layer = d.layer.map_or(String::new(), |l| format!(", layer {l} ({})", d.layer_name));
-                let detail = if d.detail.is_empty() { String::new() } else { format!(" {}", d.detail) };
+                let places = crate::engine::instruments::places(&trainer.model);
                 set_text(
                     el,
                     &format!(
-                        "First non-finite value: step {}{layer}, {}{detail}. Lower the learning rate, clip gradients, or check the initialization.",
-                        d.step,
-                        d.tensor.name()
+                        "First non-finite value: {}. Lower the learning rate, clip gradients, or check the initialization.",
+                        crate::engine::instruments::diagnosis::describe(&d, &places)
                     ),
                 );
                 set_attr(el, "data-step", &d.step.to_string());
@@ -873,7 +871,7 @@ impl Instruments {
             let tr: HtmlElement = create("tr", "");
             set_attr(&tr, "data-band", band_label(row.band));
             for c in [
-                format!("{} (layer {})", row.block, row.layer),
+                row.block.clone(),
                 row.param.clone(),
                 num(row.max_rel),
                 num(row.median_rel),

@@ -548,6 +548,7 @@ try {
     await page.waitForFunction(() => document.querySelector('#status').textContent === 'Diverged', null, { timeout: 30_000 });
     const message = await text(page, '#diverged');
     assert(/step \d+: non-finite \w+/.test(message), `#diverged: "${message}"`);
+    assert(/ in (hidden \d|output) \(/.test(message) && !/layer \d/.test(message), `#diverged uses the page's names: "${message}"`);
     assert(await page.locator('#play').isDisabled(), '#play still enabled after divergence');
     assert(await isHidden(page, '#error'), 'crash banner shown for a divergence');
     assert((await stepOf(page)) > 0, 'history lost: step is 0');
@@ -889,6 +890,7 @@ try {
     assert((await text(page, '#status')) === 'Diverged', `not diverged after 200 steps: ${await text(page, '#status')}`);
     const sentinel = await text(page, '#sentinel');
     assert(/First non-finite value: step \d+/.test(sentinel), `#sentinel: ${sentinel}`);
+    assert(!/layer \d/.test(sentinel), `#sentinel uses the page's names: ${sentinel}`);
     assert((await page.locator('#sentinel').getAttribute('data-tensor')) !== '', 'no tensor named');
     // The divergence is diagnosed as its cause, ranked first, with the page's
     // name for the layer and the fix pointing down.
