@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures GradLab's training and grid throughput on the anchor workloads
-# (W1 tfp-default, W2 tfp-max, W3 digits-mlp; see shared/bench/WORKLOADS.md):
+# (W1 tfp-default, W2 tfp-max, W3 digits-mlp; see docs/WORKLOADS.md):
 #   - natively:        `cargo run --release -- bench`           -> engine "gradlab-native"
 #   - in V8 (Node 20): the release wasm32 build (+simd128, as the page ships)
 #                      loaded by bench/wasm-bench.mjs            -> engine "gradlab-wasm"

@@ -5,7 +5,7 @@
 #
 #   ./scripts/setup.sh
 #
-# Steps (see /work/shared/TOOLCHAIN.md for why each is done this way):
+# Steps (each one says why it is done this way):
 #   1. rustup: wasm32-unknown-unknown target, rustfmt, clippy
 #   2. apt:    chromium, chromium-driver (headless tests), binaryen (wasm-opt)
 #   3. cargo:  wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock

@@ -54,7 +54,7 @@ enum Command {
         #[arg(long, requires = "bench")]
         sweep: Option<u64>,
     },
-    /// Run the benchmark workloads of shared/bench/WORKLOADS.md natively.
+    /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
         workloads: Vec<String>,

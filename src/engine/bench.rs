@@ -1,5 +1,5 @@
 //! The benchmark workloads W1 `tfp-default`, W2 `tfp-max` and W3 `digits-mlp`
-//! of shared/bench/WORKLOADS.md, run through the same [`Trainer`] and
+//! of docs/WORKLOADS.md, run through the same [`Trainer`] and
 //! [`Model::predict_into`](crate::engine::model::Model::predict_into) the page
 //! uses (no workload-specific fast path). The clock is passed in, so the same
 //! code measures natively (`gradlab bench`) and in wasm (`web::bench_json`).

@@ -4,7 +4,7 @@
 //! bit on every platform. One experiment seed is split into independent
 //! [`Stream`]s, so that changing, say, the batch size does not change the
 //! initial weights. [`Mulberry32`] is the generator the benchmark workloads
-//! (shared/bench/WORKLOADS.md) are defined with. Both implement [`Uniform01`],
+//! (docs/WORKLOADS.md) are defined with. Both implement [`Uniform01`],
 //! which is all the data generators ask for.
 
 use crate::engine::math;

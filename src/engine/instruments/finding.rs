@@ -1,6 +1,6 @@
 //! What an instrument reports to the doctor: a [`Finding`] is one plain
 //! sentence about one problem, with a severity and the checklist item
-//! (shared/CHECKLIST.md) it illustrates.
+//! (docs/CHECKLIST.md) it illustrates.
 
 use serde::Serialize;
 
@@ -148,7 +148,7 @@ impl Problem {
     }
 }
 
-/// An item of shared/CHECKLIST.md: `section.row` and its idea in a few words.
+/// An item of docs/CHECKLIST.md: `section.row` and its idea in a few words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ChecklistItem {
     /// `section.row`, e.g. `3.4`.
