@@ -581,7 +581,9 @@ fn the_sentinel_names_the_first_non_finite_tensor_including_optimizer_state() {
     assert_eq!((d.tensor, d.layer, d.detail.as_str()), (TensorKind::OptimizerState, Some(0), "W (v)"));
     let mut s = sentinel::Sentinel::default();
     s.observe(&t);
-    assert_eq!(problems(&s.findings()), [Problem::NonFinite]);
+    assert_eq!(problems(&s.findings(&[])), [Problem::NonFinite]);
+    let named = s.findings(&gradlab::engine::instruments::places(&t.model));
+    assert!(named[0].sentence.contains("in hidden 1 (Dense"), "{}", named[0].sentence);
 
     // The sentinel names the step whose update produced a non-finite weight;
     // the trainer itself stops one step later, when the forward pass uses it.

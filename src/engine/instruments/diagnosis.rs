@@ -101,58 +101,88 @@ pub const DROPOUT_HOLDS_BACK: f64 = 2.0;
 /// pairing wrong.
 pub const OUT_OF_RANGE: f64 = 0.1;
 
-/// Everything measured about an experiment; `None` where the caller did not
-/// measure it (the live panel measures less than the doctor).
-#[derive(Clone, Debug, Default)]
-pub struct Evidence {
+/// Everything measured about an experiment, borrowed from whoever measured
+/// it; `None` (or empty) where the caller did not measure it (the live panel
+/// measures less than the doctor).
+#[derive(Clone, Copy, Debug)]
+pub struct Evidence<'a> {
     /// The experiment.
-    pub cfg: Config,
+    pub cfg: &'a Config,
     /// What the targets are.
     pub task: Option<Task>,
     /// The encoded training targets of a regression task (empty otherwise).
-    pub regression_targets: Vec<f64>,
+    pub regression_targets: &'a [f64],
     /// The initial-loss check.
-    pub initial: Option<InitialLoss>,
+    pub initial: Option<&'a InitialLoss>,
     /// L1 + L2 penalty at the initial weights.
     pub initial_penalty: Option<f64>,
     /// How much of its loss a dropout-free copy loses over the probe (only
-    /// measured when the run stalls with dropout).
+    /// measured when dropout might be what holds the run back).
     pub dropout_free_progress: Option<f64>,
     /// Signals and gradients at the initial weights.
-    pub init: Option<InitScale>,
+    pub init: Option<&'a InitScale>,
     /// Input statistics.
-    pub inputs: Option<InputScale>,
-    /// Symmetric hidden blocks now.
-    pub symmetry: Vec<BlockSymmetry>,
+    pub inputs: Option<&'a InputScale>,
+    /// Hidden blocks and how far their units differ, now.
+    pub symmetry: &'a [BlockSymmetry],
     /// Live statistics of recent steps.
-    pub stats: Option<LayerStats>,
+    pub stats: Option<&'a LayerStats>,
     /// Loss parts of the last step.
     pub loss: Option<LossParts>,
     /// The first non-finite value.
-    pub non_finite: Option<NonFinite>,
+    pub non_finite: Option<&'a NonFinite>,
     /// The page's name of every model layer (`hidden 2` for its BatchNorm).
-    pub places: Vec<String>,
+    pub places: &'a [String],
     /// The loss over the run and the probe.
-    pub trajectory: Trajectory,
+    pub trajectory: &'a Trajectory,
     /// Gradient check.
-    pub gradient_check: Option<GradientCheck>,
+    pub gradient_check: Option<&'a GradientCheck>,
     /// Tiny-batch overfit.
-    pub overfit: Option<Overfit>,
+    pub overfit: Option<&'a Overfit>,
     /// The same without dropout (only when the first failed with dropout).
-    pub overfit_without_dropout: Option<Overfit>,
+    pub overfit_without_dropout: Option<&'a Overfit>,
     /// Nearest-neighbour label agreement.
     pub labels: Option<LabelAgreement>,
     /// Evaluation determinism.
     pub eval_mode: Option<EvalMode>,
     /// BN variance shift and running statistics.
-    pub shift: Option<VarianceShift>,
+    pub shift: Option<&'a VarianceShift>,
     /// Applied gradient against the batch gradient.
     pub update: Option<UpdateCheck>,
 }
 
+impl<'a> Evidence<'a> {
+    /// Evidence of `cfg` with only its trajectory measured; set the rest.
+    pub fn new(cfg: &'a Config, trajectory: &'a Trajectory) -> Self {
+        Self {
+            cfg,
+            task: None,
+            regression_targets: &[],
+            initial: None,
+            initial_penalty: None,
+            dropout_free_progress: None,
+            init: None,
+            inputs: None,
+            symmetry: &[],
+            stats: None,
+            loss: None,
+            non_finite: None,
+            places: &[],
+            trajectory,
+            gradient_check: None,
+            overfit: None,
+            overfit_without_dropout: None,
+            labels: None,
+            eval_mode: None,
+            shift: None,
+            update: None,
+        }
+    }
+}
+
 /// Findings in the making, and the problems already explained by a cause.
 struct Diagnosis<'a> {
-    e: &'a Evidence,
+    e: &'a Evidence<'a>,
     out: Vec<Finding>,
     explained: BTreeSet<Problem>,
 }
@@ -176,7 +206,7 @@ impl Diagnosis<'_> {
 }
 
 /// The ranked findings the evidence supports.
-pub fn diagnose(e: &Evidence) -> Vec<Finding> {
+pub fn diagnose(e: &Evidence<'_>) -> Vec<Finding> {
     let mut d = Diagnosis { e, out: Vec::new(), explained: BTreeSet::new() };
     bugs(&mut d);
     setup(&mut d);
@@ -188,27 +218,14 @@ pub fn diagnose(e: &Evidence) -> Vec<Finding> {
     d.out
 }
 
-/// A non-finite value in the page's words: `step 3: non-finite activation
-/// output in hidden 2 (Dense 16→16)`.
-pub fn describe(nf: &NonFinite, places: &[String]) -> String {
-    let mut s = format!("step {}: non-finite {}", nf.step, nf.tensor.name());
-    if !nf.detail.is_empty() {
-        s.push(' ');
-        s.push_str(&nf.detail);
-    }
-    if let Some(l) = nf.layer {
-        let place = places.get(l).cloned().unwrap_or_else(|| format!("layer {l}"));
-        s.push_str(&format!(" in {place} ({})", nf.layer_name));
-    }
-    s
-}
+pub use super::sentinel::describe;
 
 // ---- bugs in the code ----
 
 fn bugs(d: &mut Diagnosis) {
     let e = d.e;
     let mut found: Vec<Finding> = Vec::new();
-    found.extend(e.gradient_check.iter().flat_map(GradientCheck::findings));
+    found.extend(e.gradient_check.iter().flat_map(|g| g.findings()));
     found.extend(e.update.iter().flat_map(UpdateCheck::findings));
     if let Some(stats) = &e.stats {
         found.extend(stats.frozen().into_iter().map(|t| {
@@ -227,9 +244,9 @@ fn bugs(d: &mut Diagnosis) {
         }));
     }
     found.extend(e.eval_mode.iter().flat_map(EvalMode::findings));
-    found.extend(e.shift.iter().flat_map(VarianceShift::findings).filter(|f| f.problem == Problem::StaleBnStatistics));
+    found.extend(e.shift.iter().flat_map(|s| s.findings()).filter(|f| f.problem == Problem::StaleBnStatistics));
     found.extend(e.labels.iter().flat_map(LabelAgreement::findings));
-    let fit = e.overfit_without_dropout.as_ref().or(e.overfit.as_ref());
+    let fit = e.overfit_without_dropout.or(e.overfit);
     found.extend(fit.iter().flat_map(|o| o.findings()).filter(|f| f.problem == Problem::LossStalls));
     for f in found {
         if f.problem == Problem::GradientCheckInconclusive {
@@ -260,7 +277,7 @@ fn setup(d: &mut Diagnosis) {
 
 fn loss_mismatch(d: &mut Diagnosis) {
     let e = d.e;
-    let cfg = &e.cfg;
+    let cfg = e.cfg;
     let f = match (e.task, cfg.loss) {
         (Some(Task::Classes(c)), LossKind::Mse) => Finding::new(
             Severity::Warning,
@@ -273,7 +290,7 @@ fn loss_mismatch(d: &mut Diagnosis) {
         .fix("use softmax cross-entropy (loss = softmax) for more than two classes")
         .evidence("classes", c as f64),
         (Some(Task::Regression), LossKind::Mse) if cfg.output_act != OutputAct::Linear => {
-            let t = &e.regression_targets;
+            let t = e.regression_targets;
             let (a, b) = if cfg.output_act == OutputAct::Sigmoid { (0.0, 1.0) } else { (-1.0, 1.0) };
             let share = t.iter().filter(|&&v| v <= a || v >= b).count() as f64 / t.len().max(1) as f64;
             let lo = t.iter().copied().fold(f64::INFINITY, f64::min);
@@ -339,7 +356,7 @@ fn symmetric_init(d: &mut Diagnosis) {
 }
 
 fn unnormalized_inputs(d: &mut Diagnosis) {
-    let Some(f) = d.e.inputs.iter().flat_map(InputScale::findings).next() else { return };
+    let Some(f) = d.e.inputs.iter().flat_map(|i| i.findings()).next() else { return };
     d.explain(&[Problem::InitialLoss, Problem::Saturated]);
     d.push(f);
 }
@@ -350,11 +367,11 @@ fn dropout_too_high(d: &mut Diagnosis) {
     let Some((k, worst)) = bs.max_by(|a, b| a.1.dropout.total_cmp(&b.1.dropout)) else { return };
     let p = worst.dropout;
     let place = format!("hidden {}", k + 1);
-    let blocked = match (&e.overfit, &e.overfit_without_dropout) {
+    let blocked = match (e.overfit, e.overfit_without_dropout) {
         (Some(with), Some(without)) => !with.passed && without.passed,
         _ => false,
     };
-    let t = &e.trajectory;
+    let t = e.trajectory;
     let with = t.probe_progress();
     let stalls = e.dropout_free_progress.filter(|&free| {
         free >= STALLED && free >= DROPOUT_HOLDS_BACK * with.max(0.0) && (p >= MAX_DROPOUT || t.stalled())
@@ -366,7 +383,7 @@ fn dropout_too_high(d: &mut Diagnosis) {
         return;
     }
     let sentence = if blocked {
-        let with = e.overfit.as_ref().map_or(f64::NAN, |o| o.loss);
+        let with = e.overfit.map_or(f64::NAN, |o| o.loss);
         format!(
             "With dropout (up to p = {p} in {place}) the model cannot memorize a handful of points (loss {}); without it, it can.",
             num(with)
@@ -396,7 +413,7 @@ fn dropout_too_high(d: &mut Diagnosis) {
 }
 
 fn bn_small_batch(d: &mut Diagnosis) {
-    let cfg = &d.e.cfg;
+    let cfg = d.e.cfg;
     let Some(k) = cfg.hidden.iter().position(|l| l.batch_norm) else { return };
     let bs = cfg.batch_size;
     if bs >= MIN_BN_BATCH {
@@ -467,7 +484,7 @@ fn init_fix(cfg: &Config) -> &'static str {
 }
 
 fn exploding(d: &mut Diagnosis) {
-    let Some(init) = &d.e.init else { return };
+    let Some(init) = d.e.init else { return };
     let forward = init.act_growth.filter(|g| *g >= EXPLODE);
     let backward = init.signal_ratio.filter(|g| *g >= EXPLODE_GRAD);
     if forward.is_none() && backward.is_none() {
@@ -502,7 +519,7 @@ fn exploding(d: &mut Diagnosis) {
         "the {} initialization is too large for this depth: every layer multiplies the signal (and the gradient on its way back) by more than 1",
         init_name(d.e.cfg.init)
     ))
-    .fix(init_fix(&d.e.cfg))
+    .fix(init_fix(d.e.cfg))
     .evidence(label, growth)
     .place(last.label.clone());
     d.explain(&[
@@ -521,7 +538,7 @@ fn vanishing(d: &mut Diagnosis) {
     if !d.open(Problem::Vanishing) {
         return;
     }
-    let Some(init) = &d.e.init else { return };
+    let Some(init) = d.e.init else { return };
     let n = init.blocks.len();
     let shrink = init.act_growth.filter(|g| *g <= SHRINK);
     let grad = init.signal_ratio.filter(|g| *g <= VANISH);
@@ -545,7 +562,7 @@ fn vanishing(d: &mut Diagnosis) {
             "the {} initialization is too small for this depth: every layer multiplies the signal by less than 1, so the output barely depends on the input and training sits on a plateau",
             init_name(d.e.cfg.init)
         ))
-        .fix(init_fix(&d.e.cfg))
+        .fix(init_fix(d.e.cfg))
         .evidence("activation growth", growth)
         .place(last.label.clone())
     } else if let Some(ratio) = grad {
@@ -584,7 +601,7 @@ fn saturated(d: &mut Diagnosis) {
     if !d.open(Problem::Saturated) {
         return;
     }
-    let Some(init) = &d.e.init else { return };
+    let Some(init) = d.e.init else { return };
     let hidden = init.most_saturated().filter(|(_, s)| *s >= SATURATED);
     let stuck = init.output_stuck.filter(|s| *s >= OUTPUT_STUCK);
     let f = if let Some((b, share)) = hidden {
@@ -624,7 +641,7 @@ fn saturated(d: &mut Diagnosis) {
             "the pre-activations are too large: the {} initialization is too wide for the layer's fan-in",
             init_name(d.e.cfg.init)
         ))
-        .fix(init_fix(&d.e.cfg));
+        .fix(init_fix(d.e.cfg));
     d.explain(&[Problem::InitialLoss, Problem::LearningRateTooLow, Problem::Oscillating, Problem::CannotOverfit]);
     d.push(f);
 }
@@ -633,7 +650,7 @@ fn dead_units(d: &mut Diagnosis) {
     if !d.open(Problem::DeadUnits) {
         return;
     }
-    let Some(init) = &d.e.init else { return };
+    let Some(init) = d.e.init else { return };
     let Some((b, share)) = init.most_dead().filter(|(_, s)| *s >= DEAD) else { return };
     let severity = if share >= 1.0 { Severity::Error } else { Severity::Warning };
     let bias = d.e.cfg.bias_init;
@@ -667,7 +684,7 @@ fn initial_loss(d: &mut Diagnosis) {
     if !d.open(Problem::InitialLoss) {
         return;
     }
-    let Some(initial) = &d.e.initial else { return };
+    let Some(initial) = d.e.initial else { return };
     if initial.verdict == Verdict::Ok {
         return;
     }
@@ -713,9 +730,9 @@ fn diverged(d: &mut Diagnosis) {
         Problem::LearningRateTooHigh,
         checklist::LEARNING_RATE,
         "trajectory",
-        format!("Training diverged: {}.", describe(nf, &d.e.places)),
+        format!("Training diverged: {}.", describe(nf, d.e.places)),
     )
-    .cause(format!("the steps of {} overshoot further every time until a value overflows", lr_text(&d.e.cfg)))
+    .cause(format!("the steps of {} overshoot further every time until a value overflows", lr_text(d.e.cfg)))
     .fix(format!("lower the learning rate (try {}), or clip the gradient norm", rate(d.e.cfg.lr / 10.0)))
     .evidence("step", nf.step as f64);
     d.explain(&[Problem::NonFinite, Problem::Oscillating, Problem::LearningRateTooLow, Problem::CannotOverfit]);
@@ -723,14 +740,14 @@ fn diverged(d: &mut Diagnosis) {
 }
 
 fn collapsed(d: &mut Diagnosis) {
-    let t = &d.e.trajectory;
-    let init_std = d.e.init.as_ref().and_then(|i| i.blocks.last()).map_or(0.0, |b| b.act_std);
+    let t = d.e.trajectory;
+    let init_std = d.e.init.and_then(|i| i.blocks.last()).map_or(0.0, |b| b.act_std);
     let constant = t.collapsed(init_std) && (t.relapsed() || t.stalled());
-    let init = d.e.init.as_ref();
+    let init = d.e.init;
     let stuck_then = init.and_then(|i| i.output_stuck).unwrap_or(0.0);
     let stuck_now = t.points.last().and_then(|p| p.stuck).filter(|&s| s >= OUTPUT_STUCK && stuck_then < OUTPUT_STUCK);
     let dead_then = init.and_then(InitScale::most_dead).map_or(0.0, |(_, s)| s);
-    let died = d.e.stats.as_ref().and_then(LayerStats::most_dead).filter(|&(_, s)| s >= DEAD && dead_then < DEAD);
+    let died = d.e.stats.and_then(LayerStats::most_dead).filter(|&(_, s)| s >= DEAD && dead_then < DEAD);
     let pushed = (stuck_now.is_some() || died.is_some()) && !t.converged();
     if !(t.rose() || t.worse_than_start() || constant || pushed) || !d.open(Problem::LearningRateTooHigh) {
         return;
@@ -759,7 +776,7 @@ fn collapsed(d: &mut Diagnosis) {
             num(t.now())
         )
     };
-    if let (Some((k, share)), Some(stats)) = (died, &d.e.stats) {
+    if let (Some((k, share)), Some(stats)) = (died, d.e.stats) {
         sentence.push_str(&format!(
             " {}% of the ReLU units of {} have died on the way (at the start: {}%).",
             (share * 100.0).round(),
@@ -770,7 +787,7 @@ fn collapsed(d: &mut Diagnosis) {
     let f = Finding::new(Severity::Error, Problem::LearningRateTooHigh, checklist::LEARNING_RATE, "trajectory", sentence)
         .cause(format!(
             "the steps of {} are too large: they overshoot the valley, push units into their flat tails or kill them, and the updates then shrink to nothing (tiny updates here do not mean the rate is too low)",
-            lr_text(&d.e.cfg)
+            lr_text(d.e.cfg)
         ))
         .fix(format!("lower the learning rate (try {}) and start again from step 0", rate(d.e.cfg.lr / 10.0)))
         .evidence("start loss", t.start)
@@ -788,7 +805,7 @@ fn collapsed(d: &mut Diagnosis) {
 }
 
 fn oscillating(d: &mut Diagnosis) {
-    let t = &d.e.trajectory;
+    let t = d.e.trajectory;
     if !t.oscillates() || !d.open(Problem::Oscillating) {
         return;
     }
@@ -810,7 +827,7 @@ fn oscillating(d: &mut Diagnosis) {
             num(hi)
         ),
     )
-    .cause(format!("the steps of {} are too large for this valley: they jump across it instead of descending", lr_text(&d.e.cfg)))
+    .cause(format!("the steps of {} are too large for this valley: they jump across it instead of descending", lr_text(d.e.cfg)))
     .fix(format!(
         "lower the learning rate (try {}), raise the batch size, or decay the rate with a schedule",
         rate(d.e.cfg.lr / 3.0)
@@ -822,8 +839,8 @@ fn oscillating(d: &mut Diagnosis) {
 }
 
 fn too_low(d: &mut Diagnosis) {
-    let t = &d.e.trajectory;
-    let Some(stats) = &d.e.stats else { return };
+    let t = d.e.trajectory;
+    let Some(stats) = d.e.stats else { return };
     let ratio = stats.net_update_ratio();
     if !t.stalled() || !ratio.is_finite() || ratio >= LOW_RATIO || !d.open(Problem::LearningRateTooLow) {
         return;
@@ -848,7 +865,7 @@ fn too_low(d: &mut Diagnosis) {
             num(ratio)
         ),
     )
-    .cause(format!("the steps of {} are too small to make progress", lr_text(&d.e.cfg)))
+    .cause(format!("the steps of {} are too small to make progress", lr_text(d.e.cfg)))
     .fix(format!("raise the learning rate (try {})", rate(suggestion)))
     .evidence("update/weight ratio", ratio)
     .evidence("progress", t.progress());
@@ -860,7 +877,7 @@ fn too_low(d: &mut Diagnosis) {
 
 fn regularization(d: &mut Diagnosis) {
     penalty_dominates(d);
-    if let Some(shift) = &d.e.shift {
+    if let Some(shift) = d.e.shift {
         for f in shift.findings().into_iter().filter(|f| f.problem == Problem::VarianceShift) {
             d.push(f);
         }
@@ -874,11 +891,11 @@ fn regularization(d: &mut Diagnosis) {
 /// then barely shows: the model just stops learning).
 fn penalty_dominates(d: &mut Diagnosis) {
     let e = d.e;
-    let t = &e.trajectory;
+    let t = e.trajectory;
     let uniform = t.uniform;
     let now = e.loss.filter(|p| p.dominates(uniform));
     let start = e.initial_penalty.filter(|&p| {
-        let data = e.initial.as_ref().map_or(f64::INFINITY, |i| i.measured);
+        let data = e.initial.map_or(f64::INFINITY, |i| i.measured);
         p > data && t.stalled()
     });
     let f = if let Some(parts) = now {
@@ -887,7 +904,7 @@ fn penalty_dominates(d: &mut Diagnosis) {
             None => return,
         }
     } else if let Some(p) = start {
-        let data = e.initial.as_ref().map_or(f64::NAN, |i| i.measured);
+        let data = e.initial.map_or(f64::NAN, |i| i.measured);
         Finding::new(
             Severity::Warning,
             Problem::PenaltyDominates,
@@ -920,19 +937,14 @@ fn penalty_dominates(d: &mut Diagnosis) {
 // ---- symptoms without a cause found ----
 
 fn symptoms(d: &mut Diagnosis) {
-    if let Some(nf) = d.e.non_finite.clone() {
+    if let Some(nf) = d.e.non_finite {
         if d.open(Problem::NonFinite) {
-            let mut f = super::sentinel::finding(&nf);
-            f.sentence = format!("Training produced a non-finite value ({}).", describe(&nf, &d.e.places));
-            if let Some(place) = nf.layer.and_then(|l| d.e.places.get(l)) {
-                f = f.place(place.clone());
-            }
-            d.push(f);
+            d.push(super::sentinel::finding(nf, d.e.places));
         }
     }
     if d.open(Problem::CannotOverfit) {
         let found: Vec<Finding> =
-            d.e.overfit.iter().flat_map(Overfit::findings).filter(|f| f.problem == Problem::CannotOverfit).collect();
+            d.e.overfit.iter().flat_map(|o| o.findings()).filter(|f| f.problem == Problem::CannotOverfit).collect();
         d.out.extend(found);
     }
 }

@@ -240,42 +240,47 @@ pub fn examine(trainer: &Trainer, opts: &DoctorOptions) -> Report {
     let dropout_free_progress =
         (suspect && !trajectory.diverged).then(|| dropout_free_progress(trainer, opts.probe_steps));
     let (l1, l2) = fresh.model.penalty(fresh.cfg.l1, fresh.cfg.l2);
-    let evidence = Evidence {
-        cfg: trainer.cfg.clone(),
+    let inputs = input_scale::measure(trainer);
+    let gradient_check = gradient_check::run(trainer, opts.check_penalty);
+    let label_agreement = label_agreement::measure(trainer);
+    let eval_mode = eval_mode::check(trainer);
+    let targets = regression_targets(trainer);
+    let places = super::places(&trainer.model);
+    let non_finite = run.non_finite.clone().or_else(|| trainer.diverged().cloned());
+    let findings = diagnose(&Evidence {
         task: Some(trainer.problem.task),
-        regression_targets: regression_targets(trainer),
-        initial: Some(initial.clone()),
+        regression_targets: &targets,
+        initial: Some(&initial),
         initial_penalty: Some(l1 + l2),
-        init: Some(init.clone()),
+        init: Some(&init),
         dropout_free_progress,
-        inputs: Some(input_scale::measure(trainer)),
-        symmetry: run.symmetry.clone(),
-        stats: Some(run.stats.clone()),
+        inputs: Some(&inputs),
+        symmetry: &run.symmetry,
+        stats: Some(&run.stats),
         loss: (run.loss.observed > 0).then_some(run.loss.last),
-        non_finite: run.non_finite.clone().or_else(|| trainer.diverged().cloned()),
-        places: super::places(&trainer.model),
-        trajectory: trajectory.clone(),
-        gradient_check: Some(gradient_check::run(trainer, opts.check_penalty)),
-        overfit: Some(overfit.clone()),
-        overfit_without_dropout: overfit_without_dropout.clone(),
-        labels: label_agreement::measure(trainer),
-        eval_mode: Some(eval_mode::check(trainer)),
-        shift: Some(run.shift.clone()),
+        non_finite: non_finite.as_ref(),
+        places: &places,
+        gradient_check: Some(&gradient_check),
+        overfit: Some(&overfit),
+        overfit_without_dropout: overfit_without_dropout.as_ref(),
+        labels: label_agreement,
+        eval_mode: Some(eval_mode),
+        shift: Some(&run.shift),
         update: run.update,
-    };
-    let findings = diagnose(&evidence);
+        ..Evidence::new(&trainer.cfg, &trajectory)
+    });
     Report {
         step: trainer.step_count(),
         findings,
         summary: summary::summarize(&trainer.model),
         initial_loss: initial,
         init_scale: init,
-        input_scale: evidence.inputs.clone().unwrap_or_else(|| input_scale::measure(trainer)),
-        gradient_check: evidence.gradient_check.clone().unwrap_or_else(|| gradient_check::run(trainer, false)),
+        input_scale: inputs,
+        gradient_check,
         overfit,
         overfit_without_dropout,
-        label_agreement: evidence.labels,
-        eval_mode: evidence.eval_mode.unwrap_or_else(|| eval_mode::check(trainer)),
+        label_agreement,
+        eval_mode,
         variance_shift: run.shift,
         update_check: run.update,
         layers: run
@@ -293,7 +298,7 @@ pub fn examine(trainer: &Trainer, opts: &DoctorOptions) -> Report {
         symmetry: run.symmetry,
         update_ratio: run.stats.net_update_ratio(),
         loss: run.loss.last,
-        non_finite: evidence.non_finite.as_ref().map(|d| super::diagnosis::describe(d, &evidence.places)),
+        non_finite: non_finite.as_ref().map(|d| super::diagnosis::describe(d, &places)),
         trajectory,
         dropout_free_progress,
     }

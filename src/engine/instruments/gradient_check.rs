@@ -16,7 +16,7 @@
 //! pass.
 
 use super::finding::{checklist, num, Finding, Problem, Severity};
-use super::{block_label, blocks};
+use super::place_of;
 use crate::engine::gradcheck::{self, GradCheck, Objective};
 use crate::engine::trainer::Trainer;
 use serde::Serialize;
@@ -116,11 +116,6 @@ pub fn run(trainer: &Trainer, with_penalty: bool) -> GradientCheck {
 }
 
 fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> GradientCheck {
-    let bs = blocks(&trainer.model);
-    let block_of = |layer: usize| {
-        let k = bs.iter().rposition(|b| b.dense <= layer).unwrap_or(0);
-        block_label(k, bs.len())
-    };
     let layers = &trainer.model.layers;
     let before_bn = |layer: usize, param: &str| {
         param == "b" && matches!(layers.get(layer + 1), Some(crate::engine::layers::Layer::BatchNorm(_)))
@@ -131,7 +126,7 @@ fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> Gra
         .map(|t| TensorRow {
             zero_by_design: before_bn(t.layer, &t.param),
             layer: t.layer,
-            block: block_of(t.layer),
+            block: place_of(&trainer.model, t.layer),
             param: t.param.clone(),
             max_rel: t.max_rel,
             median_rel: t.median_rel,

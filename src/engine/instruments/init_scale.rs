@@ -10,8 +10,8 @@
 //! in their flat tails, the share of ReLU units silent for every row, and the
 //! root-mean-square of its weight gradient. Across the network (Glorot and
 //! Bengio 2010, He et al. 2015): the growth of the activation std from the
-//! first to the last hidden block, and the ratio of the first block's
-//! weight-gradient RMS to the output block's.
+//! first to the last hidden block, and the ratio of the error signal ∂L/∂z
+//! at the first hidden block to that at the last.
 
 use super::layer_stats::{saturated_share, SATURATION};
 use super::{block_label, blocks, norm, Block};
@@ -53,8 +53,6 @@ pub struct InitScale {
     pub blocks: Vec<BlockScale>,
     /// Last hidden block's activation std over the first's (needs two hidden blocks).
     pub act_growth: Option<f64>,
-    /// First block's weight-gradient RMS over the output block's (needs two hidden blocks).
-    pub grad_ratio: Option<f64>,
     /// The error signal's RMS at the first hidden block over the last
     /// hidden block's (needs two hidden blocks): how much of it survives
     /// the way back through the hidden layers.
@@ -84,17 +82,13 @@ pub fn measure(fresh: &Trainer) -> InitScale {
     let blocks: Vec<BlockScale> =
         bs.iter().enumerate().map(|(k, b)| block_scale(&model, b, block_label(k, n), signal[b.dense])).collect();
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
-    let (act_growth, grad_ratio, signal_ratio) = if n >= 3 {
+    let (act_growth, signal_ratio) = if n >= 3 {
         let first = &blocks[0];
-        (
-            Some(ratio(blocks[n - 2].act_std, first.act_std)),
-            Some(ratio(first.grad_rms, blocks[n - 1].grad_rms)),
-            Some(ratio(first.signal_rms, blocks[n - 2].signal_rms)),
-        )
+        (Some(ratio(blocks[n - 2].act_std, first.act_std)), Some(ratio(first.signal_rms, blocks[n - 2].signal_rms)))
     } else {
-        (None, None, None)
+        (None, None)
     };
-    InitScale { blocks, act_growth, grad_ratio, signal_ratio, output_stuck, rows }
+    InitScale { blocks, act_growth, signal_ratio, output_stuck, rows }
 }
 
 fn block_scale(model: &crate::engine::model::Model<f32>, b: &Block, label: String, signal_rms: f64) -> BlockScale {
@@ -121,17 +115,17 @@ fn block_scale(model: &crate::engine::model::Model<f32>, b: &Block, label: Strin
 /// The share of rows whose tanh/sigmoid output (MSE) is in a tail on the
 /// wrong side of its target: there the output's slope is ~0, so the error
 /// barely reaches the weights.
-pub fn output_stuck(fresh: &Trainer, out: &[f32], t: &[f32]) -> Option<f64> {
-    if fresh.cfg.loss != LossKind::Mse {
+pub fn output_stuck(trainer: &Trainer, out: &[f32], t: &[f32]) -> Option<f64> {
+    if trainer.cfg.loss != LossKind::Mse {
         return None;
     }
     let hi = SATURATION as f32;
-    let stuck = |o: f32, target: f32| match fresh.cfg.output_act {
+    let stuck = |o: f32, target: f32| match trainer.cfg.output_act {
         OutputAct::Tanh => o.abs() > hi && (o - target).abs() > 1.0,
         OutputAct::Sigmoid => (o > hi || o < 1.0 - hi) && (o - target).abs() > 0.5,
         OutputAct::Linear => false,
     };
-    if fresh.cfg.output_act == OutputAct::Linear {
+    if trainer.cfg.output_act == OutputAct::Linear {
         return None;
     }
     let n = out.len().max(1) as f64;

@@ -284,38 +284,6 @@ impl LayerStats {
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
-
-    /// Growth factors across the network (needs two hidden blocks).
-    pub fn flow(&self) -> Option<Flow> {
-        let n = self.layers.len();
-        if n < 3 || self.layers[0].recent.is_empty() {
-            return None;
-        }
-        let (first, last_hidden, output) = (&self.layers[0], &self.layers[n - 2], &self.layers[n - 1]);
-        let grad_ratio = first.recent_median(|s| s.grad_norm) / output.recent_median(|s| s.grad_norm);
-        let first_act_std = first.recent_median(|s| s.act_std);
-        let last_act_std = last_hidden.recent_median(|s| s.act_std);
-        let level = |x: f64| if x.is_finite() { x } else { 1.0 };
-        Some(Flow {
-            grad_ratio: level(grad_ratio),
-            act_growth: level(last_act_std / first_act_std),
-            first_act_std,
-            last_act_std,
-        })
-    }
-}
-
-/// How signals change across the network.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Flow {
-    /// ‖∂L/∂W‖ of the first block over that of the output block.
-    pub grad_ratio: f64,
-    /// Activation std of the last hidden block over that of the first.
-    pub act_growth: f64,
-    /// Activation std of the first hidden block.
-    pub first_act_std: f64,
-    /// Activation std of the last hidden block.
-    pub last_act_std: f64,
 }
 
 /// Share of saturated outputs for tanh and sigmoid blocks (`None` for

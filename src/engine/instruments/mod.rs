@@ -220,23 +220,25 @@ impl Live {
     /// the same rules as the doctor's, on what the page measures live (no
     /// gradient check, overfit or replay: those are the doctor's).
     pub fn findings(&self, trainer: &crate::engine::trainer::Trainer) -> Vec<finding::Finding> {
-        let evidence = diagnosis::Evidence {
-            cfg: trainer.cfg.clone(),
+        let targets = doctor::regression_targets(trainer);
+        let symmetry = symmetry::measure(&trainer.model);
+        let places = places(&trainer.model);
+        let trajectory = live_trajectory(trainer, &self.initial);
+        let non_finite = self.sentinel.first.as_ref().or(trainer.diverged());
+        diagnosis::diagnose(&diagnosis::Evidence {
             task: Some(trainer.problem.task),
-            regression_targets: doctor::regression_targets(trainer),
-            initial: Some(self.initial.clone()),
+            regression_targets: &targets,
+            initial: Some(&self.initial),
             initial_penalty: Some(self.initial_penalty),
-            init: Some(self.init.clone()),
-            inputs: Some(self.inputs.clone()),
-            symmetry: symmetry::measure(&trainer.model),
-            stats: Some(self.layers.clone()),
+            init: Some(&self.init),
+            inputs: Some(&self.inputs),
+            symmetry: &symmetry,
+            stats: Some(&self.layers),
             loss: (self.loss.observed > 0).then_some(self.loss.last),
-            non_finite: self.sentinel.first.clone().or_else(|| trainer.diverged().cloned()),
-            places: places(&trainer.model),
-            trajectory: live_trajectory(trainer, &self.initial),
-            ..diagnosis::Evidence::default()
-        };
-        diagnosis::diagnose(&evidence)
+            non_finite,
+            places: &places,
+            ..diagnosis::Evidence::new(&trainer.cfg, &trajectory)
+        })
     }
 }
 

@@ -26,21 +26,43 @@ impl Sentinel {
         }
     }
 
-    /// The finding, if something went non-finite.
-    pub fn findings(&self) -> Vec<Finding> {
-        self.first.iter().map(finding).collect()
+    /// The finding, if something went non-finite; `places` names the
+    /// model's layers as the page does (empty: by index).
+    pub fn findings(&self, places: &[String]) -> Vec<Finding> {
+        self.first.iter().map(|d| finding(d, places)).collect()
     }
 }
 
-/// The finding for a non-finite value.
-pub fn finding(d: &NonFinite) -> Finding {
-    let sentence = format!("Training produced a non-finite value ({d}).");
+/// A non-finite value in the page's words: `step 3: non-finite activation
+/// output in hidden 2 (Dense 16→16)`.
+pub fn describe(nf: &NonFinite, places: &[String]) -> String {
+    let mut s = format!("step {}: non-finite {}", nf.step, nf.tensor.name());
+    if !nf.detail.is_empty() {
+        s.push(' ');
+        s.push_str(&nf.detail);
+    }
+    if let Some(l) = nf.layer {
+        let place = places.get(l).cloned().unwrap_or_else(|| format!("layer {l}"));
+        s.push_str(&format!(" in {place} ({})", nf.layer_name));
+    }
+    s
+}
+
+/// The finding for a non-finite value, with the page's `places`.
+pub fn finding(d: &NonFinite, places: &[String]) -> Finding {
+    let sentence = format!("Training produced a non-finite value ({}).", describe(d, places));
     let f = Finding::new(Severity::Error, Problem::NonFinite, checklist::CLIPPING, "sentinel", sentence)
         .cause("a step grew some value past the float range: usually a too-large learning rate, sometimes a too-large initialization")
         .fix("lower the learning rate, or clip the gradient norm; check the initialization scale")
         .evidence("step", d.step as f64);
     match d.layer {
-        Some(l) => f.at(l),
+        Some(l) => {
+            let f = f.at(l);
+            match places.get(l) {
+                Some(place) => f.place(place.clone()),
+                None => f,
+            }
+        }
         None => f,
     }
 }
