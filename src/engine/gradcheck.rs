@@ -11,6 +11,7 @@ use crate::engine::config::{Act, LossKind};
 use crate::engine::layers::{Layer, Pass};
 use crate::engine::loss;
 use crate::engine::model::Model;
+use crate::engine::progress::Progress;
 use crate::engine::rng::{Rng, Stream};
 use crate::engine::trainer::Trainer;
 use serde::Serialize;
@@ -189,10 +190,53 @@ fn central(m: &mut Model<f64>, i: usize, h: f64, x: &[f64], t: &[f64], obj: Obje
     (((dp + pp) - (dm + pm)) / (2.0 * h), smooth_plus && smooth_minus)
 }
 
+/// Which entries of each tensor a check compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sampling {
+    /// At most this many entries per tensor, evenly spaced.
+    pub per_tensor: usize,
+    /// Shift the k-th sampled entry k places along, so that a thinned
+    /// sample of a weight matrix spans its units instead of landing in one
+    /// column (a stride that is a multiple of the row length would).
+    pub spread: bool,
+}
+
+impl Sampling {
+    /// Every `len / per_tensor`-th entry from the first (no spread).
+    pub fn even(per_tensor: usize) -> Self {
+        Self { per_tensor, spread: false }
+    }
+
+    /// The indices sampled from a tensor of `len` entries.
+    pub fn indices(self, len: usize) -> Vec<usize> {
+        let stride = len.div_ceil(self.per_tensor.max(1)).max(1);
+        (0..len)
+            .step_by(stride)
+            .enumerate()
+            .map(|(k, i)| if self.spread { (i + k % stride).min(len - 1) } else { i })
+            .collect()
+    }
+}
+
 /// Compares backprop with central differences for every parameter (at most
 /// `max_per_tensor` evenly spaced entries per tensor). Entries on a kink
 /// and entries too small to resolve are counted apart and not judged.
 pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_tensor: usize) -> GradCheck {
+    check_sampled(model, x, t, obj, Sampling::even(max_per_tensor), &mut Progress::none())
+}
+
+/// [`check`] on the entries `sampling` picks, reporting the share of
+/// entries done to `progress`.
+pub fn check_sampled(
+    model: &Model<f64>,
+    x: &[f64],
+    t: &[f64],
+    obj: Objective,
+    sampling: Sampling,
+    progress: &mut Progress,
+) -> GradCheck {
+    let total: usize = model.infos.iter().map(|info| sampling.indices(info.len()).len()).sum();
+    let mut done = 0usize;
     let mut m = model.clone();
     let (data, penalty) = backprop(&mut m, x, t, obj);
     let floor = ABS_FLOOR.max(LOSS_FLOOR * (data + penalty).abs());
@@ -200,11 +244,12 @@ pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_t
     let base = kink_pattern(&m);
     let mut tensors = Vec::new();
     for info in model.infos.clone() {
-        let len = info.len();
-        let stride = len.div_ceil(max_per_tensor.max(1)).max(1);
-        let entries: Vec<Entry> = (0..len)
-            .step_by(stride)
+        let entries: Vec<Entry> = sampling
+            .indices(info.len())
+            .into_iter()
             .map(|k| {
+                done += 1;
+                progress.set(done as f64 / total.max(1) as f64);
                 let i = info.offset + k;
                 let (numeric, smooth) = central(&mut m, i, H, x, t, obj, &base);
                 if !smooth {

@@ -5,7 +5,7 @@
 //! resolution that halves as the run grows.
 
 /// One recorded evaluation.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     /// Step (updates applied) at which it was measured.
     pub step: u64,
@@ -20,7 +20,7 @@ pub struct Metrics {
 }
 
 /// A bounded, downsampling series of `(step, value)` points.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series<T> {
     points: Vec<(u64, T)>,
     capacity: usize,
@@ -82,7 +82,7 @@ impl<T: Copy> Series<T> {
 }
 
 /// What a trainer records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct History {
     /// Mini-batch data loss of every step (downsampled).
     pub batch_loss: Series<f64>,

@@ -11,7 +11,7 @@ use crate::engine::rng::Rng;
 use crate::engine::scalar::Real;
 
 /// How a forward pass treats BN and dropout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pass {
     /// BatchNorm uses (and updates) batch statistics; otherwise running ones.
     pub bn_train: bool,
@@ -31,7 +31,7 @@ impl Pass {
 }
 
 /// A dense (fully connected) layer: `y = x · W + b`, `W: [n_in, n_out]`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Dense {
     /// Input width (fan_in).
     pub n_in: usize,
@@ -44,7 +44,7 @@ pub struct Dense {
 }
 
 /// An element-wise activation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Activation {
     /// Which function.
     pub act: Act,
@@ -55,7 +55,7 @@ pub struct Activation {
 }
 
 /// Batch normalization over the batch dimension, per feature.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BatchNorm<F> {
     /// Width.
     pub n: usize,
@@ -80,7 +80,7 @@ pub struct BatchNorm<F> {
 }
 
 /// Inverted dropout: keeps each unit with probability 1 − p, scaled by 1/(1 − p).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Dropout<F> {
     /// Drop probability p in [0, 1).
     pub p: f64,
@@ -91,7 +91,7 @@ pub struct Dropout<F> {
 }
 
 /// One layer of a model.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Layer<F> {
     /// Dense.
     Dense(Dense),

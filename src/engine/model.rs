@@ -14,7 +14,7 @@ use crate::engine::rng::Rng;
 use crate::engine::scalar::Real;
 
 /// What one parameter tensor is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ParamKind {
     /// Dense weights `W: [n_in, n_out]`.
     Weight,
@@ -39,7 +39,7 @@ impl ParamKind {
 }
 
 /// Where one parameter tensor lives in the flat vector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ParamInfo {
     /// Index of the owning layer.
     pub layer: usize,
@@ -71,7 +71,7 @@ impl ParamInfo {
 }
 
 /// The architecture, independent of the float type: what [`Model::build`] reads.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelSpec {
     /// Input width.
     pub n_in: usize,
@@ -122,13 +122,14 @@ impl ModelSpec {
 }
 
 /// A trainable network in float type `F`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Model<F> {
     /// The layers, input to output.
     pub layers: Vec<Layer<F>>,
     /// All trainable parameters, flat.
     pub params: Vec<F>,
     /// Gradients of the last backward pass, same layout as `params`.
+    #[serde(skip)] // working state: see `restore_buffers`
     pub grads: Vec<F>,
     /// The parameter tensors.
     pub infos: Vec<ParamInfo>,
@@ -137,12 +138,16 @@ pub struct Model<F> {
     /// Output width.
     pub n_out: usize,
     /// Output of every layer for the last forward (`acts[i]`: layer i), `[batch, width]`.
+    #[serde(skip)]
     acts: Vec<Vec<F>>,
     /// Input of the last forward, `[batch, n_in]`.
+    #[serde(skip)]
     input: Vec<F>,
     /// Rows in the last forward.
+    #[serde(skip)]
     batch: usize,
     /// Two scratch buffers for backpropagated deltas.
+    #[serde(skip)]
     delta: [Vec<F>; 2],
     /// Bug lab (`wrong-sign`): backward negates this layer's parameter
     /// gradients. `None` in every correct model; set by the trainer.
@@ -266,9 +271,23 @@ impl<F: Real> Model<F> {
         }
     }
 
+    /// After deserializing (which leaves the working buffers out): empty
+    /// buffers of the right shapes, as before a first forward pass.
+    pub fn restore_buffers(&mut self) {
+        self.grads = vec![F::ZERO; self.params.len()];
+        self.acts = vec![Vec::new(); self.layers.len()];
+        self.batch = 0;
+    }
+
     /// Number of trainable scalars.
     pub fn n_params(&self) -> usize {
         self.params.len()
+    }
+
+    /// Multiply-adds of one input row's forward pass through the dense
+    /// layers (the rest is linear in the widths and small beside them).
+    pub fn forward_macs_per_row(&self) -> usize {
+        self.infos.iter().filter(|i| i.kind == ParamKind::Weight).map(ParamInfo::len).sum()
     }
 
     /// Rows in the last forward pass.
@@ -293,19 +312,32 @@ impl<F: Real> Model<F> {
 
     /// Forward pass over `x: [batch, n_in]`, keeping every layer's output.
     pub fn forward(&mut self, x: &[F], pass: Pass, rng: &mut Rng) {
-        let batch = x.len() / self.n_in;
-        self.batch = batch;
+        self.forward_start(x);
+        for i in 0..self.layers.len() {
+            self.forward_layer(i, pass, rng);
+        }
+    }
+
+    /// Starts a forward pass of `x: [batch, n_in]`; [`Model::forward_layer`]
+    /// then runs the layers one at a time (so that a long pass can be cut
+    /// into slices with the same bits).
+    pub fn forward_start(&mut self, x: &[F]) {
+        self.batch = x.len() / self.n_in;
         self.input.clear();
         self.input.extend_from_slice(x);
-        for i in 0..self.layers.len() {
-            let n_out = self.layers[i].n_out();
-            let mut out = std::mem::take(&mut self.acts[i]);
-            out.resize(batch * n_out, F::ZERO);
-            let input: &[F] = if i == 0 { &self.input } else { &self.acts[i - 1] };
-            let input = &input[..batch * self.layer_n_in(i)];
-            self.layers[i].forward(&self.params, input, &mut out[..batch * n_out], batch, pass, rng);
-            self.acts[i] = out;
-        }
+    }
+
+    /// Layer `i` of the forward pass started by [`Model::forward_start`]
+    /// (layers in order).
+    pub fn forward_layer(&mut self, i: usize, pass: Pass, rng: &mut Rng) {
+        let batch = self.batch;
+        let n_out = self.layers[i].n_out();
+        let mut out = std::mem::take(&mut self.acts[i]);
+        out.resize(batch * n_out, F::ZERO);
+        let input: &[F] = if i == 0 { &self.input } else { &self.acts[i - 1] };
+        let input = &input[..batch * self.layer_n_in(i)];
+        self.layers[i].forward(&self.params, input, &mut out[..batch * n_out], batch, pass, rng);
+        self.acts[i] = out;
     }
 
     fn layer_n_in(&self, i: usize) -> usize {
@@ -342,31 +374,45 @@ impl<F: Real> Model<F> {
     /// which ends in `delta[0]`; with `signal`, records the RMS of each
     /// layer's output gradient there.
     fn backward_to(&mut self, d_out: &[F], input_grad: bool, mut signal: Option<&mut Vec<f64>>) {
-        let batch = self.batch;
-        let [mut dy, mut dx] = std::mem::take(&mut self.delta);
+        self.backward_start(d_out);
+        for i in (0..self.layers.len()).rev() {
+            self.backward_layer(i, input_grad, signal.as_deref_mut());
+        }
+    }
+
+    /// Starts the backward pass of the last forward from `d_out`;
+    /// [`Model::backward_layer`] then runs the layers one at a time, last first.
+    pub fn backward_start(&mut self, d_out: &[F]) {
+        let dy = &mut self.delta[0];
         dy.clear();
         dy.extend_from_slice(d_out);
-        for i in (0..self.layers.len()).rev() {
-            let n_in = self.layer_n_in(i);
-            let n_out = self.layers[i].n_out();
-            let x: &[F] = if i == 0 { &self.input } else { &self.acts[i - 1] };
-            let x = &x[..batch * n_in];
-            let y = &self.acts[i][..batch * n_out];
-            if let Some(rms) = signal.as_deref_mut() {
-                let d = &dy[..batch * n_out];
-                let sum: f64 = d.iter().map(|v| v.f64() * v.f64()).sum();
-                rms[i] = crate::engine::math::sqrt(sum / d.len().max(1) as f64);
-            }
-            let need_dx = i > 0 || input_grad;
-            dx.resize(batch * n_in, F::ZERO);
-            let dx_slice = if need_dx { Some(&mut dx[..batch * n_in]) } else { None };
-            self.layers[i].backward(&self.params, &mut self.grads, x, y, &dy[..batch * n_out], dx_slice, batch);
-            if self.flip_grad_layer == Some(i) {
-                self.flip_layer_grads(i);
-            }
-            std::mem::swap(&mut dy, &mut dx);
+    }
+
+    /// Layer `i` of the backward pass (layers from the last): writes its
+    /// parameter gradients, and `dL/d input` of the layer unless it is the
+    /// first and `input_grad` is off; with `signal`, records the RMS of the
+    /// layer's output gradient.
+    pub fn backward_layer(&mut self, i: usize, input_grad: bool, signal: Option<&mut Vec<f64>>) {
+        let batch = self.batch;
+        let n_in = self.layer_n_in(i);
+        let n_out = self.layers[i].n_out();
+        let [dy, dx] = &mut self.delta;
+        let x: &[F] = if i == 0 { &self.input } else { &self.acts[i - 1] };
+        let x = &x[..batch * n_in];
+        let y = &self.acts[i][..batch * n_out];
+        if let Some(rms) = signal {
+            let d = &dy[..batch * n_out];
+            let sum: f64 = d.iter().map(|v| v.f64() * v.f64()).sum();
+            rms[i] = crate::engine::math::sqrt(sum / d.len().max(1) as f64);
         }
-        self.delta = [dy, dx];
+        let need_dx = i > 0 || input_grad;
+        dx.resize(batch * n_in, F::ZERO);
+        let dx_slice = if need_dx { Some(&mut dx[..batch * n_in]) } else { None };
+        self.layers[i].backward(&self.params, &mut self.grads, x, y, &dy[..batch * n_out], dx_slice, batch);
+        if self.flip_grad_layer == Some(i) {
+            self.flip_layer_grads(i);
+        }
+        self.delta.swap(0, 1);
     }
 
     /// Bug lab (`wrong-sign`): negates every parameter gradient of layer `i`.
@@ -473,7 +519,7 @@ impl<F: Real> Model<F> {
 }
 
 /// Reusable buffers for [`Model::predict_into`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PredictScratch<F> {
     ping_pong: [Vec<F>; 2],
 }

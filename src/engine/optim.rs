@@ -14,7 +14,7 @@ use crate::engine::model::ParamInfo;
 use crate::engine::scalar::Real;
 
 /// An optimizer and its state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Optimizer<F> {
     /// Kind and hyperparameters.
     pub kind: OptimizerKind,

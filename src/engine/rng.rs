@@ -46,7 +46,7 @@ pub trait Uniform01 {
 }
 
 /// The independent purposes one experiment seed is split into.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stream {
     /// Data generation and the split shuffle.
     Data = 0,
@@ -61,7 +61,7 @@ pub enum Stream {
 }
 
 /// ChaCha8 stream for one [`Stream`] of an experiment seed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rng {
     inner: ChaCha8Rng,
 }
@@ -96,7 +96,7 @@ impl Uniform01 for Rng {
 }
 
 /// mulberry32: the 32-bit generator of the benchmark workloads.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Mulberry32 {
     state: u32,
 }

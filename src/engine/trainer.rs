@@ -6,14 +6,12 @@
 //! reshuffling off, as TF Playground does). Training stops cleanly at the
 //! first non-finite value and says where it appeared ([`NonFinite`]).
 
-use crate::engine::clip;
 use crate::engine::config::{ClipKind, Config, DataKind, LossKind, OutputAct};
 use crate::engine::data::{self, features, Labels, RawData};
 use crate::engine::error::EngineError;
 use crate::engine::fingerprint::{self, Fingerprint};
-use crate::engine::history::{History, Metrics};
+use crate::engine::history::History;
 use crate::engine::instruments::bug_lab::{self, Bug};
-use crate::engine::layers::Pass;
 use crate::engine::loss;
 use crate::engine::model::{Model, ModelSpec, PredictScratch};
 use crate::engine::optim::Optimizer;
@@ -23,8 +21,13 @@ use crate::engine::schedule;
 use ndarray::{Array2, Axis};
 use std::fmt;
 
+mod evaluation;
+mod step;
+pub use evaluation::Evaluation;
+pub use step::PartialStep;
+
 /// What kind of prediction the data asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Task {
     /// Two classes.
     Binary,
@@ -35,7 +38,7 @@ pub enum Task {
 }
 
 /// How targets are encoded for the loss and how outputs become classes.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// The task.
     pub task: Task,
@@ -113,7 +116,7 @@ impl Problem {
 }
 
 /// One side of the split, featurized and encoded, in the training float type.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Split<F> {
     /// Inputs `[n, n_in]`.
     pub x: Array2<F>,
@@ -144,7 +147,7 @@ impl<F: Real> Split<F> {
 }
 
 /// Mechanics of the epoch loop that the benchmark workloads pin down.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrainOptions {
     /// Reshuffle the training order at the start of every epoch.
     pub reshuffle: bool,
@@ -159,7 +162,7 @@ impl Default for TrainOptions {
 }
 
 /// Which tensor first became non-finite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TensorKind {
     /// A model parameter.
     Parameter,
@@ -187,7 +190,7 @@ impl TensorKind {
 }
 
 /// Where training first produced NaN or infinity.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NonFinite {
     /// The step being computed (0-based: the first step is step 0).
     pub step: u64,
@@ -215,7 +218,7 @@ impl fmt::Display for NonFinite {
 }
 
 /// The result of one step.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum StepOutcome {
     /// The update was applied.
     Ok,
@@ -224,7 +227,7 @@ pub enum StepOutcome {
 }
 
 /// Figures of the last applied step, for the page and the instruments.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepStats {
     /// Mini-batch data loss.
     pub data_loss: f64,
@@ -245,7 +248,7 @@ pub struct StepStats {
 /// Filled only while [`Trainer::probe`] is `Some`; training never reads it,
 /// so a probe cannot change a result, and with `None` it costs one branch
 /// per step.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepProbe {
     /// Index (0-based) of the step captured last; `None` before the first.
     pub step: Option<u64>,
@@ -278,7 +281,7 @@ fn copy_into(dst: &mut Vec<f32>, src: &[f32]) {
 }
 
 /// A training run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Trainer {
     /// The experiment.
     pub cfg: Config,
@@ -307,6 +310,7 @@ pub struct Trainer {
     /// The test set before feature mapping.
     pub raw_test: RawData,
     /// Instruments' per-step capture; `None` (the default) captures nothing.
+    #[serde(skip)]
     pub probe: Option<Box<StepProbe>>,
     /// Bug lab: the planted bug, if any (from `cfg.bug`).
     bug: Option<Bug>,
@@ -322,10 +326,13 @@ pub struct Trainer {
     step: u64,
     shuffle_rng: Rng,
     dropout_rng: Rng,
+    #[serde(skip)] // a working buffer
     batch_x: Vec<f32>,
+    #[serde(skip)] // a working buffer
     batch_t: Vec<f32>,
+    #[serde(skip)] // a working buffer
     d_out: Vec<f32>,
-    eval_out: Vec<f32>,
+    #[serde(skip)] // a working buffer
     scratch: PredictScratch<f32>,
     diverged: Option<NonFinite>,
 }
@@ -334,7 +341,7 @@ pub struct Trainer {
 type ModelInputs = (Array2<f64>, Array2<f64>, Option<InputMap>);
 
 /// The map from a raw planar point to model inputs (features, then scaling).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InputMap {
     /// Enabled features, in order.
     pub features: Vec<crate::engine::config::Feature>,
@@ -411,7 +418,6 @@ impl Trainer {
             batch_x: Vec::new(),
             batch_t: Vec::new(),
             d_out: Vec::new(),
-            eval_out: Vec::new(),
             scratch: PredictScratch::default(),
             diverged: None,
         };
@@ -527,168 +533,6 @@ impl Trainer {
         (x, t)
     }
 
-    /// Applies one mini-batch update.
-    pub fn step(&mut self) -> StepOutcome {
-        if let Some(d) = &self.diverged {
-            return StepOutcome::Diverged(d.clone());
-        }
-        let bs = self.batch_size();
-        if self.opts.drop_last && self.cursor + bs > self.order.len() {
-            self.finish_epoch();
-        }
-        let (mut bx, mut bt) = (std::mem::take(&mut self.batch_x), std::mem::take(&mut self.batch_t));
-        let end = (self.cursor + bs).min(self.order.len());
-        gather(&self.train, &self.order[self.cursor..end], &mut bx, &mut bt);
-        let outcome = self.update(&bx, &bt);
-        self.batch_x = bx;
-        self.batch_t = bt;
-        if let Some(d) = outcome {
-            self.diverged = Some(d.clone());
-            return StepOutcome::Diverged(d);
-        }
-        self.step += 1;
-        self.cursor = end;
-        self.history.batch_loss.push(self.step, self.last.data_loss);
-        if self.cursor >= self.order.len() {
-            self.finish_epoch();
-        }
-        StepOutcome::Ok
-    }
-
-    fn finish_epoch(&mut self) {
-        self.epoch += 1;
-        self.start_epoch();
-    }
-
-    /// Forward, loss, backward, penalties, clipping and the update on one batch.
-    fn update(&mut self, x: &[f32], t: &[f32]) -> Option<NonFinite> {
-        let lr = self.lr();
-        if let Some(probe) = self.probe.as_deref_mut() {
-            probe.capture_start(self.step, &self.model.params, x, t, &self.dropout_rng);
-        }
-        // Bug lab (`stale-bn`): running statistics never updated.
-        let pass =
-            if self.bug == Some(Bug::StaleBn) { Pass { update_running: false, ..Pass::TRAIN } } else { Pass::TRAIN };
-        let model = &mut self.model;
-        model.forward(x, pass, &mut self.dropout_rng);
-        self.d_out.resize(t.len(), 0.0);
-        let data_loss = data_loss(self.bug, self.cfg.loss, model.output(), t, model.n_out, Some(&mut self.d_out));
-        if !data_loss.is_finite() {
-            return Some(self.locate_forward());
-        }
-        let model = &mut self.model;
-        model.backward(&self.d_out);
-        let (l1, l2) = (self.cfg.l1, self.cfg.l2);
-        model.add_penalty_grads(l1, l2);
-        if self.bug == Some(Bug::NoZeroGrad) {
-            bug_lab::accumulate(&mut self.grad_acc, &mut model.grads);
-        }
-        let (l1_penalty, l2_penalty) = model.penalty(l1, l2);
-        let grad_norm = clip::global_norm(&model.grads);
-        if !grad_norm.is_finite() {
-            return Some(self.locate_gradient());
-        }
-        if let Some(probe) = self.probe.as_deref_mut() {
-            copy_into(&mut probe.grads, &self.model.grads);
-        }
-        let model = &mut self.model;
-        let clipped = clip::clip(self.cfg.clip, &mut model.grads);
-        self.clipped_steps += u64::from(clipped);
-        if self.bug == Some(Bug::FrozenLayer) {
-            // Bug lab (`frozen-layer`): the first dense layer's update is undone.
-            let frozen = bug_lab::frozen_range(model);
-            copy_into(&mut self.frozen_copy, &model.params[frozen.clone()]);
-            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
-            model.params[frozen].copy_from_slice(&self.frozen_copy);
-        } else {
-            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
-        }
-        self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
-        None
-    }
-
-    fn non_finite(&self, layer: Option<usize>, tensor: TensorKind, detail: &str) -> NonFinite {
-        let layer_name = layer.map(|l| self.model.layers[l].name()).unwrap_or_default();
-        NonFinite { step: self.step, layer, layer_name, tensor, detail: detail.to_string() }
-    }
-
-    /// The forward pass produced a non-finite loss: blame the first
-    /// non-finite parameter, optimizer state, then layer output.
-    fn locate_forward(&self) -> NonFinite {
-        let m = &self.model;
-        for info in &m.infos {
-            if m.params[info.range()].iter().any(|v| !v.is_finite()) {
-                return self.non_finite(Some(info.layer), TensorKind::Parameter, info.kind.name());
-            }
-            for buf in self.optimizer.state() {
-                if !buf.is_empty() && buf[info.range()].iter().any(|v| !v.is_finite()) {
-                    return self.non_finite(Some(info.layer), TensorKind::OptimizerState, info.kind.name());
-                }
-            }
-        }
-        for i in 0..m.layers.len() {
-            if m.activation(i).iter().any(|v| !v.is_finite()) {
-                return self.non_finite(Some(i), TensorKind::Activation, "output");
-            }
-        }
-        self.non_finite(None, TensorKind::Loss, "")
-    }
-
-    fn locate_gradient(&self) -> NonFinite {
-        let m = &self.model;
-        let bad = m.infos.iter().rev().find(|i| m.grads[i.range()].iter().any(|v| !v.is_finite()));
-        match bad {
-            Some(info) => self.non_finite(Some(info.layer), TensorKind::Gradient, info.kind.name()),
-            None => self.non_finite(None, TensorKind::Gradient, ""),
-        }
-    }
-
-    /// Data loss and accuracy over the training and test sets (evaluation
-    /// mode), recorded in the history.
-    pub fn evaluate(&mut self) -> Metrics {
-        let (train_loss, train_acc) = self.measure(true);
-        let (test_loss, test_acc) = self.measure(false);
-        let m = Metrics { step: self.step, train_loss, test_loss, train_acc, test_acc };
-        self.history.evals.push(self.step, m);
-        m
-    }
-
-    fn measure(&mut self, train: bool) -> (f64, Option<f64>) {
-        let split = if train { &self.train } else { &self.test };
-        if split.is_empty() {
-            return (f64::NAN, None);
-        }
-        let n_out = self.model.n_out;
-        self.eval_out.resize(split.len() * n_out, 0.0);
-        let x = split.x.as_slice().unwrap_or(&[]);
-        if self.bug == Some(Bug::EvalDropout) {
-            bug_lab::predict_with_dropout(&self.model, x, &mut self.eval_out, &mut self.eval_rng);
-        } else {
-            self.model.predict_into(x, &mut self.eval_out, &mut self.scratch);
-        }
-        let t = split.targets.as_slice().unwrap_or(&[]);
-        let loss = data_loss(self.bug, self.cfg.loss, &self.eval_out, t, n_out, None);
-        let acc = split.labels.as_ref().map(|labels| {
-            let correct = self
-                .eval_out
-                .chunks_exact(n_out)
-                .zip(labels)
-                .filter(|(o, &l)| self.problem.predict_class(o) == l)
-                .count();
-            correct as f64 / labels.len() as f64
-        });
-        (loss, acc)
-    }
-
-    /// Model outputs in evaluation mode for model inputs `x: [n, n_in]`.
-    pub fn predict(&mut self, x: &[f32], out: &mut [f32]) {
-        if self.bug == Some(Bug::EvalDropout) {
-            bug_lab::predict_with_dropout(&self.model, x, out, &mut self.eval_rng);
-        } else {
-            self.model.predict_into(x, out, &mut self.scratch);
-        }
-    }
-
     /// The planted bug, if any (bug lab).
     pub fn bug(&self) -> Option<Bug> {
         self.bug
@@ -734,7 +578,7 @@ fn data_loss(bug: Option<Bug>, kind: LossKind, out: &[f32], t: &[f32], n_out: us
 }
 
 /// What a live settings change did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LiveChange {
     /// Applied mid-run; weights and optimizer state kept.
     Applied,
@@ -745,7 +589,7 @@ pub enum LiveChange {
 }
 
 /// A raw planar point and its target, for drawing.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanePoint {
     /// Horizontal coordinate.
     pub x1: f64,
@@ -756,7 +600,7 @@ pub struct PlanePoint {
 }
 
 /// One digit image with its true and predicted class.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DigitSample {
     /// 64 pixels in [0, 1], row-major, ink = 1.
     pub pixels: Vec<f32>,

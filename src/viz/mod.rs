@@ -23,10 +23,12 @@
 //! - [`sparkline`]: tiny per-layer charts for the instruments table.
 //! - [`histogram`]: histograms over time, TensorBoard's offset view.
 //! - [`saliency`]: input-gradient maps and arrows.
+//! - [`frame_plan`]: what each animation frame trains and draws.
 
 pub mod chart;
 pub mod color;
 pub mod digits;
+pub mod frame_plan;
 pub mod histogram;
 pub mod network;
 pub mod points;

@@ -2,13 +2,22 @@
 //! the controls and views, and the animation-frame loop.
 //!
 //! DOM events become [`Command`]s, queued and applied between frames (never
-//! while a frame holds the app). Per frame, while training: `trainer.step()`
-//! repeatedly for a time slice, then the views. The slice shrinks when
-//! drawing is expensive so that training plus drawing stay within about
-//! [`FRAME_WORK_MS`]; thumbnails are repainted every frame unless they cost
-//! more than [`THUMB_BUDGET_MS`], then every second or third frame; charts,
-//! digits and the evaluation text at most a few times a second. An idle page
-//! costs nothing.
+//! while a frame holds the app). No task may hold the page for long (a
+//! browser calls a task over 50 ms a long task: clicks and keys wait for
+//! it), so every long computation is cut:
+//! - training advances a layer at a time (`Trainer::step_part`, same bits as
+//!   whole steps) for the frame's slice; the live instruments read a
+//!   finished step in a piece of their own;
+//! - the evaluation of a large network runs in slices over several frames
+//!   (`Trainer::evaluate_slice`), training waiting for it;
+//! - [`Planner`](crate::viz::frame_plan::Planner) decides per frame what to
+//!   train and draw from the recent costs, and on a large network lets frames
+//!   take turns at training and drawing; after Pause a large network is
+//!   redrawn a part per frame;
+//! - the long checks (gradient check, overfit, doctor) run in a Web Worker
+//!   ([`super::checks`]) with progress and Cancel.
+//!
+//! An idle page costs nothing.
 //!
 //! Config changes from the controls go through the codec, are written to
 //! `location.hash` (`history.replaceState`, so no reload), and are applied
@@ -27,8 +36,11 @@ use web_sys::{
 
 use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
 use crate::engine::config::{Config, Named, Speed};
+use crate::engine::history::Metrics;
+use crate::engine::instruments::long_checks::{Message, Request};
 use crate::engine::runs::recorder::Recorder;
-use crate::engine::trainer::{LiveChange, StepOutcome, Trainer};
+use crate::engine::trainer::{Evaluation, LiveChange, PartialStep, StepOutcome, Trainer};
+use crate::viz::frame_plan::{Plan, Planner, EVAL_SLICE_MS, MAX_TASK_MS, TRAIN_BUDGET_MS};
 
 use super::controls::{self, Controls, Edit};
 use super::dom::{self, set_attr, set_text, show};
@@ -37,21 +49,6 @@ use super::lockstep::LockstepView;
 use super::runs::RunsPanel;
 use super::views::{Charts, DigitsView, NetworkView, OutputView};
 
-/// Training plus drawing per animation frame, in milliseconds: what a 60 Hz
-/// frame (16.7 ms) leaves after the browser's own work.
-pub const FRAME_WORK_MS: f64 = 9.0;
-/// Most training time per frame.
-pub const TRAIN_BUDGET_MS: f64 = 6.0;
-/// Least training time per frame while playing.
-const MIN_TRAIN_MS: f64 = 2.0;
-/// Thumbnails costing more than this are repainted every few frames.
-const THUMB_BUDGET_MS: f64 = 4.0;
-/// Evaluation may use at most 1/EVAL_SHARE of the wall time...
-const EVAL_SHARE: f64 = 10.0;
-/// ...and runs at most every this many milliseconds while training.
-const MIN_EVAL_INTERVAL_MS: f64 = 100.0;
-/// Charts and digits are redrawn at most every this many milliseconds while training.
-const SLOW_VIEW_INTERVAL_MS: f64 = 250.0;
 /// The live run is saved to the history at least this often while training.
 const SAVE_INTERVAL_MS: f64 = 2000.0;
 
@@ -101,6 +98,8 @@ pub enum Command {
     SaveRun,
     /// Run or pause the lockstep variants.
     Lockstep,
+    /// Progress or an outcome from the long checks' worker.
+    Check(Message),
 }
 
 /// The static elements of the page.
@@ -161,6 +160,17 @@ impl Page {
     }
 }
 
+/// How far one call of [`App::train_part`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The deadline came part-way through a step.
+    Unfinished,
+    /// A step was completed.
+    Stepped,
+    /// The step diverged; training stopped.
+    Diverged,
+}
+
 /// Time spent per frame, for the benchmark hook.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FrameCost {
@@ -171,6 +181,10 @@ pub struct FrameCost {
     /// Instruments' share of both in the last frame (ms): observing steps
     /// and drawing the panel.
     pub inst_ms: f64,
+    /// Steps trained in the last frame.
+    pub steps: u64,
+    /// What the last frame planned.
+    pub plan: Plan,
 }
 
 /// The state behind the page.
@@ -198,16 +212,26 @@ pub struct App {
     saved_ms: f64,
     /// Step count of the figures on screen (None: nothing shown yet).
     shown_step: Option<u64>,
+    /// An evaluation being computed in slices (training waits for it).
+    evaluation: Option<Evaluation>,
+    /// A training step cut part-way at the end of a frame.
+    partial: Option<PartialStep>,
+    /// Whether the live instruments observe the step under way.
+    observing: bool,
+    /// Everything is to be redrawn in the next frame.
+    redraw: bool,
+    /// The live instruments have yet to read the last step.
+    unobserved: bool,
+    /// Everything is being redrawn a part per frame (a large network after
+    /// Pause): the next part.
+    staged: Option<u8>,
+    /// Evaluation time of the evaluation under way (ms, over its slices).
     eval_cost_ms: f64,
-    eval_end_ms: f64,
-    slow_views_ms: f64,
-    edges_ms: f64,
     /// The hash this page last wrote (its own `hashchange` is ignored).
     written_hash: String,
     /// First step at which a setting was changed mid-run.
     live_changed_at: Option<u64>,
-    frame_no: u64,
-    costs: Costs,
+    planner: Planner,
     /// Time the instruments panel took to draw in this frame.
     inst_paint_ms: f64,
     /// Figures of the last frame.
@@ -218,7 +242,7 @@ impl App {
     /// Builds the app from the link's hash. Bad fields are reported in
     /// `#notice`, never fatal. Fails only if even the default config cannot
     /// be trained or the page lacks an element.
-    fn new(window: &Window, hash: &str, sink: controls::Sink) -> Result<App, String> {
+    fn new(window: &Window, hash: &str, sink: controls::Sink, on_check: Rc<dyn Fn(Message)>) -> Result<App, String> {
         let document = window.document().ok_or("no document")?;
         let (trainer, mode, notice) = build(hash)?;
         let recorder = start_recorder(window, &trainer);
@@ -236,18 +260,20 @@ impl App {
             output: OutputView::new(&document)?,
             digits: DigitsView::new(&document)?,
             charts: Charts::new(&document)?,
-            instruments: Instruments::new(&document)?,
+            instruments: Instruments::new(&document, on_check)?,
             trainer,
             mode,
             shown_step: None,
+            evaluation: None,
+            partial: None,
+            observing: false,
+            redraw: false,
+            unobserved: false,
+            staged: None,
             eval_cost_ms: 0.0,
-            eval_end_ms: f64::NEG_INFINITY,
-            slow_views_ms: f64::NEG_INFINITY,
-            edges_ms: f64::NEG_INFINITY,
             written_hash: hash.trim_start_matches('#').to_string(),
             live_changed_at: None,
-            frame_no: 0,
-            costs: Costs::default(),
+            planner: Planner::default(),
             inst_paint_ms: 0.0,
             last_frame: FrameCost::default(),
         };
@@ -256,8 +282,16 @@ impl App {
         Ok(app)
     }
 
+    /// Whether frames are wanted: training, lockstep, or an evaluation
+    /// still being sliced.
     fn is_running(&self) -> bool {
-        self.trains() || self.lockstep.playing
+        self.trains()
+            || self.lockstep.playing
+            || self.evaluation.is_some()
+            || self.partial.is_some()
+            || self.unobserved
+            || self.redraw
+            || self.staged.is_some()
     }
 
     /// Whether the main trainer is training.
@@ -271,6 +305,9 @@ impl App {
         self.wall_ms = 0.0;
         self.saved_ms = self.clock.now();
         self.shown_step = None;
+        self.evaluation = None;
+        self.partial = None;
+        self.unobserved = false;
         self.live_changed_at = None;
         self.network.rebuild(&self.trainer);
         self.output.rebuild(&self.trainer);
@@ -315,6 +352,13 @@ impl App {
 
     /// Applies one command. Returns whether the loop should run.
     fn handle(&mut self, cmd: Command) -> bool {
+        // A step left part-way is finished first, except by messages that do
+        // not touch the trainer, and by Pause on a large network (the next
+        // frames finish it: no click may hold the page for long).
+        let defer = matches!(cmd, Command::Play) && !self.planner.cheap();
+        if !matches!(cmd, Command::Check(_) | Command::Focus(_)) && !defer {
+            self.settle();
+        }
         match cmd {
             Command::Edit(edit) => self.edit(edit),
             Command::Play => {
@@ -326,8 +370,12 @@ impl App {
                 };
                 self.transport_shown();
                 if !self.is_running() {
-                    self.draw_all();
-                    self.save_run();
+                    if self.planner.cheap() {
+                        self.draw_all();
+                        self.save_run();
+                    } else {
+                        self.staged = Some(0); // a part per frame
+                    }
                 }
             }
             Command::StepOnce => {
@@ -391,6 +439,7 @@ impl App {
                 self.network.paint_edges(&self.trainer);
             }
             Command::Inst(action) => self.instrument(action),
+            Command::Check(message) => self.instruments.check_message(message, &self.clock),
             Command::SaveRun => self.save_run(),
             Command::Lockstep => {
                 if self.trains() {
@@ -542,11 +591,29 @@ impl App {
         if self.trainer.step_count() == 0 {
             return;
         }
-        if self.shown_step != Some(self.trainer.step_count()) {
+        let cheap = self.evaluation_is_cheap() && self.partial.is_none();
+        if self.shown_step != Some(self.trainer.step_count()) && cheap {
+            // A small network's record gets this step's figures; a large
+            // one's keeps the last shown (its evaluation takes several frames).
             let metrics = self.trainer.evaluate();
             self.recorder.observe(&metrics);
         }
         self.runs.save(self.recorder.record(&self.trainer, self.wall_ms));
+    }
+
+    /// The counters now; a large network's figures over the next frames, in slices.
+    fn show_figures_later(&mut self) {
+        set_text(&self.page.step, &self.trainer.step_count().to_string());
+        set_text(&self.page.epoch, &self.trainer.epoch().to_string());
+        if self.shown_step != Some(self.trainer.step_count()) && self.evaluation.is_none() {
+            self.eval_cost_ms = 0.0;
+            self.evaluation = Some(self.trainer.start_evaluation());
+        }
+    }
+
+    /// Whether one slice evaluates every row (a small network).
+    fn evaluation_is_cheap(&self) -> bool {
+        self.trainer.rows_per_slice() >= self.trainer.train.len() + self.trainer.test.len()
     }
 
     /// A button or picker of the instruments panel.
@@ -554,9 +621,12 @@ impl App {
         use instruments::Action;
         match action {
             Action::InitialLoss => self.instruments.show_initial_loss(&self.trainer),
-            Action::Gradients => self.instruments.check_gradients(&self.trainer, &self.clock),
-            Action::Overfit => self.instruments.check_overfit(&self.trainer, &self.clock),
-            Action::Doctor => self.instruments.doctor(&self.trainer, &self.clock),
+            Action::Gradients => self.instruments.start_check(Request::Gradients, &self.trainer, &self.clock),
+            Action::Overfit => self.instruments.start_check(Request::Overfit { k: 0 }, &self.trainer, &self.clock),
+            Action::Doctor => {
+                self.instruments.start_check(Request::Doctor { overfit_k: 0 }, &self.trainer, &self.clock)
+            }
+            Action::CancelCheck => self.instruments.cancel_check(),
             Action::Reveal => self.instruments.reveal(&self.trainer.cfg),
             Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {
                 Some(next) => self.set_config(next, "bug"),
@@ -572,17 +642,60 @@ impl App {
         }
     }
 
-    /// One mini-batch, stopping on divergence.
-    fn train_one(&mut self) -> bool {
-        self.train_step(false)
+    /// One whole mini-batch (finishing a step under way first), observed
+    /// by the live instruments; stops on divergence.
+    fn train_step(&mut self, force: bool) -> bool {
+        if self.partial.is_some() {
+            self.train_part(f64::INFINITY, false);
+        }
+        matches!(self.train_part(f64::INFINITY, force), Part::Stepped)
     }
 
-    /// One mini-batch, observed by the live instruments if `force` or
-    /// their stride says so; stops on divergence.
-    fn train_step(&mut self, force: bool) -> bool {
-        let observed = self.instruments.before_step(&mut self.trainer, force);
-        let outcome = self.trainer.step();
-        self.instruments.after_step(&mut self.trainer, observed, &self.clock);
+    /// Finishes a step left part-way, so that a command sees a whole step.
+    fn settle(&mut self) {
+        if self.partial.is_some() {
+            self.train_part(f64::INFINITY, false);
+        }
+        self.observe_step();
+    }
+
+    /// The live instruments read the last step, if they have not yet.
+    fn observe_step(&mut self) {
+        if std::mem::take(&mut self.unobserved) {
+            let t0 = self.clock.now();
+            self.instruments.after_step(&mut self.trainer, self.observing, &self.clock);
+            self.planner.trained_piece(self.clock.now() - t0);
+        }
+    }
+
+    /// Advances training one layer at a time until `deadline` (at least one
+    /// layer), up to the end of the step under way or of a new one.
+    fn train_part(&mut self, deadline: f64, force: bool) -> Part {
+        if self.partial.is_none() {
+            self.observe_step();
+            self.observing = self.instruments.before_step(&mut self.trainer, force);
+        }
+        let clock = self.clock.clone();
+        let mut last = clock.now();
+        let mut piece = 0.0f64;
+        let mut more = || {
+            let now = clock.now();
+            piece = piece.max(now - last);
+            last = now;
+            now < deadline
+        };
+        let outcome = self.trainer.step_part(&mut self.partial, &mut more);
+        let Some(outcome) = outcome else {
+            self.planner.trained_piece(piece);
+            return Part::Unfinished;
+        };
+        self.planner.trained_piece(piece.max(self.clock.now() - last));
+        // The live instruments read the step in a piece of their own, next
+        // (the next step waits for them).
+        self.unobserved = true;
+        if deadline.is_infinite() || self.planner.cheap() {
+            self.observe_step();
+        }
         if let StepOutcome::Diverged(why) = outcome {
             self.mode = Mode::Diverged;
             let places = crate::engine::instruments::places(&self.trainer.model);
@@ -595,9 +708,9 @@ impl App {
                 ),
             );
             show(&self.page.diverged, true);
-            return false;
+            return Part::Diverged;
         }
-        true
+        Part::Stepped
     }
 
     /// One animation frame: plan what to draw, train for what the frame has
@@ -606,53 +719,54 @@ impl App {
         if !self.is_running() {
             return false;
         }
+        if self.evaluation.is_some() {
+            // Training waits: the figures must be those of this step.
+            self.show_figures(true);
+            if self.evaluation.is_none() && !self.trains() {
+                self.save_run();
+            }
+            return self.is_running();
+        }
+        if !self.trains() && (self.partial.is_some() || self.unobserved) {
+            // Paused part-way through a step: the step ends over the next
+            // frames, then the instruments read it, then everything is redrawn,
+            // each in a frame of its own.
+            if self.partial.is_some() {
+                self.train_part(self.clock.now() + TRAIN_BUDGET_MS, false);
+            } else {
+                self.observe_step();
+                if self.planner.cheap() {
+                    self.redraw = true;
+                } else {
+                    self.staged = Some(0);
+                }
+            }
+            return true;
+        }
+        if self.redraw {
+            self.redraw = false;
+            self.transport_shown();
+            self.draw_all();
+            self.save_run();
+            return self.is_running();
+        }
+        if let Some(stage) = self.staged.take() {
+            self.draw_stage(stage);
+            return self.is_running();
+        }
         if !self.trains() {
             let deadline = self.clock.now() + TRAIN_BUDGET_MS;
             self.lockstep.frame(&self.clock, deadline, &self.runs);
             return self.is_running();
         }
-        self.frame_no += 1;
         self.instruments.observe_ms = 0.0;
         self.inst_paint_ms = 0.0;
         let start = self.clock.now();
-        let plan = self.plan(start);
-        let expected = self.costs.expected(&plan);
-        let budget = (FRAME_WORK_MS - expected).clamp(MIN_TRAIN_MS, TRAIN_BUDGET_MS);
-        let deadline = start + budget;
+        let plan = self.planner.plan(start);
+        let deadline = start + plan.train_ms;
         let speed = self.trainer.cfg.view.speed;
         let epoch_limit = speed.epochs_per_frame().map(|n| self.trainer.epoch() + n);
-        let mut steps = 0u64;
-        loop {
-            match self.mode {
-                Mode::FastForward(target) if self.trainer.step_count() >= target => {
-                    self.mode = Mode::Paused;
-                    break;
-                }
-                Mode::UntilEpoch(target) if self.trainer.epoch() >= target => {
-                    self.mode = Mode::Paused;
-                    break;
-                }
-                // Play honours the speed; fast-forward and "one epoch" do not.
-                Mode::Playing => {
-                    let done = match (speed, epoch_limit) {
-                        (Speed::Batch, _) => steps >= 1,
-                        (_, Some(limit)) => self.trainer.epoch() >= limit,
-                        _ => false,
-                    };
-                    if done {
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            if !self.train_one() {
-                break;
-            }
-            steps += 1;
-            if self.clock.now() >= deadline {
-                break;
-            }
-        }
+        let steps = if plan.train { self.train_until(deadline, speed, epoch_limit) } else { 0 };
         self.instruments.end_frame(steps);
         let trained = self.clock.now();
         if self.is_running() {
@@ -662,7 +776,9 @@ impl App {
             self.draw_all();
         }
         self.wall_ms += trained - start;
-        if !self.is_running() || trained - self.saved_ms >= SAVE_INTERVAL_MS {
+        // The periodic save waits for a frame with room for it.
+        let room = !plan.train || self.planner.costs.piece < MAX_TASK_MS / 3.0;
+        if !self.is_running() || (room && trained - self.saved_ms >= SAVE_INTERVAL_MS) {
             self.save_run();
         }
         let end = self.clock.now();
@@ -670,27 +786,50 @@ impl App {
             train_ms: trained - start,
             draw_ms: end - trained,
             inst_ms: self.instruments.observe_ms + self.inst_paint_ms,
+            steps,
+            plan,
         };
         self.is_running()
     }
 
-    /// Which views this frame redraws. Thumbnails every frame unless they are
-    /// expensive; edges about 20 times a second; charts and digits about 4
-    /// times a second, never in the same frame as the edges.
-    fn plan(&self, now: f64) -> Plan {
-        let every = if self.costs.thumbs > 2.0 * THUMB_BUDGET_MS {
-            3
-        } else if self.costs.thumbs > THUMB_BUDGET_MS {
-            2
-        } else {
-            1
-        };
-        let slow = now - self.slow_views_ms >= SLOW_VIEW_INTERVAL_MS;
-        Plan {
-            thumbs: self.frame_no.is_multiple_of(every),
-            slow,
-            edges: !slow && now - self.edges_ms >= 50.0,
-            eval: now - self.eval_end_ms >= MIN_EVAL_INTERVAL_MS.max(EVAL_SHARE * self.eval_cost_ms),
+    /// Trains layer by layer until `deadline`, as the mode and speed allow;
+    /// returns the steps completed.
+    fn train_until(&mut self, deadline: f64, speed: Speed, epoch_limit: Option<u64>) -> u64 {
+        let mut steps = 0u64;
+        loop {
+            if self.partial.is_none() && self.stops_before_step(speed, epoch_limit, steps) {
+                return steps;
+            }
+            match self.train_part(deadline, false) {
+                Part::Stepped => steps += 1,
+                Part::Unfinished | Part::Diverged => return steps,
+            }
+            if self.clock.now() >= deadline {
+                return steps;
+            }
+        }
+    }
+
+    /// Whether training stops before the next step: the link's step or the
+    /// epoch was reached (then pausing), or Play's speed allows no more
+    /// this frame.
+    fn stops_before_step(&mut self, speed: Speed, epoch_limit: Option<u64>, steps: u64) -> bool {
+        match self.mode {
+            Mode::FastForward(target) if self.trainer.step_count() >= target => {
+                self.mode = Mode::Paused;
+                true
+            }
+            Mode::UntilEpoch(target) if self.trainer.epoch() >= target => {
+                self.mode = Mode::Paused;
+                true
+            }
+            // Play honours the speed; fast-forward and "one epoch" do not.
+            Mode::Playing => match (speed, epoch_limit) {
+                (Speed::Batch, _) => steps >= 1,
+                (_, Some(limit)) => self.trainer.epoch() >= limit,
+                _ => false,
+            },
+            _ => false,
         }
     }
 
@@ -703,21 +842,22 @@ impl App {
             clock.now() - t0
         };
         if plan.thumbs {
+            let mut canvases = 0;
             let ms = timed(&mut || {
-                self.network.paint_nodes(&mut self.trainer);
+                canvases = self.network.paint_nodes(&mut self.trainer);
                 self.output.paint(&mut self.trainer);
             });
-            self.costs.thumbs = decaying_max(self.costs.thumbs, ms);
+            self.planner.drew_thumbs(ms, canvases);
         }
         if plan.edges {
+            let mut edges = 0;
             let ms = timed(&mut || {
-                self.network.paint_edges(&self.trainer);
+                edges = self.network.paint_edges(&self.trainer);
                 self.network.show_info(&self.trainer);
             });
-            self.costs.edges = decaying_max(self.costs.edges, ms);
-            self.edges_ms = self.clock.now();
+            self.planner.drew_edges(ms, edges, self.clock.now());
         }
-        if plan.eval {
+        if plan.eval && self.partial.is_none() {
             self.show_figures(false);
         } else {
             set_text(&self.page.step, &self.trainer.step_count().to_string());
@@ -733,40 +873,76 @@ impl App {
                 inst_ms = clock.now() - t0;
             });
             self.inst_paint_ms = inst_ms;
-            self.costs.slow = decaying_max(self.costs.slow, ms);
-            self.slow_views_ms = self.clock.now();
+            self.planner.drew_slow(ms, self.clock.now());
         }
+    }
+
+    /// One part of a redraw spread over frames; the next part follows in
+    /// the next frame.
+    fn draw_stage(&mut self, stage: u8) {
+        match stage {
+            0 => {
+                self.transport_shown();
+                let _ = self.network.paint_nodes(&mut self.trainer);
+                self.output.paint(&mut self.trainer);
+            }
+            1 => {
+                let _ = self.network.paint_edges(&self.trainer);
+                self.network.show_info(&self.trainer);
+            }
+            2 => {
+                self.digits.paint(&mut self.trainer);
+                self.charts.paint(&self.trainer);
+            }
+            _ => {
+                self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
+                if self.evaluation_is_cheap() {
+                    self.show_figures(true);
+                } else {
+                    self.show_figures_later();
+                }
+                self.save_run();
+                return;
+            }
+        }
+        self.staged = Some(stage + 1);
     }
 
     /// Everything, now (paused, or after a change).
     fn draw_all(&mut self) {
-        self.show_figures(true);
-        self.network.paint_nodes(&mut self.trainer);
-        self.network.paint_edges(&self.trainer);
+        if self.evaluation_is_cheap() {
+            self.show_figures(true);
+        } else {
+            self.show_figures_later();
+        }
+        let _ = self.network.paint_nodes(&mut self.trainer);
+        let _ = self.network.paint_edges(&self.trainer);
         self.network.show_info(&self.trainer);
         self.output.paint(&mut self.trainer);
         self.digits.paint(&mut self.trainer);
         self.charts.paint(&self.trainer);
         self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
-        self.slow_views_ms = self.clock.now();
     }
 
-    /// The counters and losses, if `force` or evaluation fits its share of the time.
+    /// The counters and losses, if `force` or evaluation fits its share of
+    /// the time. On a large network the evaluation takes several slices of
+    /// [`EVAL_SLICE_MS`], one per frame; the figures change when it is done.
     fn show_figures(&mut self, force: bool) {
         let step = self.trainer.step_count();
         set_text(&self.page.step, &step.to_string());
         set_text(&self.page.epoch, &self.trainer.epoch().to_string());
         if self.shown_step == Some(step) {
+            self.evaluation = None;
             return;
         }
-        let now = self.clock.now();
-        if !force && now - self.eval_end_ms < MIN_EVAL_INTERVAL_MS.max(EVAL_SHARE * self.eval_cost_ms) {
+        if !force && !self.planner.eval_due(self.clock.now()) && self.evaluation.is_none() {
             return;
         }
-        let metrics = self.trainer.evaluate();
+        let Some(metrics) = self.evaluate_for(EVAL_SLICE_MS) else {
+            return; // more slices next frame
+        };
         self.recorder.observe(&metrics);
-        self.eval_end_ms = self.clock.now();
-        self.eval_cost_ms = self.eval_end_ms - now;
+        self.planner.evaluated(self.eval_cost_ms, self.clock.now());
         let page = &self.page;
         show_number(&page.train_loss, metrics.train_loss, format_loss(metrics.train_loss));
         show_number(&page.test_loss, metrics.test_loss, format_loss(metrics.test_loss));
@@ -776,37 +952,28 @@ impl App {
         set_text(&page.fingerprint, &self.trainer.fingerprint().to_string());
         self.shown_step = Some(step);
     }
-}
 
-/// What one frame redraws while training.
-#[derive(Clone, Copy, Debug)]
-struct Plan {
-    thumbs: bool,
-    edges: bool,
-    slow: bool,
-    eval: bool,
-}
-
-/// Recent cost (ms) of each kind of drawing: a maximum that decays, so one
-/// slow frame lowers the training slice of the next frames that draw it.
-#[derive(Clone, Copy, Debug, Default)]
-struct Costs {
-    thumbs: f64,
-    edges: f64,
-    slow: f64,
-}
-
-impl Costs {
-    /// Drawing time expected for `plan` (evaluation is costed by the caller's
-    /// throttle, and is small next to the rest).
-    fn expected(&self, plan: &Plan) -> f64 {
-        let on = |b: bool, ms: f64| if b { ms } else { 0.0 };
-        on(plan.thumbs, self.thumbs) + on(plan.edges, self.edges) + on(plan.slow, self.slow)
+    /// Continues (or starts) the evaluation of this step for about
+    /// `budget_ms` (at least one slice); its metrics once it is complete.
+    fn evaluate_for(&mut self, budget_ms: f64) -> Option<Metrics> {
+        let start = self.clock.now();
+        let rows = self.trainer.rows_per_slice();
+        let mut e = self.evaluation.take().unwrap_or_else(|| {
+            self.eval_cost_ms = 0.0;
+            self.trainer.start_evaluation()
+        });
+        loop {
+            if let Some(m) = self.trainer.evaluate_slice(&mut e, rows) {
+                self.eval_cost_ms += self.clock.now() - start;
+                return Some(m);
+            }
+            if self.clock.now() - start >= budget_ms {
+                self.eval_cost_ms += self.clock.now() - start;
+                self.evaluation = Some(e);
+                return None;
+            }
+        }
     }
-}
-
-fn decaying_max(old: f64, new: f64) -> f64 {
-    new.max(0.9 * old)
 }
 
 /// Shows a number rounded, with the exact value in `data-value` (for tests
@@ -887,7 +1054,13 @@ impl Runner {
                 r.send(Command::Edit(edit));
             }
         });
-        *runner.app.borrow_mut() = Some(App::new(window, &hash, sink)?);
+        let weak = Rc::downgrade(&runner);
+        let on_check: Rc<dyn Fn(Message)> = Rc::new(move |message| {
+            if let Some(r) = weak.upgrade() {
+                r.send(Command::Check(message));
+            }
+        });
+        *runner.app.borrow_mut() = Some(App::new(window, &hash, sink, on_check)?);
         runner.wire(window, &document)?;
         let running = runner.app.borrow().as_ref().is_some_and(App::is_running);
         runner.set_running(running);
@@ -1020,8 +1193,13 @@ impl Runner {
         }
     }
 
-    /// Requests the next frame, or cancels the pending one.
+    /// Requests the next frame, or cancels the pending one. The body's
+    /// `data-running` says which (`1` while frames run: training, a redraw
+    /// or an evaluation in slices), so a test can wait for a settled page.
     fn set_running(self: &Rc<Self>, running: bool) {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            set_attr(&body, "data-running", if running { "1" } else { "0" });
+        }
         let next = running.then(|| {
             let me = Rc::clone(self);
             request_animation_frame(move |_timestamp| me.on_frame())

@@ -21,6 +21,8 @@
 //! [`HIST_INTERVAL_MS`]; the panel is drawn with the page's slow views
 //! (a few times a second), from pixel buffers.
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::{
     CanvasRenderingContext2d, Document, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
@@ -29,18 +31,20 @@ use web_sys::{
 
 use crate::engine::config::{ClipKind, Config, LossKind, Named};
 use crate::engine::instruments::bug_lab::{Bug, PlantedBug};
-use crate::engine::instruments::doctor::{self, DoctorOptions};
 use crate::engine::instruments::finding::{num, Finding, Severity};
-use crate::engine::instruments::gradient_check::{self, Band};
+use crate::engine::instruments::gradient_check::{Band, GradientCheck};
 use crate::engine::instruments::histograms::Histogram;
 use crate::engine::instruments::initial_loss::{self, Verdict};
 use crate::engine::instruments::layer_stats::{self, LayerSample, RatioBand};
+use crate::engine::instruments::long_checks::{Message, Outcome, Request};
+use crate::engine::instruments::overfit::Overfit;
 use crate::engine::instruments::{loss_breakdown, overfit, saliency, summary, variance_shift, Block, Live};
 use crate::engine::math;
 use crate::engine::trainer::{StepProbe, Trainer};
 use crate::viz::sparkline::{self, Spark};
 use crate::viz::{digits, histogram, saliency as sal_viz};
 
+use super::checks::CheckWorker;
 use super::dom::{self, append, create, create_text, set_attr, set_text, show};
 use super::views::{Mark, NetworkView};
 
@@ -77,6 +81,8 @@ pub enum Action {
     Overfit,
     /// `#doctor`.
     Doctor,
+    /// A long check's Cancel button.
+    CancelCheck,
     /// `#bug-reveal`.
     Reveal,
     /// `#bug` changed.
@@ -93,6 +99,9 @@ pub const WIRING: &[(&str, &str, Action)] = &[
     ("check-gradients", "click", Action::Gradients),
     ("check-overfit", "click", Action::Overfit),
     ("doctor", "click", Action::Doctor),
+    ("gradcheck-cancel", "click", Action::CancelCheck),
+    ("overfit-cancel", "click", Action::CancelCheck),
+    ("doctor-cancel", "click", Action::CancelCheck),
     ("bug-reveal", "click", Action::Reveal),
     ("bug", "change", Action::BugPicked),
     ("live-instruments", "change", Action::LiveToggle),
@@ -137,6 +146,7 @@ struct Els {
     gc_table: HtmlElement,
     gc_body: HtmlElement,
     gc_kink: HtmlElement,
+    gc_sampling: HtmlElement,
     of_k: HtmlInputElement,
     of_verdict: HtmlElement,
     of_time: HtmlElement,
@@ -148,6 +158,8 @@ struct Els {
     of_note: HtmlElement,
     doc_time: HtmlElement,
     doc_list: HtmlElement,
+    /// Per long check: its progress row, bar and percentage.
+    progress: [(HtmlElement, HtmlElement, HtmlElement); 3],
     loss_data: HtmlElement,
     loss_penalty: HtmlElement,
     loss_ratio: HtmlElement,
@@ -197,6 +209,7 @@ impl Els {
             il_causes: id("initial-loss-causes")?,
             gc_verdict: id("gradcheck-verdict")?,
             gc_time: id("gradcheck-time")?,
+            gc_sampling: id("gradcheck-sampling")?,
             gc_table: id("gradcheck-table")?,
             gc_body: tbody(d, "gradcheck-table")?,
             gc_kink: id("gradcheck-kink")?,
@@ -210,6 +223,11 @@ impl Els {
             of_chance: id("overfit-chance")?,
             of_note: id("overfit-note")?,
             doc_time: id("doctor-time")?,
+            progress: [
+                (id("gradcheck-progress")?, bar(d, "gradcheck-progress")?, id("gradcheck-percent")?),
+                (id("overfit-progress")?, bar(d, "overfit-progress")?, id("overfit-percent")?),
+                (id("doctor-progress")?, bar(d, "doctor-progress")?, id("doctor-percent")?),
+            ],
             doc_list: id("doctor-findings")?,
             loss_data: id("loss-data")?,
             loss_penalty: id("loss-penalty")?,
@@ -241,18 +259,31 @@ impl Els {
 
 /// The `<tbody>` of table `#id`.
 fn tbody(d: &Document, id: &str) -> Result<HtmlElement, String> {
-    let table = dom::by_id(d, id)?;
-    table
-        .query_selector("tbody")
+    child(d, id, "tbody")
+}
+
+/// The progress bar of the progress row `#id`.
+fn bar(d: &Document, id: &str) -> Result<HtmlElement, String> {
+    child(d, id, "progress")
+}
+
+/// The first `selector` inside `#id`.
+fn child(d: &Document, id: &str, selector: &str) -> Result<HtmlElement, String> {
+    dom::by_id(d, id)?
+        .query_selector(selector)
         .ok()
         .flatten()
         .and_then(|b| b.dyn_into::<HtmlElement>().ok())
-        .ok_or_else(|| format!("#{id} has no tbody"))
+        .ok_or_else(|| format!("#{id} has no {selector}"))
 }
 
 /// The instruments panel and its state.
 pub struct Instruments {
     els: Els,
+    /// The long checks' worker.
+    checks: CheckWorker,
+    /// When the running check started (performance clock, ms).
+    check_started_ms: f64,
     rows: Vec<Row>,
     /// The live instruments (None while switched off).
     live: Option<Live>,
@@ -277,7 +308,7 @@ pub struct Instruments {
 
 impl Instruments {
     /// Binds to the panel's elements and fills the static pickers.
-    pub fn new(document: &Document) -> Result<Instruments, String> {
+    pub fn new(document: &Document, on_check: Rc<dyn Fn(Message)>) -> Result<Instruments, String> {
         let els = Els::find(document)?;
         for (value, label) in bug_options() {
             let opt = create_text("option", "", &label);
@@ -286,6 +317,8 @@ impl Instruments {
         }
         Ok(Instruments {
             els,
+            checks: CheckWorker::new(on_check),
+            check_started_ms: 0.0,
             rows: Vec::new(),
             live: None,
             probe: None,
@@ -842,29 +875,129 @@ impl Instruments {
         }
     }
 
+    /// Stale results go, and a running check is stopped: it examined a
+    /// trainer that no longer exists.
     fn clear_checks(&mut self) {
+        if let Some(running) = self.checks.running() {
+            self.checks.cancel();
+            self.show_progress(running, None);
+        }
+        for request in [Request::Gradients, Request::Overfit { k: 0 }, Request::Doctor { overfit_k: 0 }] {
+            self.clear_outcome(request);
+        }
         let els = &self.els;
-        for el in [&els.gc_verdict, &els.of_verdict] {
-            verdict(el, "", "");
-        }
-        for el in [&els.gc_time, &els.of_time, &els.doc_time] {
-            set_text(el, "");
-        }
         for el in [&els.of_steps, &els.of_train_acc, &els.of_loss, &els.of_val_acc, &els.of_chance] {
             set_text(el, "–");
         }
-        show(&els.gc_table, false);
-        show(&els.gc_kink, false);
-        show(&els.of_note, false);
-        dom::clear(&els.gc_body);
-        dom::clear(&els.doc_list);
     }
 
-    /// `#check-gradients`: backprop against central differences on the next batch.
-    pub fn check_gradients(&mut self, trainer: &Trainer, clock: &Performance) {
-        let t0 = clock.now();
-        let r = gradient_check::run(trainer, false);
-        let ms = clock.now() - t0;
+    /// Starts a long check in the worker, on a snapshot of `trainer`; its
+    /// block shows progress and Cancel until the outcome arrives.
+    pub fn start_check(&mut self, request: Request, trainer: &Trainer, clock: &Performance) {
+        if let Some(running) = self.checks.running() {
+            self.show_progress(running, None);
+        }
+        let k = self.overfit_k();
+        let request = match request {
+            Request::Overfit { .. } => Request::Overfit { k },
+            Request::Doctor { .. } => Request::Doctor { overfit_k: k },
+            r => r,
+        };
+        self.clear_outcome(request);
+        match self.checks.start(request, trainer) {
+            Ok(()) => {
+                self.check_started_ms = clock.now();
+                self.show_progress(request, Some(0.0));
+            }
+            Err(e) => set_text(self.time_el(request), &format!("could not start the {}: {e}", request.name())),
+        }
+    }
+
+    /// `Cancel`: stops the running check; its block says so.
+    pub fn cancel_check(&mut self) {
+        if let Some(running) = self.checks.running() {
+            self.checks.cancel();
+            self.show_progress(running, None);
+            set_text(self.time_el(running), "cancelled");
+        }
+    }
+
+    /// A message from the checks' worker.
+    pub fn check_message(&mut self, message: Message, clock: &Performance) {
+        let Some(running) = self.checks.running() else {
+            return; // a cancelled check's last words
+        };
+        let ms = clock.now() - self.check_started_ms;
+        match message {
+            Message::Progress(done) => self.show_progress(running, Some(done)),
+            Message::Done(outcome) => {
+                self.checks.finished();
+                self.show_progress(running, None);
+                match outcome {
+                    Outcome::Gradients { check, note, sampling } => self.show_gradients(&check, note, sampling, ms),
+                    Outcome::Overfit { overfit, summary } => self.show_overfit(&overfit, &summary, ms),
+                    Outcome::Doctor { findings, .. } => self.show_doctor(&findings, ms),
+                }
+            }
+            Message::Failed(why) => {
+                self.checks.cancel();
+                self.show_progress(running, None);
+                set_text(self.time_el(running), &format!("the {} could not run: {why}", running.name()));
+            }
+        }
+    }
+
+    /// Index of a check's progress row.
+    fn slot(request: Request) -> usize {
+        match request {
+            Request::Gradients => 0,
+            Request::Overfit { .. } => 1,
+            Request::Doctor { .. } => 2,
+        }
+    }
+
+    /// The timing text of a check's block.
+    fn time_el(&self, request: Request) -> &HtmlElement {
+        match request {
+            Request::Gradients => &self.els.gc_time,
+            Request::Overfit { .. } => &self.els.of_time,
+            Request::Doctor { .. } => &self.els.doc_time,
+        }
+    }
+
+    /// Shows a check's progress (`Some(share done)`) or hides it (`None`).
+    fn show_progress(&self, request: Request, done: Option<f64>) {
+        let (row, bar, percent) = &self.els.progress[Self::slot(request)];
+        show(row, done.is_some());
+        if let Some(done) = done {
+            let pct = (100.0 * done).clamp(0.0, 100.0);
+            set_attr(bar, "value", &format!("{pct:.0}"));
+            set_text(percent, &format!("{pct:.0} %"));
+        }
+    }
+
+    /// Empties a check's block before it runs again.
+    fn clear_outcome(&self, request: Request) {
+        let els = &self.els;
+        set_text(self.time_el(request), "");
+        match request {
+            Request::Gradients => {
+                verdict(&els.gc_verdict, "", "");
+                dom::clear(&els.gc_body);
+                for el in [&els.gc_table, &els.gc_kink, &els.gc_sampling] {
+                    show(el, false);
+                }
+            }
+            Request::Overfit { .. } => {
+                verdict(&els.of_verdict, "", "");
+                show(&els.of_note, false);
+            }
+            Request::Doctor { .. } => dom::clear(&els.doc_list),
+        }
+    }
+
+    /// The gradient check's table, verdict and notes.
+    fn show_gradients(&mut self, r: &GradientCheck, note: Option<String>, sampling: Option<String>, ms: f64) {
         let els = &self.els;
         dom::clear(&els.gc_body);
         for row in &r.tensors {
@@ -893,9 +1026,10 @@ impl Instruments {
         set_attr(&els.gc_verdict, "data-max", &r.max_rel.to_string());
         set_attr(&els.gc_verdict, "data-band", band_label(r.band));
         set_text(&els.gc_time, &format!("{} entries in {ms:.0} ms", r.checked));
-        let note = r.note();
         set_text(&els.gc_kink, note.as_deref().unwrap_or(""));
         show(&els.gc_kink, note.is_some());
+        set_text(&els.gc_sampling, sampling.as_deref().unwrap_or(""));
+        show(&els.gc_sampling, sampling.is_some());
     }
 
     /// The k of `#overfit-k`, clamped to 1–32.
@@ -905,12 +1039,8 @@ impl Instruments {
         k
     }
 
-    /// `#check-overfit`: can a copy memorize k points?
-    pub fn check_overfit(&mut self, trainer: &Trainer, clock: &Performance) {
-        let k = self.overfit_k();
-        let t0 = clock.now();
-        let r = overfit::check(trainer, k, overfit::DEFAULT_STEPS);
-        let ms = clock.now() - t0;
+    /// The overfit check's verdict and figures.
+    fn show_overfit(&mut self, r: &Overfit, summary: &str, ms: f64) {
         let els = &self.els;
         let pct = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{:.0} %", 100.0 * a));
         verdict(&els.of_verdict, if r.passed { "pass" } else { "fail" }, if r.passed { "ok" } else { "bad" });
@@ -920,22 +1050,17 @@ impl Instruments {
         show_value(&els.of_loss, r.loss, format!("{} (from {})", num(r.loss), num(r.initial_loss)));
         show_value(&els.of_val_acc, r.val_acc.unwrap_or(f64::NAN), pct(r.val_acc));
         show_value(&els.of_chance, r.chance.unwrap_or(f64::NAN), pct(r.chance));
-        let note = r.summary();
-        set_text(&els.of_note, &note);
-        show(&els.of_note, !note.is_empty());
+        set_text(&els.of_note, summary);
+        show(&els.of_note, !summary.is_empty());
     }
 
-    /// `#doctor`: every check on a copy, ranked.
-    pub fn doctor(&mut self, trainer: &Trainer, clock: &Performance) {
-        let opts = DoctorOptions { overfit_k: self.overfit_k(), ..DoctorOptions::default() };
-        let t0 = clock.now();
-        let report = doctor::examine(trainer, &opts);
-        let ms = clock.now() - t0;
-        fill_findings(&self.els.doc_list, &report.findings, "doctor");
-        if report.findings.is_empty() {
+    /// The doctor's ranked findings.
+    fn show_doctor(&mut self, findings: &[Finding], ms: f64) {
+        fill_findings(&self.els.doc_list, findings, "doctor");
+        if findings.is_empty() {
             append(&self.els.doc_list, &create_text("li", "finding none", "No problem found: every check passed."));
         }
-        set_text(&self.els.doc_time, &format!("{} findings in {ms:.0} ms", report.findings.len()));
+        set_text(&self.els.doc_time, &format!("{} findings in {ms:.0} ms", findings.len()));
     }
 
     // ---- bug lab ----

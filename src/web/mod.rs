@@ -13,6 +13,7 @@
 //! compare, export and import), [`lockstep`] (variants trained side by side).
 
 pub mod app;
+pub mod checks;
 pub mod controls;
 pub mod crash;
 pub mod dom;
@@ -133,12 +134,18 @@ pub fn control_table() -> String {
 }
 
 /// Training and drawing milliseconds of the page's last animation frame,
-/// and the instruments' share of them (`{"train_ms":…,"draw_ms":…,"inst_ms":…}`),
+/// and the instruments' share of them, the steps and the frame's plan
+/// (`{"train_ms":…,"draw_ms":…,"inst_ms":…,"steps":…,"plan":{…}}`),
 /// for the frame-time benchmark.
 #[wasm_bindgen]
 pub fn last_frame_cost() -> String {
     let cost = RUNNER.with(|slot| slot.borrow().as_ref().map(|r| r.last_frame())).unwrap_or_default();
-    serde_json::json!({ "train_ms": cost.train_ms, "draw_ms": cost.draw_ms, "inst_ms": cost.inst_ms }).to_string()
+    let p = cost.plan;
+    serde_json::json!({
+        "train_ms": cost.train_ms, "draw_ms": cost.draw_ms, "inst_ms": cost.inst_ms, "steps": cost.steps,
+        "plan": { "train": p.train, "thumbs": p.thumbs, "edges": p.edges, "slow": p.slow, "eval": p.eval },
+    })
+    .to_string()
 }
 
 /// Panics on purpose, so the end-to-end test can check that a crash shows

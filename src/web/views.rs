@@ -222,10 +222,11 @@ impl NetworkView {
     }
 
     /// Repaints every thumbnail (planar data) from the trainer's current state.
-    pub fn paint_nodes(&mut self, trainer: &mut Trainer) {
+    /// Returns how many canvases it repainted (each costs the browser a
+    /// copy when it composites the frame).
+    pub fn paint_nodes(&mut self, trainer: &mut Trainer) -> usize {
         let Some(grid) = &self.grid else {
-            self.paint_pixel_weights(trainer);
-            return;
+            return self.paint_pixel_weights(trainer);
         };
         trainer.neuron_maps(grid, &mut self.maps);
         let n = grid.size * grid.size;
@@ -256,34 +257,40 @@ impl NetworkView {
             }
             dom::blit(&node.ctx, &self.rgba, grid.size as u32, grid.size as u32);
         }
+        self.nodes.len()
     }
 
     /// Image data (digits): each first-layer unit shows its 64 input weights
     /// as an 8×8 picture (blue pixels push it up, orange down); the other
     /// nodes have no picture of the plane to show.
-    fn paint_pixel_weights(&mut self, trainer: &Trainer) {
+    fn paint_pixel_weights(&mut self, trainer: &Trainer) -> usize {
         let weights = trainer.dense_weights();
         let Some(&(n_in, n_out, w)) = weights.first() else {
-            return;
+            return 0;
         };
         if n_in != 64 {
-            return;
+            return 0;
         }
         let max_abs = w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         let mut column = vec![0.0f32; 64];
         self.rgba.resize(64 * 4, 0);
+        let mut painted = 0;
         for node in self.nodes.iter().filter(|n| n.col == 1 && self.widths.len() > 2) {
             for (i, c) in column.iter_mut().enumerate() {
                 *c = w[i * n_out + node.unit];
             }
             digits::paint_signed(&column, max_abs, 1, &mut self.rgba);
             dom::blit(&node.ctx, &self.rgba, 8, 8);
+            painted += 1;
         }
+        painted
     }
 
-    /// Redraws the edges, coloured and sized by weight.
-    pub fn paint_edges(&mut self, trainer: &Trainer) {
+    /// Redraws the edges, coloured and sized by weight; returns how many
+    /// it drew (the browser rasterizes each when it composites the frame).
+    pub fn paint_edges(&mut self, trainer: &Trainer) -> usize {
         self.layout();
+        let mut edges = 0;
         let ctx = &self.edges_ctx;
         let (w, h) = (f64::from(self.edges.width()), f64::from(self.edges.height()));
         ctx.clear_rect(0.0, 0.0, w, h);
@@ -308,6 +315,7 @@ impl NetworkView {
                     ctx.move_to(ax, y0);
                     ctx.bezier_curve_to(mid, y0, mid, y1, bx, y1);
                     ctx.stroke();
+                    edges += 1;
                 }
             }
         }
@@ -338,6 +346,7 @@ impl NetworkView {
             let text = candidates.iter().find(|t| fits(t)).unwrap_or(&candidates[candidates.len() - 1]);
             let _ = ctx.fill_text(text, x, 11.0);
         }
+        edges
     }
 
     /// Marks dead and saturated units (a red dashed or amber outline; the

@@ -10,7 +10,7 @@ pub mod codec;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Which data set to train on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DataKind {
     /// Two concentric rings (TF Playground "circle"). Binary.
     Circle,
@@ -35,7 +35,7 @@ pub enum DataKind {
 }
 
 /// The 2-D input features TF Playground offers, in its order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Feature {
     /// x1
     X1,
@@ -60,7 +60,7 @@ impl Feature {
 }
 
 /// The data part of an experiment.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataConfig {
     /// Which generator.
     pub kind: DataKind,
@@ -81,7 +81,7 @@ pub struct DataConfig {
 }
 
 /// Activation functions.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Act {
     /// max(0, x)
     Relu,
@@ -100,7 +100,7 @@ pub enum Act {
 }
 
 /// Order of the layers inside a hidden block.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlockOrder {
     /// Dense → BN → act → Dropout (the usual, variance-shift-free order).
     BnActDrop,
@@ -109,7 +109,7 @@ pub enum BlockOrder {
 }
 
 /// One hidden block: Dense(units) with its activation, optional BN and dropout.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LayerSpec {
     /// Output width.
     pub units: usize,
@@ -122,7 +122,7 @@ pub struct LayerSpec {
 }
 
 /// Weight initializers.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum InitKind {
     /// All zeros.
     Zeros,
@@ -145,7 +145,7 @@ pub enum InitKind {
 }
 
 /// Training losses.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LossKind {
     /// Half squared error ½(o − t)², averaged (TF Playground's convention).
     Mse,
@@ -163,7 +163,7 @@ pub enum LossKind {
 }
 
 /// Output activation used with MSE (logit losses always use linear outputs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OutputAct {
     /// tanh output, targets ±1 (TF Playground).
     Tanh,
@@ -174,7 +174,7 @@ pub enum OutputAct {
 }
 
 /// Optimizers and their hyperparameters.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum OptimizerKind {
     /// Plain SGD.
     Sgd,
@@ -218,7 +218,7 @@ pub enum OptimizerKind {
 }
 
 /// Learning-rate schedules (multipliers of the base learning rate).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ScheduleKind {
     /// lr.
     Constant,
@@ -251,7 +251,7 @@ pub enum ScheduleKind {
 }
 
 /// Gradient clipping.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ClipKind {
     /// No clipping.
     None,
@@ -262,7 +262,7 @@ pub enum ClipKind {
 }
 
 /// The whole experiment: what a link carries.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// The one seed driving data, initialization, shuffles and dropout.
     pub seed: u64,
@@ -311,7 +311,7 @@ pub struct Config {
 
 /// How the page presents an experiment. Not part of the model: it changes
 /// no number, only what a person sees and may touch.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ViewFlags {
     /// Controls hidden from the page (codec keys or transport ids).
     pub hide: Vec<String>,
@@ -331,7 +331,7 @@ pub struct ViewFlags {
 
 /// How much Play trains per animation frame. Each is also bounded by the
 /// frame's time budget, so a slow network never blocks the page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Speed {
     /// One mini-batch per frame: watch single updates.
     Batch,

@@ -45,7 +45,7 @@ pub fn featurize(x: ArrayView2<f64>, features: &[Feature]) -> Array2<f64> {
 }
 
 /// Per-column affine rescaling `(v − mean) / std`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Standardizer {
     /// Column means.
     pub mean: Vec<f64>,

@@ -30,7 +30,7 @@ use crate::engine::rng::Uniform01;
 use ndarray::{Array2, Axis};
 
 /// Targets of a data set.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Labels {
     /// Class indices in `0..n_classes` (binary sets: TF Playground's +1 is
     /// class 1, −1 is class 0).
@@ -70,7 +70,7 @@ impl Labels {
 }
 
 /// A data set before feature mapping.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RawData {
     /// Inputs: `[n, 2]` raw `(x1, x2)` for planar sets, `[n, 64]` pixel values
     /// in [0, 1] for digits.

@@ -37,7 +37,7 @@ use std::hash::Hasher;
 use std::ops::Range;
 
 /// A classic bug the lab can plant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Bug {
     /// The optimizer never updates the first dense layer.
     FrozenLayer,
@@ -145,7 +145,7 @@ impl Named for Bug {
 }
 
 /// A bug planted in an experiment, and whether the link hides its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlantedBug {
     /// Which bug.
     pub bug: Bug,

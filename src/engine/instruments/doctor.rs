@@ -32,6 +32,7 @@ use super::trajectory::{Point, Trajectory};
 use super::update_check::{self, UpdateCheck};
 use super::variance_shift::{self, VarianceShift};
 use super::{attach, eval_mode};
+use crate::engine::progress::Progress;
 use crate::engine::trainer::{NonFinite, StepOutcome, Task, Trainer};
 use serde::Serialize;
 
@@ -133,7 +134,7 @@ struct ProbeRun {
 
 /// Trains a copy of `trainer` for `opts.probe_steps` steps with every live
 /// instrument on, evaluating the training set along the way into `traj`.
-fn probe_run(trainer: &Trainer, opts: &DoctorOptions, traj: &mut Trajectory) -> ProbeRun {
+fn probe_run(trainer: &Trainer, opts: &DoctorOptions, traj: &mut Trajectory, progress: &mut Progress) -> ProbeRun {
     let mut t = trainer.clone();
     attach(&mut t);
     let mut stats = LayerStats::new(&t);
@@ -145,6 +146,7 @@ fn probe_run(trainer: &Trainer, opts: &DoctorOptions, traj: &mut Trajectory) -> 
         traj.push(eval_point(&t));
     }
     for s in 1..=opts.probe_steps {
+        progress.set(s as f64 / opts.probe_steps as f64);
         if sentinel.first.is_some() {
             break;
         }
@@ -200,7 +202,7 @@ fn eval_point(t: &Trainer) -> Point {
 
 /// How much of its loss a copy of `trainer` without dropout loses over
 /// `steps` steps: tells whether dropout is what stalls a run.
-fn dropout_free_progress(trainer: &Trainer, steps: u64) -> f64 {
+fn dropout_free_progress(trainer: &Trainer, steps: u64, progress: &mut Progress) -> f64 {
     let mut t = trainer.clone();
     t.probe = None;
     for layer in &mut t.model.layers {
@@ -209,7 +211,8 @@ fn dropout_free_progress(trainer: &Trainer, steps: u64) -> f64 {
         }
     }
     let start = t.evaluate().train_loss;
-    for _ in 0..steps {
+    for s in 0..steps {
+        progress.set(s as f64 / steps as f64);
         if let StepOutcome::Diverged(_) = t.step() {
             return 0.0;
         }
@@ -224,24 +227,32 @@ fn dropout_free_progress(trainer: &Trainer, steps: u64) -> f64 {
 
 /// Examines the trainer's experiment in its current state.
 pub fn examine(trainer: &Trainer, opts: &DoctorOptions) -> Report {
+    examine_with(trainer, opts, &mut Progress::none())
+}
+
+/// [`examine`], reporting how far it got to `progress` (the probed run,
+/// the overfit checks and the gradient check each take a share).
+pub fn examine_with(trainer: &Trainer, opts: &DoctorOptions, progress: &mut Progress) -> Report {
     let mut fresh = trainer.clone();
     fresh.reset();
     fresh.probe = None;
     let initial = initial_loss::check_fresh(&fresh);
     let init = init_scale::measure(&fresh);
     let mut trajectory = Trajectory::new(initial.measured, initial.uniform, initial.prior, &trainer.history.batch_loss);
-    let run = probe_run(trainer, opts, &mut trajectory);
-    let overfit = overfit::check(trainer, opts.overfit_k, opts.overfit_steps);
-    let overfit_without_dropout = (!overfit.passed && overfit.with_dropout)
-        .then(|| overfit::run_without_dropout(trainer, opts.overfit_k, opts.overfit_steps));
+    progress.set(0.02);
+    let run = probe_run(trainer, opts, &mut trajectory, &mut progress.part(0.02, 0.4));
+    let overfit = overfit::check_with(trainer, opts.overfit_k, opts.overfit_steps, &mut progress.part(0.4, 0.65));
+    let overfit_without_dropout = (!overfit.passed && overfit.with_dropout).then(|| {
+        overfit::run_without_dropout(trainer, opts.overfit_k, opts.overfit_steps, &mut progress.part(0.65, 0.75))
+    });
     let heavy_dropout = trainer.cfg.hidden.iter().any(|l| l.dropout >= super::diagnosis::MAX_DROPOUT);
     let has_dropout = trainer.cfg.hidden.iter().any(|l| l.dropout > 0.0);
     let suspect = heavy_dropout || (has_dropout && trajectory.stalled());
-    let dropout_free_progress =
-        (suspect && !trajectory.diverged).then(|| dropout_free_progress(trainer, opts.probe_steps));
+    let dropout_free_progress = (suspect && !trajectory.diverged)
+        .then(|| dropout_free_progress(trainer, opts.probe_steps, &mut progress.part(0.75, 0.85)));
     let (l1, l2) = fresh.model.penalty(fresh.cfg.l1, fresh.cfg.l2);
     let inputs = input_scale::measure(trainer);
-    let gradient_check = gradient_check::run(trainer, opts.check_penalty);
+    let gradient_check = gradient_check::run_with(trainer, opts.check_penalty, &mut progress.part(0.85, 1.0));
     let label_agreement = label_agreement::measure(trainer);
     let eval_mode = eval_mode::check(trainer);
     let targets = regression_targets(trainer);

@@ -2,10 +2,10 @@
 //! sentence about one problem, with a severity and the checklist item
 //! (docs/CHECKLIST.md) it illustrates.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; nothing is wrong yet.
@@ -25,7 +25,7 @@ pub enum Severity {
 /// produce (a non-finite value, a model that cannot
 /// fit). A symptom whose cause the doctor found is folded into that cause's
 /// finding instead of being reported twice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Problem {
     /// Backprop disagrees with the numerical gradient.
@@ -157,9 +157,45 @@ pub struct ChecklistItem {
     pub title: &'static str,
 }
 
+/// An item travels as its fields; it comes back as the item of the same id
+/// (an unknown id is an error: items are compiled in, never made up).
+impl<'de> Deserialize<'de> for ChecklistItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Fields {
+            id: String,
+        }
+        let fields = Fields::deserialize(deserializer)?;
+        checklist::ALL
+            .into_iter()
+            .find(|item| item.id == fields.id)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown checklist item {}", fields.id)))
+    }
+}
+
 /// The checklist items the instruments illustrate.
 pub mod checklist {
     use super::ChecklistItem;
+
+    /// Every item below, in checklist order.
+    pub const ALL: [ChecklistItem; 16] = [
+        SMALL_MODEL,
+        OVERFIT,
+        LOSS_FITS_TASK,
+        LOSS_SCALES,
+        INITIAL_LOSS,
+        GRADIENT_FLOW,
+        UPDATE_RATIO,
+        DEAD_RELU,
+        GRADIENT_CHECK,
+        VISUALISE,
+        LEARNING_RATE,
+        CLIPPING,
+        BATCH_NORM,
+        REGULARIZATION,
+        DROPOUT,
+        DROPOUT_BN_ORDER,
+    ];
 
     /// 1.1 Start with a small model.
     pub const SMALL_MODEL: ChecklistItem = ChecklistItem { id: "1.1", title: "Start with a small model" };
@@ -201,7 +237,7 @@ pub mod checklist {
 }
 
 /// One measured number a finding rests on.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// What was measured, e.g. `first/output weight-gradient ratio`.
     pub label: String,
@@ -211,7 +247,7 @@ pub struct Evidence {
 
 /// One result of a check: what was seen (with its numbers), its likely
 /// cause, and the fix, pointing the right way.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// How bad.
     pub severity: Severity,
@@ -220,7 +256,7 @@ pub struct Finding {
     /// The checklist item it illustrates.
     pub checklist: ChecklistItem,
     /// Which instrument found it (its module name).
-    pub instrument: &'static str,
+    pub instrument: String,
     /// What was observed, in one plain sentence with its numbers.
     pub sentence: String,
     /// Why it happens (empty when the observation says it all).
@@ -249,7 +285,7 @@ impl Finding {
             severity,
             problem,
             checklist,
-            instrument,
+            instrument: instrument.to_string(),
             sentence,
             cause: String::new(),
             fix: String::new(),

@@ -17,9 +17,11 @@
 
 use super::finding::{checklist, num, Finding, Problem, Severity};
 use super::place_of;
-use crate::engine::gradcheck::{self, GradCheck, Objective};
+use crate::engine::gradcheck::{self, GradCheck, Objective, Sampling};
+use crate::engine::model::Model;
+use crate::engine::progress::Progress;
 use crate::engine::trainer::Trainer;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Below: excellent.
 pub const EXCELLENT: f64 = 1e-7;
@@ -29,9 +31,69 @@ pub const ACCEPTABLE: f64 = 1e-5;
 pub const BUG: f64 = 1e-3;
 /// Entries checked per tensor at most (evenly spaced).
 pub const MAX_PER_TENSOR: usize = 256;
+/// Multiply-adds the central differences of one check may cost at most
+/// (two forward passes per entry, f64): with it the check of the largest
+/// network the page allows (16 × 256 on digits) takes about a second in
+/// Chromium on a 2-core machine (f64 forward passes run at about 4e9
+/// multiply-adds a second there). Small networks never reach it and are
+/// checked in full.
+pub const BUDGET_MACS: f64 = 5.0e9;
+/// When the budget binds, rows of the batch are dropped first down to this...
+pub const PREFERRED_ROWS: usize = 8;
+/// ...then entries per tensor down to this...
+pub const MIN_PER_TENSOR: usize = 4;
+/// ...then rows down to this.
+pub const MIN_ROWS: usize = 2;
+
+/// How much of the batch and of each tensor a check compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Entries per tensor at most.
+    pub per_tensor: usize,
+    /// Rows of the mini-batch used.
+    pub rows: usize,
+    /// Rows the mini-batch has.
+    pub batch_rows: usize,
+}
+
+impl Plan {
+    /// The largest check within [`BUDGET_MACS`] for `model` on a batch of
+    /// `batch_rows` rows: every row and up to [`MAX_PER_TENSOR`] entries if
+    /// that fits; else fewer rows, then fewer entries, then fewer rows.
+    pub fn for_model<F: crate::engine::scalar::Real>(model: &Model<F>, batch_rows: usize) -> Self {
+        let lens: Vec<usize> = model.infos.iter().map(|i| i.len()).collect();
+        let per_row = model.forward_macs_per_row() as f64;
+        let cost = |per_tensor: usize, rows: usize| {
+            let entries: usize = lens.iter().map(|&l| l.min(per_tensor)).sum();
+            2.0 * entries as f64 * rows as f64 * per_row
+        };
+        let mut plan = Plan { per_tensor: MAX_PER_TENSOR, rows: batch_rows, batch_rows };
+        let fits = |p: &Plan| cost(p.per_tensor, p.rows) <= BUDGET_MACS;
+        while !fits(&plan) && plan.rows > PREFERRED_ROWS {
+            plan.rows = (plan.rows / 2).max(PREFERRED_ROWS);
+        }
+        while !fits(&plan) && plan.per_tensor > MIN_PER_TENSOR {
+            plan.per_tensor = (plan.per_tensor / 2).max(MIN_PER_TENSOR);
+        }
+        while !fits(&plan) && plan.rows > MIN_ROWS {
+            plan.rows = (plan.rows / 2).max(MIN_ROWS);
+        }
+        plan
+    }
+
+    /// Whether the budget thinned the check.
+    pub fn bounded(&self) -> bool {
+        self.per_tensor < MAX_PER_TENSOR || self.rows < self.batch_rows
+    }
+
+    /// The entries the plan picks in each tensor.
+    pub fn sampling(&self) -> Sampling {
+        Sampling { per_tensor: self.per_tensor, spread: self.per_tensor < MAX_PER_TENSOR }
+    }
+}
 
 /// Where a relative error falls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Band {
     /// < 1e-7.
@@ -59,7 +121,7 @@ impl Band {
 }
 
 /// One checked tensor.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TensorRow {
     /// Model layer index.
     pub layer: usize,
@@ -86,7 +148,7 @@ pub struct TensorRow {
 }
 
 /// The whole report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradientCheck {
     /// Per tensor, input to output.
     pub tensors: Vec<TensorRow>,
@@ -102,20 +164,30 @@ pub struct GradientCheck {
     pub tiny: usize,
     /// Whether the penalties were included.
     pub with_penalty: bool,
+    /// How much was compared.
+    pub plan: Plan,
 }
 
 /// Checks the trainer's next mini-batch (data loss alone unless `with_penalty`).
 pub fn run(trainer: &Trainer, with_penalty: bool) -> GradientCheck {
-    let model = trainer.model.cast::<f64>();
-    let (x, t) = trainer.next_batch();
-    let x: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
-    let t: Vec<f64> = t.iter().map(|&v| f64::from(v)).collect();
-    let (l1, l2) = if with_penalty { (trainer.cfg.l1, trainer.cfg.l2) } else { (0.0, 0.0) };
-    let report = gradcheck::check(&model, &x, &t, Objective { loss: trainer.cfg.loss, l1, l2 }, MAX_PER_TENSOR);
-    from_report(&report, trainer, with_penalty)
+    run_with(trainer, with_penalty, &mut Progress::none())
 }
 
-fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> GradientCheck {
+/// [`run`], reporting the share of entries done to `progress`.
+pub fn run_with(trainer: &Trainer, with_penalty: bool, progress: &mut Progress) -> GradientCheck {
+    let model = trainer.model.cast::<f64>();
+    let (x, t) = trainer.next_batch();
+    let batch_rows = x.len() / model.n_in.max(1);
+    let plan = Plan::for_model(&model, batch_rows);
+    let x: Vec<f64> = x[..plan.rows * model.n_in].iter().map(|&v| f64::from(v)).collect();
+    let t: Vec<f64> = t[..plan.rows * model.n_out].iter().map(|&v| f64::from(v)).collect();
+    let (l1, l2) = if with_penalty { (trainer.cfg.l1, trainer.cfg.l2) } else { (0.0, 0.0) };
+    let objective = Objective { loss: trainer.cfg.loss, l1, l2 };
+    let report = gradcheck::check_sampled(&model, &x, &t, objective, plan.sampling(), progress);
+    from_report(&report, trainer, with_penalty, plan)
+}
+
+fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool, plan: Plan) -> GradientCheck {
     let layers = &trainer.model.layers;
     let before_bn = |layer: usize, param: &str| {
         param == "b" && matches!(layers.get(layer + 1), Some(crate::engine::layers::Layer::BatchNorm(_)))
@@ -159,10 +231,22 @@ fn from_report(report: &GradCheck, trainer: &Trainer, with_penalty: bool) -> Gra
         kinked: report.kinked(),
         tiny: report.tiny(),
         with_penalty,
+        plan,
     }
 }
 
 impl GradientCheck {
+    /// What the budget left out, in one sentence (`None` when the check was complete).
+    pub fn sampling_note(&self) -> Option<String> {
+        let p = self.plan;
+        p.bounded().then(|| {
+            format!(
+                "Sampled to finish in about a second: at most {} entries per tensor on {} of the mini-batch's {} rows ({} entries in all).",
+                p.per_tensor, p.rows, p.batch_rows, self.checked
+            )
+        })
+    }
+
     /// Why the check could not decide, or what it left out, in one sentence
     /// (`None` when every entry was judged).
     pub fn note(&self) -> Option<String> {
@@ -268,6 +352,59 @@ impl GradientCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::engine::config::codec;
+
+    fn trainer(link: &str) -> Trainer {
+        Trainer::from_config(&codec::decode(link).0).unwrap()
+    }
+
+    /// The budget, worked by hand: a 2-8-8-2 net (16 + 64 + 16 = 96
+    /// weights per row) with 10 rows costs 2 · 122 entries · 10 · 96 ≈ 2.3e5
+    /// multiply-adds: checked in full. Sixteen 256-unit layers on digits
+    /// (64·256 + 15·256² + 256·10 = 1,001,984 per row; 17 weight tensors,
+    /// 16 biases of 256 and one of 10) first drop to 8 rows, then halve the
+    /// entries per tensor from 256 until they fit: 16 each would be
+    /// 2 · 538 · 8 · 1,001,984 = 8.6e9 > 5e9; 8 each is 2 · 272 · 8 ·
+    /// 1,001,984 = 4.4e9.
+    #[test]
+    fn the_budget_thins_only_large_checks() {
+        let small = trainer("data=xor&net=8:tanh,8:tanh&bs=10");
+        let plan = Plan::for_model(&small.model, 10);
+        assert_eq!(plan, Plan { per_tensor: MAX_PER_TENSOR, rows: 10, batch_rows: 10 });
+        assert!(!plan.bounded());
+        let net = ["256:relu"; 16].join(",");
+        let big = trainer(&format!("data=digits&loss=softmax&bs=64&net={net}"));
+        assert_eq!(big.model.forward_macs_per_row(), 1_001_984);
+        let plan = Plan::for_model(&big.model, 64);
+        assert_eq!(plan, Plan { per_tensor: 8, rows: 8, batch_rows: 64 });
+        assert!(plan.bounded());
+    }
+
+    /// A thinned sample spans the units of a weight matrix instead of one column.
+    #[test]
+    fn a_thinned_sample_spans_columns() {
+        let sampling = Plan { per_tensor: 8, rows: 2, batch_rows: 64 }.sampling();
+        let picked = sampling.indices(256 * 256);
+        assert_eq!(picked.len(), 8);
+        let columns: std::collections::BTreeSet<usize> = picked.iter().map(|i| i % 256).collect();
+        assert_eq!(columns.len(), 8, "{picked:?}");
+        assert!(picked.iter().all(|&i| i < 256 * 256));
+        // Unthinned sampling is the plain even stride, as before.
+        assert_eq!(gradcheck::Sampling::even(4).indices(10), vec![0, 3, 6, 9]);
+    }
+
+    /// A bounded check says so, with its numbers; a full one says nothing.
+    #[test]
+    fn a_bounded_check_says_what_it_left_out() {
+        let net = ["64:relu"; 6].join(",");
+        let t = trainer(&format!("data=digits&loss=softmax&bs=500&net={net}"));
+        let r = run(&t, false);
+        assert!(r.plan.bounded(), "{:?}", r.plan);
+        let note = r.sampling_note().expect("a note");
+        assert!(note.contains(&format!("{} of the mini-batch's {} rows", r.plan.rows, r.plan.batch_rows)), "{note}");
+        assert!(run(&trainer("data=xor&net=4:tanh&bs=10"), false).sampling_note().is_none());
+    }
 
     #[test]
     fn bands() {

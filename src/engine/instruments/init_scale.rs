@@ -1,7 +1,8 @@
 //! The scale of the initialization (checklist 3.1, 3.3, 3.4): how signals
 //! and gradients travel through the network *at its initial weights*, on
-//! the whole training set (up to [`MAX_ROWS`] rows) in one forward and one
-//! backward pass (BN on batch statistics, dropout off).
+//! the whole training set (up to [`MAX_ROWS`] rows; fewer on a network of
+//! hundreds of thousands of weights, see [`super::affordable_rows`]) in one
+//! forward and one backward pass (BN on batch statistics, dropout off).
 //!
 //! Measured at the initial weights because these are properties of the
 //! initialization, not of how far a run has got: the same link always gives
@@ -67,7 +68,7 @@ pub struct InitScale {
 /// Measures `fresh`, a trainer at its initial weights.
 pub fn measure(fresh: &Trainer) -> InitScale {
     let mut model = fresh.model.clone();
-    let rows = fresh.train.len().min(MAX_ROWS);
+    let rows = super::affordable_rows(&model, fresh.train.len(), MAX_ROWS);
     let n_in = model.n_in;
     let n_out = model.n_out;
     let x = fresh.train.x.as_slice().map_or_else(Vec::new, |s| s[..rows * n_in].to_vec());

@@ -14,8 +14,9 @@
 //!   ½ the target variance).
 //!
 //! The measured loss is the model's at its initial weights, on the whole
-//! training set, in the mode the first step trains in (BN batch statistics,
-//! dropout off).
+//! training set (its first rows on a network of hundreds of thousands of
+//! weights, see [`super::affordable_rows`]), in the mode the first step
+//! trains in (BN batch statistics, dropout off).
 //!
 //! Verdict, against the uniform reference `u`:
 //! - logit losses (cross-entropy, focal): ok up to [`OK_FACTOR`]·u + 0.02,
@@ -104,9 +105,10 @@ pub fn check(trainer: &Trainer) -> InitialLoss {
 
 /// Runs the check on `fresh`, a trainer at its initial weights.
 pub fn check_fresh(fresh: &Trainer) -> InitialLoss {
-    let n_out = fresh.model.n_out;
-    let x = fresh.train.x.as_slice().unwrap_or(&[]).to_vec();
-    let t: Vec<f32> = fresh.train.targets.as_slice().unwrap_or(&[]).to_vec();
+    let (n_in, n_out) = (fresh.model.n_in, fresh.model.n_out);
+    let rows = super::affordable_rows(&fresh.model, fresh.train.len(), usize::MAX);
+    let x = fresh.train.x.as_slice().map_or_else(Vec::new, |s| s[..rows * n_in].to_vec());
+    let t: Vec<f32> = fresh.train.targets.as_slice().map_or_else(Vec::new, |s| s[..rows * n_out].to_vec());
     let mut model = fresh.model.clone();
     model.forward(&x, Pass::CHECK, &mut Rng::new(0, Stream::Probe));
     let out = model.output().to_vec();

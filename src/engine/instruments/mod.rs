@@ -24,6 +24,7 @@ pub mod initial_loss;
 pub mod input_scale;
 pub mod label_agreement;
 pub mod layer_stats;
+pub mod long_checks;
 pub mod loss_breakdown;
 pub mod overfit;
 pub mod saliency;
@@ -118,6 +119,22 @@ pub fn norm<F: Real>(v: &[F]) -> f64 {
 /// ‖a − b‖₂ accumulated in f64.
 pub fn distance<F: Real>(a: &[F], b: &[F]) -> f64 {
     crate::engine::math::sqrt(a.iter().zip(b).map(|(&x, &y)| (x.f64() - y.f64()) * (x.f64() - y.f64())).sum::<f64>())
+}
+
+/// Multiply-adds of forward pass that a measurement over many rows (the
+/// initial loss, the signal through the layers) may spend: about 20 ms of
+/// a browser's time with its backward pass, because the page takes these
+/// measurements on its main thread whenever the network changes.
+pub const ROWS_BUDGET_MACS: usize = 32_000_000;
+/// Rows such a measurement uses at least, whatever the cost.
+pub const MIN_ROWS: usize = 32;
+
+/// Rows of `available` (at most `cap`) that a forward pass of `model` can
+/// afford within [`ROWS_BUDGET_MACS`]: small networks get every row they
+/// ask for; only networks of hundreds of thousands of weights are thinned.
+pub fn affordable_rows<F: Real>(model: &Model<F>, available: usize, cap: usize) -> usize {
+    let by_cost = ROWS_BUDGET_MACS / model.forward_macs_per_row().max(1);
+    available.min(cap).min(by_cost.max(MIN_ROWS))
 }
 
 /// Mean and population standard deviation, in f64.

@@ -23,9 +23,10 @@ use super::{blocks, distance};
 use crate::engine::config::{LossKind, OptimizerKind, ScheduleKind};
 use crate::engine::model::{Model, ModelSpec};
 use crate::engine::optim::Optimizer;
+use crate::engine::progress::Progress;
 use crate::engine::rng::{Rng, Stream};
 use crate::engine::trainer::{StepOutcome, Trainer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Largest tiny batch.
 pub const MAX_K: usize = 32;
@@ -41,7 +42,7 @@ pub const LR: f64 = 0.01;
 const EVAL_EVERY: u64 = 5;
 
 /// The result of the check.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Overfit {
     /// Points trained on.
     pub k: usize,
@@ -119,6 +120,11 @@ pub const MEMORIZED_LOSS: f64 = 1e-2;
 
 /// Trains a copy of `trainer` on `k` points for at most `max_steps` steps.
 pub fn run(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
+    run_with(trainer, k, max_steps, &mut Progress::none())
+}
+
+/// [`run`], reporting the share of `max_steps` done to `progress`.
+fn run_with(trainer: &Trainer, k: usize, max_steps: u64, progress: &mut Progress) -> Overfit {
     let idx = pick(trainer, k);
     let mut t = trainer.with_training_subset(&idx);
     let adam = OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
@@ -132,6 +138,7 @@ pub fn run(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
     let mut end = start;
     let (mut full_accuracy_at, mut diverged) = (None, None);
     while t.step_count() < max_steps {
+        progress.set(t.step_count() as f64 / max_steps.max(1) as f64);
         if let StepOutcome::Diverged(d) = t.step() {
             diverged = Some(d.to_string());
             break;
@@ -203,7 +210,13 @@ pub const REDRAWS: u64 = 2;
 /// must not read as "too small or buggy". Symmetric, dead or buggy models
 /// fail every draw.
 pub fn check(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
-    let first = run(trainer, k, max_steps);
+    check_with(trainer, k, max_steps, &mut Progress::none())
+}
+
+/// [`check`], reporting how far it got to `progress` (each draw a third).
+pub fn check_with(trainer: &Trainer, k: usize, max_steps: u64, progress: &mut Progress) -> Overfit {
+    let share = 1.0 / (1 + REDRAWS) as f64;
+    let first = run_with(trainer, k, max_steps, &mut progress.part(0.0, share));
     let stalls = first.findings().iter().any(|f| f.problem == Problem::LossStalls);
     if first.passed || stalls {
         return first;
@@ -215,7 +228,8 @@ pub fn check(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
         let mut model = Model::build(&spec, &mut Rng::new(seed, Stream::Init));
         model.flip_grad_layer = t.model.flip_grad_layer;
         t.model = model;
-        let again = run(&t, k, max_steps);
+        let part = draw as f64 * share;
+        let again = run_with(&t, k, max_steps, &mut progress.part(part, part + share));
         if again.passed {
             return Overfit { redrawn: true, ..again };
         }
@@ -226,7 +240,7 @@ pub fn check(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
 /// The same check on a copy of the model without its dropout layers (the
 /// weights are the same: inverted dropout leaves them unscaled), to tell
 /// whether dropout is what keeps the model from fitting.
-pub fn run_without_dropout(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
+pub fn run_without_dropout(trainer: &Trainer, k: usize, max_steps: u64, progress: &mut Progress) -> Overfit {
     let mut t = trainer.clone();
     for layer in &mut t.model.layers {
         if let crate::engine::layers::Layer::Dropout(d) = layer {
@@ -234,7 +248,7 @@ pub fn run_without_dropout(trainer: &Trainer, k: usize, max_steps: u64) -> Overf
         }
     }
     t.cfg.hidden.iter_mut().for_each(|l| l.dropout = 0.0);
-    check(&t, k, max_steps)
+    check_with(&t, k, max_steps, progress)
 }
 
 /// The share of the most common class in the test set (training set if empty).

@@ -1,0 +1,165 @@
+//! The three long checks (gradient check, tiny-batch overfit, the doctor)
+//! as a request and an outcome that can cross to a Web Worker and back.
+//!
+//! On a large network each takes seconds, far beyond a frame, so the page
+//! runs them off the main thread: it sends a [`Request`] with a
+//! [`snapshot`](crate::engine::snapshot) of the trainer, the worker calls
+//! [`run`] and posts [`Message`]s back (progress, then the outcome). Here
+//! they are plain data, so the same path runs natively in tests.
+
+use super::doctor::{self, DoctorOptions};
+use super::finding::Finding;
+use super::gradient_check::{self, GradientCheck};
+use super::overfit::{self, Overfit};
+use crate::engine::progress::Progress;
+use crate::engine::trainer::Trainer;
+use serde::{Deserialize, Serialize};
+
+/// Which check to run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Backprop against central differences on the next mini-batch.
+    Gradients,
+    /// Memorize `k` training points.
+    Overfit {
+        /// Points.
+        k: usize,
+    },
+    /// Every check, ranked findings.
+    Doctor {
+        /// Points of its overfit check.
+        overfit_k: usize,
+    },
+}
+
+impl Request {
+    /// What the page calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Request::Gradients => "gradient check",
+            Request::Overfit { .. } => "overfit check",
+            Request::Doctor { .. } => "doctor",
+        }
+    }
+}
+
+/// What a check found, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// The gradient check, its note and what the budget left out.
+    Gradients {
+        /// The report.
+        check: GradientCheck,
+        /// Why it could not decide, or what it left out.
+        note: Option<String>,
+        /// How it was sampled, when the budget thinned it.
+        sampling: Option<String>,
+    },
+    /// The overfit check and its summary sentence.
+    Overfit {
+        /// The report.
+        overfit: Overfit,
+        /// One sentence on what it means.
+        summary: String,
+    },
+    /// The doctor's ranked findings.
+    Doctor {
+        /// The step examined.
+        step: u64,
+        /// Ranked findings.
+        findings: Vec<Finding>,
+    },
+}
+
+/// What the worker posts back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Message {
+    /// Share done, 0 to 1.
+    Progress(f64),
+    /// The check finished.
+    Done(Outcome),
+    /// The check could not run (a damaged snapshot, say).
+    Failed(String),
+}
+
+/// Runs `request` on `trainer` (which it never changes), reporting progress.
+pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outcome {
+    let outcome = match request {
+        Request::Gradients => {
+            let check = gradient_check::run_with(trainer, false, progress);
+            Outcome::Gradients { note: check.note(), sampling: check.sampling_note(), check }
+        }
+        Request::Overfit { k } => {
+            let k = k.clamp(1, overfit::MAX_K);
+            let overfit = overfit::check_with(trainer, k, overfit::DEFAULT_STEPS, progress);
+            Outcome::Overfit { summary: overfit.summary(), overfit }
+        }
+        Request::Doctor { overfit_k } => {
+            let opts = DoctorOptions { overfit_k: overfit_k.clamp(1, overfit::MAX_K), ..DoctorOptions::default() };
+            let report = doctor::examine_with(trainer, &opts, progress);
+            Outcome::Doctor { step: report.step, findings: report.findings }
+        }
+    };
+    progress.set(1.0); // a check may finish early (the overfit check once memorized)
+    outcome
+}
+
+/// Share-done reports worth a message: the first, then one per percent, and the last.
+pub fn worth_posting(last_posted: f64, done: f64) -> bool {
+    done >= 1.0 || done - last_posted >= 0.01 - 1e-12 || last_posted < 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::codec;
+    use crate::engine::snapshot;
+
+    fn trainer(link: &str, steps: u64) -> Trainer {
+        let mut t = Trainer::from_config(&codec::decode(link).0).unwrap();
+        for _ in 0..steps {
+            t.step();
+        }
+        t
+    }
+
+    /// Through a snapshot and serialized messages, each check gives what
+    /// calling it directly gives, and its progress rises to 1.
+    #[test]
+    fn a_check_through_the_worker_protocol_equals_the_direct_call() {
+        let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam", 15);
+        let restored = snapshot::decode(&snapshot::encode(&t)).unwrap();
+        for request in [Request::Gradients, Request::Overfit { k: 5 }, Request::Doctor { overfit_k: 6 }] {
+            let mut seen = Vec::new();
+            let mut sink = |x: f64| seen.push(x);
+            let outcome = run(&restored, request, &mut Progress::to(&mut sink));
+            let text = serde_json::to_string(&Message::Done(outcome)).unwrap();
+            let Message::Done(back) = serde_json::from_str(&text).unwrap() else { panic!("not Done") };
+            let direct = match request {
+                Request::Gradients => {
+                    let check = gradient_check::run(&t, false);
+                    Outcome::Gradients { note: check.note(), sampling: check.sampling_note(), check }
+                }
+                Request::Overfit { k } => {
+                    let overfit = overfit::check(&t, k, overfit::DEFAULT_STEPS);
+                    Outcome::Overfit { summary: overfit.summary(), overfit }
+                }
+                Request::Doctor { overfit_k } => {
+                    let report = doctor::examine(&t, &DoctorOptions { overfit_k, ..DoctorOptions::default() });
+                    Outcome::Doctor { step: report.step, findings: report.findings }
+                }
+            };
+            assert_eq!(back, direct, "{}", request.name());
+            assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{}: progress falls", request.name());
+            assert_eq!(seen.last().copied(), Some(1.0), "{}: progress ends below 1", request.name());
+        }
+    }
+
+    #[test]
+    fn progress_messages_are_thinned_to_one_per_percent() {
+        assert!(worth_posting(-1.0, 0.0));
+        assert!(!worth_posting(0.10, 0.105));
+        assert!(worth_posting(0.10, 0.11));
+        assert!(worth_posting(0.999, 1.0));
+    }
+}

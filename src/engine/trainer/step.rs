@@ -1,0 +1,276 @@
+//! One training step: forward, loss, backward, penalties, clipping and
+//! the update on one mini-batch, whole ([`Trainer::step`]) or cut into
+//! parts of one layer each ([`Trainer::step_part`]).
+//!
+//! On a large network one step takes tens of milliseconds, longer than a
+//! browser frame may hold the page; the page therefore advances a step a
+//! few layers per frame. The parts run exactly the operations of a whole
+//! step in the same order, so the bits are the same however a step is cut
+//! (tested, and `tests/fixtures` fingerprints go through this path).
+
+use super::{copy_into, data_loss, gather, NonFinite, StepOutcome, StepStats, TensorKind, Trainer};
+use crate::engine::clip;
+use crate::engine::instruments::bug_lab::{self, Bug};
+use crate::engine::layers::Pass;
+
+/// A step under way: the next part to run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PartialStep {
+    phase: Phase,
+    /// Where the mini-batch ends in the epoch's order.
+    end: usize,
+    /// The batch's data loss, once the forward pass is done.
+    data_loss: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Forward through layer `i` next.
+    Forward(usize),
+    /// Backward through the layer before `i` next (`0`: the update).
+    Backward(usize),
+}
+
+impl Trainer {
+    /// Applies one mini-batch update.
+    pub fn step(&mut self) -> StepOutcome {
+        let mut partial = None;
+        loop {
+            if let Some(outcome) = self.step_part(&mut partial, &mut || true) {
+                return outcome;
+            }
+        }
+    }
+
+    /// Advances the step in `partial` (starting one when it is `None`) one
+    /// layer at a time while `more()` says so, at least one layer per call.
+    /// Returns the outcome when the step is complete (`partial` is then
+    /// `None`); `None` when it stopped part-way (`partial` says where).
+    /// Nothing else may use the trainer while a step is part-way.
+    pub fn step_part(
+        &mut self,
+        partial: &mut Option<PartialStep>,
+        more: &mut dyn FnMut() -> bool,
+    ) -> Option<StepOutcome> {
+        let mut p = match partial.take() {
+            Some(p) => p,
+            None => match self.begin_step() {
+                Ok(p) => p,
+                Err(outcome) => return Some(outcome),
+            },
+        };
+        let n = self.model.layers.len();
+        loop {
+            match p.phase {
+                Phase::Forward(i) if i < n => {
+                    self.model.forward_layer(i, self.pass(), &mut self.dropout_rng);
+                    p.phase = Phase::Forward(i + 1);
+                }
+                Phase::Forward(_) => match self.loss_and_gradient() {
+                    Ok(loss) => (p.data_loss, p.phase) = (loss, Phase::Backward(n)),
+                    Err(d) => return Some(self.fail(d)),
+                },
+                Phase::Backward(i) if i > 0 => {
+                    self.model.backward_layer(i - 1, false, None);
+                    p.phase = Phase::Backward(i - 1);
+                }
+                Phase::Backward(_) => return Some(self.end_step(&p)),
+            }
+            if !more() {
+                *partial = Some(p);
+                return None;
+            }
+        }
+    }
+
+    /// The mini-batch gathered, captured for the instruments, and fed in.
+    fn begin_step(&mut self) -> Result<PartialStep, StepOutcome> {
+        if let Some(d) = &self.diverged {
+            return Err(StepOutcome::Diverged(d.clone()));
+        }
+        let bs = self.batch_size();
+        if self.opts.drop_last && self.cursor + bs > self.order.len() {
+            self.finish_epoch();
+        }
+        let end = (self.cursor + bs).min(self.order.len());
+        gather(&self.train, &self.order[self.cursor..end], &mut self.batch_x, &mut self.batch_t);
+        if let Some(probe) = self.probe.as_deref_mut() {
+            probe.capture_start(self.step, &self.model.params, &self.batch_x, &self.batch_t, &self.dropout_rng);
+        }
+        self.model.forward_start(&self.batch_x);
+        Ok(PartialStep { phase: Phase::Forward(0), end, data_loss: 0.0 })
+    }
+
+    /// The forward pass's mode (bug lab `stale-bn`: running statistics never updated).
+    fn pass(&self) -> Pass {
+        if self.bug == Some(Bug::StaleBn) {
+            Pass { update_running: false, ..Pass::TRAIN }
+        } else {
+            Pass::TRAIN
+        }
+    }
+
+    /// The data loss of the forward pass, and its gradient fed to the backward pass.
+    fn loss_and_gradient(&mut self) -> Result<f64, NonFinite> {
+        let model = &self.model;
+        self.d_out.resize(self.batch_t.len(), 0.0);
+        let loss =
+            data_loss(self.bug, self.cfg.loss, model.output(), &self.batch_t, model.n_out, Some(&mut self.d_out));
+        if !loss.is_finite() {
+            return Err(self.locate_forward());
+        }
+        self.model.backward_start(&self.d_out);
+        Ok(loss)
+    }
+
+    /// Penalties, clipping, the update and the step's bookkeeping.
+    fn end_step(&mut self, p: &PartialStep) -> StepOutcome {
+        if let Err(d) = self.update(p.data_loss) {
+            return self.fail(d);
+        }
+        self.step += 1;
+        self.cursor = p.end;
+        self.history.batch_loss.push(self.step, self.last.data_loss);
+        if self.cursor >= self.order.len() {
+            self.finish_epoch();
+        }
+        StepOutcome::Ok
+    }
+
+    fn fail(&mut self, d: NonFinite) -> StepOutcome {
+        self.diverged = Some(d.clone());
+        StepOutcome::Diverged(d)
+    }
+
+    pub(super) fn finish_epoch(&mut self) {
+        self.epoch += 1;
+        self.start_epoch();
+    }
+
+    /// Penalties, clipping and the update, after the backward pass.
+    fn update(&mut self, data_loss: f64) -> Result<(), NonFinite> {
+        let lr = self.lr();
+        let model = &mut self.model;
+        let (l1, l2) = (self.cfg.l1, self.cfg.l2);
+        model.add_penalty_grads(l1, l2);
+        if self.bug == Some(Bug::NoZeroGrad) {
+            bug_lab::accumulate(&mut self.grad_acc, &mut model.grads);
+        }
+        let (l1_penalty, l2_penalty) = model.penalty(l1, l2);
+        let grad_norm = clip::global_norm(&model.grads);
+        if !grad_norm.is_finite() {
+            return Err(self.locate_gradient());
+        }
+        if let Some(probe) = self.probe.as_deref_mut() {
+            copy_into(&mut probe.grads, &self.model.grads);
+        }
+        let model = &mut self.model;
+        let clipped = clip::clip(self.cfg.clip, &mut model.grads);
+        self.clipped_steps += u64::from(clipped);
+        if self.bug == Some(Bug::FrozenLayer) {
+            // Bug lab (`frozen-layer`): the first dense layer's update is undone.
+            let frozen = bug_lab::frozen_range(model);
+            copy_into(&mut self.frozen_copy, &model.params[frozen.clone()]);
+            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
+            model.params[frozen].copy_from_slice(&self.frozen_copy);
+        } else {
+            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
+        }
+        self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
+        Ok(())
+    }
+
+    fn non_finite(&self, layer: Option<usize>, tensor: TensorKind, detail: &str) -> NonFinite {
+        let layer_name = layer.map(|l| self.model.layers[l].name()).unwrap_or_default();
+        NonFinite { step: self.step, layer, layer_name, tensor, detail: detail.to_string() }
+    }
+
+    /// The forward pass produced a non-finite loss: blame the first
+    /// non-finite parameter, optimizer state, then layer output.
+    fn locate_forward(&self) -> NonFinite {
+        let m = &self.model;
+        for info in &m.infos {
+            if m.params[info.range()].iter().any(|v| !v.is_finite()) {
+                return self.non_finite(Some(info.layer), TensorKind::Parameter, info.kind.name());
+            }
+            for buf in self.optimizer.state() {
+                if !buf.is_empty() && buf[info.range()].iter().any(|v| !v.is_finite()) {
+                    return self.non_finite(Some(info.layer), TensorKind::OptimizerState, info.kind.name());
+                }
+            }
+        }
+        for i in 0..m.layers.len() {
+            if m.activation(i).iter().any(|v| !v.is_finite()) {
+                return self.non_finite(Some(i), TensorKind::Activation, "output");
+            }
+        }
+        self.non_finite(None, TensorKind::Loss, "")
+    }
+
+    fn locate_gradient(&self) -> NonFinite {
+        let m = &self.model;
+        let bad = m.infos.iter().rev().find(|i| m.grads[i.range()].iter().any(|v| !v.is_finite()));
+        match bad {
+            Some(info) => self.non_finite(Some(info.layer), TensorKind::Gradient, info.kind.name()),
+            None => self.non_finite(None, TensorKind::Gradient, ""),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::config::codec;
+    use crate::engine::trainer::{StepOutcome, Trainer};
+
+    /// A step cut after every layer, or after every third, gives the bits of
+    /// whole steps: parameters, losses, dropout masks, BN statistics.
+    #[test]
+    fn steps_cut_into_parts_equal_whole_steps() {
+        for link in [
+            "data=spiral&net=8:relu:bn:d0.2,6:tanh&opt=adam&bs=7&clip=norm&cv=1&l2=0.01",
+            "data=digits&loss=softmax&net=16:relu:d0.3,8:tanh:bn&bs=13&ord=bn-act-do",
+        ] {
+            let cfg = codec::decode(link).0;
+            for every in [1usize, 3] {
+                let mut cut = Trainer::from_config(&cfg).unwrap();
+                let mut whole_run = Trainer::from_config(&cfg).unwrap();
+                let mut partial = None;
+                let (mut parts, mut steps) = (0usize, 0);
+                while steps < 20 {
+                    let mut calls = 0usize;
+                    let done = cut.step_part(&mut partial, &mut || {
+                        calls += 1;
+                        calls < every
+                    });
+                    parts += 1;
+                    if let Some(outcome) = done {
+                        assert_eq!(outcome, StepOutcome::Ok);
+                        assert_eq!(whole_run.step(), StepOutcome::Ok);
+                        steps += 1;
+                        assert_eq!(cut.fingerprint(), whole_run.fingerprint(), "{link}, step {steps}");
+                    }
+                }
+                assert!(parts > 20, "{link}: steps were not cut");
+                assert_eq!(cut.history.batch_loss, whole_run.history.batch_loss);
+                assert_eq!(cut.evaluate(), whole_run.evaluate());
+            }
+        }
+    }
+
+    /// A diverging step ends part-way with the same report as a whole one.
+    #[test]
+    fn a_step_cut_into_parts_diverges_like_a_whole_one() {
+        let cfg = codec::decode("data=plane&out=linear&lr=10").0;
+        let (mut whole, mut cut) = (Trainer::from_config(&cfg).unwrap(), Trainer::from_config(&cfg).unwrap());
+        let expected = (0..200).map(|_| whole.step()).find(|o| *o != StepOutcome::Ok).expect("lr 10 diverges");
+        let mut partial = None;
+        let got = loop {
+            if let Some(o) = cut.step_part(&mut partial, &mut || false) {
+                if o != StepOutcome::Ok {
+                    break o;
+                }
+            }
+        };
+        assert_eq!(got, expected);
+    }
+}

@@ -1,0 +1,148 @@
+//! The long checks off the main thread: a Web Worker that runs the gradient
+//! check, the overfit check and the doctor on a snapshot of the trainer.
+//!
+//! Why a worker, and only for these: on the largest network the page allows
+//! each check takes seconds (hundreds of forward passes), and a browser
+//! tab that computes for more than 50 ms at a stretch stops answering.
+//! The checks work on a copy of the trainer anyway, so handing them a
+//! [`snapshot`] costs one copy and no change to their code; the worker
+//! reports progress, and Cancel simply terminates it (the next check starts
+//! a fresh one). Training and drawing stay on the main thread, cut into
+//! slices by the frame loop (`app`): they touch the live model every frame,
+//! and the views need its values there.
+//!
+//! The worker loads the page's own wasm module (`www/check-worker.js`
+//! imports the glue script whose URL this module knows), so there is one
+//! build and one engine.
+
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use js_sys::{Object, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::engine::instruments::long_checks::{self, Message, Request};
+use crate::engine::progress::Progress;
+use crate::engine::snapshot;
+use crate::engine::trainer::Trainer;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of this module's JS glue (`import.meta.url` in the glue).
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: String;
+}
+
+/// The worker script, next to the page.
+const WORKER_SCRIPT: &str = "check-worker.js";
+
+/// A value as a structured JS value (maps become plain objects).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Worker side: runs one check and posts its progress and outcome.
+#[wasm_bindgen]
+pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let post = |message: &Message| {
+        if let Ok(value) = to_js(message) {
+            let _ = scope.post_message(&value);
+        }
+    };
+    let request: Request = match serde_wasm_bindgen::from_value(request) {
+        Ok(r) => r,
+        Err(e) => return post(&Message::Failed(format!("a malformed check request: {e}"))),
+    };
+    let trainer = match snapshot::decode(&snapshot.to_vec()) {
+        Ok(t) => t,
+        Err(e) => return post(&Message::Failed(e.to_string())),
+    };
+    let mut last = -1.0;
+    let mut sink = |done: f64| {
+        if long_checks::worth_posting(last, done) {
+            last = done;
+            post(&Message::Progress(done));
+        }
+    };
+    let outcome = long_checks::run(&trainer, request, &mut Progress::to(&mut sink));
+    post(&Message::Done(outcome));
+}
+
+/// Page side: the running check, if any, and its worker.
+pub struct CheckWorker {
+    worker: Option<Worker>,
+    listeners: Vec<EventListener>,
+    running: Option<Request>,
+    on_message: Rc<dyn Fn(Message)>,
+}
+
+impl CheckWorker {
+    /// A client whose worker's messages go to `on_message`.
+    pub fn new(on_message: Rc<dyn Fn(Message)>) -> Self {
+        Self { worker: None, listeners: Vec::new(), running: None, on_message }
+    }
+
+    /// The check running now.
+    pub fn running(&self) -> Option<Request> {
+        self.running
+    }
+
+    /// Starts `request` on a snapshot of `trainer` (cancelling a running check).
+    pub fn start(&mut self, request: Request, trainer: &Trainer) -> Result<(), String> {
+        self.cancel();
+        let worker = self.spawn()?;
+        let bytes = snapshot::encode(trainer);
+        let message = Object::new();
+        let set = |k: &str, v: &JsValue| Reflect::set(&message, &JsValue::from_str(k), v).map(drop);
+        let glue = GLUE_URL.with(String::clone);
+        set("glue", &JsValue::from_str(&glue))
+            .and_then(|()| set("request", &to_js(&request)?))
+            .and_then(|()| set("snapshot", &Uint8Array::from(bytes.as_slice())))
+            .map_err(|e| format!("{e:?}"))?;
+        worker.post_message(&message).map_err(|e| format!("{e:?}"))?;
+        self.running = Some(request);
+        Ok(())
+    }
+
+    /// The running check finished (its outcome arrived).
+    pub fn finished(&mut self) {
+        self.running = None;
+    }
+
+    /// Stops the running check at once (terminating its worker).
+    pub fn cancel(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.terminate();
+        }
+        self.listeners.clear();
+        self.running = None;
+    }
+
+    /// The worker, started if there is none.
+    fn spawn(&mut self) -> Result<Worker, String> {
+        if let Some(w) = &self.worker {
+            return Ok(w.clone());
+        }
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+        let deliver = Rc::clone(&self.on_message);
+        self.listeners.push(EventListener::new(&worker, "message", move |event| {
+            let data = event.unchecked_ref::<MessageEvent>().data();
+            let message = serde_wasm_bindgen::from_value(data)
+                .unwrap_or_else(|e| Message::Failed(format!("an unreadable message from the checks' worker: {e}")));
+            deliver(message);
+        }));
+        let deliver = Rc::clone(&self.on_message);
+        self.listeners.push(EventListener::new(&worker, "error", move |event| {
+            let text = event.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
+            deliver(Message::Failed(format!("the checks' worker stopped: {text}")));
+        }));
+        self.worker = Some(worker.clone());
+        Ok(worker)
+    }
+}

@@ -1,0 +1,25 @@
+// GradLab's checks worker: runs the long checks (gradient check, overfit,
+// doctor) off the page's main thread, so the page never freezes.
+//
+// It loads the page's own wasm module: the page sends its glue script's URL
+// in every message (so no file name is written here), and the wasm file
+// sits beside it under the same name with `_bg.wasm` (wasm-bindgen's
+// naming, kept by Trunk's content hashes). Each message goes to Rust
+// (`run_check_in_worker`, src/web/checks.rs), which posts the progress and
+// the outcome back. Cancel terminates this worker.
+let module = null;
+
+self.onmessage = async (event) => {
+  const { glue, request, snapshot } = event.data;
+  try {
+    module ??= import(glue).then(async (m) => {
+      await m.default({ module_or_path: glue.replace(/\.js$/, '_bg.wasm') });
+      return m;
+    });
+    const m = await module;
+    m.run_check_in_worker(request, snapshot);
+  } catch (err) {
+    // The shape of Rust's `Message::Failed(text)`.
+    self.postMessage({ Failed: `the checks' worker could not start: ${err}` });
+  }
+};
