@@ -221,7 +221,7 @@ async function stepEpochs(page, n) {
 }
 
 /**
- * Raises the scheduling priority (nice -10) of every thread of the test
+ * Raises the scheduling priority (nice -20, the highest) of every thread of the test
  * browser's processes, where the system allows it (root or CAP_SYS_NICE;
  * elsewhere nothing changes). Per thread, because Chromium sets its
  * renderers' priority itself and a process's nice value is its main
@@ -231,7 +231,7 @@ async function stepEpochs(page, n) {
 function raisePriority() {
   const script = `
     for p in $(pgrep -f '/usr/lib/chromium/chromium|${CHROMIUM}' || true); do
-      for t in /proc/$p/task/*; do renice -n -10 -p "\${t##*/}" >/dev/null 2>&1 || true; done
+      for t in /proc/$p/task/*; do renice -n -20 -p "\${t##*/}" >/dev/null 2>&1 || true; done
     done`;
   try {
     execFileSync('sh', ['-c', script], { stdio: 'ignore' });
@@ -849,11 +849,20 @@ try {
     page.on('request', (req) => log.requests.push(req.url()));
     logs.push(log);
     // Long tasks (over 50 ms) of the main thread, as the browser reports them.
+    // ...and what the page's frames did, to explain a failure.
     await page.addInitScript(() => {
       window.__longTasks = [];
+      window.__frames = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+        for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
       }).observe({ type: 'longtask' });
+      const log = () => {
+        const cost = window.wasmBindings?.last_frame_cost?.();
+        if (cost && cost !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), cost]);
+        if (window.__frames.length > 2000) window.__frames.shift();
+        requestAnimationFrame(log);
+      };
+      requestAnimationFrame(log);
     });
     await page.goto(`${baseUrl}#data=digits&loss=softmax&bs=64&net=${net}`);
     await waitReady(page);
@@ -862,10 +871,15 @@ try {
     raisePriority();
     await page.waitForFunction(() => document.querySelector('#train-loss').dataset.value !== undefined, null, { timeout: 60_000 });
     const longest = async (label, body) => {
+      raisePriority(); // again: threads started since (the checks' worker, raster threads)
       await page.evaluate(() => { window.__longTasks = []; });
       await body();
-      const tasks = await page.evaluate(() => window.__longTasks);
-      assert(tasks.length === 0, `${label}: main-thread tasks of ${tasks.join(', ')} ms (over 50 ms)`);
+      const { tasks, frames } = await page.evaluate(() => ({ tasks: window.__longTasks, frames: window.__frames }));
+      const near = frames.filter(([t]) => tasks.some(([start, ms]) => t >= start - 20 && t <= start + ms + 40));
+      assert(
+        tasks.length === 0,
+        `${label}: main-thread tasks of ${tasks.map(([, ms]) => ms).join(', ')} ms (over 50 ms); frames around them:\n${near.map(([t, c]) => `${t} ${c}`).join('\n')}`,
+      );
     };
     await longest('Play', async () => {
       await page.click('#play');
