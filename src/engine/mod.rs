@@ -27,4 +27,5 @@ pub mod runs;
 pub mod scalar;
 pub mod schedule;
 pub mod snapshot;
+pub mod targets;
 pub mod trainer;

@@ -5,8 +5,12 @@
 //! experiment's [`Stream::Shuffle`] generator (the benchmark workloads turn
 //! reshuffling off, as TF Playground does). Training stops cleanly at the
 //! first non-finite value and says where it appeared ([`NonFinite`]).
+//!
+//! Submodules: `step` (one step, whole or a layer at a time, and its
+//! figures), `evaluation` (losses over the data, whole or in slices); the
+//! target encoding lives in [`crate::engine::targets`].
 
-use crate::engine::config::{ClipKind, Config, DataKind, LossKind, OutputAct};
+use crate::engine::config::{ClipKind, Config, DataKind, LossKind};
 use crate::engine::data::{self, features, Labels, RawData};
 use crate::engine::error::EngineError;
 use crate::engine::fingerprint::{self, Fingerprint};
@@ -16,135 +20,15 @@ use crate::engine::loss;
 use crate::engine::model::{Model, ModelSpec, PredictScratch};
 use crate::engine::optim::Optimizer;
 use crate::engine::rng::{Rng, Stream, Uniform01};
-use crate::engine::scalar::Real;
 use crate::engine::schedule;
 use ndarray::{Array2, Axis};
-use std::fmt;
 
 mod evaluation;
 mod step;
 pub use evaluation::Evaluation;
-pub use step::PartialStep;
+pub use step::{NonFinite, PartialStep, StepOutcome, StepProbe, StepStats, TensorKind};
 
-/// What kind of prediction the data asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Task {
-    /// Two classes.
-    Binary,
-    /// `C ≥ 3` classes.
-    Classes(usize),
-    /// Real-valued targets.
-    Regression,
-}
-
-/// How targets are encoded for the loss and how outputs become classes.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Problem {
-    /// The task.
-    pub task: Task,
-    /// Number of model outputs.
-    pub n_out: usize,
-    /// Target value of the true class (1).
-    pub on: f64,
-    /// Target value of the other classes (−1 for tanh/linear MSE, else 0).
-    pub off: f64,
-    /// With one output, class 1 is predicted when the output exceeds this.
-    pub threshold: f64,
-}
-
-impl Problem {
-    /// The encoding a config implies for data with these labels.
-    pub fn new(labels: &Labels, loss: LossKind, output_act: OutputAct) -> Result<Self, EngineError> {
-        let task = match labels {
-            Labels::Classes { n_classes: 2, .. } => Task::Binary,
-            Labels::Classes { n_classes, .. } => Task::Classes(*n_classes),
-            Labels::Values(_) => Task::Regression,
-        };
-        let mse = loss == LossKind::Mse;
-        if task == Task::Regression && !mse {
-            return Err(EngineError::InvalidConfig(
-                "regression data needs the MSE loss (cross-entropy and focal losses need classes)".into(),
-            ));
-        }
-        let n_out = match task {
-            Task::Binary if loss == LossKind::SoftmaxCe => 2,
-            Task::Binary | Task::Regression => 1,
-            Task::Classes(c) => c,
-        };
-        let sigmoid_out = mse && output_act == OutputAct::Sigmoid;
-        let off = if mse && !sigmoid_out { -1.0 } else { 0.0 };
-        let threshold = if sigmoid_out { 0.5 } else { 0.0 };
-        Ok(Self { task, n_out, on: 1.0, off, threshold })
-    }
-
-    /// Encodes targets as `[n, n_out]`.
-    pub fn targets(&self, labels: &Labels) -> Array2<f64> {
-        match labels {
-            Labels::Values(v) => Array2::from_shape_fn((v.len(), 1), |(i, _)| v[i]),
-            Labels::Classes { labels, .. } if self.n_out == 1 => {
-                Array2::from_shape_fn((labels.len(), 1), |(i, _)| if labels[i] == 1 { self.on } else { self.off })
-            }
-            Labels::Classes { labels, .. } => {
-                Array2::from_shape_fn(
-                    (labels.len(), self.n_out),
-                    |(i, j)| {
-                        if labels[i] == j {
-                            self.on
-                        } else {
-                            self.off
-                        }
-                    },
-                )
-            }
-        }
-    }
-
-    /// The predicted class of one output row.
-    pub fn predict_class<F: Real>(&self, out: &[F]) -> usize {
-        if out.len() == 1 {
-            usize::from(out[0].f64() > self.threshold)
-        } else {
-            let mut best = 0;
-            for (j, v) in out.iter().enumerate() {
-                if *v > out[best] {
-                    best = j;
-                }
-            }
-            best
-        }
-    }
-}
-
-/// One side of the split, featurized and encoded, in the training float type.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Split<F> {
-    /// Inputs `[n, n_in]`.
-    pub x: Array2<F>,
-    /// Encoded targets `[n, n_out]`.
-    pub targets: Array2<F>,
-    /// Class labels (classification only).
-    pub labels: Option<Vec<usize>>,
-}
-
-impl<F: Real> Split<F> {
-    fn new(x: &Array2<f64>, raw: &RawData, problem: &Problem) -> Self {
-        let labels = match &raw.labels {
-            Labels::Classes { labels, .. } => Some(labels.clone()),
-            Labels::Values(_) => None,
-        };
-        Self { x: x.mapv(F::of), targets: problem.targets(&raw.labels).mapv(F::of), labels }
-    }
-
-    /// Number of examples.
-    pub fn len(&self) -> usize {
-        self.x.nrows()
-    }
-
-    /// Whether there are no examples.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
+pub use crate::engine::targets::{Encoding, Split, Task};
 
 /// Mechanics of the epoch loop that the benchmark workloads pin down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -161,125 +45,6 @@ impl Default for TrainOptions {
     }
 }
 
-/// Which tensor first became non-finite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum TensorKind {
-    /// A model parameter.
-    Parameter,
-    /// An optimizer state buffer.
-    OptimizerState,
-    /// A layer's output.
-    Activation,
-    /// The loss value.
-    Loss,
-    /// A parameter gradient.
-    Gradient,
-}
-
-impl TensorKind {
-    /// Lower-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            TensorKind::Parameter => "parameter",
-            TensorKind::OptimizerState => "optimizer state",
-            TensorKind::Activation => "activation",
-            TensorKind::Loss => "loss",
-            TensorKind::Gradient => "gradient",
-        }
-    }
-}
-
-/// Where training first produced NaN or infinity.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NonFinite {
-    /// The step being computed (0-based: the first step is step 0).
-    pub step: u64,
-    /// Index of the layer, if the tensor belongs to one.
-    pub layer: Option<usize>,
-    /// The layer's name, e.g. `Dense 8→8`.
-    pub layer_name: String,
-    /// Which tensor.
-    pub tensor: TensorKind,
-    /// Which part of it, e.g. `W` or `b`.
-    pub detail: String,
-}
-
-impl fmt::Display for NonFinite {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "step {}: non-finite {}", self.step, self.tensor.name())?;
-        if !self.detail.is_empty() {
-            write!(f, " {}", self.detail)?;
-        }
-        match self.layer {
-            Some(l) => write!(f, " in layer {l} ({})", self.layer_name),
-            None => Ok(()),
-        }
-    }
-}
-
-/// The result of one step.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum StepOutcome {
-    /// The update was applied.
-    Ok,
-    /// Training stopped; nothing was applied.
-    Diverged(NonFinite),
-}
-
-/// Figures of the last applied step, for the page and the instruments.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StepStats {
-    /// Mini-batch data loss.
-    pub data_loss: f64,
-    /// L1 penalty λ1 Σ|w|.
-    pub l1_penalty: f64,
-    /// L2 penalty ½ λ2 Σw².
-    pub l2_penalty: f64,
-    /// Global gradient norm before clipping.
-    pub grad_norm: f64,
-    /// Learning rate used.
-    pub lr: f64,
-    /// Whether clipping changed the gradient.
-    pub clipped: bool,
-}
-
-/// What the instruments see of one training step (instruments issue).
-///
-/// Filled only while [`Trainer::probe`] is `Some`; training never reads it,
-/// so a probe cannot change a result, and with `None` it costs one branch
-/// per step.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct StepProbe {
-    /// Index (0-based) of the step captured last; `None` before the first.
-    pub step: Option<u64>,
-    /// Parameters before that step's update (layout of `Model::params`).
-    pub params_before: Vec<f32>,
-    /// Gradient of data loss + penalty as the step computed it, before clipping.
-    pub grads: Vec<f32>,
-    /// The step's mini-batch inputs `[b, n_in]`.
-    pub batch_x: Vec<f32>,
-    /// The step's encoded targets `[b, n_out]`.
-    pub batch_t: Vec<f32>,
-    /// The dropout generator as it was before the step's forward pass (replays its masks).
-    pub dropout_rng: Option<Rng>,
-}
-
-impl StepProbe {
-    fn capture_start(&mut self, step: u64, params: &[f32], x: &[f32], t: &[f32], dropout_rng: &Rng) {
-        self.step = Some(step);
-        copy_into(&mut self.params_before, params);
-        copy_into(&mut self.batch_x, x);
-        copy_into(&mut self.batch_t, t);
-        self.dropout_rng = Some(dropout_rng.clone());
-    }
-}
-
-/// Overwrites `dst` with `src`, reusing its buffer.
-fn copy_into(dst: &mut Vec<f32>, src: &[f32]) {
-    dst.clear();
-    dst.extend_from_slice(src);
-}
-
 /// A training run.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Trainer {
@@ -294,7 +59,7 @@ pub struct Trainer {
     /// Test examples.
     pub test: Split<f32>,
     /// Target encoding.
-    pub problem: Problem,
+    pub encoding: Encoding,
     /// Input mapping for planar data: features then standardization.
     pub input_map: Option<InputMap>,
     /// Epoch mechanics.
@@ -376,15 +141,15 @@ impl Trainer {
         if cfg.hidden.iter().any(|l| l.units == 0) {
             return Err(EngineError::InvalidConfig("every hidden layer needs at least one unit".into()));
         }
-        let problem = Problem::new(&train.labels, cfg.loss, cfg.output_act)?;
+        let encoding = Encoding::new(&train.labels, cfg.loss, cfg.output_act)?;
         let bug = cfg.bug.map(|b| b.bug);
         let (train_x, test_x, input_map) = Self::inputs(cfg, train, test)?;
-        let mut train_split = Split::new(&train_x, train, &problem);
+        let mut train_split = Split::new(&train_x, train, &encoding);
         if bug == Some(Bug::ShuffledLabels) {
             bug_lab::shuffle_labels(&mut train_split.targets, &mut train_split.labels, cfg.seed);
         }
-        let test_split = Split::new(&test_x, test, &problem);
-        let spec = ModelSpec::from_config(cfg, train_x.ncols(), problem.n_out);
+        let test_split = Split::new(&test_x, test, &encoding);
+        let spec = ModelSpec::from_config(cfg, train_x.ncols(), encoding.n_out);
         let mut model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
         if bug == Some(Bug::WrongSign) {
             model.flip_grad_layer = Some(0);
@@ -396,7 +161,7 @@ impl Trainer {
             order: (0..train_split.len()).collect(),
             train: train_split,
             test: test_split,
-            problem,
+            encoding,
             input_map,
             opts,
             history: History::default(),
@@ -688,7 +453,7 @@ impl Trainer {
             .into_iter()
             .zip(out.chunks_exact(self.model.n_out))
             .zip(labels)
-            .map(|((pixels, o), label)| DigitSample { pixels, label, predicted: self.problem.predict_class(o) })
+            .map(|((pixels, o), label)| DigitSample { pixels, label, predicted: self.encoding.predict_class(o) })
             .collect()
     }
 }

@@ -193,7 +193,7 @@ fn eval_point(t: &Trainer) -> Point {
     let out = model.output();
     let loss = t.data_loss_of(out, &targets, None);
     let acc = t.train.labels.as_ref().map(|labels| {
-        let right = out.chunks_exact(n_out).zip(labels).filter(|(o, &l)| t.problem.predict_class(o) == l).count();
+        let right = out.chunks_exact(n_out).zip(labels).filter(|(o, &l)| t.encoding.predict_class(o) == l).count();
         right as f64 / rows.max(1) as f64
     });
     let stuck = init_scale::output_stuck(t, out, &targets);
@@ -259,7 +259,7 @@ pub fn examine_with(trainer: &Trainer, opts: &DoctorOptions, progress: &mut Prog
     let places = super::places(&trainer.model);
     let non_finite = run.non_finite.clone().or_else(|| trainer.diverged().cloned());
     let findings = diagnose(&Evidence {
-        task: Some(trainer.problem.task),
+        task: Some(trainer.encoding.task),
         regression_targets: &targets,
         initial: Some(&initial),
         initial_penalty: Some(l1 + l2),
@@ -317,7 +317,7 @@ pub fn examine_with(trainer: &Trainer, opts: &DoctorOptions, progress: &mut Prog
 
 /// The encoded training targets of a regression task (empty otherwise).
 pub fn regression_targets(trainer: &Trainer) -> Vec<f64> {
-    if trainer.problem.task != Task::Regression {
+    if trainer.encoding.task != Task::Regression {
         return Vec::new();
     }
     trainer.train.targets.iter().map(|&v| f64::from(v)).collect()

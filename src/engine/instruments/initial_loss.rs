@@ -237,7 +237,7 @@ fn causes(trainer: &Trainer, output_std: f64) -> Vec<String> {
     if trainer.cfg.bias_init.abs() > 1.0 {
         out.push(format!("every bias starts at {}", num(trainer.cfg.bias_init)));
     }
-    if matches!(trainer.problem.task, Task::Classes(_)) && trainer.cfg.loss == LossKind::Mse {
+    if matches!(trainer.encoding.task, Task::Classes(_)) && trainer.cfg.loss == LossKind::Mse {
         out.push("MSE on a multi-class task: softmax cross-entropy is the loss that suits it".to_string());
     }
     if !logit_loss && output_std > 1.0 {

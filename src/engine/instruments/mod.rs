@@ -243,7 +243,7 @@ impl Live {
         let trajectory = live_trajectory(trainer, &self.initial);
         let non_finite = self.sentinel.first.as_ref().or(trainer.diverged());
         diagnosis::diagnose(&diagnosis::Evidence {
-            task: Some(trainer.problem.task),
+            task: Some(trainer.encoding.task),
             regression_targets: &targets,
             initial: Some(&self.initial),
             initial_penalty: Some(self.initial_penalty),

@@ -62,8 +62,9 @@ pub fn digits(trainer: &Trainer, rows: &[usize], class: Option<usize>) -> Vec<Di
     }
     let n_in = trainer.model.n_in;
     let x: Vec<f32> = rows.iter().flat_map(|&r| split.x.row(r).to_vec()).collect();
-    let problem = trainer.problem;
-    let (grads, picked) = input_gradients(&trainer.model, &x, |_, o| class.unwrap_or_else(|| problem.predict_class(o)));
+    let encoding = trainer.encoding;
+    let (grads, picked) =
+        input_gradients(&trainer.model, &x, |_, o| class.unwrap_or_else(|| encoding.predict_class(o)));
     let mut outputs = vec![0.0; rows.len() * trainer.model.n_out];
     trainer.model.predict_into(&x, &mut outputs, &mut Default::default());
     rows.iter()
@@ -74,7 +75,7 @@ pub fn digits(trainer: &Trainer, rows: &[usize], class: Option<usize>) -> Vec<Di
             DigitSaliency {
                 index,
                 label: labels[index],
-                predicted: problem.predict_class(out),
+                predicted: encoding.predict_class(out),
                 class: picked[k],
                 max: map.iter().copied().fold(0.0, f32::max),
                 map,

@@ -128,7 +128,7 @@ impl Trainer {
         let loss = data_loss(self.bug, self.cfg.loss, out, t, n_out, None);
         let acc = split.labels.as_ref().map(|labels| {
             let correct =
-                out.chunks_exact(n_out).zip(labels).filter(|(o, &l)| self.problem.predict_class(o) == l).count();
+                out.chunks_exact(n_out).zip(labels).filter(|(o, &l)| self.encoding.predict_class(o) == l).count();
             correct as f64 / labels.len() as f64
         });
         (loss, acc)

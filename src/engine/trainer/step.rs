@@ -8,10 +8,131 @@
 //! step in the same order, so the bits are the same however a step is cut
 //! (tested, and `tests/fixtures` fingerprints go through this path).
 
-use super::{copy_into, data_loss, gather, NonFinite, StepOutcome, StepStats, TensorKind, Trainer};
+use super::{data_loss, gather, Trainer};
 use crate::engine::clip;
 use crate::engine::instruments::bug_lab::{self, Bug};
 use crate::engine::layers::Pass;
+use crate::engine::rng::Rng;
+use std::fmt;
+
+/// Which tensor first became non-finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TensorKind {
+    /// A model parameter.
+    Parameter,
+    /// An optimizer state buffer.
+    OptimizerState,
+    /// A layer's output.
+    Activation,
+    /// The loss value.
+    Loss,
+    /// A parameter gradient.
+    Gradient,
+}
+
+impl TensorKind {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TensorKind::Parameter => "parameter",
+            TensorKind::OptimizerState => "optimizer state",
+            TensorKind::Activation => "activation",
+            TensorKind::Loss => "loss",
+            TensorKind::Gradient => "gradient",
+        }
+    }
+}
+
+/// Where training first produced NaN or infinity.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NonFinite {
+    /// The step being computed (0-based: the first step is step 0).
+    pub step: u64,
+    /// Index of the layer, if the tensor belongs to one.
+    pub layer: Option<usize>,
+    /// The layer's name, e.g. `Dense 8→8`.
+    pub layer_name: String,
+    /// Which tensor.
+    pub tensor: TensorKind,
+    /// Which part of it, e.g. `W` or `b`.
+    pub detail: String,
+}
+
+impl fmt::Display for NonFinite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "step {}: non-finite {}", self.step, self.tensor.name())?;
+        if !self.detail.is_empty() {
+            write!(f, " {}", self.detail)?;
+        }
+        match self.layer {
+            Some(l) => write!(f, " in layer {l} ({})", self.layer_name),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The result of one step.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum StepOutcome {
+    /// The update was applied.
+    Ok,
+    /// Training stopped; nothing was applied.
+    Diverged(NonFinite),
+}
+
+/// Figures of the last applied step, for the page and the instruments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StepStats {
+    /// Mini-batch data loss.
+    pub data_loss: f64,
+    /// L1 penalty λ1 Σ|w|.
+    pub l1_penalty: f64,
+    /// L2 penalty ½ λ2 Σw².
+    pub l2_penalty: f64,
+    /// Global gradient norm before clipping.
+    pub grad_norm: f64,
+    /// Learning rate used.
+    pub lr: f64,
+    /// Whether clipping changed the gradient.
+    pub clipped: bool,
+}
+
+/// What the instruments see of one training step (instruments issue).
+///
+/// Filled only while [`Trainer::probe`] is `Some`; training never reads it,
+/// so a probe cannot change a result, and with `None` it costs one branch
+/// per step.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct StepProbe {
+    /// Index (0-based) of the step captured last; `None` before the first.
+    pub step: Option<u64>,
+    /// Parameters before that step's update (layout of `Model::params`).
+    pub params_before: Vec<f32>,
+    /// Gradient of data loss + penalty as the step computed it, before clipping.
+    pub grads: Vec<f32>,
+    /// The step's mini-batch inputs `[b, n_in]`.
+    pub batch_x: Vec<f32>,
+    /// The step's encoded targets `[b, n_out]`.
+    pub batch_t: Vec<f32>,
+    /// The dropout generator as it was before the step's forward pass (replays its masks).
+    pub dropout_rng: Option<Rng>,
+}
+
+impl StepProbe {
+    fn capture_start(&mut self, step: u64, params: &[f32], x: &[f32], t: &[f32], dropout_rng: &Rng) {
+        self.step = Some(step);
+        copy_into(&mut self.params_before, params);
+        copy_into(&mut self.batch_x, x);
+        copy_into(&mut self.batch_t, t);
+        self.dropout_rng = Some(dropout_rng.clone());
+    }
+}
+
+/// Overwrites `dst` with `src`, reusing its buffer.
+fn copy_into(dst: &mut Vec<f32>, src: &[f32]) {
+    dst.clear();
+    dst.extend_from_slice(src);
+}
 
 /// A step under way: the next part to run.
 #[derive(Clone, Copy, Debug, PartialEq)]
