@@ -34,6 +34,8 @@ step "rustfmt" cargo fmt --all -- --check
 step "clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32: lib + browser test)" \
     cargo clippy "${WASM[@]}" --lib --test wasm_determinism -- -D warnings
+step "clippy (wasm32, with test hooks)" \
+    cargo clippy "${WASM[@]}" --features test-hooks --lib -- -D warnings
 step "cargo test (native)" cargo test
 step "cargo test (wasm32, headless Chromium)" \
     env CHROMEDRIVER=/usr/bin/chromedriver \
@@ -42,7 +44,10 @@ step "cargo build --release (native CLI, compared with the page end-to-end)" car
 # The doctor benchmark's table (tests/doctor_bench.rs asserts the same): exits
 # non-zero unless every labelled case passes with every seed.
 step "doctor benchmark (gradlab doctor --bench)" ./target/release/gradlab doctor --bench
-step "trunk build --release --offline" trunk build --release --offline
+# The page under test carries the test hooks (Cargo.toml: `test-hooks`);
+# the serve check below builds the page as the README's first command does.
+step "trunk build --release --offline (with test hooks)" \
+    trunk build --release --offline --no-default-features --features test-hooks
 
 # --- end-to-end: serve dist/ on a free local port, drive it with Chromium ---
 server_log="$(mktemp)"

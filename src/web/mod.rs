@@ -149,8 +149,10 @@ pub fn last_frame_cost() -> String {
 }
 
 /// Panics on purpose, so the end-to-end test can check that a crash shows
-/// the error banner and that its Reload button works. Harmless: a crash is
-/// exactly what the banner is for.
+/// the error banner and that its Reload button works. Only in builds with
+/// the `test-hooks` feature (the page the tests build), never in the page
+/// `scripts/serve.sh` serves.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 pub fn trigger_panic_for_test() {
     panic!("test panic requested by trigger_panic_for_test()");

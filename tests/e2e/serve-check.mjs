@@ -17,7 +17,8 @@
 //      release build) and prints how long that took.
 //   5. Loads the page in headless Chromium (playwright-core, the same launch
 //      arguments as tests/e2e/run.mjs): Play must start training (#step
-//      rises), and a `#step=5` link must fast-forward to exactly step 5.
+//      rises), and a `#step=5` link must fast-forward to exactly step 5;
+//      the page must carry no test hooks (Cargo.toml's `test-hooks`).
 //   6. Checks that Trunk built exactly once: its watcher must ignore the
 //      build's own outputs (dist/, target/, ...) rather than rebuild in a loop.
 //   7. Stops the server's whole process group and removes the clone, pass or
@@ -165,6 +166,10 @@ try {
         `status "${await link.locator('#status').textContent()}"`);
     });
     say('a #step=5 link fast-forwards to exactly step 5');
+    // The served page is the production build: the test hooks are not in it.
+    const hooks = await link.evaluate(() => typeof window.wasmBindings?.trigger_panic_for_test);
+    if (hooks !== 'undefined') throw new Fail(`the served page exports a test hook (trigger_panic_for_test is ${hooks})`);
+    say('the served page carries no test hooks');
     await link.close();
     if (errors.length) throw new Fail(`the page logged errors:\n${errors.join('\n')}`);
   } finally {
