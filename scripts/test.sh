@@ -47,7 +47,7 @@ step "doctor benchmark (gradlab doctor --bench)" ./target/release/gradlab doctor
 # The page under test carries the test hooks (Cargo.toml: `test-hooks`);
 # the serve check below builds the page as the README's first command does.
 step "trunk build --release --offline (with test hooks)" \
-    trunk build --release --offline --no-default-features --features test-hooks
+    trunk build --release --offline --features test-hooks
 
 # --- end-to-end: serve dist/ on a free local port, drive it with Chromium ---
 server_log="$(mktemp)"

@@ -126,6 +126,9 @@ impl Default for Planner {
     }
 }
 
+/// Share of the longest training piece kept from one frame to the next.
+pub const PIECE_DECAY: f64 = 0.97;
+
 /// A maximum that decays by 10 % a sample.
 pub fn decaying_max(old: f64, new: f64) -> f64 {
     new.max(0.9 * old)
@@ -136,8 +139,11 @@ impl Planner {
     pub fn plan(&mut self, now: f64) -> Plan {
         self.frame_no += 1;
         if self.piece_this_frame > 0.0 {
-            // Decays per frame, not per piece: a frame runs many pieces.
-            self.costs.piece = decaying_max(self.costs.piece, std::mem::take(&mut self.piece_this_frame));
+            // Decays per frame, not per piece (a frame runs many pieces), and
+            // slowly: the live instruments' read of a step, the longest
+            // piece, comes only every few frames on a large network.
+            let this_frame = std::mem::take(&mut self.piece_this_frame);
+            self.costs.piece = this_frame.max(PIECE_DECAY * self.costs.piece);
         }
         let c = self.known();
         let every = if c.thumbs > 2.0 * THUMB_BUDGET_MS {
@@ -374,7 +380,7 @@ mod tests {
         }
         p.plan(0.0);
         assert_eq!(p.costs.piece, 50.0);
-        for f in 1..=30 {
+        for f in 1..=100 {
             p.trained_piece(1.0);
             p.plan(f as f64 * 16.0);
         }

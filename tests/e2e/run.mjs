@@ -5,7 +5,7 @@
 //
 // Without --url it serves dist/ itself (tests/e2e/static-server.mjs). The
 // page must be built with the test hooks, as scripts/test.sh does:
-//   trunk build --release --offline --no-default-features --features test-hooks
+//   trunk build --release --offline --features test-hooks
 // Screenshots go to tests/e2e/artifacts/. The last line printed is
 // "e2e: N passed, M failed"; the exit code is non-zero if any test failed.
 //
