@@ -166,8 +166,17 @@ async function nativeRun(link, steps) {
   return out.trim().split('\n').map((l) => JSON.parse(l));
 }
 
+/**
+ * Waits until the page is paused and settled: no frame pending
+ * (`body[data-running="0"]`), so the figures are those of the step shown
+ * (a step in flight, a redraw in parts or an evaluation in slices end first).
+ */
 const waitPaused = (page, timeout = 20_000) =>
-  page.waitForFunction(() => ['Paused', 'Diverged'].includes(document.querySelector('#status').textContent), null, { timeout });
+  page.waitForFunction(
+    () => ['Paused', 'Diverged'].includes(document.querySelector('#status').textContent) && document.body.dataset.running === '0',
+    null,
+    { timeout },
+  );
 const dataValue = (page, sel) => page.locator(sel).getAttribute('data-value').then(Number);
 
 /** FNV-1a (64-bit) token of a bug lab bug, as `Bug::token` computes it. */
@@ -180,10 +189,10 @@ function bugToken(name) {
   return (h & 0xffffffffn).toString(16).padStart(8, '0');
 }
 
-/** Waits until #step reads exactly `n` and the page is paused. */
+/** Waits until #step reads exactly `n` and the page is paused and settled. */
 const waitStepPaused = (page, n, timeout = 30_000) =>
   page.waitForFunction(
-    (k) => document.querySelector('#step').textContent === String(k) && document.querySelector('#status').textContent === 'Paused',
+    (k) => document.querySelector('#step').textContent === String(k) && document.querySelector('#status').textContent === 'Paused' && document.body.dataset.running === '0',
     n,
     { timeout },
   );
@@ -215,7 +224,7 @@ async function stepEpochs(page, n) {
   for (let i = 1; i <= n; i++) {
     await page.click('#step-epoch');
     await page.waitForFunction(
-      (k) => document.querySelector('#epoch').textContent === String(k) && document.querySelector('#status').textContent === 'Paused',
+      (k) => document.querySelector('#epoch').textContent === String(k) && document.querySelector('#status').textContent === 'Paused' && document.body.dataset.running === '0',
       start + i,
       { timeout: 30_000 },
     );

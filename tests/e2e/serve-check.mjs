@@ -158,7 +158,7 @@ try {
     await play.close();
     const link = await openTab(`${URL_}#step=5`);
     await link.waitForFunction(
-      () => document.querySelector('#step').textContent === '5' && document.querySelector('#status').textContent === 'Paused',
+      () => document.querySelector('#step').textContent === '5' && document.querySelector('#status').textContent === 'Paused' && document.body.dataset.running === '0',
       null,
       { timeout: 60_000 },
     ).catch(async () => {
