@@ -645,9 +645,7 @@ impl App {
     /// One whole mini-batch (finishing a step under way first), observed
     /// by the live instruments; stops on divergence.
     fn train_step(&mut self, force: bool) -> bool {
-        if self.partial.is_some() {
-            self.train_part(f64::INFINITY, false);
-        }
+        self.settle();
         matches!(self.train_part(f64::INFINITY, force), Part::Stepped)
     }
 
