@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use gradlab::engine::bench::{self, BenchOptions, Workload};
 use gradlab::engine::config::codec;
 use gradlab::engine::gradcheck;
-use gradlab::engine::instruments::calibration;
+use gradlab::engine::instruments::{bug_lab, calibration};
 use gradlab::engine::instruments::doctor::{self, DoctorOptions};
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 use std::process::ExitCode;
@@ -85,7 +85,7 @@ fn trainer_of(link: &str) -> Result<(Trainer, Option<u64>), String> {
     if let Some(r) = rejected.first() {
         return Err(format!("link field {}={:?} rejected: {}", r.key, r.value, r.reason));
     }
-    let trainer = Trainer::from_config(&cfg).map_err(|e| e.to_string())?;
+    let trainer = bug_lab::trainer(&cfg).map_err(|e| e.to_string())?;
     Ok((trainer, cfg.step))
 }
 

@@ -4,6 +4,7 @@
 //! first, fails the run; so does a per-problem precision or recall below 1.
 //! The same table prints with `gradlab doctor --bench`.
 
+use gradlab::engine::instruments::bug_lab;
 use gradlab::engine::instruments::calibration::{self, Expect, CASES, SEEDS};
 use gradlab::engine::instruments::finding::Problem;
 use std::collections::BTreeSet;
@@ -87,10 +88,10 @@ fn the_doctor_names_every_misconfiguration_and_nothing_on_healthy_recipes() {
 fn live_findings(link: &str, steps: u64) -> Vec<gradlab::engine::instruments::finding::Finding> {
     use gradlab::engine::config::codec;
     use gradlab::engine::instruments::Live;
-    use gradlab::engine::trainer::{StepOutcome, Trainer};
+    use gradlab::engine::trainer::StepOutcome;
     let (cfg, rejected) = codec::decode(link);
     assert!(rejected.is_empty(), "{link}: {rejected:?}");
-    let mut t = Trainer::from_config(&cfg).expect("valid");
+    let mut t = bug_lab::trainer(&cfg).expect("valid");
     let mut live = Live::attach(&mut t);
     for s in 1..=steps {
         if let StepOutcome::Diverged(_) = t.step() {

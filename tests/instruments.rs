@@ -10,7 +10,7 @@
 
 use gradlab::engine::config::{codec, Config, Named};
 use gradlab::engine::data::{Labels, RawData};
-use gradlab::engine::instruments::bug_lab::{Bug, PlantedBug};
+use gradlab::engine::instruments::bug_lab::{self, Bug, PlantedBug};
 use gradlab::engine::instruments::doctor::{examine, DoctorOptions, Report};
 use gradlab::engine::instruments::finding::{Finding, Problem, Severity};
 use gradlab::engine::instruments::gradient_check::Band;
@@ -28,7 +28,7 @@ use ndarray::Array2;
 fn trainer(link: &str) -> Trainer {
     let (cfg, rejected) = codec::decode(link);
     assert!(rejected.is_empty(), "{link}: {rejected:?}");
-    Trainer::from_config(&cfg).unwrap_or_else(|e| panic!("{link}: {e}"))
+    bug_lab::trainer(&cfg).unwrap_or_else(|e| panic!("{link}: {e}"))
 }
 
 /// Trains `steps` steps with the live instruments on.
@@ -430,7 +430,7 @@ fn every_planted_bug_is_caught_and_its_control_is_clean() {
     for &(bug, link, steps, caught) in BUG_CASES {
         let mut with = trainer(&format!("{link}&bug={}", bug.name()));
         assert!(bug.applies_to(&with.cfg), "{bug:?}");
-        assert_eq!(with.bug(), Some(bug));
+        assert_eq!(bug_lab::planted(&with), Some(bug));
         (0..steps).for_each(|_| assert_eq!(with.step(), StepOutcome::Ok));
         assert!(caught(&mut with), "{bug:?} not caught on {link}");
         let mut without = trainer(link);
@@ -469,7 +469,7 @@ fn a_mystery_link_plants_a_bug_without_naming_it() {
     let text = codec::encode(&cfg);
     assert!(text.ends_with(&format!("&bug=mystery:{token}")) && !text.contains("stale"), "{text}");
     assert_eq!(cfg.bug.map(|b| b.label()), Some("a hidden bug"));
-    assert_eq!(Trainer::from_config(&cfg).expect("valid").bug(), Some(Bug::StaleBn));
+    assert_eq!(bug_lab::planted(&bug_lab::trainer(&cfg).expect("valid")), Some(Bug::StaleBn));
     assert_eq!(codec::decode("bug=stale-bn").0.bug, Some(PlantedBug { bug: Bug::StaleBn, hidden: false }));
 }
 

@@ -13,7 +13,7 @@ use crate::engine::loss;
 use crate::engine::model::Model;
 use crate::engine::progress::Progress;
 use crate::engine::rng::{Rng, Stream};
-use crate::engine::trainer::Trainer;
+use crate::engine::trainer::{Grads, NoHooks, StepHooks, Trainer};
 use serde::Serialize;
 
 /// Step of the central difference.
@@ -41,11 +41,17 @@ pub fn objective(model: &mut Model<f64>, x: &[f64], t: &[f64], obj: Objective) -
 
 /// Backprop gradient of data loss + penalty; returns (data loss, penalty).
 pub fn backprop(model: &mut Model<f64>, x: &[f64], t: &[f64], obj: Objective) -> (f64, f64) {
+    backprop_hooked(model, x, t, obj, &NoHooks)
+}
+
+/// [`backprop`] with the backward pass as a trainer with `hooks` runs it.
+fn backprop_hooked(model: &mut Model<f64>, x: &[f64], t: &[f64], obj: Objective, hooks: &dyn StepHooks) -> (f64, f64) {
     let mut rng = Rng::new(0, Stream::Dropout);
     model.forward(x, Pass::CHECK, &mut rng);
     let mut d_out = vec![0.0; t.len()];
     let data = loss::loss_and_grad(obj.loss, model.output(), t, model.n_out, Some(&mut d_out));
     model.backward(&d_out);
+    hooks.after_backward(&model.infos, Grads::F64(&mut model.grads));
     model.add_penalty_grads(obj.l1, obj.l2);
     let (p1, p2) = model.penalty(obj.l1, obj.l2);
     (data, p1 + p2)
@@ -222,23 +228,25 @@ impl Sampling {
 /// `max_per_tensor` evenly spaced entries per tensor). Entries on a kink
 /// and entries too small to resolve are counted apart and not judged.
 pub fn check(model: &Model<f64>, x: &[f64], t: &[f64], obj: Objective, max_per_tensor: usize) -> GradCheck {
-    check_sampled(model, x, t, obj, Sampling::even(max_per_tensor), &mut Progress::none())
+    check_sampled(model, x, t, obj, Sampling::even(max_per_tensor), &NoHooks, &mut Progress::none())
 }
 
-/// [`check`] on the entries `sampling` picks, reporting the share of
-/// entries done to `progress`.
+/// [`check`] on the entries `sampling` picks, with the backward pass as a
+/// trainer with `hooks` runs it, reporting the share of entries done to
+/// `progress`.
 pub fn check_sampled(
     model: &Model<f64>,
     x: &[f64],
     t: &[f64],
     obj: Objective,
     sampling: Sampling,
+    hooks: &dyn StepHooks,
     progress: &mut Progress,
 ) -> GradCheck {
     let total: usize = model.infos.iter().map(|info| sampling.indices(info.len()).len()).sum();
     let mut done = 0usize;
     let mut m = model.clone();
-    let (data, penalty) = backprop(&mut m, x, t, obj);
+    let (data, penalty) = backprop_hooked(&mut m, x, t, obj, hooks);
     let floor = ABS_FLOOR.max(LOSS_FLOOR * (data + penalty).abs());
     let analytic = m.grads.clone();
     let base = kink_pattern(&m);

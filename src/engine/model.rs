@@ -149,9 +149,6 @@ pub struct Model<F> {
     /// Two scratch buffers for backpropagated deltas.
     #[serde(skip)]
     delta: [Vec<F>; 2],
-    /// Bug lab (`wrong-sign`): backward negates this layer's parameter
-    /// gradients. `None` in every correct model; set by the trainer.
-    pub flip_grad_layer: Option<usize>,
 }
 
 struct Builder<'a, F> {
@@ -238,7 +235,6 @@ impl<F: Real> Model<F> {
             input: Vec::new(),
             batch: 0,
             delta: [Vec::new(), Vec::new()],
-            flip_grad_layer: None,
         }
     }
 
@@ -267,7 +263,6 @@ impl<F: Real> Model<F> {
             input: Vec::new(),
             batch: 0,
             delta: [Vec::new(), Vec::new()],
-            flip_grad_layer: self.flip_grad_layer,
         }
     }
 
@@ -409,17 +404,7 @@ impl<F: Real> Model<F> {
         dx.resize(batch * n_in, F::ZERO);
         let dx_slice = if need_dx { Some(&mut dx[..batch * n_in]) } else { None };
         self.layers[i].backward(&self.params, &mut self.grads, x, y, &dy[..batch * n_out], dx_slice, batch);
-        if self.flip_grad_layer == Some(i) {
-            self.flip_layer_grads(i);
-        }
         self.delta.swap(0, 1);
-    }
-
-    /// Bug lab (`wrong-sign`): negates every parameter gradient of layer `i`.
-    fn flip_layer_grads(&mut self, i: usize) {
-        for info in self.infos.iter().filter(|info| info.layer == i) {
-            self.grads[info.range()].iter_mut().for_each(|g| *g = -*g);
-        }
     }
 
     /// Adds the L1/L2 penalty gradients of every weight tensor to `grads`.

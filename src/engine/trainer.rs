@@ -7,16 +7,15 @@
 //! first non-finite value and says where it appeared ([`NonFinite`]).
 //!
 //! Submodules: `step` (one step, whole or a layer at a time, and its
-//! figures), `evaluation` (losses over the data, whole or in slices); the
-//! target encoding lives in [`crate::engine::targets`].
+//! figures), `evaluation` (losses over the data, whole or in slices),
+//! `hooks` (the seams where code from outside, the bug lab, changes a
+//! step); the target encoding lives in [`crate::engine::targets`].
 
-use crate::engine::config::{ClipKind, Config, DataKind, LossKind};
+use crate::engine::config::{ClipKind, Config, DataKind};
 use crate::engine::data::{self, features, Labels, RawData};
 use crate::engine::error::EngineError;
 use crate::engine::fingerprint::{self, Fingerprint};
 use crate::engine::history::History;
-use crate::engine::instruments::bug_lab::{self, Bug};
-use crate::engine::loss;
 use crate::engine::model::{Model, ModelSpec, PredictScratch};
 use crate::engine::optim::Optimizer;
 use crate::engine::rng::{Rng, Stream, Uniform01};
@@ -24,8 +23,10 @@ use crate::engine::schedule;
 use ndarray::{Array2, Axis};
 
 mod evaluation;
+pub mod hooks;
 mod step;
 pub use evaluation::Evaluation;
+pub use hooks::{Grads, Hooks, NoHooks, StepHooks};
 pub use step::{NonFinite, PartialStep, StepOutcome, StepProbe, StepStats, TensorKind};
 
 pub use crate::engine::targets::{Encoding, Split, Task};
@@ -77,14 +78,10 @@ pub struct Trainer {
     /// Instruments' per-step capture; `None` (the default) captures nothing.
     #[serde(skip)]
     pub probe: Option<Box<StepProbe>>,
-    /// Bug lab: the planted bug, if any (from `cfg.bug`).
-    bug: Option<Bug>,
-    /// Bug lab (`no-zero-grad`): the never-reset gradient sum.
-    grad_acc: Vec<f32>,
-    /// Bug lab (`frozen-layer`): the frozen layer's parameters, restored after each update.
-    frozen_copy: Vec<f32>,
-    /// Bug lab (`eval-dropout`): dropout masks drawn at evaluation (apart from training's).
-    eval_rng: Rng,
+    /// Code from outside at the step's seams (default: none). A snapshot
+    /// saves their state apart ([`crate::engine::snapshot`]).
+    #[serde(skip)]
+    hooks: Hooks,
     order: Vec<usize>,
     cursor: usize,
     epoch: u64,
@@ -126,15 +123,31 @@ impl Trainer {
     /// Builds the whole experiment from a config: data (seeded), split,
     /// features, model (seeded) and optimizer.
     pub fn from_config(cfg: &Config) -> Result<Self, EngineError> {
+        Self::from_config_with(cfg, Hooks::default())
+    }
+
+    /// [`Trainer::from_config`] with `hooks` at the step's seams.
+    pub fn from_config_with(cfg: &Config, hooks: Hooks) -> Result<Self, EngineError> {
         let mut data_rng = Rng::new(cfg.seed, Stream::Data);
         let raw = data::generate(&cfg.data, &mut data_rng)?;
         let (train, test) = data::split(&raw, cfg.data.train_pct, &mut data_rng);
-        Self::new(cfg, &train, &test, TrainOptions::default())
+        Self::with_hooks(cfg, &train, &test, TrainOptions::default(), hooks)
     }
 
     /// Builds a trainer on given raw train and test sets (the benchmark uses
     /// this with the workloads' own data generator).
     pub fn new(cfg: &Config, train: &RawData, test: &RawData, opts: TrainOptions) -> Result<Self, EngineError> {
+        Self::with_hooks(cfg, train, test, opts, Hooks::default())
+    }
+
+    /// [`Trainer::new`] with `hooks` at the step's seams.
+    pub fn with_hooks(
+        cfg: &Config,
+        train: &RawData,
+        test: &RawData,
+        opts: TrainOptions,
+        hooks: Hooks,
+    ) -> Result<Self, EngineError> {
         if train.is_empty() {
             return Err(EngineError::InvalidConfig("the training set is empty".into()));
         }
@@ -142,18 +155,12 @@ impl Trainer {
             return Err(EngineError::InvalidConfig("every hidden layer needs at least one unit".into()));
         }
         let encoding = Encoding::new(&train.labels, cfg.loss, cfg.output_act)?;
-        let bug = cfg.bug.map(|b| b.bug);
-        let (train_x, test_x, input_map) = Self::inputs(cfg, train, test)?;
+        let (train_x, test_x, input_map) = Self::inputs(cfg, train, test, hooks.0.as_ref())?;
         let mut train_split = Split::new(&train_x, train, &encoding);
-        if bug == Some(Bug::ShuffledLabels) {
-            bug_lab::shuffle_labels(&mut train_split.targets, &mut train_split.labels, cfg.seed);
-        }
+        hooks.0.training_split(&mut train_split);
         let test_split = Split::new(&test_x, test, &encoding);
         let spec = ModelSpec::from_config(cfg, train_x.ncols(), encoding.n_out);
-        let mut model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
-        if bug == Some(Bug::WrongSign) {
-            model.flip_grad_layer = Some(0);
-        }
+        let model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
         let optimizer = Optimizer::new(cfg.optimizer, model.n_params());
         let mut trainer = Self {
             cfg: cfg.clone(),
@@ -170,10 +177,7 @@ impl Trainer {
             raw_train: train.clone(),
             raw_test: test.clone(),
             probe: None,
-            bug,
-            grad_acc: if bug == Some(Bug::NoZeroGrad) { vec![0.0; model.n_params()] } else { Vec::new() },
-            frozen_copy: Vec::new(),
-            eval_rng: Rng::new(cfg.seed ^ bug_lab::EVAL_SEED_SALT, Stream::Probe),
+            hooks,
             model,
             cursor: 0,
             epoch: 0,
@@ -190,17 +194,12 @@ impl Trainer {
         Ok(trainer)
     }
 
-    fn inputs(cfg: &Config, train: &RawData, test: &RawData) -> Result<ModelInputs, EngineError> {
-        // Bug lab (`raw-inputs`): standardization skipped, digit pixels at 0–16.
-        let raw_bug = cfg.bug.is_some_and(|b| b.bug == Bug::RawInputs);
-        let standardize = cfg.data.standardize && !raw_bug;
+    fn inputs(cfg: &Config, train: &RawData, test: &RawData, hooks: &dyn StepHooks) -> Result<ModelInputs, EngineError> {
+        let standardize = hooks.standardize(cfg.data.standardize);
         if !train.planar || cfg.data.kind == DataKind::Digits {
             let mut tr = train.x.clone();
             let mut te = test.x.clone();
-            if raw_bug && cfg.data.kind == DataKind::Digits {
-                tr.mapv_inplace(|v| v * bug_lab::RAW_PIXEL_SCALE);
-                te.mapv_inplace(|v| v * bug_lab::RAW_PIXEL_SCALE);
-            }
+            hooks.raw_inputs(&mut tr, &mut te);
             if standardize {
                 let scaler = features::Standardizer::fit(tr.view());
                 scaler.apply(&mut tr);
@@ -298,22 +297,35 @@ impl Trainer {
         (x, t)
     }
 
-    /// The planted bug, if any (bug lab).
-    pub fn bug(&self) -> Option<Bug> {
-        self.bug
+    /// The hooks at the step's seams.
+    pub fn hooks(&self) -> &dyn StepHooks {
+        self.hooks.0.as_ref()
+    }
+
+    /// Puts `hooks` at the step's seams (a restored snapshot's).
+    pub fn replace_hooks(&mut self, hooks: Hooks) {
+        self.hooks = hooks;
     }
 
     /// The mean data loss of outputs `out: [n, n_out]` against targets `t`,
-    /// exactly as training computes it (planted bugs included); writes
+    /// exactly as training computes it (hooks included); writes
     /// `d loss / d out` into `grad` when given.
     pub fn data_loss_of(&self, out: &[f32], t: &[f32], grad: Option<&mut [f32]>) -> f64 {
-        data_loss(self.bug, self.cfg.loss, out, t, self.model.n_out, grad)
+        self.hooks.0.data_loss(self.cfg.loss, out, t, self.model.n_out, grad)
+    }
+
+    /// The backward pass of `model` from `d_out` as a training step runs
+    /// it: the model's backward, then the hooks' [`StepHooks::after_backward`].
+    pub fn backward_as_trained(&self, model: &mut Model<f32>, d_out: &[f32]) {
+        model.backward(d_out);
+        self.hooks.0.after_backward(&model.infos, Grads::F32(&mut model.grads));
     }
 
     /// A copy that trains on the training rows `idx` only, all of them in
     /// every step (batch = `idx.len()`, fixed order), from the current
     /// weights with a fresh optimizer, history and step count, and no probe
-    /// (instruments issue: the tiny-batch overfit check). Planted bugs stay.
+    /// (instruments issue: the tiny-batch overfit check). The hooks stay
+    /// (told of the fresh run: [`StepHooks::restart`]).
     pub fn with_training_subset(&self, idx: &[usize]) -> Trainer {
         let mut t = self.clone();
         t.train = Split {
@@ -328,17 +340,8 @@ impl Trainer {
         t.optimizer = Optimizer::new(self.cfg.optimizer, self.model.n_params());
         t.history = History::default();
         (t.clipped_steps, t.step, t.epoch, t.diverged, t.probe) = (0, 0, 0, None, None);
-        t.grad_acc.iter_mut().for_each(|g| *g = 0.0);
+        t.hooks.0.restart();
         t
-    }
-}
-
-/// The mean data loss of `out` (bug lab: `softmax-twice` squashes it first).
-fn data_loss(bug: Option<Bug>, kind: LossKind, out: &[f32], t: &[f32], n_out: usize, grad: Option<&mut [f32]>) -> f64 {
-    if bug == Some(Bug::SoftmaxTwice) {
-        bug_lab::squashed_loss_and_grad(kind, out, t, n_out, grad)
-    } else {
-        loss::loss_and_grad(kind, out, t, n_out, grad)
     }
 }
 
@@ -379,7 +382,8 @@ impl Trainer {
     /// Back to exactly the initial state of this experiment: same data, same
     /// initial weights, same batch order (nothing is re-drawn differently).
     pub fn reset(&mut self) {
-        if let Ok(fresh) = Self::new(&self.cfg, &self.raw_train, &self.raw_test, self.opts) {
+        let hooks = Hooks(self.hooks.0.fresh());
+        if let Ok(fresh) = Self::with_hooks(&self.cfg, &self.raw_train, &self.raw_test, self.opts, hooks) {
             *self = fresh;
         }
     }

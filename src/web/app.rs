@@ -37,6 +37,7 @@ use web_sys::{
 use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
 use crate::engine::config::{Config, Named, Speed};
 use crate::engine::history::Metrics;
+use crate::engine::instruments::bug_lab;
 use crate::engine::instruments::long_checks::{Message, Request};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{Evaluation, LiveChange, PartialStep, StepOutcome, Trainer};
@@ -519,7 +520,7 @@ impl App {
                 self.config_shown();
                 self.draw_all();
             }
-            LiveChange::Rebuild => match Trainer::from_config(&next) {
+            LiveChange::Rebuild => match bug_lab::trainer(&next) {
                 Ok(trainer) => {
                     self.save_run();
                     let was_running = matches!(self.mode, Mode::Playing);
@@ -990,13 +991,13 @@ fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
     if !notes.is_empty() {
         notes.insert(0, "Some settings in the link were ignored (defaults used instead):".into());
     }
-    let (trainer, config) = match Trainer::from_config(&config) {
+    let (trainer, config) = match bug_lab::trainer(&config) {
         Ok(trainer) => (trainer, config),
         Err(err) => {
             notes.push(format!("This link's settings cannot be trained ({err}); showing the default experiment."));
             let config = Config::default();
             let trainer =
-                Trainer::from_config(&config).map_err(|e| format!("the default experiment cannot be built: {e}"))?;
+                bug_lab::trainer(&config).map_err(|e| format!("the default experiment cannot be built: {e}"))?;
             (trainer, config)
         }
     };

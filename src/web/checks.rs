@@ -57,7 +57,7 @@ pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array) {
         Ok(r) => r,
         Err(e) => return post(&Message::Failed(format!("a malformed check request: {e}"))),
     };
-    let trainer = match snapshot::decode(&snapshot.to_vec()) {
+    let trainer = match long_checks::restore(&snapshot.to_vec()) {
         Ok(t) => t,
         Err(e) => return post(&Message::Failed(e.to_string())),
     };

@@ -7,9 +7,10 @@
 //! name, and [`PlantedBug::hidden`] tells the page to keep it secret until
 //! the learner presses "reveal".
 //!
-//! The trainer and the model apply the bugs (small hooks marked "bug lab" in
-//! `trainer.rs` and `model.rs`); this module names them, describes them and
-//! says which instrument catches each:
+//! The engine knows nothing of them: [`BugHooks`] plants a bug through the
+//! trainer's seams ([`StepHooks`]), and [`trainer`] builds an experiment's
+//! trainer with its planted bug. This module names the bugs, describes them,
+//! plants them and says which instrument catches each:
 //!
 //! | bug | what the code does wrong | caught by |
 //! |---|---|---|
@@ -27,12 +28,16 @@
 //! dropout layer, `stale-bn` a BatchNorm layer): see [`Bug::applies_to`].
 
 use crate::engine::config::{Config, DataKind, LossKind, Named};
+use crate::engine::error::EngineError;
 use crate::engine::layers::Pass;
 use crate::engine::loss;
-use crate::engine::model::Model;
+use crate::engine::model::{Model, ParamInfo};
 use crate::engine::rng::{Rng, Stream, Uniform01};
 use crate::engine::scalar::Real;
+use crate::engine::targets::Split;
+use crate::engine::trainer::{Grads, Hooks, StepHooks, Trainer};
 use ndarray::{Array2, Axis};
+use std::any::Any;
 use std::hash::Hasher;
 use std::ops::Range;
 
@@ -189,7 +194,161 @@ impl PlantedBug {
     }
 }
 
-// ---- The planted code: what the trainer's bug-lab hooks call. ----
+// ---- Planting: the trainer's seams, as the buggy code would run them. ----
+
+/// The trainer of `cfg`, with `cfg.bug` planted (a plain trainer without one).
+pub fn trainer(cfg: &Config) -> Result<Trainer, EngineError> {
+    Trainer::from_config_with(cfg, hooks(cfg))
+}
+
+/// The hooks that plant `cfg.bug` (none without one).
+pub fn hooks(cfg: &Config) -> Hooks {
+    match cfg.bug {
+        Some(p) => Hooks(Box::new(BugHooks::new(p.bug, cfg))),
+        None => Hooks::default(),
+    }
+}
+
+/// The bug planted in `trainer`, if any.
+pub fn planted(trainer: &Trainer) -> Option<Bug> {
+    trainer.hooks().as_any().downcast_ref::<BugHooks>().map(|h| h.bug)
+}
+
+/// Hooks from the bytes [`StepHooks::save`] wrote (no bytes: no hooks), for
+/// a trainer snapshot.
+pub fn restore_hooks(bytes: &[u8]) -> Result<Hooks, EngineError> {
+    if bytes.is_empty() {
+        return Ok(Hooks::default());
+    }
+    let hooks: BugHooks = postcard::from_bytes(bytes)
+        .map_err(|e| EngineError::InvalidConfig(format!("damaged bug-lab state in a snapshot: {e}")))?;
+    Ok(Hooks(Box::new(hooks)))
+}
+
+/// One planted bug at the trainer's seams, and the state it keeps.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct BugHooks {
+    bug: Bug,
+    seed: u64,
+    /// The experiment trains on digits (`raw-inputs` rescales their pixels).
+    digits: bool,
+    /// `no-zero-grad`: the never-reset gradient sum.
+    grad_acc: Vec<f32>,
+    /// `frozen-layer`: the frozen layer's parameters, restored after each update.
+    frozen_copy: Vec<f32>,
+    /// `eval-dropout`: dropout masks drawn at evaluation (apart from training's).
+    eval_rng: Rng,
+}
+
+impl BugHooks {
+    /// `bug` planted in the experiment `cfg`.
+    pub fn new(bug: Bug, cfg: &Config) -> Self {
+        Self {
+            bug,
+            seed: cfg.seed,
+            digits: cfg.data.kind == DataKind::Digits,
+            grad_acc: Vec::new(),
+            frozen_copy: Vec::new(),
+            eval_rng: Rng::new(cfg.seed ^ EVAL_SEED_SALT, Stream::Probe),
+        }
+    }
+}
+
+impl StepHooks for BugHooks {
+    fn clone_box(&self) -> Box<dyn StepHooks> {
+        Box::new(self.clone())
+    }
+
+    fn fresh(&self) -> Box<dyn StepHooks> {
+        let eval_rng = Rng::new(self.seed ^ EVAL_SEED_SALT, Stream::Probe);
+        Box::new(Self { grad_acc: Vec::new(), frozen_copy: Vec::new(), eval_rng, ..self.clone() })
+    }
+
+    fn restart(&mut self) {
+        self.grad_acc.iter_mut().for_each(|g| *g = 0.0);
+    }
+
+    fn save(&self) -> Vec<u8> {
+        // Serializing plain data into a Vec cannot fail.
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn standardize(&self, configured: bool) -> bool {
+        configured && self.bug != Bug::RawInputs
+    }
+
+    fn raw_inputs(&self, train: &mut Array2<f64>, test: &mut Array2<f64>) {
+        if self.bug == Bug::RawInputs && self.digits {
+            train.mapv_inplace(|v| v * RAW_PIXEL_SCALE);
+            test.mapv_inplace(|v| v * RAW_PIXEL_SCALE);
+        }
+    }
+
+    fn training_split(&self, split: &mut Split<f32>) {
+        if self.bug == Bug::ShuffledLabels {
+            shuffle_labels(&mut split.targets, &mut split.labels, self.seed);
+        }
+    }
+
+    fn pass(&self, pass: Pass) -> Pass {
+        if self.bug == Bug::StaleBn {
+            Pass { update_running: false, ..pass }
+        } else {
+            pass
+        }
+    }
+
+    fn data_loss(&self, kind: LossKind, out: &[f32], t: &[f32], n_out: usize, grad: Option<&mut [f32]>) -> f64 {
+        if self.bug == Bug::SoftmaxTwice {
+            squashed_loss_and_grad(kind, out, t, n_out, grad)
+        } else {
+            loss::loss_and_grad(kind, out, t, n_out, grad)
+        }
+    }
+
+    /// `wrong-sign`: the first dense layer's parameter gradients negated.
+    fn after_backward(&self, infos: &[ParamInfo], mut grads: Grads<'_>) {
+        if self.bug != Bug::WrongSign {
+            return;
+        }
+        for info in infos.iter().filter(|info| info.layer == 0) {
+            match &mut grads {
+                Grads::F32(g) => g[info.range()].iter_mut().for_each(|v| *v = -*v),
+                Grads::F64(g) => g[info.range()].iter_mut().for_each(|v| *v = -*v),
+            }
+        }
+    }
+
+    fn after_penalties(&mut self, grads: &mut [f32]) {
+        if self.bug == Bug::NoZeroGrad {
+            self.grad_acc.resize(grads.len(), 0.0);
+            accumulate(&mut self.grad_acc, grads);
+        }
+    }
+
+    fn update(&mut self, model: &mut Model<f32>, apply: &mut dyn FnMut(&mut Model<f32>)) {
+        if self.bug != Bug::FrozenLayer {
+            apply(model);
+            return;
+        }
+        let frozen = frozen_range(model);
+        self.frozen_copy.clear();
+        self.frozen_copy.extend_from_slice(&model.params[frozen.clone()]);
+        apply(model);
+        model.params[frozen].copy_from_slice(&self.frozen_copy);
+    }
+
+    fn predict(&mut self, model: &Model<f32>, x: &[f32], out: &mut [f32]) -> bool {
+        if self.bug == Bug::EvalDropout {
+            predict_with_dropout(model, x, out, &mut self.eval_rng);
+        }
+        self.bug == Bug::EvalDropout
+    }
+}
 
 /// `raw-inputs` on digits: pixels back at their original 0–16 scale.
 pub const RAW_PIXEL_SCALE: f64 = 16.0;
@@ -327,6 +486,33 @@ mod tests {
         // Uniform logits over 3 classes: softmax again is uniform, so still ln 3.
         let l = squashed_loss_and_grad(LossKind::SoftmaxCe, &[0.0f32; 3], &[1.0, 0.0, 0.0], 3, None);
         assert!((l - crate::engine::math::ln(3.0)).abs() < 1e-6);
+    }
+
+    /// Every bug's state survives a snapshot: a restored trainer trains and
+    /// evaluates on bit for bit (the accumulated gradient of `no-zero-grad`,
+    /// the evaluation masks of `eval-dropout`, ...).
+    #[test]
+    fn a_snapshot_keeps_the_planted_bug_and_its_state() {
+        use crate::engine::config::codec;
+        use crate::engine::snapshot;
+        for bug in Bug::ALL {
+            let link = format!("data=digits&loss=softmax&n=200&net=12:relu:bn:d0.2,6:tanh&bs=16&bug={}", bug.name());
+            let mut original = trainer(&codec::decode(&link).0).unwrap();
+            (0..5).for_each(|_| assert_eq!(original.step(), crate::engine::trainer::StepOutcome::Ok));
+            original.evaluate();
+            let mut copy = snapshot::decode(&snapshot::encode(&original), restore_hooks).unwrap();
+            assert_eq!(planted(&copy), Some(bug));
+            for _ in 0..6 {
+                original.step();
+                copy.step();
+            }
+            assert_eq!(copy.fingerprint(), original.fingerprint(), "{link}");
+            let (a, b) = (original.evaluate(), copy.evaluate());
+            assert_eq!((a.train_loss.to_bits(), a.test_loss.to_bits()), (b.train_loss.to_bits(), b.test_loss.to_bits()));
+        }
+        let plain = trainer(&codec::decode("data=xor").0).unwrap();
+        assert_eq!(planted(&plain), None);
+        assert!(snapshot::decode(&snapshot::encode(&plain), restore_hooks).is_ok());
     }
 
     #[test]

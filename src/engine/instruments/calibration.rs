@@ -25,7 +25,7 @@ use super::doctor::{examine, DoctorOptions};
 use super::finding::{Finding, Problem};
 use crate::engine::config::codec;
 use crate::engine::rng::{Rng, Stream, Uniform01};
-use crate::engine::trainer::{StepOutcome, Trainer};
+use crate::engine::trainer::StepOutcome;
 use std::collections::BTreeMap;
 
 /// What a case must produce.
@@ -506,7 +506,7 @@ pub fn run_case(case: &Case, seed: u64) -> Outcome {
     if !rejected.is_empty() {
         failure = format!("link rejected: {rejected:?}");
     }
-    let findings = match Trainer::from_config(&cfg) {
+    let findings = match super::bug_lab::trainer(&cfg) {
         Ok(mut t) => {
             for _ in 0..case.steps {
                 if let StepOutcome::Diverged(_) = t.step() {
@@ -779,7 +779,7 @@ pub fn bug_verdicts_on_correct_code(n: u64) -> Vec<(String, u64, Vec<Problem>)> 
     for i in 0..n {
         let (link, steps) = random_experiment(&mut rng, i);
         let (cfg, rejected) = codec::decode(&link);
-        let Ok(mut t) = Trainer::from_config(&cfg) else { continue };
+        let Ok(mut t) = super::bug_lab::trainer(&cfg) else { continue };
         if !rejected.is_empty() {
             continue;
         }

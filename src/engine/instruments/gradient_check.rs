@@ -183,7 +183,7 @@ pub fn run_with(trainer: &Trainer, with_penalty: bool, progress: &mut Progress) 
     let t: Vec<f64> = t[..plan.rows * model.n_out].iter().map(|&v| f64::from(v)).collect();
     let (l1, l2) = if with_penalty { (trainer.cfg.l1, trainer.cfg.l2) } else { (0.0, 0.0) };
     let objective = Objective { loss: trainer.cfg.loss, l1, l2 };
-    let report = gradcheck::check_sampled(&model, &x, &t, objective, plan.sampling(), progress);
+    let report = gradcheck::check_sampled(&model, &x, &t, objective, plan.sampling(), trainer.hooks(), progress);
     from_report(&report, trainer, with_penalty, plan)
 }
 

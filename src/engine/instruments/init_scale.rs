@@ -19,7 +19,7 @@ use super::{block_label, blocks, norm, Block};
 use crate::engine::config::{Act, LossKind, OutputAct};
 use crate::engine::layers::Pass;
 use crate::engine::rng::{Rng, Stream};
-use crate::engine::trainer::Trainer;
+use crate::engine::trainer::{Grads, Trainer};
 use serde::Serialize;
 
 /// Training rows fed through the model at most.
@@ -78,6 +78,7 @@ pub fn measure(fresh: &Trainer) -> InitScale {
     fresh.data_loss_of(model.output(), &t, Some(&mut d_out));
     let output_stuck = output_stuck(fresh, model.output(), &t);
     let signal = model.backward_with_signal(&d_out);
+    fresh.hooks().after_backward(&model.infos, Grads::F32(&mut model.grads));
     let bs = blocks(&model);
     let n = bs.len();
     let blocks: Vec<BlockScale> =

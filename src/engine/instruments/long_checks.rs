@@ -104,6 +104,12 @@ pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outc
     outcome
 }
 
+/// The trainer of a snapshot, its planted bug included (the worker's side
+/// of [`snapshot::encode`](crate::engine::snapshot::encode)).
+pub fn restore(bytes: &[u8]) -> Result<Trainer, crate::engine::error::EngineError> {
+    crate::engine::snapshot::decode(bytes, super::bug_lab::restore_hooks)
+}
+
 /// Share-done reports worth a message: the first, then one per percent, and the last.
 pub fn worth_posting(last_posted: f64, done: f64) -> bool {
     done >= 1.0 || done - last_posted >= 0.01 - 1e-12 || last_posted < 0.0
@@ -116,7 +122,7 @@ mod tests {
     use crate::engine::snapshot;
 
     fn trainer(link: &str, steps: u64) -> Trainer {
-        let mut t = Trainer::from_config(&codec::decode(link).0).unwrap();
+        let mut t = super::super::bug_lab::trainer(&codec::decode(link).0).unwrap();
         for _ in 0..steps {
             t.step();
         }
@@ -127,8 +133,8 @@ mod tests {
     /// calling it directly gives, and its progress rises to 1.
     #[test]
     fn a_check_through_the_worker_protocol_equals_the_direct_call() {
-        let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam", 15);
-        let restored = snapshot::decode(&snapshot::encode(&t)).unwrap();
+        let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam&bug=no-zero-grad", 15);
+        let restored = restore(&snapshot::encode(&t)).unwrap();
         for request in [Request::Gradients, Request::Overfit { k: 5 }, Request::Doctor { overfit_k: 6 }] {
             let mut seen = Vec::new();
             let mut sink = |x: f64| seen.push(x);

@@ -225,9 +225,7 @@ pub fn check_with(trainer: &Trainer, k: usize, max_steps: u64, progress: &mut Pr
         let mut t = trainer.clone();
         let spec = ModelSpec::from_config(&t.cfg, t.model.n_in, t.model.n_out);
         let seed = t.cfg.seed ^ REDRAW_SALT.wrapping_mul(draw);
-        let mut model = Model::build(&spec, &mut Rng::new(seed, Stream::Init));
-        model.flip_grad_layer = t.model.flip_grad_layer;
-        t.model = model;
+        t.model = Model::build(&spec, &mut Rng::new(seed, Stream::Init));
         let part = draw as f64 * share;
         let again = run_with(&t, k, max_steps, &mut progress.part(part, part + share));
         if again.passed {

@@ -41,7 +41,7 @@ pub fn check(trainer: &Trainer) -> Option<UpdateCheck> {
     model.forward(&probe.batch_x, Pass { update_running: false, ..Pass::TRAIN }, &mut rng);
     let mut d_out = vec![0.0; probe.batch_t.len()];
     trainer.data_loss_of(model.output(), &probe.batch_t, Some(&mut d_out));
-    model.backward(&d_out);
+    trainer.backward_as_trained(&mut model, &d_out);
     model.add_penalty_grads(trainer.cfg.l1, trainer.cfg.l2);
     let fresh = norm(&model.grads);
     let diff = distance(&probe.grads, &model.grads);

@@ -9,6 +9,7 @@
 
 use crate::engine::config::{codec, Config};
 use crate::engine::error::EngineError;
+use crate::engine::instruments::bug_lab;
 use crate::engine::trainer::{StepOutcome, Trainer};
 
 /// Most variants at once.
@@ -31,7 +32,7 @@ impl Lockstep {
         if variants.iter().any(|v| v.seed != variants[0].seed) {
             return Err(EngineError::InvalidConfig("lockstep variants must share one seed".into()));
         }
-        let trainers = variants.iter().map(Trainer::from_config).collect::<Result<Vec<_>, _>>()?;
+        let trainers = variants.iter().map(bug_lab::trainer).collect::<Result<Vec<_>, _>>()?;
         Ok(Self { trainers })
     }
 

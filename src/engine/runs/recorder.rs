@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(import_json(&export_json(std::slice::from_ref(&changed))), Ok(vec![changed.clone()]));
         // The link reproduces the run: same fingerprint after the same steps.
         let (cfg, _) = codec::decode(&r.link);
-        let mut again = Trainer::from_config(&cfg).expect("valid");
+        let mut again = crate::engine::instruments::bug_lab::trainer(&cfg).expect("valid");
         for _ in 0..r.steps {
             again.step();
         }

@@ -8,9 +8,8 @@
 //! rows are computed independently, so a sliced evaluation gives the same
 //! bits as [`Trainer::evaluate`] (tested).
 
-use super::{data_loss, Trainer};
+use super::Trainer;
 use crate::engine::history::Metrics;
-use crate::engine::instruments::bug_lab::{self, Bug};
 
 /// Rows the model predicts at once (`Model::predict_into`'s chunk).
 pub const PREDICT_ROWS: usize = 256;
@@ -113,9 +112,7 @@ impl Trainer {
         let x = &split.x.as_slice().unwrap_or(&[])[start * n_in..(start + rows) * n_in];
         let from = out.len();
         out.resize(from + rows * n_out, 0.0);
-        if self.bug == Some(Bug::EvalDropout) {
-            bug_lab::predict_with_dropout(&self.model, x, &mut out[from..], &mut self.eval_rng);
-        } else {
+        if !self.hooks.0.predict(&self.model, x, &mut out[from..]) {
             self.model.predict_into(x, &mut out[from..], &mut self.scratch);
         }
     }
@@ -125,7 +122,7 @@ impl Trainer {
         let split = if train { &self.train } else { &self.test };
         let n_out = self.model.n_out;
         let t = split.targets.as_slice().unwrap_or(&[]);
-        let loss = data_loss(self.bug, self.cfg.loss, out, t, n_out, None);
+        let loss = self.hooks.0.data_loss(self.cfg.loss, out, t, n_out, None);
         let acc = split.labels.as_ref().map(|labels| {
             let correct =
                 out.chunks_exact(n_out).zip(labels).filter(|(o, &l)| self.encoding.predict_class(o) == l).count();
@@ -136,9 +133,7 @@ impl Trainer {
 
     /// Model outputs in evaluation mode for model inputs `x: [n, n_in]`.
     pub fn predict(&mut self, x: &[f32], out: &mut [f32]) {
-        if self.bug == Some(Bug::EvalDropout) {
-            bug_lab::predict_with_dropout(&self.model, x, out, &mut self.eval_rng);
-        } else {
+        if !self.hooks.0.predict(&self.model, x, out) {
             self.model.predict_into(x, out, &mut self.scratch);
         }
     }

@@ -8,9 +8,8 @@
 //! step in the same order, so the bits are the same however a step is cut
 //! (tested, and `tests/fixtures` fingerprints go through this path).
 
-use super::{data_loss, gather, Trainer};
+use super::{gather, Grads, Trainer};
 use crate::engine::clip;
-use crate::engine::instruments::bug_lab::{self, Bug};
 use crate::engine::layers::Pass;
 use crate::engine::rng::Rng;
 use std::fmt;
@@ -195,7 +194,10 @@ impl Trainer {
                     self.model.backward_layer(i - 1, false, None);
                     p.phase = Phase::Backward(i - 1);
                 }
-                Phase::Backward(_) => return Some(self.end_step(&p)),
+                Phase::Backward(_) => {
+                    self.hooks.0.after_backward(&self.model.infos, Grads::F32(&mut self.model.grads));
+                    return Some(self.end_step(&p));
+                }
             }
             if !more() {
                 *partial = Some(p);
@@ -222,13 +224,9 @@ impl Trainer {
         Ok(PartialStep { phase: Phase::Forward(0), end, data_loss: 0.0 })
     }
 
-    /// The forward pass's mode (bug lab `stale-bn`: running statistics never updated).
+    /// The forward pass's mode (training's, unless a hook changes it).
     fn pass(&self) -> Pass {
-        if self.bug == Some(Bug::StaleBn) {
-            Pass { update_running: false, ..Pass::TRAIN }
-        } else {
-            Pass::TRAIN
-        }
+        self.hooks.0.pass(Pass::TRAIN)
     }
 
     /// The data loss of the forward pass, and its gradient fed to the backward pass.
@@ -236,7 +234,7 @@ impl Trainer {
         let model = &self.model;
         self.d_out.resize(self.batch_t.len(), 0.0);
         let loss =
-            data_loss(self.bug, self.cfg.loss, model.output(), &self.batch_t, model.n_out, Some(&mut self.d_out));
+            self.hooks.0.data_loss(self.cfg.loss, model.output(), &self.batch_t, model.n_out, Some(&mut self.d_out));
         if !loss.is_finite() {
             return Err(self.locate_forward());
         }
@@ -274,9 +272,7 @@ impl Trainer {
         let model = &mut self.model;
         let (l1, l2) = (self.cfg.l1, self.cfg.l2);
         model.add_penalty_grads(l1, l2);
-        if self.bug == Some(Bug::NoZeroGrad) {
-            bug_lab::accumulate(&mut self.grad_acc, &mut model.grads);
-        }
+        self.hooks.0.after_penalties(&mut model.grads);
         let (l1_penalty, l2_penalty) = model.penalty(l1, l2);
         let grad_norm = clip::global_norm(&model.grads);
         if !grad_norm.is_finite() {
@@ -288,15 +284,8 @@ impl Trainer {
         let model = &mut self.model;
         let clipped = clip::clip(self.cfg.clip, &mut model.grads);
         self.clipped_steps += u64::from(clipped);
-        if self.bug == Some(Bug::FrozenLayer) {
-            // Bug lab (`frozen-layer`): the first dense layer's update is undone.
-            let frozen = bug_lab::frozen_range(model);
-            copy_into(&mut self.frozen_copy, &model.params[frozen.clone()]);
-            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
-            model.params[frozen].copy_from_slice(&self.frozen_copy);
-        } else {
-            self.optimizer.step(&mut model.params, &model.grads, &model.infos, lr);
-        }
+        let optimizer = &mut self.optimizer;
+        self.hooks.0.update(model, &mut |m| optimizer.step(&mut m.params, &m.grads, &m.infos, lr));
         self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
         Ok(())
     }
