@@ -2,7 +2,8 @@
 //! initial state, live changes keep state and structural ones ask for a
 //! rebuild, and the drawing accessors describe the data as generated.
 
-use gradlab::engine::config::{codec, Config, OptimizerKind};
+use gradlab::engine::config::{codec, Config, Named, OptimizerKind};
+use gradlab::engine::optim::Hyper;
 use gradlab::engine::trainer::{LiveChange, StepOutcome, Trainer};
 
 fn trained(link: &str, steps: usize) -> Trainer {
@@ -41,12 +42,12 @@ fn live_settings_keep_weights_and_optimizer_state() {
     cfg.batch_size = 5;
     cfg.l2 = 0.01;
     cfg.view.log_scale = true;
-    cfg.optimizer = OptimizerKind::Momentum { mu: 0.5 };
+    cfg.optimizer = OptimizerKind::from_name("momentum").unwrap().with(Hyper::Mu, 0.5);
     assert_eq!(t.apply_live(&cfg), LiveChange::Applied);
     assert_eq!((t.fingerprint(), &t.optimizer.m), (fp, &velocity));
     assert_eq!((t.lr(), t.batch_size(), t.step_count()), (0.3, 5, 30));
-    assert_eq!(t.optimizer.kind, OptimizerKind::Momentum { mu: 0.5 });
-    cfg.optimizer = OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    assert_eq!(t.optimizer.kind, OptimizerKind::from_name("momentum").unwrap().with(Hyper::Mu, 0.5));
+    cfg.optimizer = OptimizerKind::from_name("adam").unwrap();
     assert_eq!(t.apply_live(&cfg), LiveChange::NewOptimizer);
     assert_eq!(t.fingerprint(), fp, "weights kept");
     assert_eq!(t.optimizer.t, 0, "fresh optimizer state");

@@ -3,7 +3,7 @@
 //! divergence stops cleanly, live settings keep state, and a seed names a run.
 
 use gradlab::engine::config::codec;
-use gradlab::engine::config::{Act, Config, DataKind, Feature, InitKind, LayerSpec, LossKind, OptimizerKind};
+use gradlab::engine::config::{Act, Config, DataKind, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind};
 use gradlab::engine::layers::Pass;
 use gradlab::engine::math;
 use gradlab::engine::model::{Model, ModelSpec};
@@ -52,7 +52,7 @@ fn xor_from_raw_inputs_with_adam() {
     let mut cfg = Config::default();
     cfg.data.kind = DataKind::Xor;
     cfg.hidden = layers(&[8, 8], Act::Tanh);
-    cfg.optimizer = OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    cfg.optimizer = OptimizerKind::from_name("adam").unwrap();
     cfg.lr = 0.01;
     assert!(steps_to_reach(&cfg, 0.05, 1000).is_some());
 }
@@ -65,7 +65,7 @@ fn spiral_with_all_features_and_relu() {
     cfg.data.standardize = true;
     cfg.hidden = layers(&[16, 16, 16], Act::Relu);
     cfg.init = InitKind::HeNormal;
-    cfg.optimizer = OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    cfg.optimizer = OptimizerKind::from_name("adam").unwrap();
     cfg.lr = 0.01;
     // Seed 1 reaches it at step 600.
     assert!(steps_to_reach(&cfg, 0.02, 1500).is_some(), "spiral did not reach 0.02 in 1500 steps");
@@ -194,7 +194,7 @@ fn a_non_finite_parameter_is_blamed_on_its_layer() {
 
 #[test]
 fn learning_rate_and_batch_size_change_mid_run_without_losing_state() {
-    let cfg = Config { optimizer: OptimizerKind::Momentum { mu: 0.9 }, ..Config::default() };
+    let cfg = Config { optimizer: OptimizerKind::from_name("momentum").unwrap(), ..Config::default() };
     let mut a = Trainer::from_config(&cfg).expect("valid");
     for _ in 0..50 {
         a.step();

@@ -88,7 +88,7 @@ fn digits_config() -> Config {
     let mut cfg = tfp_config(vec![128, 64], Act::Relu, vec![]);
     cfg.data.kind = DataKind::Digits;
     cfg.loss = LossKind::SoftmaxCe;
-    cfg.optimizer = OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    cfg.optimizer = OptimizerKind::of(&crate::engine::optim::adam::ADAM);
     cfg.lr = 1e-3;
     cfg.batch_size = 32;
     cfg

@@ -1,7 +1,30 @@
 //! Gradient clipping by value and by global L2 norm.
 
-use crate::engine::config::ClipKind;
+use crate::engine::named::Named;
 use crate::engine::scalar::Real;
+
+/// Gradient clipping.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ClipKind {
+    /// No clipping.
+    None,
+    /// Clamp every gradient component to [−c, c].
+    Value(f64),
+    /// Rescale the whole gradient when its global L2 norm exceeds c.
+    Norm(f64),
+}
+
+impl Named for ClipKind {
+    const VARIANTS: &'static [Self] = &[ClipKind::None, ClipKind::Value(1.0), ClipKind::Norm(1.0)];
+
+    fn name(self) -> &'static str {
+        match self {
+            ClipKind::None => "none",
+            ClipKind::Value(_) => "value",
+            ClipKind::Norm(_) => "norm",
+        }
+    }
+}
 
 /// Clips `grads` in place; returns whether anything was clipped.
 pub fn clip<F: Real>(kind: ClipKind, grads: &mut [F]) -> bool {

@@ -4,9 +4,60 @@
 //! Weights are drawn in row-major order of `W: [n_in, n_out]` from the
 //! [`Stream::Init`](crate::engine::rng::Stream) generator.
 
-use crate::engine::config::InitKind;
 use crate::engine::math;
+use crate::engine::named::Named;
 use crate::engine::rng::Uniform01;
+
+/// Weight initializers.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum InitKind {
+    /// All zeros.
+    Zeros,
+    /// Every weight = value.
+    Constant(f64),
+    /// U(−a, a).
+    Uniform(f64),
+    /// N(0, σ²).
+    Normal(f64),
+    /// U(±sqrt(6 / (fan_in + fan_out))).
+    XavierUniform,
+    /// N(0, 2 / (fan_in + fan_out)).
+    XavierNormal,
+    /// U(±sqrt(6 / fan_in)).
+    HeUniform,
+    /// N(0, 2 / fan_in).
+    HeNormal,
+    /// N(0, 1 / fan_in).
+    LecunNormal,
+}
+
+impl Named for InitKind {
+    const VARIANTS: &'static [Self] = &[
+        InitKind::Zeros,
+        InitKind::Constant(0.1),
+        InitKind::Uniform(0.05),
+        InitKind::Normal(0.05),
+        InitKind::XavierUniform,
+        InitKind::XavierNormal,
+        InitKind::HeUniform,
+        InitKind::HeNormal,
+        InitKind::LecunNormal,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            InitKind::Zeros => "zeros",
+            InitKind::Constant(_) => "const",
+            InitKind::Uniform(_) => "uniform",
+            InitKind::Normal(_) => "normal",
+            InitKind::XavierUniform => "xavier_u",
+            InitKind::XavierNormal => "xavier_n",
+            InitKind::HeUniform => "he_u",
+            InitKind::HeNormal => "he_n",
+            InitKind::LecunNormal => "lecun_n",
+        }
+    }
+}
 
 /// Draws `fan_in * fan_out` weights for a dense layer.
 pub fn draw_weights<R: Uniform01>(kind: InitKind, fan_in: usize, fan_out: usize, rng: &mut R) -> Vec<f64> {

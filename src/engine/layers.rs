@@ -5,10 +5,46 @@
 //! holds only offsets into it ([`Dense`], [`BatchNorm`]) and its own
 //! non-trainable state (BN running statistics, the dropout mask).
 
-use crate::engine::config::{Act, Named};
 use crate::engine::kernels;
+use crate::engine::named::Named;
 use crate::engine::rng::Rng;
 use crate::engine::scalar::Real;
+
+/// Activation functions.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Act {
+    /// max(0, x)
+    Relu,
+    /// x if x > 0 else slope·x
+    LeakyRelu,
+    /// tanh x
+    Tanh,
+    /// 1 / (1 + e^-x)
+    Sigmoid,
+    /// x
+    Linear,
+    /// x if x > 0 else e^x − 1
+    Elu,
+    /// x·Φ(x) (exact, erf-based)
+    Gelu,
+}
+
+impl Named for Act {
+    const VARIANTS: &'static [Self] =
+        &[Act::Relu, Act::LeakyRelu, Act::Tanh, Act::Sigmoid, Act::Linear, Act::Elu, Act::Gelu];
+
+    fn name(self) -> &'static str {
+        match self {
+            Act::Relu => "relu",
+            Act::LeakyRelu => "lrelu",
+            Act::Tanh => "tanh",
+            Act::Sigmoid => "sigmoid",
+            Act::Linear => "linear",
+            Act::Elu => "elu",
+            Act::Gelu => "gelu",
+        }
+    }
+}
 
 /// How a forward pass treats BN and dropout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -7,8 +7,40 @@
 //! L1/L2 penalties are computed apart ([`penalty`]) so that the data loss can
 //! be reported and gradient-checked on its own.
 
-use crate::engine::config::LossKind;
+use crate::engine::named::Named;
 use crate::engine::scalar::Real;
+
+/// Training losses.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum LossKind {
+    /// Half squared error ½(o − t)², averaged (TF Playground's convention).
+    Mse,
+    /// Binary cross-entropy on one logit.
+    Bce,
+    /// Softmax cross-entropy on C logits.
+    SoftmaxCe,
+    /// Focal loss (Lin et al.) with focusing γ and class weight α.
+    Focal {
+        /// Focusing parameter γ ≥ 0.
+        gamma: f64,
+        /// Weight of the positive class α in [0, 1].
+        alpha: f64,
+    },
+}
+
+impl Named for LossKind {
+    const VARIANTS: &'static [Self] =
+        &[LossKind::Mse, LossKind::Bce, LossKind::SoftmaxCe, LossKind::Focal { gamma: 2.0, alpha: 0.25 }];
+
+    fn name(self) -> &'static str {
+        match self {
+            LossKind::Mse => "mse",
+            LossKind::Bce => "bce",
+            LossKind::SoftmaxCe => "softmax",
+            LossKind::Focal { .. } => "focal",
+        }
+    }
+}
 
 /// Mean loss over the batch; writes `d(mean)/d out` into `grad` when given.
 pub fn loss_and_grad<F: Real>(kind: LossKind, out: &[F], target: &[F], n_out: usize, grad: Option<&mut [F]>) -> f64 {

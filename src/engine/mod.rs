@@ -20,6 +20,7 @@ pub mod layers;
 pub mod loss;
 pub mod math;
 pub mod model;
+pub mod named;
 pub mod optim;
 pub mod progress;
 pub mod rng;

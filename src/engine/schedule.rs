@@ -2,8 +2,61 @@
 //! times a multiplier that depends only on the step, so the base rate can be
 //! changed mid-run.
 
-use crate::engine::config::ScheduleKind;
 use crate::engine::math;
+use crate::engine::named::Named;
+
+/// Learning-rate schedules (multipliers of the base learning rate).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ScheduleKind {
+    /// lr.
+    Constant,
+    /// lr · γ^floor(step / every).
+    Step {
+        /// Steps between decays.
+        every: u64,
+        /// Factor per decay.
+        gamma: f64,
+    },
+    /// lr · γ^(step / every).
+    Exponential {
+        /// Steps per factor γ.
+        every: u64,
+        /// Decay factor.
+        gamma: f64,
+    },
+    /// Cosine from lr down to lr·min_factor over `period` steps, then flat.
+    Cosine {
+        /// Length of the cosine in steps.
+        period: u64,
+        /// Final multiplier.
+        min_factor: f64,
+    },
+    /// Linear warm-up from 0 to lr over `steps`, then constant.
+    Warmup {
+        /// Warm-up length in steps.
+        steps: u64,
+    },
+}
+
+impl Named for ScheduleKind {
+    const VARIANTS: &'static [Self] = &[
+        ScheduleKind::Constant,
+        ScheduleKind::Step { every: 1000, gamma: 0.5 },
+        ScheduleKind::Exponential { every: 1000, gamma: 0.5 },
+        ScheduleKind::Cosine { period: 5000, min_factor: 0.0 },
+        ScheduleKind::Warmup { steps: 100 },
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            ScheduleKind::Constant => "const",
+            ScheduleKind::Step { .. } => "step",
+            ScheduleKind::Exponential { .. } => "exp",
+            ScheduleKind::Cosine { .. } => "cos",
+            ScheduleKind::Warmup { .. } => "warmup",
+        }
+    }
+}
 
 /// The multiplier of the base learning rate at `step` (0-based).
 pub fn multiplier(kind: ScheduleKind, step: u64) -> f64 {

@@ -194,7 +194,12 @@ impl Trainer {
         Ok(trainer)
     }
 
-    fn inputs(cfg: &Config, train: &RawData, test: &RawData, hooks: &dyn StepHooks) -> Result<ModelInputs, EngineError> {
+    fn inputs(
+        cfg: &Config,
+        train: &RawData,
+        test: &RawData,
+        hooks: &dyn StepHooks,
+    ) -> Result<ModelInputs, EngineError> {
         let standardize = hooks.standardize(cfg.data.standardize);
         if !train.planar || cfg.data.kind == DataKind::Digits {
             let mut tr = train.x.clone();
@@ -407,7 +412,7 @@ impl Trainer {
         if same != self.cfg {
             return LiveChange::Rebuild;
         }
-        let kind_changed = std::mem::discriminant(&cfg.optimizer) != std::mem::discriminant(&self.cfg.optimizer);
+        let kind_changed = !cfg.optimizer.same_rule(&self.cfg.optimizer);
         self.cfg = cfg.clone();
         if kind_changed {
             self.optimizer = Optimizer::new(cfg.optimizer, self.model.n_params());

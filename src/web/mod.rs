@@ -98,7 +98,8 @@ pub fn bench_json(
 #[wasm_bindgen]
 pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
     let (config, _rejected) = codec::decode(link.trim_start_matches('#'));
-    let mut trainer = crate::engine::instruments::bug_lab::trainer(&config).map_err(|e| JsError::new(&e.to_string()))?;
+    let mut trainer =
+        crate::engine::instruments::bug_lab::trainer(&config).map_err(|e| JsError::new(&e.to_string()))?;
     for _ in 0..steps {
         if let crate::engine::trainer::StepOutcome::Diverged(_) = trainer.step() {
             break;

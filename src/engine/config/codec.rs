@@ -34,12 +34,15 @@
 //! | `out` | output activation (with MSE) | `tanh linear sigmoid` |
 //! | `l1`, `l2` | penalties | `0..=10` |
 //! | `lr` | learning rate | `0 < x ≤ 100` |
-//! | `opt` | optimizer | `sgd momentum nesterov rmsprop adam adamw` |
-//! | `mom` | momentum μ (momentum, nesterov) | `0 ≤ x < 1` |
-//! | `rho` | RMSProp ρ | `0 ≤ x < 1` |
-//! | `b1`, `b2` | Adam β1, β2 (adam, adamw) | `0 ≤ x < 1` |
-//! | `eps` | ε (rmsprop, adam, adamw) | `0 < x ≤ 1` |
-//! | `wd` | decoupled weight decay (adamw) | `0..=10` |
+//! | `opt` | optimizer | a name in [`crate::engine::optim::OPTIMIZERS`] (`sgd momentum nesterov rmsprop adam adamw lion`) |
+//! | `mom` | momentum μ | `0 ≤ x < 1` |
+//! | `rho` | squared-gradient decay ρ | `0 ≤ x < 1` |
+//! | `b1`, `b2` | moment decays β1, β2 | `0 ≤ x < 1` |
+//! | `eps` | ε added to a root | `0 < x ≤ 1` |
+//! | `wd` | decoupled weight decay λ | `0..=10` |
+//!
+//! An optimizer's hyperparameter keys are written only when its rule reads
+//! them ([`crate::engine::optim::Rule::reads`]).
 //! | `sched` | schedule | `const step exp cos warmup` |
 //! | `se` | steps: decay interval (step, exp), period (cos), length (warmup) | `1..=10_000_000` |
 //! | `sg` | factor: γ (step, exp: `0 < x ≤ 1`), final multiplier (cos: `0..=1`) | |
@@ -102,10 +105,10 @@ use std::str::FromStr;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::engine::instruments::bug_lab::PlantedBug;
+use crate::engine::optim::Hyper;
 
 use super::{
-    ClipKind, Config, DataConfig, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind, ScheduleKind, Speed,
-    FORMAT_VERSION,
+    ClipKind, Config, DataConfig, Feature, InitKind, LayerSpec, LossKind, Named, ScheduleKind, Speed, FORMAT_VERSION,
 };
 
 /// Bytes of the hash that [`decode`] reads; the rest is dropped (and reported).
@@ -250,94 +253,16 @@ pub const FIELDS: &[Field] = &[
     // Optimization.
     Field { key: "lr", get: |c| some(real(c.lr)), set: |c, s| put!(c.lr, LEARNING_RATE.parse(s)?) },
     Field { key: "opt", get: |c| some(c.optimizer.name()), set: |c, s| put!(c.optimizer, pick(s)?) },
-    Field {
-        key: "mom",
-        get: |c| match c.optimizer {
-            OptimizerKind::Momentum { mu } | OptimizerKind::Nesterov { mu } => some(real(mu)),
-            _ => None,
-        },
-        set: |c, s| {
-            let x = UNIT_OPEN.parse(s)?;
-            if let OptimizerKind::Momentum { mu } | OptimizerKind::Nesterov { mu } = &mut c.optimizer {
-                *mu = x;
-            }
-            Ok(())
-        },
-    },
-    Field {
-        key: "rho",
-        get: |c| match c.optimizer {
-            OptimizerKind::RmsProp { rho, .. } => some(real(rho)),
-            _ => None,
-        },
-        set: |c, s| {
-            let x = UNIT_OPEN.parse(s)?;
-            if let OptimizerKind::RmsProp { rho, .. } = &mut c.optimizer {
-                *rho = x;
-            }
-            Ok(())
-        },
-    },
-    Field {
-        key: "b1",
-        get: |c| match c.optimizer {
-            OptimizerKind::Adam { beta1, .. } | OptimizerKind::AdamW { beta1, .. } => some(real(beta1)),
-            _ => None,
-        },
-        set: |c, s| {
-            let x = UNIT_OPEN.parse(s)?;
-            if let OptimizerKind::Adam { beta1, .. } | OptimizerKind::AdamW { beta1, .. } = &mut c.optimizer {
-                *beta1 = x;
-            }
-            Ok(())
-        },
-    },
-    Field {
-        key: "b2",
-        get: |c| match c.optimizer {
-            OptimizerKind::Adam { beta2, .. } | OptimizerKind::AdamW { beta2, .. } => some(real(beta2)),
-            _ => None,
-        },
-        set: |c, s| {
-            let x = UNIT_OPEN.parse(s)?;
-            if let OptimizerKind::Adam { beta2, .. } | OptimizerKind::AdamW { beta2, .. } = &mut c.optimizer {
-                *beta2 = x;
-            }
-            Ok(())
-        },
-    },
-    Field {
-        key: "eps",
-        get: |c| match c.optimizer {
-            OptimizerKind::RmsProp { eps, .. } | OptimizerKind::Adam { eps, .. } | OptimizerKind::AdamW { eps, .. } => {
-                some(real(eps))
-            }
-            _ => None,
-        },
-        set: |c, s| {
-            let x = POS_UNIT.parse(s)?;
-            if let OptimizerKind::RmsProp { eps, .. }
-            | OptimizerKind::Adam { eps, .. }
-            | OptimizerKind::AdamW { eps, .. } = &mut c.optimizer
-            {
-                *eps = x;
-            }
-            Ok(())
-        },
-    },
+    // An optimizer's hyperparameters: written when its rule reads them.
+    Field { key: "mom", get: |c| hyper(c, Hyper::Mu), set: |c, s| set_hyper(c, Hyper::Mu, UNIT_OPEN.parse(s)?) },
+    Field { key: "rho", get: |c| hyper(c, Hyper::Rho), set: |c, s| set_hyper(c, Hyper::Rho, UNIT_OPEN.parse(s)?) },
+    Field { key: "b1", get: |c| hyper(c, Hyper::Beta1), set: |c, s| set_hyper(c, Hyper::Beta1, UNIT_OPEN.parse(s)?) },
+    Field { key: "b2", get: |c| hyper(c, Hyper::Beta2), set: |c, s| set_hyper(c, Hyper::Beta2, UNIT_OPEN.parse(s)?) },
+    Field { key: "eps", get: |c| hyper(c, Hyper::Eps), set: |c, s| set_hyper(c, Hyper::Eps, POS_UNIT.parse(s)?) },
     Field {
         key: "wd",
-        get: |c| match c.optimizer {
-            OptimizerKind::AdamW { weight_decay, .. } => some(real(weight_decay)),
-            _ => None,
-        },
-        set: |c, s| {
-            let x = UP_TO_10.parse(s)?;
-            if let OptimizerKind::AdamW { weight_decay, .. } = &mut c.optimizer {
-                *weight_decay = x;
-            }
-            Ok(())
-        },
+        get: |c| hyper(c, Hyper::WeightDecay),
+        set: |c, s| set_hyper(c, Hyper::WeightDecay, UP_TO_10.parse(s)?),
     },
     Field { key: "sched", get: |c| some(c.schedule.name()), set: |c, s| put!(c.schedule, pick(s)?) },
     Field {
@@ -597,6 +522,17 @@ fn controls(s: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// The optimizer's hyperparameter `h` as link text, if its rule reads it.
+fn hyper(c: &Config, h: Hyper) -> Option<String> {
+    c.optimizer.get(h).map(real)
+}
+
+/// Sets the optimizer's hyperparameter `h` (ignored if its rule does not read it).
+fn set_hyper(c: &mut Config, h: Hyper, value: f64) -> Result<(), String> {
+    c.optimizer.set(h, value);
+    Ok(())
+}
+
 fn some(x: impl Display) -> Option<String> {
     Some(x.to_string())
 }
@@ -750,8 +686,8 @@ fn layer(block: &str) -> Result<LayerSpec, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::ViewFlags;
     use crate::engine::config::{Act, BlockOrder, DataKind, OutputAct};
+    use crate::engine::config::{OptimizerKind, ViewFlags};
     use crate::engine::instruments::bug_lab::Bug;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
@@ -859,12 +795,29 @@ mod tests {
         ("lr-tiny", |c| c.lr = f64::MIN_POSITIVE / 4.0),
         ("lr-max", |c| c.lr = 100.0),
         ("lr-third", |c| c.lr = 1.0 / 3.0),
-        ("opt-momentum", |c| c.optimizer = OptimizerKind::Momentum { mu: 0.5 }),
-        ("opt-nesterov", |c| c.optimizer = OptimizerKind::Nesterov { mu: 0.0 }),
-        ("opt-rmsprop", |c| c.optimizer = OptimizerKind::RmsProp { rho: 0.99, eps: 1.0 }),
-        ("opt-adam", |c| c.optimizer = OptimizerKind::Adam { beta1: 0.8, beta2: 0.9999, eps: 1e-12 }),
+        ("opt-momentum", |c| c.optimizer = OptimizerKind::from_name("momentum").unwrap().with(Hyper::Mu, 0.5)),
+        ("opt-nesterov", |c| c.optimizer = OptimizerKind::from_name("nesterov").unwrap().with(Hyper::Mu, 0.0)),
+        ("opt-rmsprop", |c| {
+            c.optimizer = OptimizerKind::from_name("rmsprop").unwrap().with(Hyper::Rho, 0.99).with(Hyper::Eps, 1.0)
+        }),
+        ("opt-adam", |c| {
+            c.optimizer = OptimizerKind::from_name("adam")
+                .unwrap()
+                .with(Hyper::Beta1, 0.8)
+                .with(Hyper::Beta2, 0.9999)
+                .with(Hyper::Eps, 1e-12)
+        }),
         ("opt-adamw", |c| {
-            c.optimizer = OptimizerKind::AdamW { beta1: 0.0, beta2: 0.5, eps: 1e-7, weight_decay: 10.0 };
+            c.optimizer = OptimizerKind::from_name("adamw")
+                .unwrap()
+                .with(Hyper::Beta1, 0.0)
+                .with(Hyper::Beta2, 0.5)
+                .with(Hyper::Eps, 1e-7)
+                .with(Hyper::WeightDecay, 10.0);
+        }),
+        ("opt-lion", |c| {
+            c.optimizer =
+                OptimizerKind::from_name("lion").unwrap().with(Hyper::Beta2, 0.5).with(Hyper::WeightDecay, 0.0);
         }),
         ("sched-step", |c| c.schedule = ScheduleKind::Step { every: 1, gamma: 1.0 }),
         ("sched-exp", |c| c.schedule = ScheduleKind::Exponential { every: MAX_STEP, gamma: 1e-9 }),
@@ -942,11 +895,14 @@ mod tests {
             cfg.hidden,
             vec![LayerSpec { units: 8, act: Act::Relu, batch_norm: true, dropout: 0.2 }, layer_spec(4, Act::Tanh)]
         );
-        assert_eq!(cfg.optimizer, OptimizerKind::Adam { beta1: 0.8, beta2: 0.999, eps: 1e-8 });
+        assert_eq!(cfg.optimizer, OptimizerKind::from_name("adam").unwrap().with(Hyper::Beta1, 0.8));
         assert_eq!(cfg.init, InitKind::HeNormal);
         assert_eq!(cfg.schedule, ScheduleKind::Cosine { period: 300, min_factor: 0.0 });
         // Order-independent, options in any order, inapplicable parameters ignored.
-        assert_eq!(clean("mom=0.5&opt=momentum").optimizer, OptimizerKind::Momentum { mu: 0.5 });
+        assert_eq!(
+            clean("mom=0.5&opt=momentum").optimizer,
+            OptimizerKind::from_name("momentum").unwrap().with(Hyper::Mu, 0.5)
+        );
         assert_eq!(clean("net=8:relu:d0.5:bn").hidden, clean("net=8:relu:bn:d0.5").hidden);
         assert_eq!(clean("opt=adam&mom=0.5&cv=3&ia=1&fg=1&se=9&sg=0.5"), clean("opt=adam"));
         // Percent-encoded keys and values are read.
@@ -1059,7 +1015,7 @@ mod tests {
         }
         // Parameter keys of the chosen variant: the variant stays, its parameter keeps its default.
         let (cfg, rejected) = decode("opt=momentum&mom=1.5&lr=0.5");
-        assert_eq!((cfg.optimizer, cfg.lr), (OptimizerKind::Momentum { mu: 0.9 }, 0.5));
+        assert_eq!((cfg.optimizer, cfg.lr), (OptimizerKind::from_name("momentum").unwrap(), 0.5));
         assert_eq!(rejected[0].key, "mom");
         assert_eq!(rejected[0].reason, "must be a number ≥ 0 and < 1; using the default");
         let (cfg, rejected) = decode("init=uniform&ia=-1");
@@ -1253,17 +1209,20 @@ mod tests {
     fn arb_optimizer() -> impl Strategy<Value = OptimizerKind> {
         prop_oneof![
             proptest::sample::select(OptimizerKind::VARIANTS),
-            unit_open().prop_map(|mu| OptimizerKind::Momentum { mu }),
-            unit_open().prop_map(|mu| OptimizerKind::Nesterov { mu }),
-            (unit_open(), positive(1.0)).prop_map(|(rho, eps)| OptimizerKind::RmsProp { rho, eps }),
-            (unit_open(), unit_open(), positive(1.0)).prop_map(|(beta1, beta2, eps)| OptimizerKind::Adam {
-                beta1,
-                beta2,
-                eps
-            }),
-            (unit_open(), unit_open(), positive(1.0), 0.0..=10.0f64).prop_map(|(beta1, beta2, eps, weight_decay)| {
-                OptimizerKind::AdamW { beta1, beta2, eps, weight_decay }
-            }),
+            // Any rule with every hyperparameter drawn (those it does not read are ignored).
+            (
+                proptest::sample::select(OptimizerKind::VARIANTS),
+                (unit_open(), unit_open(), unit_open(), unit_open()),
+                (positive(1.0), 0.0..=10.0f64)
+            )
+                .prop_map(|(kind, (mu, rho, beta1, beta2), (eps, weight_decay))| {
+                    kind.with(Hyper::Mu, mu)
+                        .with(Hyper::Rho, rho)
+                        .with(Hyper::Beta1, beta1)
+                        .with(Hyper::Beta2, beta2)
+                        .with(Hyper::Eps, eps)
+                        .with(Hyper::WeightDecay, weight_decay)
+                }),
         ]
     }
 

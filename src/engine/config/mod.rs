@@ -6,6 +6,14 @@
 
 pub mod codec;
 
+pub use crate::engine::clip::ClipKind;
+pub use crate::engine::init::InitKind;
+pub use crate::engine::layers::Act;
+pub use crate::engine::loss::LossKind;
+pub use crate::engine::named::Named;
+pub use crate::engine::optim::OptimizerKind;
+pub use crate::engine::schedule::ScheduleKind;
+
 /// Version of the URL format written by [`codec::encode`].
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -80,25 +88,6 @@ pub struct DataConfig {
     pub standardize: bool,
 }
 
-/// Activation functions.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Act {
-    /// max(0, x)
-    Relu,
-    /// x if x > 0 else slope·x
-    LeakyRelu,
-    /// tanh x
-    Tanh,
-    /// 1 / (1 + e^-x)
-    Sigmoid,
-    /// x
-    Linear,
-    /// x if x > 0 else e^x − 1
-    Elu,
-    /// x·Φ(x) (exact, erf-based)
-    Gelu,
-}
-
 /// Order of the layers inside a hidden block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlockOrder {
@@ -121,47 +110,6 @@ pub struct LayerSpec {
     pub dropout: f64,
 }
 
-/// Weight initializers.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum InitKind {
-    /// All zeros.
-    Zeros,
-    /// Every weight = value.
-    Constant(f64),
-    /// U(−a, a).
-    Uniform(f64),
-    /// N(0, σ²).
-    Normal(f64),
-    /// U(±sqrt(6 / (fan_in + fan_out))).
-    XavierUniform,
-    /// N(0, 2 / (fan_in + fan_out)).
-    XavierNormal,
-    /// U(±sqrt(6 / fan_in)).
-    HeUniform,
-    /// N(0, 2 / fan_in).
-    HeNormal,
-    /// N(0, 1 / fan_in).
-    LecunNormal,
-}
-
-/// Training losses.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum LossKind {
-    /// Half squared error ½(o − t)², averaged (TF Playground's convention).
-    Mse,
-    /// Binary cross-entropy on one logit.
-    Bce,
-    /// Softmax cross-entropy on C logits.
-    SoftmaxCe,
-    /// Focal loss (Lin et al.) with focusing γ and class weight α.
-    Focal {
-        /// Focusing parameter γ ≥ 0.
-        gamma: f64,
-        /// Weight of the positive class α in [0, 1].
-        alpha: f64,
-    },
-}
-
 /// Output activation used with MSE (logit losses always use linear outputs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OutputAct {
@@ -171,94 +119,6 @@ pub enum OutputAct {
     Linear,
     /// Sigmoid output, targets 0/1.
     Sigmoid,
-}
-
-/// Optimizers and their hyperparameters.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum OptimizerKind {
-    /// Plain SGD.
-    Sgd,
-    /// SGD with heavy-ball momentum.
-    Momentum {
-        /// Momentum μ.
-        mu: f64,
-    },
-    /// SGD with Nesterov momentum.
-    Nesterov {
-        /// Momentum μ.
-        mu: f64,
-    },
-    /// RMSProp.
-    RmsProp {
-        /// Decay ρ of the squared-gradient average.
-        rho: f64,
-        /// ε added to the root.
-        eps: f64,
-    },
-    /// Adam (bias-corrected).
-    Adam {
-        /// β1.
-        beta1: f64,
-        /// β2.
-        beta2: f64,
-        /// ε.
-        eps: f64,
-    },
-    /// AdamW: Adam with decoupled weight decay.
-    AdamW {
-        /// β1.
-        beta1: f64,
-        /// β2.
-        beta2: f64,
-        /// ε.
-        eps: f64,
-        /// Decoupled weight decay λ.
-        weight_decay: f64,
-    },
-}
-
-/// Learning-rate schedules (multipliers of the base learning rate).
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum ScheduleKind {
-    /// lr.
-    Constant,
-    /// lr · γ^floor(step / every).
-    Step {
-        /// Steps between decays.
-        every: u64,
-        /// Factor per decay.
-        gamma: f64,
-    },
-    /// lr · γ^(step / every).
-    Exponential {
-        /// Steps per factor γ.
-        every: u64,
-        /// Decay factor.
-        gamma: f64,
-    },
-    /// Cosine from lr down to lr·min_factor over `period` steps, then flat.
-    Cosine {
-        /// Length of the cosine in steps.
-        period: u64,
-        /// Final multiplier.
-        min_factor: f64,
-    },
-    /// Linear warm-up from 0 to lr over `steps`, then constant.
-    Warmup {
-        /// Warm-up length in steps.
-        steps: u64,
-    },
-}
-
-/// Gradient clipping.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum ClipKind {
-    /// No clipping.
-    None,
-    /// Clamp every gradient component to [−c, c].
-    Value(f64),
-    /// Rescale the whole gradient when its global L2 norm exceeds c.
-    Norm(f64),
 }
 
 /// The whole experiment: what a link carries.
@@ -392,7 +252,7 @@ impl Default for Config {
             leaky_slope: 0.01,
             l1: 0.0,
             l2: 0.0,
-            optimizer: OptimizerKind::Sgd,
+            optimizer: OptimizerKind::of(&crate::engine::optim::sgd::SGD),
             lr: 0.03,
             schedule: ScheduleKind::Constant,
             clip: ClipKind::None,
@@ -400,23 +260,6 @@ impl Default for Config {
             view: ViewFlags::default(),
             bug: None,
         }
-    }
-}
-
-/// A closed set of choices with stable short names: the values written in
-/// links (see [`codec`]) and usable as UI labels.
-pub trait Named: Copy + 'static {
-    /// Every choice in display order; variants carrying parameters hold their
-    /// defaults (the values a link gets when it names the variant but omits its
-    /// parameter keys).
-    const VARIANTS: &'static [Self];
-
-    /// The short name, e.g. `"relu"`.
-    fn name(self) -> &'static str;
-
-    /// The choice called `name` (exact, case-sensitive), with default parameters.
-    fn from_name(name: &str) -> Option<Self> {
-        Self::VARIANTS.iter().copied().find(|v| v.name() == name)
     }
 }
 
@@ -483,23 +326,6 @@ impl Named for Feature {
     }
 }
 
-impl Named for Act {
-    const VARIANTS: &'static [Self] =
-        &[Act::Relu, Act::LeakyRelu, Act::Tanh, Act::Sigmoid, Act::Linear, Act::Elu, Act::Gelu];
-
-    fn name(self) -> &'static str {
-        match self {
-            Act::Relu => "relu",
-            Act::LeakyRelu => "lrelu",
-            Act::Tanh => "tanh",
-            Act::Sigmoid => "sigmoid",
-            Act::Linear => "linear",
-            Act::Elu => "elu",
-            Act::Gelu => "gelu",
-        }
-    }
-}
-
 impl Named for Speed {
     const VARIANTS: &'static [Self] = &[Speed::Batch, Speed::Epoch, Speed::Fast, Speed::Max];
 
@@ -524,48 +350,6 @@ impl Named for BlockOrder {
     }
 }
 
-impl Named for InitKind {
-    const VARIANTS: &'static [Self] = &[
-        InitKind::Zeros,
-        InitKind::Constant(0.1),
-        InitKind::Uniform(0.05),
-        InitKind::Normal(0.05),
-        InitKind::XavierUniform,
-        InitKind::XavierNormal,
-        InitKind::HeUniform,
-        InitKind::HeNormal,
-        InitKind::LecunNormal,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            InitKind::Zeros => "zeros",
-            InitKind::Constant(_) => "const",
-            InitKind::Uniform(_) => "uniform",
-            InitKind::Normal(_) => "normal",
-            InitKind::XavierUniform => "xavier_u",
-            InitKind::XavierNormal => "xavier_n",
-            InitKind::HeUniform => "he_u",
-            InitKind::HeNormal => "he_n",
-            InitKind::LecunNormal => "lecun_n",
-        }
-    }
-}
-
-impl Named for LossKind {
-    const VARIANTS: &'static [Self] =
-        &[LossKind::Mse, LossKind::Bce, LossKind::SoftmaxCe, LossKind::Focal { gamma: 2.0, alpha: 0.25 }];
-
-    fn name(self) -> &'static str {
-        match self {
-            LossKind::Mse => "mse",
-            LossKind::Bce => "bce",
-            LossKind::SoftmaxCe => "softmax",
-            LossKind::Focal { .. } => "focal",
-        }
-    }
-}
-
 impl Named for OutputAct {
     const VARIANTS: &'static [Self] = &[OutputAct::Tanh, OutputAct::Linear, OutputAct::Sigmoid];
 
@@ -574,60 +358,6 @@ impl Named for OutputAct {
             OutputAct::Tanh => "tanh",
             OutputAct::Linear => "linear",
             OutputAct::Sigmoid => "sigmoid",
-        }
-    }
-}
-
-impl Named for OptimizerKind {
-    const VARIANTS: &'static [Self] = &[
-        OptimizerKind::Sgd,
-        OptimizerKind::Momentum { mu: 0.9 },
-        OptimizerKind::Nesterov { mu: 0.9 },
-        OptimizerKind::RmsProp { rho: 0.9, eps: 1e-8 },
-        OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-        OptimizerKind::AdamW { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 },
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Momentum { .. } => "momentum",
-            OptimizerKind::Nesterov { .. } => "nesterov",
-            OptimizerKind::RmsProp { .. } => "rmsprop",
-            OptimizerKind::Adam { .. } => "adam",
-            OptimizerKind::AdamW { .. } => "adamw",
-        }
-    }
-}
-
-impl Named for ScheduleKind {
-    const VARIANTS: &'static [Self] = &[
-        ScheduleKind::Constant,
-        ScheduleKind::Step { every: 1000, gamma: 0.5 },
-        ScheduleKind::Exponential { every: 1000, gamma: 0.5 },
-        ScheduleKind::Cosine { period: 5000, min_factor: 0.0 },
-        ScheduleKind::Warmup { steps: 100 },
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            ScheduleKind::Constant => "const",
-            ScheduleKind::Step { .. } => "step",
-            ScheduleKind::Exponential { .. } => "exp",
-            ScheduleKind::Cosine { .. } => "cos",
-            ScheduleKind::Warmup { .. } => "warmup",
-        }
-    }
-}
-
-impl Named for ClipKind {
-    const VARIANTS: &'static [Self] = &[ClipKind::None, ClipKind::Value(1.0), ClipKind::Norm(1.0)];
-
-    fn name(self) -> &'static str {
-        match self {
-            ClipKind::None => "none",
-            ClipKind::Value(_) => "value",
-            ClipKind::Norm(_) => "norm",
         }
     }
 }

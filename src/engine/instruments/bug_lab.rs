@@ -508,7 +508,10 @@ mod tests {
             }
             assert_eq!(copy.fingerprint(), original.fingerprint(), "{link}");
             let (a, b) = (original.evaluate(), copy.evaluate());
-            assert_eq!((a.train_loss.to_bits(), a.test_loss.to_bits()), (b.train_loss.to_bits(), b.test_loss.to_bits()));
+            assert_eq!(
+                (a.train_loss.to_bits(), a.test_loss.to_bits()),
+                (b.train_loss.to_bits(), b.test_loss.to_bits())
+            );
         }
         let plain = trainer(&codec::decode("data=xor").0).unwrap();
         assert_eq!(planted(&plain), None);

@@ -43,7 +43,7 @@ use super::symmetry::BlockSymmetry;
 use super::trajectory::Trajectory;
 use super::update_check::UpdateCheck;
 use super::variance_shift::VarianceShift;
-use crate::engine::config::{Act, Config, InitKind, LossKind, OptimizerKind, OutputAct};
+use crate::engine::config::{Act, Config, InitKind, LossKind, OutputAct};
 use crate::engine::trainer::{NonFinite, Task};
 use std::collections::BTreeSet;
 
@@ -703,14 +703,7 @@ fn learning_rate(d: &mut Diagnosis) {
 }
 
 fn lr_text(cfg: &Config) -> String {
-    let optimizer = match cfg.optimizer {
-        OptimizerKind::Sgd => "SGD",
-        OptimizerKind::Momentum { .. } => "SGD with momentum",
-        OptimizerKind::Nesterov { .. } => "Nesterov momentum",
-        OptimizerKind::RmsProp { .. } => "RMSProp",
-        OptimizerKind::Adam { .. } => "Adam",
-        OptimizerKind::AdamW { .. } => "AdamW",
-    };
+    let optimizer = cfg.optimizer.rule.title;
     format!("{optimizer} at learning rate {}", rate(cfg.lr))
 }
 
@@ -845,10 +838,7 @@ fn too_low(d: &mut Diagnosis) {
     if !t.stalled() || !ratio.is_finite() || ratio >= LOW_RATIO || !d.open(Problem::LearningRateTooLow) {
         return;
     }
-    let adaptive = matches!(
-        d.e.cfg.optimizer,
-        OptimizerKind::RmsProp { .. } | OptimizerKind::Adam { .. } | OptimizerKind::AdamW { .. }
-    );
+    let adaptive = d.e.cfg.optimizer.per_weight_eps().is_some();
     let factor = (1e-3 / ratio).clamp(3.0, 1000.0);
     let suggestion = d.e.cfg.lr * if adaptive { factor.min(100.0) } else { factor };
     let f = Finding::new(

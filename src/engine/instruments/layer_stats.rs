@@ -22,7 +22,7 @@
 //!   `a < 0.01` or `a > 0.99`.
 
 use super::{block_label, blocks, distance, mean_std, median, norm, Block};
-use crate::engine::config::{Act, OptimizerKind};
+use crate::engine::config::Act;
 use crate::engine::history::Series;
 use crate::engine::trainer::Trainer;
 use serde::Serialize;
@@ -174,12 +174,7 @@ impl LayerStats {
         let model = &trainer.model;
         // Adaptive optimizers step ~lr per weight while |g| ≫ ε, and
         // ~lr·|g|/ε below it: a gradient far under ε barely moves them.
-        let adaptive_eps = match trainer.optimizer.kind {
-            OptimizerKind::RmsProp { eps, .. } | OptimizerKind::Adam { eps, .. } | OptimizerKind::AdamW { eps, .. } => {
-                Some(eps)
-            }
-            _ => None,
-        };
+        let adaptive_eps = trainer.optimizer.kind.per_weight_eps();
         let lr = trainer.last.lr;
         let step = trainer.step_count();
         for track in &mut self.layers {

@@ -127,7 +127,7 @@ pub fn run(trainer: &Trainer, k: usize, max_steps: u64) -> Overfit {
 fn run_with(trainer: &Trainer, k: usize, max_steps: u64, progress: &mut Progress) -> Overfit {
     let idx = pick(trainer, k);
     let mut t = trainer.with_training_subset(&idx);
-    let adam = OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    let adam = OptimizerKind::of(&crate::engine::optim::adam::ADAM);
     t.cfg.optimizer = adam;
     t.optimizer = Optimizer::new(adam, t.model.n_params());
     t.cfg.lr = LR;

@@ -82,16 +82,16 @@ fn field_value(cfg: &Config, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::OptimizerKind;
+    use crate::engine::config::{Named, OptimizerKind};
 
     #[test]
     fn four_optimizers_start_equal_and_see_the_same_batches() {
         let (base, _) = codec::decode("data=spiral&net=8:relu,8:relu&seed=5");
         let kinds = [
-            OptimizerKind::Sgd,
-            OptimizerKind::Momentum { mu: 0.9 },
-            OptimizerKind::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-            OptimizerKind::RmsProp { rho: 0.9, eps: 1e-8 },
+            OptimizerKind::from_name("sgd").unwrap(),
+            OptimizerKind::from_name("momentum").unwrap(),
+            OptimizerKind::from_name("adam").unwrap(),
+            OptimizerKind::from_name("rmsprop").unwrap(),
         ];
         let variants: Vec<Config> = kinds.iter().map(|&optimizer| Config { optimizer, ..base.clone() }).collect();
         let mut ls = Lockstep::new(&variants).expect("valid");
