@@ -287,7 +287,7 @@ impl App {
     /// still being sliced.
     fn is_running(&self) -> bool {
         self.trains()
-            || self.lockstep.playing
+            || self.lockstep.busy()
             || self.evaluation.is_some()
             || self.partial.is_some()
             || self.unobserved

@@ -2,6 +2,11 @@
 //! of [`crate::engine::runs::lockstep::PRESETS`]) trained side by side, one
 //! step each per tick on the same data and batch order, live, one curve
 //! each. Each variant is also recorded, so it lands in the run history.
+//!
+//! Everything runs in parts that fit a frame
+//! ([`crate::engine::runs::lockstep_parts`]): the variants are built one per
+//! frame, a round of steps advances a layer at a time, and evaluations run
+//! in slices, so four variants of the largest network never block the page.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlSelectElement};
@@ -10,6 +15,7 @@ use super::dom::{self, set_attr, set_text, show};
 use super::runs::{RunsPanel, COLORS};
 use crate::engine::config::{Config, Speed};
 use crate::engine::runs::lockstep::{preset, Lockstep};
+use crate::engine::runs::lockstep_parts::{Building, EvaluationRound, Round};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{StepOutcome, Trainer};
 use crate::viz::chart::{ChartSpec, Curve};
@@ -22,6 +28,19 @@ struct Run {
     wall_ms: f64,
     /// The preset and the base config it was built from.
     source: (String, Config),
+    /// A round of steps under way (finished before anything else).
+    round: Option<Round>,
+    /// An evaluation under way, or wanted (`Some(None)`: not started).
+    evaluation: Option<Option<EvaluationRound>>,
+    /// Save the variants to the history once the evaluation is done.
+    save_after: bool,
+}
+
+/// Variants being built, one per frame.
+struct Pending {
+    building: Building,
+    labels: Vec<String>,
+    source: (String, Config),
 }
 
 /// The lockstep controls, chart and state.
@@ -31,6 +50,7 @@ pub struct LockstepView {
     status: HtmlElement,
     chart: HtmlCanvasElement,
     legend: Element,
+    pending: Option<Pending>,
     run: Option<Run>,
     /// Whether the variants are training.
     pub playing: bool,
@@ -47,6 +67,7 @@ impl LockstepView {
             status: dom::by_id(document, "lockstep-status")?,
             chart: dom::typed(document, "lockstep-chart")?,
             legend: dom::typed(document, "lockstep-legend")?,
+            pending: None,
             run: None,
             playing: false,
             drawn_ms: f64::NEG_INFINITY,
@@ -54,8 +75,16 @@ impl LockstepView {
         })
     }
 
-    /// Play/Pause: builds the variants of `base` first if there are none, or
-    /// if the preset or the base config changed since.
+    /// Whether frames are wanted: training, building, or finishing a round
+    /// or an evaluation after a pause.
+    pub fn busy(&self) -> bool {
+        self.playing
+            || self.pending.is_some()
+            || self.run.as_ref().is_some_and(|r| r.round.is_some() || r.evaluation.is_some())
+    }
+
+    /// Play/Pause: builds the variants of `base` first (one per frame) if
+    /// there are none, or if the preset or the base config changed since.
     pub fn toggle(&mut self, base: &Config, runs: &RunsPanel) {
         if self.playing {
             self.pause(runs);
@@ -67,21 +96,11 @@ impl LockstepView {
         if self.run.as_ref().is_none_or(|r| r.source != wanted) {
             let variants = preset(&base, &wanted.0);
             let configs: Vec<Config> = variants.iter().map(|(_, c)| c.clone()).collect();
-            match Lockstep::new(&configs) {
-                Ok(mut ls) => {
-                    let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
-                    let now = js_sys::Date::now();
-                    let mut recorders: Vec<Recorder> = ls
-                        .trainers
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| Recorder::start(t, env!("CARGO_PKG_VERSION"), &agent, now + i as f64))
-                        .collect();
-                    for (t, r) in ls.trainers.iter_mut().zip(&mut recorders) {
-                        r.observe(&t.evaluate());
-                    }
+            match Building::start(&configs) {
+                Ok(building) => {
                     let labels = variants.into_iter().map(|(l, _)| l).collect();
-                    self.run = Some(Run { ls, labels, recorders, wall_ms: 0.0, source: wanted });
+                    self.pending = Some(Pending { building, labels, source: wanted });
+                    self.run = None;
                 }
                 Err(e) => {
                     set_text(&self.status, &format!("These variants cannot be trained: {e}"));
@@ -94,65 +113,137 @@ impl LockstepView {
         self.draw();
     }
 
-    /// Stops training and saves the variants to the history.
-    pub fn pause(&mut self, runs: &RunsPanel) {
+    /// Stops training; the variants are evaluated (in slices) and saved to
+    /// the history on the next frames.
+    pub fn pause(&mut self, _runs: &RunsPanel) {
         if self.playing {
             self.playing = false;
+            self.pending = None;
             if let Some(run) = self.run.as_mut() {
-                for (t, r) in run.ls.trainers.iter_mut().zip(&mut run.recorders) {
-                    let evaluated = t.history.evals.points().last().map(|(s, _)| *s);
-                    if evaluated != Some(t.step_count()) {
-                        r.observe(&t.evaluate());
-                    }
+                let evaluated = run
+                    .ls
+                    .trainers
+                    .iter()
+                    .all(|t| t.history.evals.points().last().map(|(s, _)| *s) == Some(t.step_count()));
+                if !evaluated || run.round.is_some() {
+                    run.evaluation.get_or_insert(None);
                 }
+                run.save_after = true;
             }
-            self.save(runs);
             self.shown();
             self.draw();
         }
     }
 
-    /// One animation frame: every variant steps until `deadline` (performance
-    /// clock, ms), evaluation and drawing a few times a second.
+    /// One animation frame, until `deadline` (performance clock, ms): the
+    /// next variant built, or the round under way, then an evaluation due,
+    /// then (playing) more rounds; evaluation and drawing a few times a second.
     pub fn frame(&mut self, clock: &web_sys::Performance, deadline: f64, runs: &RunsPanel) {
+        if let Some(pending) = self.pending.as_mut() {
+            match pending.building.build_next() {
+                Ok(Some(ls)) => self.started(ls),
+                Ok(None) => {
+                    let (built, all) = pending.building.progress();
+                    set_text(&self.status, &format!("Building the variants: {built} of {all}…"));
+                }
+                Err(e) => {
+                    set_text(&self.status, &format!("These variants cannot be trained: {e}"));
+                    self.pending = None;
+                    self.playing = false;
+                }
+            }
+            return;
+        }
         let Some(run) = self.run.as_mut() else {
             self.playing = false;
             return;
         };
         let start = clock.now();
-        // The same pace as Play: one mini-batch, one or ten epochs, or as
-        // many steps as the frame allows (`speed`).
-        let speed = run.source.1.view.speed;
-        let epoch = |ls: &Lockstep| ls.trainers.first().map_or(0, Trainer::epoch);
-        let limit = speed.epochs_per_frame().map(|n| epoch(&run.ls) + n);
-        let mut steps = 0u64;
-        loop {
-            if (matches!(speed, Speed::Batch) && steps >= 1) || limit.is_some_and(|l| epoch(&run.ls) >= l) {
-                break;
+        let mut more = || clock.now() < deadline;
+        if run.round.is_some() && !Self::rounds(run, &mut more, Speed::Max) {
+            self.playing = false;
+        }
+        if run.round.is_none() && run.evaluation.is_some() {
+            let mut evaluation = run.evaluation.take().flatten();
+            match run.ls.evaluate_part(&mut evaluation, &mut more) {
+                Some(metrics) => {
+                    run.recorders.iter_mut().zip(&metrics).for_each(|(r, m)| r.observe(m));
+                    run.wall_ms += clock.now() - start;
+                    self.evaluated(clock.now(), runs);
+                    return;
+                }
+                None => run.evaluation = Some(evaluation),
             }
-            steps += 1;
-            let outcomes = run.ls.step();
-            if outcomes.iter().all(|o| matches!(o, StepOutcome::Diverged(_))) {
+        }
+        if self.playing && run.evaluation.is_none() && more() {
+            let speed = run.source.1.view.speed;
+            if !Self::rounds(run, &mut more, speed) {
                 self.playing = false;
-                break;
-            }
-            if clock.now() >= deadline {
-                break;
             }
         }
         let now = clock.now();
         run.wall_ms += now - start;
-        if now - self.drawn_ms >= 100.0 || !self.playing {
-            for (t, r) in run.ls.trainers.iter_mut().zip(&mut run.recorders) {
-                r.observe(&t.evaluate());
-            }
-            self.drawn_ms = now;
-            self.shown();
-            self.draw();
+        if (now - self.drawn_ms >= 100.0 || !self.playing) && run.round.is_none() {
+            run.evaluation.get_or_insert(None);
         }
-        if now - self.saved_ms >= 3000.0 || !self.playing {
+        self.shown();
+    }
+
+    /// The variants are built: recorders started, a first evaluation due.
+    fn started(&mut self, ls: Lockstep) {
+        let Some(p) = self.pending.take() else { return };
+        let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
+        let now = js_sys::Date::now();
+        let recorders: Vec<Recorder> = ls
+            .trainers
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Recorder::start(t, env!("CARGO_PKG_VERSION"), &agent, now + i as f64))
+            .collect();
+        self.run = Some(Run {
+            ls,
+            labels: p.labels,
+            recorders,
+            wall_ms: 0.0,
+            source: p.source,
+            round: None,
+            evaluation: Some(None),
+            save_after: false,
+        });
+        self.shown();
+    }
+
+    /// An evaluation finished: redraw, and save when due.
+    fn evaluated(&mut self, now: f64, runs: &RunsPanel) {
+        self.drawn_ms = now;
+        self.shown();
+        self.draw();
+        let save_after = self.run.as_mut().is_some_and(|r| std::mem::take(&mut r.save_after));
+        if save_after || now - self.saved_ms >= 3000.0 {
             self.saved_ms = now;
             self.save(runs);
+        }
+    }
+
+    /// Rounds of steps while `more()` allows, at the pace of `speed` (one
+    /// mini-batch, one or ten epochs, or as many as the frame allows);
+    /// `false` once every variant has diverged.
+    fn rounds(run: &mut Run, more: &mut dyn FnMut() -> bool, speed: Speed) -> bool {
+        let epoch = |ls: &Lockstep| ls.trainers.first().map_or(0, Trainer::epoch);
+        let limit = speed.epochs_per_frame().map(|n| epoch(&run.ls) + n);
+        let mut rounds = 0u64;
+        loop {
+            let Some(outcomes) = run.ls.step_part(&mut run.round, more) else {
+                return true;
+            };
+            rounds += 1;
+            if outcomes.iter().all(|o| matches!(o, StepOutcome::Diverged(_))) {
+                return false;
+            }
+            let paced = (matches!(speed, Speed::Batch) && rounds >= 1) || limit.is_some_and(|l| epoch(&run.ls) >= l);
+            if paced || !more() {
+                return true;
+            }
         }
     }
 

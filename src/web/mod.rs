@@ -30,7 +30,6 @@ use wasm_bindgen::JsCast;
 
 use crate::engine::bench::{self, BenchOptions, Workload};
 use crate::engine::config::codec;
-use crate::engine::trainer::Trainer;
 
 thread_local! {
     /// Keeps the running app alive for the page's lifetime.

@@ -7,9 +7,9 @@
 //! the initial weights when the architecture and initializer agree (e.g. four
 //! optimizers). Only batch-size variants necessarily cut batches differently.
 
+use super::lockstep_parts::Building;
 use crate::engine::config::{codec, Config};
 use crate::engine::error::EngineError;
-use crate::engine::instruments::bug_lab;
 use crate::engine::trainer::{StepOutcome, Trainer};
 
 /// Most variants at once.
@@ -26,14 +26,12 @@ impl Lockstep {
     /// Builds 2–4 variants; they must share the seed (else the comparison is
     /// not on the same data).
     pub fn new(variants: &[Config]) -> Result<Self, EngineError> {
-        if !(2..=MAX_VARIANTS).contains(&variants.len()) {
-            return Err(EngineError::InvalidConfig(format!("lockstep needs 2 to {MAX_VARIANTS} variants")));
+        let mut building = Building::start(variants)?;
+        loop {
+            if let Some(ls) = building.build_next()? {
+                return Ok(ls);
+            }
         }
-        if variants.iter().any(|v| v.seed != variants[0].seed) {
-            return Err(EngineError::InvalidConfig("lockstep variants must share one seed".into()));
-        }
-        let trainers = variants.iter().map(bug_lab::trainer).collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { trainers })
     }
 
     /// One step of every variant that has not diverged; returns each outcome.

@@ -11,6 +11,7 @@
 pub mod compare;
 pub mod csv;
 pub mod lockstep;
+pub mod lockstep_parts;
 pub mod recorder;
 
 use crate::engine::config::codec;
