@@ -22,6 +22,7 @@ pub mod math;
 pub mod model;
 pub mod named;
 pub mod optim;
+pub mod params;
 pub mod progress;
 pub mod rng;
 pub mod runs;

@@ -10,65 +10,9 @@ use crate::engine::config::{Act, BlockOrder, Config, InitKind, LayerSpec, LossKi
 use crate::engine::init::draw_weights;
 use crate::engine::layers::{Activation, BatchNorm, Dense, Dropout, Layer, Pass};
 use crate::engine::loss;
+pub use crate::engine::params::{ParamInfo, ParamKind};
 use crate::engine::rng::Rng;
 use crate::engine::scalar::Real;
-
-/// What one parameter tensor is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ParamKind {
-    /// Dense weights `W: [n_in, n_out]`.
-    Weight,
-    /// Dense bias `b: [n_out]`.
-    Bias,
-    /// BN scale γ.
-    Gamma,
-    /// BN shift β.
-    Beta,
-}
-
-impl ParamKind {
-    /// Short name: `W`, `b`, `gamma`, `beta`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ParamKind::Weight => "W",
-            ParamKind::Bias => "b",
-            ParamKind::Gamma => "gamma",
-            ParamKind::Beta => "beta",
-        }
-    }
-}
-
-/// Where one parameter tensor lives in the flat vector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ParamInfo {
-    /// Index of the owning layer.
-    pub layer: usize,
-    /// What it is.
-    pub kind: ParamKind,
-    /// Offset in `params` / `grads`.
-    pub offset: usize,
-    /// Shape (rows, cols); a vector is (1, n).
-    pub shape: (usize, usize),
-}
-
-impl ParamInfo {
-    /// Number of scalars.
-    pub fn len(&self) -> usize {
-        self.shape.0 * self.shape.1
-    }
-    /// Whether the tensor is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// The index range in the flat vector.
-    pub fn range(&self) -> std::ops::Range<usize> {
-        self.offset..self.offset + self.len()
-    }
-    /// Weights are penalized and decayed; biases and BN parameters are not.
-    pub fn decays(&self) -> bool {
-        self.kind == ParamKind::Weight
-    }
-}
 
 /// The architecture, independent of the float type: what [`Model::build`] reads.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -3,7 +3,7 @@
 
 use super::{decay_weights, Hyper, Hyperparams, Optimizer, Rule};
 use crate::engine::math;
-use crate::engine::model::ParamInfo;
+use crate::engine::params::ParamInfo;
 use crate::engine::scalar::Real;
 
 /// Adam (bias-corrected).

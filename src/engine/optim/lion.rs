@@ -12,7 +12,7 @@
 //! Lion wants a learning rate 3–10× smaller than Adam's.
 
 use super::{decay_weights, Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::model::ParamInfo;
+use crate::engine::params::ParamInfo;
 use crate::engine::scalar::Real;
 
 /// Lion, with the paper's β1 = 0.9, β2 = 0.99.

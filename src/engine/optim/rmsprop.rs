@@ -1,7 +1,7 @@
 //! RMSProp: `s = ρs + (1−ρ)g²; p −= lr·g/(√s + ε)`.
 
 use super::{Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::model::ParamInfo;
+use crate::engine::params::ParamInfo;
 use crate::engine::scalar::Real;
 
 /// RMSProp.

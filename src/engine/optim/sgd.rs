@@ -3,7 +3,7 @@
 //! (`v = μv + g; p −= lr·(g + μv)`), as PyTorch writes them.
 
 use super::{Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::model::ParamInfo;
+use crate::engine::params::ParamInfo;
 use crate::engine::scalar::Real;
 
 /// Plain SGD: `p −= lr·g`.
