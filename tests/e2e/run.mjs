@@ -851,7 +851,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit and the doctor; progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor and lockstep; progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const page = await context.newPage();
     const log = { errors: [], requests: [] };
@@ -923,6 +923,19 @@ try {
       await page.waitForFunction(() => /findings in \d+ ms/.test(document.querySelector('#doctor-time').textContent), null, { timeout: 120_000 });
     });
     assert((await page.locator('#doctor-findings li').count()) > 0, 'the doctor showed nothing');
+    await longest('lockstep of 4 optimizers, built, trained, evaluated, paused', async () => {
+      await page.selectOption('#lockstep-preset', 'optimizers');
+      await page.click('#lockstep-play');
+      await page.waitForFunction(
+        () => Number(document.querySelector('#lockstep-status').dataset.step) >= 3
+          && [...document.querySelectorAll('#lockstep-legend li')].length === 4
+          && [...document.querySelectorAll('#lockstep-legend li')].every((li) => Number(li.dataset.curvePoints) >= 2),
+        null, { timeout: 180_000 });
+      await page.click('#lockstep-play');
+      await page.waitForFunction(
+        () => document.querySelector('#lockstep-play').textContent === 'Run lockstep' && document.body.dataset.running === '0',
+        null, { timeout: 120_000 });
+    });
     await page.close();
   });
 
