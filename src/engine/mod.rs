@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod fingerprint;
+pub mod format;
 pub mod gradcheck;
 pub mod grid;
 pub mod history;

@@ -36,6 +36,7 @@ use web_sys::{
 
 use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
 use crate::engine::config::{Config, Named, Speed};
+use crate::engine::format;
 use crate::engine::history::Metrics;
 use crate::engine::instruments::long_checks::{Message, Request};
 use crate::engine::runs::recorder::Recorder;
@@ -942,9 +943,9 @@ impl App {
         self.recorder.observe(&metrics);
         self.planner.evaluated(self.eval_cost_ms, self.clock.now());
         let page = &self.page;
-        show_number(&page.train_loss, metrics.train_loss, format_loss(metrics.train_loss));
-        show_number(&page.test_loss, metrics.test_loss, format_loss(metrics.test_loss));
-        let pct = |a: Option<f64>| a.map_or("–".to_string(), |a| format!("{:.1} %", 100.0 * a));
+        show_number(&page.train_loss, metrics.train_loss, format::figure(metrics.train_loss));
+        show_number(&page.test_loss, metrics.test_loss, format::figure(metrics.test_loss));
+        let pct = |a: Option<f64>| format::or_dash(a, |a| format::percent(a, 1));
         set_text(&page.train_acc, &pct(metrics.train_acc));
         set_text(&page.test_acc, &pct(metrics.test_acc));
         set_text(&page.fingerprint, &self.trainer.fingerprint().to_string());
@@ -1011,17 +1012,6 @@ fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
 fn start_recorder(window: &Window, trainer: &Trainer) -> Recorder {
     let agent = window.navigator().user_agent().unwrap_or_default();
     Recorder::start(trainer, env!("CARGO_PKG_VERSION"), &agent, js_sys::Date::now())
-}
-
-/// Losses with 4 significant digits, in a form `Number()` parses back.
-fn format_loss(loss: f64) -> String {
-    if !loss.is_finite() {
-        loss.to_string()
-    } else if loss != 0.0 && (loss.abs() < 1e-3 || loss.abs() >= 1e4) {
-        format!("{loss:.3e}")
-    } else {
-        format!("{loss:.4}")
-    }
 }
 
 /// Owns the app, its command queue and its pending animation frame; the

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
 
 use crate::engine::config::{Config, DataKind, LossKind, OutputAct};
+use crate::engine::format;
 use crate::engine::grid::{Grid, NeuronMaps, EXTENT};
 use crate::engine::trainer::Trainer;
 use crate::viz::chart::{self, ChartSpec, Curve};
@@ -444,15 +445,9 @@ fn short_label(label: &str) -> String {
     }
 }
 
-/// Four significant digits.
-pub fn fmt(v: f32) -> String {
-    if !v.is_finite() {
-        v.to_string()
-    } else if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e4) {
-        format!("{v:.3e}")
-    } else {
-        format!("{v:.4}")
-    }
+/// An f32 as a figure (the one formatter, [`format::figure`]).
+fn fmt(v: f32) -> String {
+    format::figure(f64::from(v))
 }
 
 /// Accessors the diagram needs, over the trainer's public model.
