@@ -12,6 +12,8 @@ pub mod compare;
 pub mod csv;
 pub mod lockstep;
 pub mod recorder;
+pub mod store;
+pub mod table;
 
 use crate::engine::config::codec;
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,13 @@
 //! `idb` crate), its sortable table, the diff against a baseline, the overlay
 //! of up to four runs, and export/import.
 //!
+//! The table's model (columns, cells, sort, diff, overlay) is
+//! [`crate::engine::runs::table`]; what the store holds and how it merges is
+//! [`crate::engine::runs::store`]: this module binds them to the DOM and to
+//! IndexedDB. Records are stored as structured JS objects (through
+//! `serde-wasm-bindgen`); a record in the first format (JSON text) is read
+//! and rewritten in the current one when the store opens.
+//!
 //! The panel keeps every run of the store in memory and writes changes in the
 //! background; a failing store (no IndexedDB, blocked, quota) only turns
 //! history off: the panel says so, keeps this tab's runs in memory, and export
@@ -17,26 +24,20 @@ use idb::{Database, ObjectStore, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlAnchorElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
 
+mod render;
+
 use super::dom::{self, set_attr, set_text, show};
-use crate::engine::runs::{self, compare, RunRecord, MAX_IMPORT_BYTES, MAX_TEXT};
-use crate::viz::chart::{ChartSpec, Curve};
+use crate::engine::runs::store::{self, StoreState, Stored};
+use crate::engine::runs::table::{self, Sort, MAX_OVERLAY};
+use crate::engine::runs::{self, RunRecord, MAX_IMPORT_BYTES, MAX_TEXT};
+use render::render;
 
 /// IndexedDB database name.
 const DB_NAME: &str = "gradlab";
-/// Object store of run records (JSON text keyed by run id).
+/// Object store of run records (structured objects keyed by run id).
 const STORE: &str = "runs";
 /// Colours of the overlaid runs, in selection order.
-pub const COLORS: [[u8; 3]; 4] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189]];
-/// Most runs overlaid in one chart.
-pub const MAX_OVERLAY: usize = 4;
-
-/// Whether the store is usable.
-#[derive(Clone, Debug, PartialEq)]
-enum History {
-    Opening,
-    On,
-    Off(String),
-}
+pub const COLORS: [[u8; 3]; MAX_OVERLAY] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189]];
 
 /// The panel's elements.
 struct Els {
@@ -57,12 +58,11 @@ struct Els {
 struct Inner {
     els: Els,
     db: Option<Rc<Database>>,
-    history: History,
+    history: StoreState,
     runs: Vec<RunRecord>,
     /// Ids saved before the store opened (written once it does).
     pending: Vec<String>,
-    /// Sort column and whether descending.
-    sort: (String, bool),
+    sort: Sort,
     selected: Vec<String>,
     baseline: Option<String>,
     editing: Option<String>,
@@ -93,10 +93,10 @@ impl RunsPanel {
         let inner = Rc::new(RefCell::new(Inner {
             els,
             db: None,
-            history: History::Opening,
+            history: StoreState::Opening,
             runs: Vec::new(),
             pending: Vec::new(),
-            sort: ("started".into(), true),
+            sort: Sort::default(),
             selected: Vec::new(),
             baseline: None,
             editing: None,
@@ -139,61 +139,45 @@ impl RunsPanel {
 
     /// Saves a snapshot of a run (the live one): keeps the user's name, note
     /// and pin of the stored copy, updates the table, writes in the background.
-    pub fn save(&self, mut record: RunRecord) {
-        {
-            let mut inner = self.inner.borrow_mut();
-            if let Some(old) = inner.runs.iter_mut().find(|r| r.id == record.id) {
-                record.name = old.name.clone();
-                record.note = old.note.clone();
-                record.pinned = old.pinned;
-                *old = record.clone();
-            } else {
-                inner.runs.push(record.clone());
-            }
-        }
+    pub fn save(&self, record: RunRecord) {
+        let record = store::absorb(&mut self.inner.borrow_mut().runs, record);
         persist(&self.inner, vec![record]);
         render(&self.inner);
     }
 }
 
-/// Opens (creating if needed) the store and loads every valid record.
+/// Opens (creating if needed) the store, loads every valid record and
+/// rewrites the first-format ones in the current format.
 fn open_store(rc: &Rc<RefCell<Inner>>) {
     let rc = Rc::clone(rc);
     wasm_bindgen_futures::spawn_local(async move {
         match load().await {
-            Ok((db, stored)) => {
+            Ok((db, loaded)) => {
                 let db = Rc::new(db);
                 let unsaved = {
                     let mut inner = rc.borrow_mut();
                     inner.db = Some(Rc::clone(&db));
-                    inner.history = History::On;
-                    let live: Vec<RunRecord> = std::mem::take(&mut inner.runs);
+                    inner.history = StoreState::On;
+                    let live = std::mem::take(&mut inner.runs);
                     let pending = std::mem::take(&mut inner.pending);
-                    inner.runs = stored;
-                    let mut unsaved = Vec::new();
-                    for r in live {
-                        if let Some(old) = inner.runs.iter_mut().find(|s| s.id == r.id) {
-                            *old = r.clone();
-                        } else {
-                            inner.runs.push(r.clone());
-                        }
-                        if pending.contains(&r.id) {
-                            unsaved.push(r);
-                        }
-                    }
+                    let (runs, unsaved) = store::merge_opened(loaded.runs, live, &pending);
+                    inner.runs = runs;
                     unsaved
                 };
-                if !unsaved.is_empty() {
-                    persist(&rc, unsaved);
+                let mut writes = loaded.migrate;
+                writes.retain(|m| !unsaved.iter().any(|u| u.id == m.id));
+                writes.extend(unsaved);
+                if !writes.is_empty() {
+                    persist(&rc, writes);
                 }
             }
-            Err(reason) => rc.borrow_mut().history = History::Off(reason),
+            Err(reason) => rc.borrow_mut().history = StoreState::Off(reason),
         }
         render(&rc);
     });
 }
 
-async fn load() -> Result<(Database, Vec<RunRecord>), String> {
+async fn load() -> Result<(Database, store::Loaded), String> {
     let db = Database::builder(DB_NAME)
         .version(1)
         .add_object_store(ObjectStore::builder(STORE))
@@ -203,15 +187,22 @@ async fn load() -> Result<(Database, Vec<RunRecord>), String> {
     let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).map_err(|e| reason(&e))?;
     let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
     let values = store.get_all(None, None).map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))?;
-    // Records that no longer validate (hand-edited storage) are left out.
-    let mut runs: Vec<RunRecord> = values
-        .iter()
-        .filter_map(JsValue::as_string)
-        .filter_map(|s| serde_json::from_str::<RunRecord>(&s).ok())
-        .filter(|r| runs::validate(r).is_ok())
-        .collect();
-    runs.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
-    Ok((db, runs))
+    let stored = values.into_iter().map(stored).collect();
+    Ok((db, store::load(stored)))
+}
+
+/// One value of the store, in either format.
+fn stored(value: JsValue) -> Stored {
+    match value.as_string() {
+        Some(text) => Stored::Json(text),
+        None => Stored::Record(serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())),
+    }
+}
+
+/// A record as the store holds it: a plain JS object.
+fn to_stored(r: &RunRecord) -> Result<JsValue, String> {
+    use serde::Serialize;
+    r.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())
 }
 
 /// A readable reason for a store failure.
@@ -231,8 +222,8 @@ fn persist(rc: &Rc<RefCell<Inner>>, records: Vec<RunRecord>) {
     let db = {
         let mut inner = rc.borrow_mut();
         match (&inner.history, &inner.db) {
-            (History::On, Some(db)) => Rc::clone(db),
-            (History::Opening, _) => {
+            (StoreState::On, Some(db)) => Rc::clone(db),
+            (StoreState::Opening, _) => {
                 for r in &records {
                     if !inner.pending.contains(&r.id) {
                         inner.pending.push(r.id.clone());
@@ -254,7 +245,7 @@ fn persist(rc: &Rc<RefCell<Inner>>, records: Vec<RunRecord>) {
 /// Deletes records in the background.
 fn forget(rc: &Rc<RefCell<Inner>>, ids: Vec<String>) {
     let db = match (&rc.borrow().history, &rc.borrow().db) {
-        (History::On, Some(db)) => Rc::clone(db),
+        (StoreState::On, Some(db)) => Rc::clone(db),
         _ => return,
     };
     let rc = Rc::clone(rc);
@@ -269,8 +260,7 @@ async fn write(db: &Database, put: &[RunRecord], delete: &[String]) -> Result<()
     let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| reason(&e))?;
     let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
     for r in put {
-        let json = serde_json::to_string(r).map_err(|e| e.to_string())?;
-        store.put(&JsValue::from_str(&json), Some(&JsValue::from_str(&r.id))).map_err(|e| reason(&e))?;
+        store.put(&to_stored(r)?, Some(&JsValue::from_str(&r.id))).map_err(|e| reason(&e))?;
     }
     for id in delete {
         store.delete(JsValue::from_str(id)).map_err(|e| reason(&e))?;
@@ -282,7 +272,7 @@ async fn write(db: &Database, put: &[RunRecord], delete: &[String]) -> Result<()
 }
 
 fn turn_off(rc: &Rc<RefCell<Inner>>, why: String) {
-    rc.borrow_mut().history = History::Off(why);
+    rc.borrow_mut().history = StoreState::Off(why);
     render(rc);
 }
 
@@ -297,11 +287,7 @@ fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
     let act = el.get_attribute("data-act").unwrap_or_default();
     let id = el.get_attribute("data-id").unwrap_or_default();
     match act.as_str() {
-        "sort" => {
-            let mut inner = rc.borrow_mut();
-            let desc = if inner.sort.0 == id { !inner.sort.1 } else { id == "started" };
-            inner.sort = (id, desc);
-        }
+        "sort" => rc.borrow_mut().sort.click(&id),
         "sel" => {
             let mut inner = rc.borrow_mut();
             let on = el.dyn_ref::<HtmlInputElement>().is_some_and(HtmlInputElement::checked);
@@ -384,20 +370,9 @@ fn finish_edit(rc: &Rc<RefCell<Inner>>, save: bool) {
     render(rc);
 }
 
-/// The chosen runs in table order, or every run when none is chosen.
-fn chosen(inner: &Inner) -> Vec<RunRecord> {
-    let sorted = sorted(inner);
-    let picked: Vec<RunRecord> = sorted.iter().filter(|r| inner.selected.contains(&r.id)).cloned().collect();
-    if picked.is_empty() {
-        sorted
-    } else {
-        picked
-    }
-}
-
 fn export(rc: &Rc<RefCell<Inner>>, what: &str) {
     let inner = rc.borrow();
-    let list = chosen(&inner);
+    let list = table::chosen(&inner.runs, &inner.sort, &inner.selected);
     if list.is_empty() {
         set_text(&inner.els.msg, "There are no runs to export yet: train a few steps first.");
         return;
@@ -478,28 +453,10 @@ fn import(rc: &Rc<RefCell<Inner>>) {
         let added = {
             let mut inner = rc.borrow_mut();
             let dups = runs::duplicates(&inner.runs, &incoming);
-            let mut added: Vec<RunRecord> = Vec::new();
-            for (i, mut r) in incoming.into_iter().enumerate() {
-                if dups.contains(&i) {
-                    continue;
-                }
-                let base: String = r.id.chars().take(56).collect();
-                let mut n = 2;
-                while inner.runs.iter().chain(&added).any(|s| s.id == r.id) {
-                    r.id = format!("{base}-{n}");
-                    n += 1;
-                }
-                added.push(r);
-            }
+            let added = store::fresh_ids(&inner.runs, incoming, &dups);
             inner.runs.extend(added.iter().cloned());
             let skipped = dups.len();
-            set_text(
-                &msg,
-                &format!(
-                    "Imported {} run(s); {skipped} duplicate(s) (same fingerprint and settings) skipped.",
-                    added.len()
-                ),
-            );
+            set_text(&msg, &store::import_message(added.len(), skipped));
             set_attr(&msg, "data-imported", &added.len().to_string());
             set_attr(&msg, "data-duplicates", &skipped.to_string());
             added
@@ -507,330 +464,4 @@ fn import(rc: &Rc<RefCell<Inner>>) {
         persist(&rc, added);
         render(&rc);
     });
-}
-
-/// A sortable cell value.
-#[derive(Clone, Debug, PartialEq)]
-enum Cell {
-    Num(f64),
-    Text(String),
-    Empty,
-}
-
-impl Cell {
-    fn shown(&self) -> String {
-        match self {
-            Cell::Num(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v}"),
-            Cell::Num(v) => format!("{v:.4}"),
-            Cell::Text(t) => t.clone(),
-            Cell::Empty => "–".into(),
-        }
-    }
-
-    fn cmp(&self, other: &Cell) -> std::cmp::Ordering {
-        use std::cmp::Ordering::*;
-        let num = |c: &Cell| match c {
-            Cell::Num(v) => Some(*v),
-            Cell::Text(t) => t.parse::<f64>().ok(),
-            Cell::Empty => None,
-        };
-        match (self, other) {
-            (Cell::Empty, Cell::Empty) => Equal,
-            (Cell::Empty, _) => Greater,
-            (_, Cell::Empty) => Less,
-            _ => match (num(self), num(other)) {
-                (Some(a), Some(b)) => a.total_cmp(&b),
-                _ => self.shown().cmp(&other.shown()),
-            },
-        }
-    }
-}
-
-/// Metric columns: id, header.
-const METRICS: &[(&str, &str)] = &[
-    ("steps", "steps"),
-    ("train_loss", "train loss"),
-    ("test_loss", "test loss"),
-    ("best_test_loss", "best test loss"),
-    ("test_acc", "test acc"),
-    ("started", "started"),
-];
-
-fn cell(r: &RunRecord, col: &str) -> Cell {
-    let num = |v: Option<f64>| v.map_or(Cell::Empty, Cell::Num);
-    match col {
-        "name" => Cell::Text(r.name.clone()),
-        "note" => Cell::Text(r.note.clone()),
-        "steps" => Cell::Num(r.steps as f64),
-        "train_loss" => num(r.last.train_loss),
-        "test_loss" => num(r.last.test_loss),
-        "best_test_loss" => num(r.best.test_loss),
-        "test_acc" => num(r.last.test_acc),
-        "started" => Cell::Num(r.started_ms),
-        _ => match col.strip_prefix("set:") {
-            Some(key) => compare::settings(&r.link)
-                .into_iter()
-                .find(|(k, _)| *k == key)
-                .map_or(Cell::Empty, |(_, v)| if v.is_empty() { Cell::Empty } else { Cell::Text(v) }),
-            None => Cell::Empty,
-        },
-    }
-}
-
-/// Pinned first, then by the sort column.
-fn sorted(inner: &Inner) -> Vec<RunRecord> {
-    let (col, desc) = &inner.sort;
-    let mut list = inner.runs.clone();
-    list.sort_by(|a, b| {
-        let by = cell(a, col).cmp(&cell(b, col));
-        let empty_last = matches!(cell(a, col), Cell::Empty) != matches!(cell(b, col), Cell::Empty);
-        let by = if *desc && !empty_last { by.reverse() } else { by };
-        b.pinned.cmp(&a.pinned).then(by)
-    });
-    list
-}
-
-fn started_text(ms: f64) -> String {
-    let d = js_sys::Date::new(&JsValue::from_f64(ms));
-    let two = |v: u32| format!("{v:02}");
-    format!(
-        "{}-{}-{} {}:{}",
-        d.get_full_year(),
-        two(d.get_month() + 1),
-        two(d.get_date()),
-        two(d.get_hours()),
-        two(d.get_minutes())
-    )
-}
-
-fn short(r: &RunRecord) -> String {
-    if r.name.is_empty() {
-        format!("run {}", &r.id[..r.id.len().min(6)])
-    } else {
-        r.name.clone()
-    }
-}
-
-/// Redraws the status, the table, the diff and the overlay.
-fn render(rc: &Rc<RefCell<Inner>>) {
-    let inner = rc.borrow();
-    let els = &inner.els;
-    let (state, status) = match &inner.history {
-        History::Opening => ("opening", "Opening the history…".to_string()),
-        History::On => ("on", "History is on: every run is saved in this browser.".to_string()),
-        History::Off(why) => {
-            ("off", format!("History is off: {why}. This tab's runs are kept until it closes; export still works."))
-        }
-    };
-    set_text(&els.status, &status);
-    set_attr(&els.status, "data-state", state);
-    set_text(&els.count, &format!("{} run(s)", inner.runs.len()));
-    set_attr(&els.count, "data-count", &inner.runs.len().to_string());
-
-    let list = sorted(&inner);
-    let keys = compare::differing_keys(&list);
-    let baseline = inner.baseline.as_ref().and_then(|b| list.iter().find(|r| &r.id == b));
-    let mut cols: Vec<(String, String)> = vec![("name".into(), "name".into()), ("note".into(), "note".into())];
-    cols.extend(keys.iter().map(|k| (format!("set:{k}"), k.to_string())));
-    cols.extend(METRICS.iter().map(|(c, h)| (c.to_string(), h.to_string())));
-
-    dom::clear(&els.table);
-    let thead: Element = dom::create("thead", "");
-    let head: Element = dom::create("tr", "");
-    for title in ["", "pin"] {
-        dom::append(&head, &dom::create_text("th", "", title));
-    }
-    for (col, title) in &cols {
-        let th: Element = dom::create("th", "");
-        set_attr(&th, "scope", "col");
-        let arrow = if &inner.sort.0 == col {
-            set_attr(&th, "aria-sort", if inner.sort.1 { "descending" } else { "ascending" });
-            if inner.sort.1 {
-                " ▼"
-            } else {
-                " ▲"
-            }
-        } else {
-            ""
-        };
-        let b = dom::create_text("button", "sort", &format!("{title}{arrow}"));
-        set_attr(&b, "type", "button");
-        set_attr(&b, "id", &format!("runs-sort-{}", col.replace(':', "-")));
-        set_attr(&b, "data-act", "sort");
-        set_attr(&b, "data-id", col);
-        dom::append(&th, &b);
-        dom::append(&head, &th);
-    }
-    dom::append(&head, &dom::create_text("th", "", "actions"));
-    dom::append(&thead, &head);
-    dom::append(&els.table, &thead);
-    let tbody: Element = dom::create("tbody", "");
-    for r in &list {
-        let tr: Element = dom::create("tr", "");
-        set_attr(&tr, "id", &format!("run-row-{}", r.id));
-        set_attr(&tr, "data-id", &r.id);
-        dom::toggle_class(&tr, "baseline", baseline.is_some_and(|b| b.id == r.id));
-        dom::toggle_class(&tr, "pinned", r.pinned);
-        let differs: Vec<&str> =
-            baseline.map(|b| compare::diff(b, r).iter().map(|d| d.key).collect()).unwrap_or_default();
-        let td: Element = dom::create("td", "");
-        let sel: HtmlInputElement = dom::create("input", "");
-        sel.set_type("checkbox");
-        sel.set_checked(inner.selected.contains(&r.id));
-        set_attr(&sel, "id", &format!("run-sel-{}", r.id));
-        set_attr(&sel, "data-act", "sel");
-        set_attr(&sel, "data-id", &r.id);
-        set_attr(&sel, "aria-label", &format!("choose {}", short(r)));
-        dom::append(&td, &sel);
-        dom::append(&tr, &td);
-        let td: Element = dom::create("td", "");
-        dom::append(&td, &row_button(r, "pin", if r.pinned { "★" } else { "☆" }, "pin or unpin"));
-        dom::append(&tr, &td);
-        for (col, _) in &cols {
-            let c = cell(r, col);
-            let text = match (col.as_str(), &c) {
-                ("started", Cell::Num(ms)) => started_text(*ms),
-                ("name", _) => short(r),
-                _ => c.shown(),
-            };
-            let changed = col == "steps" && r.changed_at.is_some();
-            let text = if changed { format!("{text}*") } else { text };
-            let td = dom::create_text("td", "", &text);
-            set_attr(&td, "data-col", col);
-            if let (true, Some(at)) = (changed, r.changed_at) {
-                set_attr(
-                    &td,
-                    "title",
-                    &format!("settings changed mid-run at step {at}: the link replays the starting settings"),
-                );
-                set_attr(&td, "data-changed-at", &at.to_string());
-            }
-            if col == "name" {
-                set_attr(&td, "class", "run-name");
-                set_attr(&td, "title", &r.link);
-            }
-            if col.strip_prefix("set:").is_some_and(|k| differs.contains(&k)) {
-                dom::toggle_class(&td, "differs", true);
-            }
-            dom::append(&tr, &td);
-        }
-        let td: Element = dom::create("td", "actions");
-        for (act, label, title) in [
-            ("open", "Open", "restore this run's link"),
-            ("edit", "Edit", "name and note"),
-            ("base", "Base", "use as the diff baseline"),
-            ("del", "Delete", "delete this run"),
-        ] {
-            dom::append(&td, &row_button(r, act, label, title));
-        }
-        dom::append(&tr, &td);
-        dom::append(&tbody, &tr);
-    }
-    dom::append(&els.table, &tbody);
-    if list.is_empty() {
-        let tr: Element = dom::create("tr", "");
-        let td = dom::create_text("td", "hint", "No runs yet: press Play, and the run appears here.");
-        set_attr(&td, "colspan", &(cols.len() + 3).to_string());
-        dom::append(&tr, &td);
-        dom::append(&tbody, &tr);
-    }
-
-    render_diff(&inner, &list, baseline);
-    render_overlay(&inner, &list);
-}
-
-fn row_button(r: &RunRecord, act: &str, label: &str, title: &str) -> HtmlElement {
-    let b = dom::create_text("button", "small", label);
-    set_attr(&b, "type", "button");
-    set_attr(&b, "id", &format!("run-{act}-{}", r.id));
-    set_attr(&b, "data-act", act);
-    set_attr(&b, "data-id", &r.id);
-    set_attr(&b, "title", title);
-    b
-}
-
-/// The diff of the chosen runs (or all) against the baseline.
-fn render_diff(inner: &Inner, list: &[RunRecord], baseline: Option<&RunRecord>) {
-    let ul = &inner.els.diff;
-    dom::clear(ul);
-    let Some(base) = baseline else {
-        dom::append(
-            ul,
-            &dom::create_text("li", "hint", "Press Base on a run to compare every run's settings with it."),
-        );
-        return;
-    };
-    let others: Vec<&RunRecord> = list
-        .iter()
-        .filter(|r| r.id != base.id && (inner.selected.is_empty() || inner.selected.contains(&r.id)))
-        .take(50)
-        .collect();
-    dom::append(ul, &dom::create_text("li", "diff-base", &format!("Baseline: {}", short(base))));
-    for r in others {
-        let d = compare::diff(base, r);
-        let text = if d.is_empty() {
-            format!("{}: same settings", short(r))
-        } else {
-            let or_dash = |v: &str| if v.is_empty() { "–".to_string() } else { v.to_string() };
-            let parts: Vec<String> =
-                d.iter().map(|x| format!("{} {} → {}", x.key, or_dash(&x.baseline), or_dash(&x.value))).collect();
-            format!("{}: {}", short(r), parts.join(", "))
-        };
-        let li = dom::create_text("li", "", &text);
-        set_attr(&li, "data-id", &r.id);
-        let keys: Vec<&str> = d.iter().map(|x| x.key).collect();
-        set_attr(&li, "data-keys", &keys.join(","));
-        dom::append(ul, &li);
-    }
-}
-
-/// Overlays the training loss of up to four chosen runs.
-fn render_overlay(inner: &Inner, list: &[RunRecord]) {
-    let picked: Vec<&RunRecord> = list.iter().filter(|r| inner.selected.contains(&r.id)).take(MAX_OVERLAY).collect();
-    let legend = &inner.els.legend;
-    dom::clear(legend);
-    show(inner.els.chart.unchecked_ref(), !picked.is_empty());
-    set_attr(&inner.els.chart, "data-curves", &picked.len().to_string());
-    if picked.is_empty() {
-        return;
-    }
-    let owned: Vec<RunRecord> = picked.iter().map(|r| (*r).clone()).collect();
-    let keys = compare::differing_keys(&owned);
-    let mut curves = Vec::new();
-    for (i, r) in picked.iter().enumerate() {
-        let label = label_of(r, &keys);
-        let label = if label.is_empty() { short(r) } else { label };
-        let color = COLORS[i];
-        let pts = |s: &[Option<f64>]| -> Vec<(f64, f64)> {
-            r.curves.step.iter().zip(s).filter_map(|(x, y)| y.map(|y| (*x as f64, y))).collect()
-        };
-        // Unlabelled: the legend is the list below the chart, so nothing covers the curves.
-        curves.push(Curve { label: String::new(), points: pts(&r.curves.train_loss), color, dashed: false });
-        curves.push(Curve { label: String::new(), points: pts(&r.curves.test_loss), color, dashed: true });
-        let li = dom::create_text("li", "", &label);
-        let swatch: HtmlElement = dom::create("span", "swatch");
-        let _ = swatch.style().set_property("background", &dom::css_rgb(color));
-        let _ = li.prepend_with_node_1(&swatch);
-        set_attr(&li, "data-id", &r.id);
-        set_attr(&li, "data-color", &dom::css_rgb(color));
-        dom::append(legend, &li);
-    }
-    let spec = ChartSpec {
-        title: "Loss of the chosen runs (train solid, test dashed)".into(),
-        y_label: "data loss".into(),
-        x_label: "step".into(),
-        log_y: false,
-        bands: Vec::new(),
-        curves,
-    };
-    super::views::draw_on(&inner.els.chart, &spec);
-}
-
-/// compare::label over the differing keys this run has a value for (a
-/// parameter of another optimizer is left out rather than shown empty).
-fn label_of(r: &RunRecord, keys: &[&'static str]) -> String {
-    let values = compare::settings(&r.link);
-    let own: Vec<&str> =
-        keys.iter().copied().filter(|k| values.iter().any(|(key, v)| key == k && !v.is_empty())).collect();
-    compare::label(r, &own)
 }
