@@ -21,6 +21,7 @@
 //! - [`digits`]: 8×8 digit images.
 //! - [`thumbnail`]: small data-set previews for the data-set picker.
 //! - [`sparkline`]: tiny per-layer charts for the instruments table.
+//! - [`layer_table`]: the cells of the instruments' live per-layer table.
 //! - [`histogram`]: histograms over time, TensorBoard's offset view.
 //! - [`saliency`]: input-gradient maps and arrows.
 //! - [`frame_plan`]: what each animation frame trains and draws.
@@ -30,6 +31,7 @@ pub mod color;
 pub mod digits;
 pub mod frame_plan;
 pub mod histogram;
+pub mod layer_table;
 pub mod network;
 pub mod points;
 pub mod saliency;

@@ -40,22 +40,8 @@ fn output_unit(cfg: &Config) -> fn(f32) -> f32 {
     }
 }
 
-/// Why a neuron is marked in the diagram (the text says why, on hover/focus).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Mark {
-    /// A ReLU that outputs 0 for every example.
-    Dead(String),
-    /// A tanh/sigmoid unit stuck in its flat tails.
-    Saturated(String),
-}
-
-impl Mark {
-    fn reason(&self) -> &str {
-        match self {
-            Mark::Dead(r) | Mark::Saturated(r) => r,
-        }
-    }
-}
+/// Why a neuron is marked in the diagram (decided by the instruments).
+pub use crate::engine::instruments::readouts::Mark;
 
 /// One node of the diagram.
 struct Node {

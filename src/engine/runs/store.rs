@@ -40,7 +40,7 @@ impl StoreState {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stored {
     /// A structured record (the current form), or why it could not be read.
-    Record(Result<RunRecord, String>),
+    Record(Box<Result<RunRecord, String>>),
     /// JSON text (the first form).
     Json(String),
 }
@@ -67,14 +67,19 @@ pub fn load(values: Vec<Stored>) -> Loaded {
     let mut loaded = Loaded::default();
     for value in values {
         match value {
-            Stored::Record(Ok(run)) if validate(&run).is_ok() => loaded.runs.push(run),
+            Stored::Record(run) => {
+                if let Ok(run) = *run {
+                    if validate(&run).is_ok() {
+                        loaded.runs.push(run);
+                    }
+                }
+            }
             Stored::Json(text) => {
                 if let Ok(run) = from_legacy_json(&text) {
                     loaded.migrate.push(run.clone());
                     loaded.runs.push(run);
                 }
             }
-            Stored::Record(_) => {}
         }
     }
     loaded.runs.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
@@ -159,9 +164,9 @@ mod tests {
         bad.fingerprint = "nope".into();
         let loaded = load(vec![
             Stored::Json(text),
-            Stored::Record(Ok(new.clone())),
-            Stored::Record(Ok(bad.clone())),
-            Stored::Record(Err("not a record".into())),
+            Stored::Record(Box::new(Ok(new.clone()))),
+            Stored::Record(Box::new(Ok(bad.clone()))),
+            Stored::Record(Box::new(Err("not a record".into()))),
             Stored::Json("{\"id\":".into()),
             Stored::Json(serde_json::to_string(&bad).unwrap()),
         ]);

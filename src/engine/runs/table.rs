@@ -53,7 +53,7 @@ impl Cell {
 
     /// Ascending order: numbers (and numeric text) by value, other text by
     /// its characters, empty cells last.
-    pub fn cmp(&self, other: &Cell) -> Ordering {
+    pub fn order(&self, other: &Cell) -> Ordering {
         let num = |c: &Cell| match c {
             Cell::Num(v) => Some(*v),
             Cell::Text(t) => t.parse::<f64>().ok(),
@@ -97,7 +97,7 @@ impl Sort {
 
     /// The header's arrow and `aria-sort` for `column` (None: not sorted by it).
     pub fn marker(&self, column: &str) -> Option<(&'static str, &'static str)> {
-        (self.column == column).then(|| if self.descending { (" ▼", "descending") } else { (" ▲", "ascending") })
+        (self.column == column).then_some(if self.descending { (" ▼", "descending") } else { (" ▲", "ascending") })
     }
 }
 
@@ -152,7 +152,7 @@ pub fn entries(runs: &[RunRecord]) -> Vec<Entry<'_>> {
 pub fn sort<'a>(entries: Vec<Entry<'a>>, sort: &Sort) -> Vec<Entry<'a>> {
     let mut keyed: Vec<(Cell, Entry<'a>)> = entries.into_iter().map(|e| (e.cell(&sort.column), e)).collect();
     keyed.sort_by(|(ca, a), (cb, b)| {
-        let by = ca.cmp(cb);
+        let by = ca.order(cb);
         let empty_last = matches!(ca, Cell::Empty) != matches!(cb, Cell::Empty);
         let by = if sort.descending && !empty_last { by.reverse() } else { by };
         b.run.pinned.cmp(&a.run.pinned).then(by)
@@ -443,8 +443,8 @@ mod tests {
         assert_eq!(Cell::Num(0.123_456).shown(), "0.1235");
         assert_eq!(Cell::Num(0.000_25).shown(), "2.500e-4");
         assert_eq!(Cell::Empty.shown(), "–");
-        assert_eq!(Cell::Text("10".into()).cmp(&Cell::Text("9".into())), Ordering::Greater, "numeric text");
-        assert_eq!(Cell::Text("adam".into()).cmp(&Cell::Text("sgd".into())), Ordering::Less);
+        assert_eq!(Cell::Text("10".into()).order(&Cell::Text("9".into())), Ordering::Greater, "numeric text");
+        assert_eq!(Cell::Text("adam".into()).order(&Cell::Text("sgd".into())), Ordering::Less);
     }
 
     #[test]

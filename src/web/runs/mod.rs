@@ -195,7 +195,7 @@ async fn load() -> Result<(Database, store::Loaded), String> {
 fn stored(value: JsValue) -> Stored {
     match value.as_string() {
         Some(text) => Stored::Json(text),
-        None => Stored::Record(serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())),
+        None => Stored::Record(Box::new(serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string()))),
     }
 }
 
