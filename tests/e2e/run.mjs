@@ -869,7 +869,8 @@ try {
       }).observe({ type: 'longtask' });
       const log = () => {
         const cost = window.wasmBindings?.last_frame_cost?.();
-        if (cost && cost !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), cost]);
+        const text = cost && JSON.stringify(cost);
+        if (text && text !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), text]);
         if (window.__frames.length > 2000) window.__frames.shift();
         requestAnimationFrame(log);
       };
