@@ -30,3 +30,4 @@ pub mod schedule;
 pub mod snapshot;
 pub mod targets;
 pub mod trainer;
+pub mod transport;

@@ -18,6 +18,7 @@
 //! - [`points`]: data points as discs (train) and rings (test) over a plane.
 //! - [`chart`]: loss/accuracy curves with plotters, for any `DrawingBackend`.
 //! - [`network`]: geometry and edge styles of the network diagram.
+//! - [`diagram`]: the network diagram's layout and captions.
 //! - [`digits`]: 8×8 digit images.
 //! - [`thumbnail`]: small data-set previews for the data-set picker.
 //! - [`sparkline`]: tiny per-layer charts for the instruments table.
@@ -28,6 +29,7 @@
 
 pub mod chart;
 pub mod color;
+pub mod diagram;
 pub mod digits;
 pub mod frame_plan;
 pub mod histogram;
