@@ -126,12 +126,15 @@ mod tests {
 
     #[test]
     fn layout_centres_columns_and_stacks_nodes() {
-        // 400 px, 3 columns: node = 400/3·0.55 = 73.3 → 40; gap 12; 2 rows.
+        // 400 px, 3 columns: node = 400/3·0.55 = 73.3 → 40; gap 12; 2 rows:
+        // height 2·52 + 12 + 16 = 132. Column 0 is 2·52 − 12 = 92 tall, its
+        // top at 16 + (116 − 92)/2 = 28, centres 48 and 100; column 1's single
+        // node tops at 16 + (116 − 40)/2 = 54, centre 74. x: pad 24, 200, 376.
         let l = layout(400, &[2, 1, 1], true);
         assert_eq!(l.node, 40.0);
-        assert_eq!(l.height, 2.0 * 52.0 + 12.0 + 16.0);
-        assert_eq!(l.centres[0], vec![(24.0, 16.0 + 6.0 + 20.0), (24.0, 16.0 + 6.0 + 20.0 + 52.0)]);
-        assert_eq!(l.centres[1], vec![(200.0, 16.0 + 32.0 + 20.0)]);
+        assert_eq!(l.height, 132.0);
+        assert_eq!(l.centres[0], vec![(24.0, 48.0), (24.0, 100.0)]);
+        assert_eq!(l.centres[1], vec![(200.0, 74.0)]);
         assert_eq!(l.centres[2][0].0, 376.0);
         // Narrow containers count as 160 px; node size never below 18.
         assert_eq!(layout(10, &[2; 9], true).node, 18.0);
