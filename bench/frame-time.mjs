@@ -59,7 +59,7 @@ try {
         const tick = (t) => {
           if (last !== null) {
             deltas.push(t - last);
-            costs.push(JSON.parse(window.wasmBindings.last_frame_cost()));
+            costs.push(window.wasmBindings.last_frame_cost());
           }
           last = t;
           if (t - t0 < ms) requestAnimationFrame(tick);

@@ -1,7 +1,8 @@
 // Runs GradLab's anchor-workload benchmark inside V8 (Node >= 20): loads the
 // release wasm32 build that scripts/bench.sh produced with
 // `wasm-bindgen --target nodejs --out-dir target/bench-wasm` and prints the
-// JSON lines returned by its exported `bench_json` (engine "gradlab-wasm").
+// figure its exported `bench_json` returns (a JS object, engine "gradlab-wasm")
+// as one JSON line per workload, like the native CLI.
 // The clock is performance.now(), read from inside the wasm module.
 //
 //   node bench/wasm-bench.mjs [W1 W2 W3 | tfp-default ...]
@@ -42,8 +43,8 @@ const workloads = process.argv.slice(2);
 let failed = false;
 for (const workload of workloads.length ? workloads : ['W1', 'W2', 'W3']) {
   try {
-    const lines = gradlab.bench_json(workload, reps === undefined ? undefined : Math.round(reps), targetMs, warmupMs);
-    for (const line of lines.split('\n')) if (line.trim()) console.log(line);
+    const figure = gradlab.bench_json(workload, reps === undefined ? undefined : Math.round(reps), targetMs, warmupMs);
+    console.log(JSON.stringify(figure));
   } catch (err) {
     failed = true;
     console.error(`${workload}: ${err?.message ?? err}`);

@@ -18,18 +18,22 @@
 //! - [`points`]: data points as discs (train) and rings (test) over a plane.
 //! - [`chart`]: loss/accuracy curves with plotters, for any `DrawingBackend`.
 //! - [`network`]: geometry and edge styles of the network diagram.
+//! - [`diagram`]: the network diagram's layout and captions.
 //! - [`digits`]: 8×8 digit images.
 //! - [`thumbnail`]: small data-set previews for the data-set picker.
 //! - [`sparkline`]: tiny per-layer charts for the instruments table.
+//! - [`layer_table`]: the cells of the instruments' live per-layer table.
 //! - [`histogram`]: histograms over time, TensorBoard's offset view.
 //! - [`saliency`]: input-gradient maps and arrows.
 //! - [`frame_plan`]: what each animation frame trains and draws.
 
 pub mod chart;
 pub mod color;
+pub mod diagram;
 pub mod digits;
 pub mod frame_plan;
 pub mod histogram;
+pub mod layer_table;
 pub mod network;
 pub mod points;
 pub mod saliency;

@@ -4,7 +4,9 @@
 //! - [`start`] (run when the module loads) installs the crash banner, reads
 //!   the link (`location.hash`) and starts the app ([`app`]).
 //! - [`bench_json`] and [`fingerprint_after`] are exported for benchmarks and
-//!   tests: they need no DOM, so the same module also loads in Node.
+//!   tests: they need no DOM, so the same module also loads in Node. Values
+//!   crossing into JavaScript are structured JS values (`serde-wasm-bindgen`),
+//!   not JSON text to parse again.
 //!
 //! Submodules: [`app`] (state, commands and frame loop), [`controls`] (the
 //! settings panel, built from the codec table), [`views`] (network diagram,
@@ -66,8 +68,8 @@ fn now_ms() -> f64 {
 }
 
 /// Runs the anchor benchmark for one workload (`W1`/`W2`/`W3` or its name,
-/// e.g. `tfp-default`) and returns one JSON object per line, engine
-/// `gradlab-wasm`. The optional arguments override the repetition count,
+/// e.g. `tfp-default`) and returns its figure as a plain JS object (the
+/// fields of [`bench::BenchFigure`], engine `gradlab-wasm`). The optional arguments override the repetition count,
 /// the target time per repetition and the warm-up time (milliseconds).
 #[wasm_bindgen]
 pub fn bench_json(
@@ -75,7 +77,7 @@ pub fn bench_json(
     reps: Option<u32>,
     target_ms: Option<f64>,
     warmup_ms: Option<f64>,
-) -> Result<String, JsError> {
+) -> Result<JsValue, JsError> {
     let chosen = Workload::parse(workload).ok_or_else(|| {
         let names: Vec<&str> = Workload::ALL.iter().map(|w| w.name()).collect();
         JsError::new(&format!("unknown workload {workload:?}; expected one of {names:?} (or W1, tfp-max, ...)"))
@@ -88,7 +90,12 @@ pub fn bench_json(
     };
     let mut clock = now_ms;
     let figure = bench::run(chosen, "gradlab-wasm", &mut clock, &opts).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(figure.to_json_line())
+    to_js(&figure)
+}
+
+/// A value as a plain JS object (maps as objects, `None` as `null`), not JSON text.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Trains the experiment of `link` (a URL hash, with or without `#`) for
@@ -134,18 +141,17 @@ pub fn control_table() -> String {
 }
 
 /// Training and drawing milliseconds of the page's last animation frame,
-/// and the instruments' share of them, the steps and the frame's plan
-/// (`{"train_ms":…,"draw_ms":…,"inst_ms":…,"steps":…,"plan":{…}}`),
-/// for the frame-time benchmark.
+/// and the instruments' share of them, the steps and the frame's plan, as a
+/// plain JS object (`{train_ms, draw_ms, inst_ms, steps, plan: {…}}`), for
+/// the frame-time benchmark.
 #[wasm_bindgen]
-pub fn last_frame_cost() -> String {
+pub fn last_frame_cost() -> Result<JsValue, JsError> {
     let cost = RUNNER.with(|slot| slot.borrow().as_ref().map(|r| r.last_frame())).unwrap_or_default();
     let p = cost.plan;
-    serde_json::json!({
+    to_js(&serde_json::json!({
         "train_ms": cost.train_ms, "draw_ms": cost.draw_ms, "inst_ms": cost.inst_ms, "steps": cost.steps,
         "plan": { "train": p.train, "thumbs": p.thumbs, "edges": p.edges, "slow": p.slow, "eval": p.eval },
-    })
-    .to_string()
+    }))
 }
 
 /// Panics on purpose, so the end-to-end test can check that a crash shows

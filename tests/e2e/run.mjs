@@ -869,7 +869,8 @@ try {
       }).observe({ type: 'longtask' });
       const log = () => {
         const cost = window.wasmBindings?.last_frame_cost?.();
-        if (cost && cost !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), cost]);
+        const text = cost && JSON.stringify(cost);
+        if (text && text !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), text]);
         if (window.__frames.length > 2000) window.__frames.shift();
         requestAnimationFrame(log);
       };
@@ -1179,6 +1180,58 @@ try {
     await page.waitForFunction(() => location.hash.includes('spiral'));
     await page.click(`#run-open-${id}`);
     await page.waitForFunction(() => location.hash.includes('data=circle'));
+    await ctx.close();
+  });
+
+  await test('runs: a record stored as JSON text (the first format) is read, shown and rewritten as an object', async () => {
+    const { ctx, page } = await freshPage('data=circle&speed=batch');
+    await waitHistoryOn(page);
+    // Exactly what the first format's persist() wrote: serde_json::to_string(record), keyed by id.
+    const legacy =
+      '{"id":"legacy-1","name":"from the old store","note":"","pinned":false,"link":"data=circle&lr=0.1",' +
+      '"app_version":"0.1.0","user_agent":"test","started_ms":1700000000000.0,"steps":20,"wall_ms":12.5,' +
+      '"last":{"train_loss":0.1,"test_loss":0.2,"train_acc":0.9,"test_acc":null},' +
+      '"best":{"train_loss":0.1,"test_loss":0.2,"train_acc":0.9,"test_acc":null},"diverged":false,' +
+      '"fingerprint":"0123456789abcdef","curves":{"step":[0,10,20],"train_loss":[0.1,0.1,0.1],' +
+      '"test_loss":[0.2,0.2,0.2],"train_acc":[0.9,0.9,0.9],"test_acc":[null,null,null]}}';
+    const store = (op, ...args) =>
+      page.evaluate(
+        ([op, args]) =>
+          new Promise((done, fail) => {
+            const open = indexedDB.open('gradlab', 1);
+            open.onerror = () => fail(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const tx = db.transaction(['runs'], 'readwrite');
+              const req = tx.objectStore('runs')[op](...args);
+              tx.oncomplete = () => { db.close(); done(req?.result ?? null); };
+              tx.onerror = () => fail(tx.error);
+            };
+          }),
+        [op, args],
+      );
+    await store('put', legacy, 'legacy-1');
+    assert(typeof (await store('get', 'legacy-1')) === 'string', 'the seeded record is not JSON text');
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    await waitHistoryOn(page);
+    await waitRuns(page, 1);
+    assert((await text(page, '#run-row-legacy-1 td.run-name')) === 'from the old store', 'the old record is not in the table');
+    assert((await text(page, '#run-row-legacy-1 td[data-col="steps"]')) === '20', 'steps of the old record');
+    let stored;
+    for (let i = 0; i < 50 && typeof stored !== 'object'; i++) {
+      stored = await store('get', 'legacy-1');
+      if (typeof stored !== 'object') await page.waitForTimeout(200);
+    }
+    const keys = await store('getAllKeys');
+    assert(stored && typeof stored === 'object', `the record was not rewritten as an object: ${JSON.stringify(stored)}; keys ${JSON.stringify(keys)}`);
+    assert(stored.name === 'from the old store' && stored.steps === 20 && stored.started_ms === 1.7e12, 'fields changed');
+    assert(stored.last.test_acc === null && stored.curves.step.join(',') === '0,10,20', 'metrics or curves changed');
+    // A run trained now is stored as an object too.
+    await stepTimes(page, 3);
+    await waitRuns(page, 2);
+    const kinds = await store('getAll');
+    assert(kinds.length === 2 && kinds.every((r) => typeof r === 'object'), `stored kinds: ${kinds.map((r) => typeof r)}`);
     await ctx.close();
   });
 

@@ -360,23 +360,9 @@ pub fn rank(findings: &mut [Finding]) {
     });
 }
 
-/// A number for a sentence: 3 significant digits, scientific when tiny or huge.
-pub fn num(x: f64) -> String {
-    let a = x.abs();
-    if x == 0.0 {
-        "0".to_string()
-    } else if !x.is_finite() {
-        format!("{x}")
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{x:.1e}")
-    } else if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    }
-}
+/// A number for a sentence (the one formatter's prose precision, kept here
+/// under the name every instrument imports).
+pub use crate::engine::format::num;
 
 #[cfg(test)]
 mod tests {

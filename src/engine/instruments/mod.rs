@@ -27,6 +27,7 @@ pub mod layer_stats;
 pub mod long_checks;
 pub mod loss_breakdown;
 pub mod overfit;
+pub mod readouts;
 pub mod saliency;
 pub mod sentinel;
 pub mod summary;
@@ -34,6 +35,7 @@ pub mod symmetry;
 pub mod trajectory;
 pub mod update_check;
 pub mod variance_shift;
+pub mod verdicts;
 
 use crate::engine::config::Act;
 use crate::engine::layers::Layer;

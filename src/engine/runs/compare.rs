@@ -22,6 +22,11 @@ pub fn settings(link: &str) -> Vec<(&'static str, String)> {
 /// The keys whose values are not the same in every run, in table order.
 pub fn differing_keys(runs: &[RunRecord]) -> Vec<&'static str> {
     let all: Vec<Vec<(&'static str, String)>> = runs.iter().map(|r| settings(&r.link)).collect();
+    differing_keys_of(&all.iter().collect::<Vec<_>>())
+}
+
+/// [`differing_keys`] over settings already decoded.
+pub fn differing_keys_of(all: &[&Vec<(&'static str, String)>]) -> Vec<&'static str> {
     let Some(first) = all.first() else {
         return Vec::new();
     };
@@ -41,11 +46,16 @@ pub struct Difference {
 
 /// The settings of `run` that differ from `baseline`'s.
 pub fn diff(baseline: &RunRecord, run: &RunRecord) -> Vec<Difference> {
-    settings(&baseline.link)
-        .into_iter()
-        .zip(settings(&run.link))
+    diff_settings(&settings(&baseline.link), &settings(&run.link))
+}
+
+/// [`diff`] over settings already decoded.
+pub fn diff_settings(baseline: &[(&'static str, String)], run: &[(&'static str, String)]) -> Vec<Difference> {
+    baseline
+        .iter()
+        .zip(run)
         .filter(|((_, a), (_, b))| a != b)
-        .map(|((key, baseline), (_, value))| Difference { key, baseline, value })
+        .map(|((key, baseline), (_, value))| Difference { key, baseline: baseline.clone(), value: value.clone() })
         .collect()
 }
 

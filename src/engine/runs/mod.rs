@@ -13,6 +13,8 @@ pub mod csv;
 pub mod lockstep;
 pub mod lockstep_parts;
 pub mod recorder;
+pub mod store;
+pub mod table;
 
 use crate::engine::config::codec;
 use serde::{Deserialize, Serialize};

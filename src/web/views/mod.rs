@@ -2,59 +2,34 @@
 //! thumbnail per neuron, the big output heatmap with its data points, the
 //! digits sample grid, and the loss/accuracy charts.
 //!
+//! Files: this one (the network diagram) and `pictures` (output heatmap,
+//! digits, charts). Layout and captions of the diagram are
+//! [`crate::viz::diagram`].
+//!
 //! Pixels come from pure code (`viz`, and the engine's grid maps); this module
 //! only places canvases and blits buffers (one `put_image_data` per canvas).
 //! Every picture of the plane uses the engine grid's orientation: row 0 is
 //! x2 = +6, so thumbnails, the output heatmap and the points agree, y up.
 
-use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
 
-use crate::engine::config::{Config, DataKind, LossKind, OutputAct};
-use crate::engine::grid::{Grid, NeuronMaps, EXTENT};
+use crate::engine::format;
+use crate::engine::grid::{Grid, NeuronMaps};
 use crate::engine::trainer::Trainer;
-use crate::viz::chart::{self, ChartSpec, Curve};
-use crate::viz::{color, digits, network, points};
+use crate::viz::{color, diagram, digits, network};
 
-use super::dom::{self, append, create, create_text, set_attr, set_text, show};
+mod pictures;
+
+use super::dom::{self, append, set_attr, set_text, show};
+pub use pictures::{draw_on, Charts, DigitsView, OutputView};
 
 /// Points per side of the grid behind the neuron thumbnails.
 pub const THUMB_GRID: usize = 24;
 /// Points per side of the big output heatmap.
 pub const OUTPUT_GRID: usize = 80;
-/// Pixels per side of the points overlay on the output heatmap.
-const POINTS_PX: usize = 320;
-/// Most nodes drawn per column of the network diagram.
-const MAX_NODES: usize = 16;
-/// Digit samples shown for the digits data set.
-const DIGIT_SAMPLES: usize = 24;
 
-/// How the single output maps to the colour scale's [−1, 1].
-fn output_unit(cfg: &Config) -> fn(f32) -> f32 {
-    match (cfg.loss, cfg.output_act) {
-        (LossKind::Mse, OutputAct::Sigmoid) => |v| 2.0 * v - 1.0,
-        (LossKind::Mse, _) => |v| v,
-        // Logit losses: tanh(z/2) = 2σ(z) − 1.
-        _ => |v| libm::tanhf(v / 2.0),
-    }
-}
-
-/// Why a neuron is marked in the diagram (the text says why, on hover/focus).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Mark {
-    /// A ReLU that outputs 0 for every example.
-    Dead(String),
-    /// A tanh/sigmoid unit stuck in its flat tails.
-    Saturated(String),
-}
-
-impl Mark {
-    fn reason(&self) -> &str {
-        match self {
-            Mark::Dead(r) | Mark::Saturated(r) => r,
-        }
-    }
-}
+/// Why a neuron is marked in the diagram (decided by the instruments).
+pub use crate::engine::instruments::readouts::Mark;
 
 /// One node of the diagram.
 struct Node {
@@ -125,16 +100,8 @@ impl NetworkView {
     /// Rebuilds the nodes for a new trainer.
     pub fn rebuild(&mut self, trainer: &Trainer) {
         let n_in = trainer.model.n_in;
-        let mut widths = vec![n_in];
-        let mut labels = vec!["input".to_string()];
-        for (i, l) in trainer.cfg.hidden.iter().enumerate() {
-            widths.push(l.units);
-            labels.push(format!("hidden {}", i + 1));
-        }
-        widths.push(trainer.model.n_out);
-        labels.push("output".to_string());
-        self.widths = widths;
-        self.labels = labels;
+        let hidden: Vec<usize> = trainer.cfg.hidden.iter().map(|l| l.units).collect();
+        (self.widths, self.labels) = diagram::columns(n_in, &hidden, trainer.model.n_out);
         self.grid = Grid::new(trainer, THUMB_GRID);
         self.planar = self.grid.is_some();
         self.focus = None;
@@ -145,8 +112,7 @@ impl NetworkView {
         }
         let names = input_names(trainer);
         for (col, &width) in self.widths.iter().enumerate() {
-            let shown = if col == 0 && !self.planar { 1 } else { width.min(MAX_NODES) };
-            for unit in 0..shown {
+            for unit in 0..diagram::shown(col, width, self.planar) {
                 let size = if self.planar { THUMB_GRID as u32 } else { 8 };
                 let canvas = dom::canvas("node", size, size);
                 set_attr(&canvas, "tabindex", "0");
@@ -179,31 +145,8 @@ impl NetworkView {
             return;
         }
         self.laid_out_width = w;
-        let cols = self.widths.len().max(2);
-        let node = ((f64::from(w) / cols as f64) * 0.55).clamp(18.0, 40.0);
-        let gap = (node * 0.3).max(6.0);
-        let rows = self
-            .widths
-            .iter()
-            .enumerate()
-            .map(|(c, &n)| if c == 0 && !self.planar { 1 } else { n.min(MAX_NODES) })
-            .max()
-            .unwrap_or(1);
-        let height = rows as f64 * (node + gap) + gap + 16.0;
-        let pad = node / 2.0 + 4.0;
-        let xs: Vec<f64> = (0..cols).map(|c| pad + c as f64 * (f64::from(w) - 2.0 * pad) / (cols - 1) as f64).collect();
-        self.centres = self
-            .widths
-            .iter()
-            .enumerate()
-            .map(|(c, &n)| {
-                let shown = if c == 0 && !self.planar { 1 } else { n.min(MAX_NODES) };
-                let col_h = shown as f64 * (node + gap) - gap;
-                let top = 16.0 + (height - 16.0 - col_h) / 2.0;
-                (0..shown).map(|i| (xs[c], top + node / 2.0 + i as f64 * (node + gap))).collect()
-            })
-            .collect();
-        self.node_px = node;
+        let diagram::Layout { node, height, centres } = diagram::layout(w, &self.widths, self.planar);
+        self.centres = centres;
         let _ = self.root.style().set_property("height", &format!("{height}px"));
         for n in &self.nodes {
             let (x, y) = self.centres[n.col][n.unit];
@@ -231,7 +174,7 @@ impl NetworkView {
         trainer.neuron_maps(grid, &mut self.maps);
         let n = grid.size * grid.size;
         self.rgba.resize(n * 4, 0);
-        let unit_of_output = output_unit(&trainer.cfg);
+        let unit_of_output = diagram::output_unit(&trainer.cfg);
         let n_features = self.widths[0];
         for node in &self.nodes {
             if node.col == 0 {
@@ -328,21 +271,7 @@ impl NetworkView {
         let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
         let fits = |text: &str| ctx.measure_text(text).map_or(true, |m| m.width() <= spacing - 6.0);
         for (c, (label, &x)) in self.labels.iter().zip(&xs).enumerate() {
-            let shown = (self.planar || c != 0) && self.widths[c] > MAX_NODES;
-            let candidates: Vec<String> = if c == 0 && !self.planar {
-                vec![format!("{} px", self.widths[0])]
-            } else {
-                let short = short_label(label);
-                let mut v = Vec::new();
-                if shown {
-                    v.push(format!("{label} ({} of {})", MAX_NODES, self.widths[c]));
-                    v.push(format!("{short} {}/{}", MAX_NODES, self.widths[c]));
-                } else {
-                    v.push(label.clone());
-                }
-                v.push(short);
-                v
-            };
+            let candidates = diagram::captions(c, label, self.widths[c], self.planar);
             let text = candidates.iter().find(|t| fits(t)).unwrap_or(&candidates[candidates.len() - 1]);
             let _ = ctx.fill_text(text, x, 11.0);
         }
@@ -393,10 +322,7 @@ impl NetworkView {
         } else {
             lines.push(format!("{} · unit {}", self.labels[col], unit + 1));
         }
-        let range = |values: &[f32], stride: usize| {
-            let it = values.iter().skip(unit).step_by(stride.max(1)).filter(|v| v.is_finite());
-            it.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)))
-        };
+        let range = |values: &[f32], stride: usize| diagram::unit_range(values, unit, stride);
         if self.planar {
             let (lo, hi) = if col == 0 {
                 self.grid.as_ref().map_or((0.0, 0.0), |g| range(&g.features, self.widths[0]))
@@ -435,24 +361,9 @@ fn input_names(trainer: &Trainer) -> Vec<String> {
     }
 }
 
-/// The short column caption: `hidden 3` → `h3`, `input` → `in`, `output` → `out`.
-fn short_label(label: &str) -> String {
-    match label {
-        "input" => "in".to_string(),
-        "output" => "out".to_string(),
-        _ => label.strip_prefix("hidden ").map_or_else(|| label.to_string(), |n| format!("h{n}")),
-    }
-}
-
-/// Four significant digits.
-pub fn fmt(v: f32) -> String {
-    if !v.is_finite() {
-        v.to_string()
-    } else if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e4) {
-        format!("{v:.3e}")
-    } else {
-        format!("{v:.4}")
-    }
+/// An f32 as a figure (the one formatter, [`format::figure`]).
+fn fmt(v: f32) -> String {
+    format::figure(f64::from(v))
 }
 
 /// Accessors the diagram needs, over the trainer's public model.
@@ -475,208 +386,5 @@ impl ModelView for Trainer {
                 _ => None,
             })
             .collect()
-    }
-}
-
-/// The big output heatmap and its points.
-pub struct OutputView {
-    panel: HtmlElement,
-    heat_ctx: CanvasRenderingContext2d,
-    points_ctx: CanvasRenderingContext2d,
-    grid: Option<Grid>,
-    out: Vec<f32>,
-    rgba: Vec<u8>,
-}
-
-impl OutputView {
-    /// Binds to `#heatmap` and `#heatmap-points`.
-    pub fn new(document: &Document) -> Result<OutputView, String> {
-        let heat: HtmlCanvasElement = dom::typed(document, "heatmap")?;
-        heat.set_width(OUTPUT_GRID as u32);
-        heat.set_height(OUTPUT_GRID as u32);
-        let pts: HtmlCanvasElement = dom::typed(document, "heatmap-points")?;
-        pts.set_width(POINTS_PX as u32);
-        pts.set_height(POINTS_PX as u32);
-        Ok(OutputView {
-            panel: dom::by_id(document, "output-panel")?,
-            heat_ctx: dom::context(&heat),
-            points_ctx: dom::context(&pts),
-            grid: None,
-            out: Vec::new(),
-            rgba: Vec::new(),
-        })
-    }
-
-    /// New trainer: new grid and points.
-    pub fn rebuild(&mut self, trainer: &Trainer) {
-        self.grid = Grid::new(trainer, OUTPUT_GRID);
-        show(&self.panel, self.grid.is_some());
-        self.paint_points(trainer);
-    }
-
-    /// Draws the training points, and the test points if the view asks.
-    pub fn paint_points(&mut self, trainer: &Trainer) {
-        let mut pts = points::from_raw(&trainer.raw_train, false);
-        if trainer.cfg.view.show_test {
-            pts.extend(points::from_raw(&trainer.raw_test, true));
-        }
-        let mut rgba = vec![0u8; POINTS_PX * POINTS_PX * 4];
-        points::paint_points(&pts, EXTENT, POINTS_PX, POINTS_PX, 3.5, &mut rgba);
-        dom::blit(&self.points_ctx, &rgba, POINTS_PX as u32, POINTS_PX as u32);
-    }
-
-    /// Repaints the heatmap of the model's output.
-    pub fn paint(&mut self, trainer: &mut Trainer) {
-        let Some(grid) = &self.grid else {
-            return;
-        };
-        let n = grid.size * grid.size;
-        let k = trainer.model.n_out;
-        self.out.resize(n * k, 0.0);
-        trainer.predict(&grid.inputs, &mut self.out);
-        self.rgba.resize(n * 4, 0);
-        let disc = trainer.cfg.view.discretize && !trainer.cfg.data.kind.is_regression();
-        if k == 1 {
-            let to_unit = output_unit(&trainer.cfg);
-            for v in &mut self.out {
-                *v = to_unit(*v);
-            }
-            color::paint_heatmap(&self.out, grid.size, 1, 0, 1.0, disc, &mut self.rgba);
-        } else if disc {
-            for (p, px) in self.rgba.chunks_exact_mut(4).enumerate() {
-                let c = color::argmax_confidence(&self.out[p * k..(p + 1) * k])
-                    .map_or(color::NAN_COLOR, |(best, _)| class_or_binary(k, best));
-                px.copy_from_slice(&[c[0], c[1], c[2], 255]);
-            }
-        } else if k == 2 {
-            // Binary data with a softmax head: the same orange/blue scale as one output.
-            let v: Vec<f32> = self.out.chunks_exact(2).map(|o| libm::tanhf((o[1] - o[0]) / 2.0)).collect();
-            color::paint_heatmap(&v, grid.size, 1, 0, 1.0, false, &mut self.rgba);
-        } else {
-            color::paint_class_map(&self.out, grid.size, k, &mut self.rgba);
-        }
-        dom::blit(&self.heat_ctx, &self.rgba, grid.size as u32, grid.size as u32);
-    }
-}
-
-fn class_or_binary(k: usize, class: usize) -> [u8; 3] {
-    if k == 2 {
-        color::value_color(if class == 1 { 1.0 } else { -1.0 })
-    } else {
-        color::class_color(class)
-    }
-}
-
-/// The digits sample grid.
-pub struct DigitsView {
-    panel: HtmlElement,
-    grid: HtmlElement,
-    cells: Vec<(CanvasRenderingContext2d, HtmlElement, HtmlElement)>,
-}
-
-impl DigitsView {
-    /// Binds to `#digits-panel` and `#digits`.
-    pub fn new(document: &Document) -> Result<DigitsView, String> {
-        Ok(DigitsView {
-            panel: dom::by_id(document, "digits-panel")?,
-            grid: dom::by_id(document, "digits")?,
-            cells: Vec::new(),
-        })
-    }
-
-    /// Shows the panel only for digits data.
-    pub fn rebuild(&mut self, trainer: &Trainer) {
-        let digits = trainer.cfg.data.kind == DataKind::Digits;
-        show(&self.panel, digits);
-        if digits && self.cells.is_empty() {
-            for _ in 0..DIGIT_SAMPLES {
-                let fig: HtmlElement = create("figure", "digit");
-                let canvas = dom::canvas("", 32, 32);
-                append(&fig, &canvas);
-                let caption = create_text("figcaption", "", "");
-                append(&fig, &caption);
-                append(&self.grid, &fig);
-                self.cells.push((dom::context(&canvas), caption, fig));
-            }
-        }
-    }
-
-    /// Repaints the samples with their predicted and true labels.
-    pub fn paint(&mut self, trainer: &mut Trainer) {
-        if trainer.cfg.data.kind != DataKind::Digits {
-            return;
-        }
-        let samples = trainer.digit_samples(DIGIT_SAMPLES);
-        let mut rgba = vec![0u8; 32 * 32 * 4];
-        for ((ctx, caption, fig), s) in self.cells.iter().zip(&samples) {
-            digits::paint_digit(&s.pixels, 4, &mut rgba);
-            dom::blit(ctx, &rgba, 32, 32);
-            let ok = s.predicted == s.label;
-            set_text(caption, &format!("{} / {}", s.predicted, s.label));
-            set_attr(fig, "title", &format!("predicted {}, true {}", s.predicted, s.label));
-            dom::toggle_class(fig, "wrong", !ok);
-        }
-    }
-}
-
-/// Loss and accuracy charts (plotters on canvas).
-pub struct Charts {
-    loss: HtmlCanvasElement,
-    acc: HtmlCanvasElement,
-}
-
-impl Charts {
-    /// Binds to `#chart-loss` and `#chart-acc`.
-    pub fn new(document: &Document) -> Result<Charts, String> {
-        Ok(Charts { loss: dom::typed(document, "chart-loss")?, acc: dom::typed(document, "chart-acc")? })
-    }
-
-    /// Redraws both charts from the trainer's history.
-    pub fn paint(&self, trainer: &Trainer) {
-        let evals = trainer.history.evals.points();
-        let line = |f: &dyn Fn(&crate::engine::history::Metrics) -> Option<f64>| -> Vec<(f64, f64)> {
-            evals.iter().filter_map(|(s, m)| f(m).map(|v| (*s as f64, v))).collect()
-        };
-        let train_c = [40, 40, 40];
-        let test_c = [230, 120, 20];
-        let loss = ChartSpec {
-            title: "Loss".into(),
-            y_label: "data loss".into(),
-            x_label: "step".into(),
-            log_y: trainer.cfg.view.log_scale,
-            bands: Vec::new(),
-            curves: vec![
-                Curve { label: "train".into(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
-                Curve { label: "test".into(), points: line(&|m| Some(m.test_loss)), color: test_c, dashed: true },
-            ],
-        };
-        draw_on(&self.loss, &loss);
-        let classes = !trainer.cfg.data.kind.is_regression();
-        show(self.acc.unchecked_ref(), classes);
-        if classes {
-            let acc = ChartSpec {
-                title: "Accuracy".into(),
-                y_label: "accuracy".into(),
-                x_label: "step".into(),
-                log_y: false,
-                bands: Vec::new(),
-                curves: vec![
-                    Curve { label: "train".into(), points: line(&|m| m.train_acc), color: train_c, dashed: false },
-                    Curve { label: "test".into(), points: line(&|m| m.test_acc), color: test_c, dashed: true },
-                ],
-            };
-            draw_on(&self.acc, &acc);
-        }
-    }
-}
-
-/// Draws a chart spec on a canvas (a failure is logged, never fatal).
-pub fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
-    use plotters::prelude::IntoDrawingArea;
-    if let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()) {
-        let area = backend.into_drawing_area();
-        if let Err(e) = chart::draw(&area, spec) {
-            web_sys::console::warn_1(&format!("chart: {e}").into());
-        }
     }
 }

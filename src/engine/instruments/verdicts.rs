@@ -1,0 +1,350 @@
+//! What the instruments panel says about each check, as data: the verdict
+//! word and its class (`ok`, `warn`, `bad`), band names, the figures' texts,
+//! the model summary's rows, each finding as a list item, and the bug lab's
+//! state. The page (`web::instruments`) only puts these into elements.
+//!
+//! One module for every check's verdict (rather than a function in each
+//! instrument's own module) because these are the panel's words, not
+//! measurements: a newcomer changing what the page says about a check finds
+//! all of it here, next to the instruments that produce the numbers. The
+//! live readouts (table, sentinel, variance shift, unit marks) are in
+//! [`super::readouts`].
+
+use super::bug_lab::{Bug, PlantedBug};
+use super::finding::{Finding, Severity};
+use super::gradient_check::{Band, GradientCheck, TensorRow};
+use super::initial_loss;
+use super::overfit::Overfit;
+use super::summary::LayerRow;
+use crate::engine::config::{Config, LossKind, Named};
+use crate::engine::format::{num, or_dash, percent};
+
+/// A verdict as shown: its text and class (`ok`, `warn`, `bad`).
+pub type Verdict = (&'static str, &'static str);
+
+/// The initial-loss check's verdict.
+pub fn initial_loss(v: initial_loss::Verdict) -> Verdict {
+    match v {
+        initial_loss::Verdict::Ok => ("ok", "ok"),
+        initial_loss::Verdict::Suspicious => ("suspicious", "warn"),
+        initial_loss::Verdict::Wrong => ("wrong", "bad"),
+    }
+}
+
+/// What the uniform prediction's loss is, for this loss and output width.
+pub fn uniform_label(loss: LossKind, n_out: usize) -> String {
+    match (loss, n_out) {
+        (LossKind::Mse, _) => "uniform (output 0)".to_string(),
+        (_, 1) => "uniform: ln 2".to_string(),
+        (_, c) => format!("uniform: ln {c}"),
+    }
+}
+
+/// The gradient check's verdict.
+pub fn gradients(band: Band) -> Verdict {
+    match band {
+        Band::Excellent => ("pass: excellent (< 1e-7)", "ok"),
+        Band::Ok => ("pass: ok (≤ 1e-5)", "ok"),
+        Band::Suspicious => ("suspicious (≤ 1e-3)", "warn"),
+        Band::Fail => ("fail (> 1e-3): a backward pass is wrong", "bad"),
+        Band::Inconclusive => ("inconclusive (see why below)", "warn"),
+    }
+}
+
+/// A gradient-check band's name (`data-band` and the table's last column).
+pub fn band_label(b: Band) -> &'static str {
+    match b {
+        Band::Excellent => "excellent",
+        Band::Ok => "ok",
+        Band::Suspicious => "suspicious",
+        Band::Fail => "fail",
+        Band::Inconclusive => "inconclusive",
+    }
+}
+
+/// One row of the gradient check's table: block, parameter, max and median
+/// relative error, band.
+pub fn gradient_row(row: &TensorRow) -> [String; 5] {
+    [row.block.clone(), row.param.clone(), num(row.max_rel), num(row.median_rel), band_label(row.band).to_string()]
+}
+
+/// The gradient check's timing line.
+pub fn gradients_time(r: &GradientCheck, ms: f64) -> String {
+    format!("{} entries in {ms:.0} ms", r.checked)
+}
+
+/// The overfit check's verdict.
+pub fn overfit(passed: bool) -> Verdict {
+    if passed {
+        ("pass", "ok")
+    } else {
+        ("fail", "bad")
+    }
+}
+
+/// The overfit check's figures, each `(exact value, text)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverfitFigures {
+    /// Steps taken.
+    pub steps: (f64, String),
+    /// Training accuracy on the tiny batch.
+    pub train_acc: (f64, String),
+    /// Final loss (from the initial one).
+    pub loss: (f64, String),
+    /// Accuracy on held-out points.
+    pub val_acc: (f64, String),
+    /// Chance accuracy.
+    pub chance: (f64, String),
+    /// The timing line.
+    pub time: String,
+}
+
+/// The overfit check's figures after `ms` milliseconds.
+pub fn overfit_figures(r: &Overfit, ms: f64) -> OverfitFigures {
+    let pct = |a: Option<f64>| (a.unwrap_or(f64::NAN), or_dash(a, |a| percent(a, 0)));
+    OverfitFigures {
+        steps: (r.steps as f64, r.steps.to_string()),
+        train_acc: pct(r.train_acc),
+        loss: (r.loss, format!("{} (from {})", num(r.loss), num(r.initial_loss))),
+        val_acc: pct(r.val_acc),
+        chance: pct(r.chance),
+        time: format!("{} points, {ms:.0} ms", r.k),
+    }
+}
+
+/// The doctor's timing line.
+pub fn doctor_time(findings: usize, ms: f64) -> String {
+    format!("{findings} findings in {ms:.0} ms")
+}
+
+/// What the doctor says when every check passed.
+pub const NO_FINDINGS: &str = "No problem found: every check passed.";
+
+/// A long check's progress: the bar's value and the percentage text.
+pub fn progress(done: f64) -> (String, String) {
+    let pct = (100.0 * done).clamp(0.0, 100.0);
+    (format!("{pct:.0}"), format!("{pct:.0} %"))
+}
+
+/// A severity's name (`data-severity`, the badge).
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// A finding as a list item: every text it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindingItem {
+    /// Severity name.
+    pub severity: &'static str,
+    /// The badge: the severity, and "fix this first" on the first alarm.
+    pub badge: String,
+    /// What was seen.
+    pub sentence: String,
+    /// Why (may be empty).
+    pub cause: String,
+    /// The fix (may be empty).
+    pub fix: String,
+    /// The numbers it rests on, `label value · …` (None: no numbers).
+    pub evidence: Option<String>,
+    /// `Checklist 4.3 · title`.
+    pub checklist: String,
+}
+
+/// The `i`-th finding of a ranked list as an item.
+pub fn finding_item(i: usize, f: &Finding) -> FindingItem {
+    let severity = severity_name(f.severity);
+    let numbers: Vec<String> = f.evidence.iter().map(|e| format!("{} {}", e.label, num(e.value))).collect();
+    FindingItem {
+        severity,
+        badge: if i == 0 && f.is_alarm() { format!("{severity} · fix this first") } else { severity.to_string() },
+        sentence: f.sentence.clone(),
+        cause: f.cause.clone(),
+        fix: f.fix.clone(),
+        evidence: (!numbers.is_empty()).then(|| numbers.join(" · ")),
+        checklist: format!("Checklist {} · {}", f.checklist.id, f.checklist.title),
+    }
+}
+
+/// A summary row's cells: index, name, `n_in → n_out`, parameters (and
+/// running buffers).
+pub fn summary_cells(row: &LayerRow) -> [String; 4] {
+    let params =
+        if row.buffers > 0 { format!("{} (+{} running)", row.params, row.buffers) } else { row.params.to_string() };
+    [row.index.to_string(), row.name.clone(), format!("{} → {}", row.n_in, row.n_out), params]
+}
+
+/// A summary row's class, by layer kind.
+pub fn kind_class(kind: &str) -> &'static str {
+    match kind {
+        "dense" => "kind-dense",
+        "batchnorm" => "kind-bn",
+        "dropout" => "kind-dropout",
+        _ => "kind-act",
+    }
+}
+
+/// The `#bug` options, `(value, label)`: none, each bug, a random hidden one.
+pub fn bug_options() -> Vec<(String, String)> {
+    let mut out = vec![("none".to_string(), "none (correct code)".to_string())];
+    out.extend(Bug::ALL.iter().map(|b| (b.name().to_string(), b.name().to_string())));
+    out.push(("random".to_string(), "a random hidden bug (find it!)".to_string()));
+    out
+}
+
+/// The config after picking `value` in `#bug` (None: nothing changes).
+/// `random` in `[0, 1)` chooses among the bugs that apply.
+pub fn picked_bug(value: &str, cfg: &Config, random: f64) -> Option<Config> {
+    let mut next = cfg.clone();
+    next.bug = match value {
+        "none" => None,
+        "hidden" => return None,
+        "random" => {
+            let applicable: Vec<Bug> = Bug::ALL.into_iter().filter(|b| b.applies_to(cfg)).collect();
+            let i = (random * applicable.len() as f64) as usize;
+            Some(PlantedBug { bug: *applicable.get(i)?, hidden: true })
+        }
+        name => Some(PlantedBug { bug: Bug::from_name(name)?, hidden: false }),
+    };
+    Some(next)
+}
+
+/// What `#bug` shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BugChoice {
+    /// A named option (`none` or a bug's name).
+    Option(&'static str),
+    /// The extra `hidden` option, with this label.
+    Hidden(&'static str),
+}
+
+/// The bug lab's state as shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BugView {
+    /// The picker's choice.
+    pub choice: BugChoice,
+    /// The status line.
+    pub status: String,
+    /// Whether Reveal is offered.
+    pub reveal: bool,
+    /// The bug's name, description and what catches it, once known.
+    pub known: Option<(&'static str, &'static str, String)>,
+}
+
+/// The revealed bug, if it is still the planted one (a reveal of another
+/// bug no longer counts).
+pub fn still_revealed(revealed: Option<Bug>, cfg: &Config) -> Option<Bug> {
+    revealed.filter(|r| cfg.bug.map(|b| b.bug) == Some(*r))
+}
+
+/// The bug lab for `cfg`, the learner having revealed `revealed`.
+pub fn bug_view(cfg: &Config, revealed: Option<Bug>) -> BugView {
+    let revealed = still_revealed(revealed, cfg);
+    match cfg.bug {
+        None => BugView {
+            choice: BugChoice::Option("none"),
+            status: "No bug planted: the code is correct.".into(),
+            reveal: false,
+            known: None,
+        },
+        Some(p) if p.hidden && revealed.is_none() => BugView {
+            choice: BugChoice::Hidden("a hidden bug"),
+            status: "A bug is planted in this run. Train, watch the instruments and run the checks to find it; then reveal it."
+                .into(),
+            reveal: true,
+            known: None,
+        },
+        Some(p) => {
+            let effect = if p.bug.applies_to(cfg) { "" } else { " (it changes nothing in this experiment)" };
+            let status = if p.hidden { "The hidden bug was" } else { "Planted" };
+            BugView {
+                choice: if p.hidden { BugChoice::Hidden("a hidden bug (revealed)") } else { BugChoice::Option(p.bug.name()) },
+                status: format!("{status}: {}{effect}.", p.bug.name()),
+                reveal: false,
+                known: Some((p.bug.name(), p.bug.description(), format!("Caught by {}.", p.bug.caught_by()))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::instruments::finding::{checklist, Problem};
+
+    #[test]
+    fn verdict_words_and_classes() {
+        assert_eq!(initial_loss(initial_loss::Verdict::Wrong), ("wrong", "bad"));
+        assert_eq!(gradients(Band::Ok), ("pass: ok (≤ 1e-5)", "ok"));
+        assert_eq!(gradients(Band::Inconclusive).1, "warn");
+        assert_eq!(band_label(Band::Suspicious), "suspicious");
+        assert_eq!(overfit(false), ("fail", "bad"));
+        assert_eq!(uniform_label(LossKind::Mse, 1), "uniform (output 0)");
+        assert_eq!(uniform_label(LossKind::Bce, 1), "uniform: ln 2");
+        assert_eq!(uniform_label(LossKind::SoftmaxCe, 10), "uniform: ln 10");
+        assert_eq!(progress(0.426), ("43".to_string(), "43 %".to_string()));
+        assert_eq!(progress(1.5).1, "100 %");
+    }
+
+    #[test]
+    fn findings_become_items_with_the_first_alarm_marked() {
+        let f = Finding::new(Severity::Warning, Problem::DeadUnits, checklist::DEAD_RELU, "x", "half are dead".into())
+            .evidence("dead share", 0.5);
+        let item = finding_item(0, &f);
+        assert_eq!(item.badge, "warning · fix this first");
+        assert_eq!(item.evidence.as_deref(), Some("dead share 0.500"));
+        assert!(item.checklist.starts_with(&format!("Checklist {} · ", checklist::DEAD_RELU.id)));
+        assert_eq!(finding_item(1, &f).badge, "warning");
+        let note = Finding::new(Severity::Info, Problem::DeadUnits, checklist::DEAD_RELU, "x", "fine".into());
+        assert_eq!((finding_item(0, &note).badge.as_str(), finding_item(0, &note).evidence), ("info", None));
+    }
+
+    #[test]
+    fn summary_rows_name_running_buffers() {
+        let row = LayerRow {
+            index: 1,
+            name: "BatchNorm".into(),
+            kind: "batchnorm",
+            n_in: 8,
+            n_out: 8,
+            params: 16,
+            buffers: 16,
+        };
+        assert_eq!(summary_cells(&row), ["1", "BatchNorm", "8 → 8", "16 (+16 running)"].map(String::from));
+        assert_eq!(kind_class(row.kind), "kind-bn");
+        assert_eq!(kind_class("relu"), "kind-act");
+    }
+
+    #[test]
+    fn the_bug_lab_hides_a_mystery_until_revealed() {
+        let bug = Bug::ALL[0];
+        let mut cfg = Config::default();
+        assert_eq!(bug_view(&cfg, None).choice, BugChoice::Option("none"));
+        cfg.bug = Some(PlantedBug { bug, hidden: true });
+        let hidden = bug_view(&cfg, None);
+        assert!(hidden.reveal && hidden.known.is_none());
+        assert_eq!(hidden.choice, BugChoice::Hidden("a hidden bug"));
+        let shown = bug_view(&cfg, Some(bug));
+        assert!(shown.status.starts_with(&format!("The hidden bug was: {}", bug.name())), "{}", shown.status);
+        assert_eq!(shown.known.as_ref().map(|k| k.0), Some(bug.name()));
+        assert!(bug_view(&cfg, Some(Bug::ALL[1])).reveal, "a reveal of another bug does not count");
+        cfg.bug = Some(PlantedBug { bug, hidden: false });
+        assert_eq!(bug_view(&cfg, None).choice, BugChoice::Option(bug.name()));
+        assert_eq!(bug_options().len(), Bug::ALL.len() + 2);
+    }
+
+    #[test]
+    fn picking_a_bug_changes_the_config() {
+        let cfg = Config::default();
+        let bug = Bug::ALL[0];
+        assert_eq!(picked_bug(bug.name(), &cfg, 0.0).and_then(|c| c.bug), Some(PlantedBug { bug, hidden: false }));
+        assert_eq!(picked_bug("none", &cfg, 0.0).map(|c| c.bug), Some(None));
+        assert_eq!(picked_bug("hidden", &cfg, 0.0), None);
+        let random = picked_bug("random", &cfg, 0.999).and_then(|c| c.bug).unwrap();
+        assert!(random.hidden && random.bug.applies_to(&cfg));
+        assert_eq!(picked_bug("no-such-bug", &cfg, 0.0), None);
+    }
+}

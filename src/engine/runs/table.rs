@@ -1,0 +1,503 @@
+//! The runs table as data: its columns, the text and sort value of every
+//! cell, the sort order, the diff against a baseline and the overlay of the
+//! chosen runs. The page's runs panel (`web::runs`) only turns this model
+//! into elements; everything it shows is decided, and tested, here.
+//!
+//! Each record's link is decoded once per table ([`Entry`]): sorting,
+//! the setting columns, the diff and the overlay labels all read the
+//! decoded settings instead of decoding the link again for every use.
+
+use super::compare::{self, Difference};
+use super::RunRecord;
+use crate::engine::format;
+use std::cmp::Ordering;
+
+/// Metric columns after the settings: id, header.
+pub const METRICS: &[(&str, &str)] = &[
+    ("steps", "steps"),
+    ("train_loss", "train loss"),
+    ("test_loss", "test loss"),
+    ("best_test_loss", "best test loss"),
+    ("test_acc", "test acc"),
+    ("started", "started"),
+];
+/// Most runs overlaid in one chart.
+pub const MAX_OVERLAY: usize = 4;
+/// Most runs listed in the diff.
+pub const MAX_DIFF: usize = 50;
+
+/// A record's settings, as [`compare::settings`] gives them.
+pub type Settings = Vec<(&'static str, String)>;
+
+/// A sortable cell value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// A number (shown whole when it is whole).
+    Num(f64),
+    /// Text (sorted as a number when it parses as one).
+    Text(String),
+    /// Nothing: shown `–`, sorted last either way.
+    Empty,
+}
+
+impl Cell {
+    /// The cell's text.
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Num(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v}"),
+            Cell::Num(v) => format::figure(*v),
+            Cell::Text(t) => t.clone(),
+            Cell::Empty => "–".into(),
+        }
+    }
+
+    /// Ascending order: numbers (and numeric text) by value, other text by
+    /// its characters, empty cells last.
+    pub fn order(&self, other: &Cell) -> Ordering {
+        let num = |c: &Cell| match c {
+            Cell::Num(v) => Some(*v),
+            Cell::Text(t) => t.parse::<f64>().ok(),
+            Cell::Empty => None,
+        };
+        match (self, other) {
+            (Cell::Empty, Cell::Empty) => Ordering::Equal,
+            (Cell::Empty, _) => Ordering::Greater,
+            (_, Cell::Empty) => Ordering::Less,
+            _ => match (num(self), num(other)) {
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                _ => self.shown().cmp(&other.shown()),
+            },
+        }
+    }
+}
+
+/// The sort column and direction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sort {
+    /// Column id.
+    pub column: String,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first.
+    fn default() -> Self {
+        Sort { column: "started".into(), descending: true }
+    }
+}
+
+impl Sort {
+    /// A click on a header: the same column flips, another sorts ascending
+    /// (newest first for `started`).
+    pub fn click(&mut self, column: &str) {
+        self.descending = if self.column == column { !self.descending } else { column == "started" };
+        self.column = column.to_string();
+    }
+
+    /// The header's arrow and `aria-sort` for `column` (None: not sorted by it).
+    pub fn marker(&self, column: &str) -> Option<(&'static str, &'static str)> {
+        (self.column == column).then_some(if self.descending { (" ▼", "descending") } else { (" ▲", "ascending") })
+    }
+}
+
+/// One record with its link decoded.
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    /// The record.
+    pub run: &'a RunRecord,
+    /// Its settings.
+    pub settings: Settings,
+}
+
+impl Entry<'_> {
+    /// The value of column `col`: a metric, `name`, `note`, or `set:<key>`.
+    pub fn cell(&self, col: &str) -> Cell {
+        let r = self.run;
+        let num = |v: Option<f64>| v.map_or(Cell::Empty, Cell::Num);
+        match col {
+            "name" => Cell::Text(r.name.clone()),
+            "note" => Cell::Text(r.note.clone()),
+            "steps" => Cell::Num(r.steps as f64),
+            "train_loss" => num(r.last.train_loss),
+            "test_loss" => num(r.last.test_loss),
+            "best_test_loss" => num(r.best.test_loss),
+            "test_acc" => num(r.last.test_acc),
+            "started" => Cell::Num(r.started_ms),
+            _ => match col.strip_prefix("set:") {
+                Some(key) => self.setting(key).map_or(Cell::Empty, |v| Cell::Text(v.to_string())),
+                None => Cell::Empty,
+            },
+        }
+    }
+
+    /// The value of setting `key`, None when the config does not write it.
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+    }
+}
+
+/// Decodes each record's link once, with `decode` (counted in tests).
+pub fn entries_with<'a>(runs: &'a [RunRecord], mut decode: impl FnMut(&str) -> Settings) -> Vec<Entry<'a>> {
+    runs.iter().map(|run| Entry { run, settings: decode(&run.link) }).collect()
+}
+
+/// Each record with its settings.
+pub fn entries(runs: &[RunRecord]) -> Vec<Entry<'_>> {
+    entries_with(runs, compare::settings)
+}
+
+/// Pinned runs first, then by the sort column (empty cells last in either
+/// direction); stable. Each entry's sort value is computed once.
+pub fn sort<'a>(entries: Vec<Entry<'a>>, sort: &Sort) -> Vec<Entry<'a>> {
+    let mut keyed: Vec<(Cell, Entry<'a>)> = entries.into_iter().map(|e| (e.cell(&sort.column), e)).collect();
+    keyed.sort_by(|(ca, a), (cb, b)| {
+        let by = ca.order(cb);
+        let empty_last = matches!(ca, Cell::Empty) != matches!(cb, Cell::Empty);
+        let by = if sort.descending && !empty_last { by.reverse() } else { by };
+        b.run.pinned.cmp(&a.run.pinned).then(by)
+    });
+    keyed.into_iter().map(|(_, e)| e).collect()
+}
+
+/// The records in table order.
+pub fn sorted(runs: &[RunRecord], by: &Sort) -> Vec<RunRecord> {
+    sort(entries(runs), by).into_iter().map(|e| e.run.clone()).collect()
+}
+
+/// The chosen records in table order, or every record when none is chosen.
+pub fn chosen(runs: &[RunRecord], by: &Sort, selected: &[String]) -> Vec<RunRecord> {
+    let list = sorted(runs, by);
+    let picked: Vec<RunRecord> = list.iter().filter(|r| selected.contains(&r.id)).cloned().collect();
+    if picked.is_empty() {
+        list
+    } else {
+        picked
+    }
+}
+
+/// The setting keys whose values are not the same in every entry, in table order.
+pub fn differing_keys(entries: &[Entry<'_>]) -> Vec<&'static str> {
+    let all: Vec<&Settings> = entries.iter().map(|e| &e.settings).collect();
+    compare::differing_keys_of(&all)
+}
+
+/// A column: its id (`name`, `set:lr`, `steps`, …) and header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// Id, the `data-col` of its cells.
+    pub id: String,
+    /// Header text.
+    pub title: String,
+}
+
+impl Column {
+    /// The id of its sort button (`runs-sort-set-lr`).
+    pub fn button_id(&self) -> String {
+        format!("runs-sort-{}", self.id.replace(':', "-"))
+    }
+}
+
+/// Name, note, the differing settings, then the metrics.
+pub fn columns(keys: &[&str]) -> Vec<Column> {
+    let col = |id: String, title: &str| Column { id, title: title.to_string() };
+    let mut cols = vec![col("name".into(), "name"), col("note".into(), "note")];
+    cols.extend(keys.iter().map(|k| col(format!("set:{k}"), k)));
+    cols.extend(METRICS.iter().map(|(c, h)| col(c.to_string(), h)));
+    cols
+}
+
+/// A run's short name: its name, or `run` and the start of its id.
+pub fn short(r: &RunRecord) -> String {
+    if r.name.is_empty() {
+        format!("run {}", &r.id[..r.id.len().min(6)])
+    } else {
+        r.name.clone()
+    }
+}
+
+/// `YYYY-MM-DD hh:mm` of `ms` (since the Unix epoch) in a zone
+/// `offset_min` minutes behind UTC (JavaScript's `getTimezoneOffset`).
+pub fn started_text(ms: f64, offset_min: f64) -> String {
+    let minutes = ((ms - offset_min * 60_000.0) / 60_000.0).floor() as i64;
+    let (year, month, day) = civil_date(minutes.div_euclid(1440));
+    let of_day = minutes.rem_euclid(1440);
+    format!("{year}-{month:02}-{day:02} {:02}:{:02}", of_day / 60, of_day % 60)
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (proleptic
+/// Gregorian calendar; H. Hinnant's `civil_from_days`).
+fn civil_date(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// The title of a steps cell whose run changed a setting mid-run.
+pub fn changed_title(at: u64) -> String {
+    format!("settings changed mid-run at step {at}: the link replays the starting settings")
+}
+
+/// One cell as shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellView {
+    /// Column id.
+    pub col: String,
+    /// Its text.
+    pub text: String,
+    /// A setting that differs from the baseline's.
+    pub differs: bool,
+    /// The steps cell of a run changed mid-run: the step (the text is starred).
+    pub changed_at: Option<u64>,
+}
+
+/// The cells of one row, in column order. `offset_min` gives the time
+/// zone's offset at an instant (for the started column).
+pub fn row_cells(
+    e: &Entry<'_>,
+    cols: &[Column],
+    differs: &[Difference],
+    offset_min: &dyn Fn(f64) -> f64,
+) -> Vec<CellView> {
+    let r = e.run;
+    cols.iter()
+        .map(|col| {
+            let c = e.cell(&col.id);
+            let text = match (col.id.as_str(), &c) {
+                ("started", Cell::Num(ms)) => started_text(*ms, offset_min(*ms)),
+                ("name", _) => short(r),
+                _ => c.shown(),
+            };
+            let changed_at = r.changed_at.filter(|_| col.id == "steps");
+            let text = if changed_at.is_some() { format!("{text}*") } else { text };
+            let differs = col.id.strip_prefix("set:").is_some_and(|k| differs.iter().any(|d| d.key == k));
+            CellView { col: col.id.clone(), text, differs, changed_at }
+        })
+        .collect()
+}
+
+/// The differences of `e`'s settings from the baseline's.
+pub fn diff(baseline: &Entry<'_>, e: &Entry<'_>) -> Vec<Difference> {
+    compare::diff_settings(&baseline.settings, &e.settings)
+}
+
+/// One line of the diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffLine {
+    /// The run's id.
+    pub id: String,
+    /// `name: lr 0.03 → 0.1, bs 10 → 32` or `name: same settings`.
+    pub text: String,
+    /// The differing keys.
+    pub keys: Vec<&'static str>,
+}
+
+/// The diff of the chosen runs (every run when none is chosen) against the
+/// baseline, in table order, at most [`MAX_DIFF`].
+pub fn diff_lines(entries: &[Entry<'_>], baseline: &Entry<'_>, selected: &[String]) -> Vec<DiffLine> {
+    let or_dash = |v: &str| if v.is_empty() { "–".to_string() } else { v.to_string() };
+    entries
+        .iter()
+        .filter(|e| e.run.id != baseline.run.id && (selected.is_empty() || selected.contains(&e.run.id)))
+        .take(MAX_DIFF)
+        .map(|e| {
+            let d = diff(baseline, e);
+            let text = if d.is_empty() {
+                format!("{}: same settings", short(e.run))
+            } else {
+                let parts: Vec<String> =
+                    d.iter().map(|x| format!("{} {} → {}", x.key, or_dash(&x.baseline), or_dash(&x.value))).collect();
+                format!("{}: {}", short(e.run), parts.join(", "))
+            };
+            DiffLine { id: e.run.id.clone(), text, keys: d.iter().map(|x| x.key).collect() }
+        })
+        .collect()
+}
+
+/// One run of the overlay chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverlayRun {
+    /// The run's id.
+    pub id: String,
+    /// Its legend: the settings that differ among the overlaid runs.
+    pub label: String,
+    /// `(step, train loss)` points.
+    pub train: Vec<(f64, f64)>,
+    /// `(step, test loss)` points.
+    pub test: Vec<(f64, f64)>,
+}
+
+/// The chosen runs to overlay, in table order, at most [`MAX_OVERLAY`].
+pub fn overlay(entries: &[Entry<'_>], selected: &[String]) -> Vec<OverlayRun> {
+    let picked: Vec<Entry<'_>> =
+        entries.iter().filter(|e| selected.contains(&e.run.id)).take(MAX_OVERLAY).cloned().collect();
+    let keys = differing_keys(&picked);
+    picked
+        .iter()
+        .map(|e| {
+            let r = e.run;
+            let points = |s: &[Option<f64>]| -> Vec<(f64, f64)> {
+                r.curves.step.iter().zip(s).filter_map(|(x, y)| y.map(|y| (*x as f64, y))).collect()
+            };
+            let label = label(e, &keys);
+            let label = if label.is_empty() { short(r) } else { label };
+            OverlayRun {
+                id: r.id.clone(),
+                label,
+                train: points(&r.curves.train_loss),
+                test: points(&r.curves.test_loss),
+            }
+        })
+        .collect()
+}
+
+/// `key=value` over the `keys` this run has a value for (a parameter of
+/// another optimizer is left out rather than shown empty); the run's name
+/// when none.
+pub fn label(e: &Entry<'_>, keys: &[&'static str]) -> String {
+    let parts: Vec<String> = keys.iter().filter_map(|k| e.setting(k).map(|v| format!("{k}={v}"))).collect();
+    if parts.is_empty() {
+        e.run.name.clone()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::runs::tests::sample;
+    use crate::engine::runs::MetricSet;
+
+    fn run(id: &str, link: &str, loss: Option<f64>, started: f64) -> RunRecord {
+        let mut r = sample(id, link);
+        r.last = MetricSet { test_loss: loss, ..r.last };
+        r.started_ms = started;
+        r.name = String::new();
+        r
+    }
+
+    fn ids(list: &[RunRecord]) -> Vec<&str> {
+        list.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn sorting_decodes_each_link_once() {
+        let runs: Vec<RunRecord> = (0..20)
+            .map(|i| run(&format!("r{i}"), &format!("lr={}", f64::from(20 - i) / 100.0), None, f64::from(i)))
+            .collect();
+        let mut decoded = 0;
+        let list = entries_with(&runs, |link| {
+            decoded += 1;
+            compare::settings(link)
+        });
+        let list = sort(list, &Sort { column: "set:lr".into(), descending: false });
+        assert_eq!(decoded, 20, "one decode per record, not per comparison");
+        // 0.01 < 0.02 < … < 0.2, compared as numbers (not as text: "0.1" < "0.02").
+        assert_eq!(list[0].run.id, "r19");
+        assert_eq!(list[19].run.id, "r0");
+    }
+
+    #[test]
+    fn pinned_first_then_by_column_with_empty_cells_last_both_ways() {
+        let mut runs = vec![
+            run("a", "lr=0.1", Some(0.5), 1.0),
+            run("b", "lr=0.1", None, 2.0),
+            run("c", "lr=0.1", Some(0.2), 3.0),
+            run("d", "lr=0.1", Some(0.9), 4.0),
+        ];
+        let up = Sort { column: "test_loss".into(), descending: false };
+        let down = Sort { column: "test_loss".into(), descending: true };
+        assert_eq!(ids(&sorted(&runs, &up)), ["c", "a", "d", "b"]);
+        assert_eq!(ids(&sorted(&runs, &down)), ["d", "a", "c", "b"]);
+        runs[0].pinned = true;
+        assert_eq!(ids(&sorted(&runs, &down)), ["a", "d", "c", "b"]);
+        assert_eq!(ids(&sorted(&runs, &Sort::default())), ["a", "d", "c", "b"], "newest first");
+        assert_eq!(ids(&chosen(&runs, &up, &["d".into(), "b".into()])), ["d", "b"]);
+        assert_eq!(chosen(&runs, &up, &[]).len(), 4, "none chosen: all");
+    }
+
+    #[test]
+    fn header_clicks_flip_or_start_ascending() {
+        let mut s = Sort::default();
+        assert_eq!(s.marker("started"), Some((" ▼", "descending")));
+        s.click("started");
+        assert_eq!((s.column.as_str(), s.descending), ("started", false));
+        s.click("steps");
+        assert_eq!((s.column.as_str(), s.descending), ("steps", false));
+        assert_eq!(s.marker("steps"), Some((" ▲", "ascending")));
+        assert_eq!(s.marker("started"), None);
+        s.click("started");
+        assert!(s.descending, "a new started sort shows the newest first");
+    }
+
+    #[test]
+    fn cells_show_whole_numbers_figures_and_dashes() {
+        assert_eq!(Cell::Num(20.0).shown(), "20");
+        assert_eq!(Cell::Num(0.123_456).shown(), "0.1235");
+        assert_eq!(Cell::Num(0.000_25).shown(), "2.500e-4");
+        assert_eq!(Cell::Empty.shown(), "–");
+        assert_eq!(Cell::Text("10".into()).order(&Cell::Text("9".into())), Ordering::Greater, "numeric text");
+        assert_eq!(Cell::Text("adam".into()).order(&Cell::Text("sgd".into())), Ordering::Less);
+    }
+
+    #[test]
+    fn columns_and_row_cells() {
+        let mut a = run("abcdefgh", "opt=adam&lr=0.01", Some(0.25), 1.7e12);
+        a.changed_at = Some(7);
+        let b = run("b", "opt=sgd&lr=0.01", None, 1.7e12);
+        let runs = vec![a, b];
+        let list = entries(&runs);
+        let keys = differing_keys(&list);
+        assert!(keys.contains(&"opt") && !keys.contains(&"lr"), "{keys:?}");
+        let cols = columns(&keys);
+        assert_eq!((cols[0].id.as_str(), cols[2].id.as_str()), ("name", "set:opt"));
+        assert_eq!(cols.last().unwrap().title, "started");
+        assert_eq!(cols[2].button_id(), "runs-sort-set-opt");
+        let differs = diff(&list[1], &list[0]);
+        let cells = row_cells(&list[0], &cols, &differs, &|_| -60.0);
+        let text = |id: &str| cells.iter().find(|c| c.col == id).unwrap().clone();
+        assert_eq!(text("name").text, "run abcdef");
+        assert_eq!(text("set:opt").text, "adam");
+        assert!(text("set:opt").differs);
+        assert_eq!((text("steps").text.as_str(), text("steps").changed_at), ("20*", Some(7)));
+        assert_eq!(text("test_loss").text, "0.2500");
+        assert_eq!(text("test_acc").text, "–");
+        // 1.7e12 ms is 2023-11-14 22:13 UTC; one hour ahead of UTC.
+        assert_eq!(text("started").text, "2023-11-14 23:13");
+    }
+
+    #[test]
+    fn start_times_in_local_time() {
+        assert_eq!(started_text(1.7e12, 0.0), "2023-11-14 22:13");
+        assert_eq!(started_text(1.7e12, -120.0), "2023-11-15 00:13");
+        assert_eq!(started_text(0.0, 300.0), "1969-12-31 19:00");
+        assert_eq!(started_text(951_782_400_000.0, 0.0), "2000-02-29 00:00", "leap day");
+    }
+
+    #[test]
+    fn diff_lines_and_overlay_labels() {
+        let mut base = run("base", "opt=adam&lr=0.01", None, 1.0);
+        base.name = "mine".into();
+        let runs = vec![base, run("x1", "opt=adam&lr=0.1", None, 2.0), run("x2", "opt=adam&lr=0.01", None, 3.0)];
+        let list = entries(&runs);
+        let lines = diff_lines(&list, &list[0], &[]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].text, "run x1: lr 0.01 → 0.1");
+        assert_eq!(lines[0].keys, vec!["lr"]);
+        assert_eq!(lines[1].text, "run x2: same settings");
+        assert!(diff_lines(&list, &list[0], &["x2".into()]).iter().all(|l| l.id == "x2"));
+        let over = overlay(&list, &["base".into(), "x1".into()]);
+        assert_eq!(over.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["lr=0.01", "lr=0.1"]);
+        assert_eq!(over[0].train, vec![(0.0, 0.1), (10.0, 0.1), (20.0, 0.1)]);
+        assert_eq!(over[0].test, vec![(0.0, 0.2), (10.0, 0.2), (20.0, 0.2)]);
+        let same = overlay(&list, &["base".into(), "x2".into()]);
+        assert_eq!((same[0].label.as_str(), same[1].label.as_str()), ("mine", "run x2"), "no difference: names");
+    }
+}

@@ -1,0 +1,306 @@
+//! Applying one [`Command`]: the transport buttons, an edited setting
+//! (live when the engine can, else a rebuild), the link (`location.hash`),
+//! Share, the instruments panel's actions and saving the live run.
+
+use wasm_bindgen::JsValue;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+use super::{build, App, Command};
+use crate::engine::config::codec;
+use crate::engine::config::{Config, Named};
+use crate::engine::instruments::long_checks::Request;
+use crate::engine::trainer::LiveChange;
+use crate::engine::transport::Mode;
+use crate::web::controls::{self, Edit};
+use crate::web::dom::{set_text, show};
+use crate::web::instruments;
+
+impl App {
+    /// Applies one command. Returns whether the loop should run.
+    pub(super) fn handle(&mut self, cmd: Command) -> bool {
+        // A step left part-way is finished first, except by messages that do
+        // not touch the trainer, and by Pause on a large network (the next
+        // frames finish it: no click may hold the page for long).
+        let defer = matches!(cmd, Command::Play) && !self.planner.cheap();
+        if !matches!(cmd, Command::Check(_) | Command::Focus(_)) && !defer {
+            self.settle();
+        }
+        match cmd {
+            Command::Edit(edit) => self.edit(edit),
+            Command::Play => {
+                self.lockstep.pause(&self.runs);
+                self.mode = self.mode.toggled();
+                self.transport_shown();
+                if !self.is_running() {
+                    if self.planner.cheap() {
+                        self.draw_all();
+                        self.save_run();
+                    } else {
+                        self.staged = Some(0); // a part per frame
+                    }
+                }
+            }
+            Command::StepOnce => {
+                if self.mode != Mode::Diverged {
+                    self.mode = Mode::Paused;
+                    self.instruments.snapshot_soon();
+                    self.train_step(true);
+                    self.transport_shown();
+                    self.draw_all();
+                    self.save_run();
+                }
+            }
+            Command::StepEpoch => {
+                if self.mode != Mode::Diverged {
+                    self.mode = Mode::UntilEpoch(self.trainer.epoch() + 1);
+                    self.transport_shown();
+                }
+            }
+            Command::Reset => {
+                self.save_run();
+                self.trainer.reset();
+                self.mode = Mode::Paused;
+                self.rebuilt();
+            }
+            Command::NewSeed => {
+                let mut cfg = self.trainer.cfg.clone();
+                cfg.seed = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+                self.set_config(cfg, "seed");
+            }
+            Command::Share => self.share(),
+            Command::Help(on) => {
+                let visible = on.unwrap_or(self.page.help.hidden());
+                show(&self.page.help, visible);
+                if visible {
+                    let _ = self.page.help.focus();
+                }
+            }
+            Command::DismissNotice => self.page.set_notice(""),
+            Command::HashChanged => {
+                let hash = self.window.location().hash().unwrap_or_default();
+                if hash.trim_start_matches('#') != self.written_hash {
+                    self.written_hash = hash.trim_start_matches('#').to_string();
+                    match build(&hash) {
+                        Ok((trainer, mode, notice)) => {
+                            self.save_run();
+                            self.trainer = trainer;
+                            self.mode = mode;
+                            self.page.set_notice(&notice);
+                            self.rebuilt();
+                        }
+                        Err(message) => crate::web::crash::show(&message),
+                    }
+                }
+            }
+            Command::Focus(node) => {
+                self.network.focus = node;
+                self.network.show_info(&self.trainer);
+            }
+            Command::Resize => {
+                self.network.layout();
+                self.network.paint_edges(&self.trainer);
+            }
+            Command::Inst(action) => self.instrument(action),
+            Command::Check(message) => self.instruments.check_message(message, &self.clock),
+            Command::SaveRun => self.save_run(),
+            Command::Lockstep => {
+                if self.trains() {
+                    self.mode = Mode::Paused;
+                    self.transport_shown();
+                    self.draw_all();
+                    self.save_run();
+                }
+                self.lockstep.toggle(&self.trainer.cfg, &self.runs);
+            }
+        }
+        self.is_running()
+    }
+
+    /// A control changed: validate through the codec, then apply.
+    fn edit(&mut self, edit: Edit) {
+        let cfg = &self.trainer.cfg;
+        let (next, key, msgs) = match &edit {
+            Edit::Field(key, text) => {
+                let (next, msgs) = controls::with_field(cfg, key, text);
+                (next, *key, msgs)
+            }
+            Edit::Data(kind) => {
+                let (next, msgs) = controls::with_field(cfg, "data", kind.name());
+                (next, "data", msgs)
+            }
+            Edit::Feature(feature, on) => {
+                let mut list: Vec<&str> =
+                    cfg.data.features.iter().filter(|f| *f != feature).map(|f| f.name()).collect();
+                if *on {
+                    list.push(feature.name());
+                }
+                // Keep TF Playground's order of the features.
+                let text: Vec<&str> =
+                    crate::engine::config::Feature::ALL.iter().map(|f| f.name()).filter(|n| list.contains(n)).collect();
+                let (next, msgs) = controls::with_field(cfg, "feat", &text.join(","));
+                (next, "feat", msgs)
+            }
+            Edit::Layer(..) | Edit::AddLayer => match controls::edit_network(cfg, &edit) {
+                Ok(next) => (next, "net", vec![]),
+                Err(msg) => (cfg.clone(), "net", vec![msg]),
+            },
+        };
+        set_text(&self.page.control_msg, &msgs.join("\n"));
+        self.set_config(next, key);
+    }
+
+    /// Makes `next` the running config: live when possible, else a rebuild;
+    /// writes the link either way.
+    fn set_config(&mut self, mut next: Config, key: &str) {
+        next.step = None;
+        if self.controls.is_locked(key) {
+            set_text(&self.page.control_msg, &format!("{key} is locked by this link"));
+            self.config_shown();
+            return;
+        }
+        self.write_hash(&next);
+        if next == self.trainer.cfg {
+            self.config_shown();
+            return;
+        }
+        let view_before = self.trainer.cfg.view.clone();
+        let step = self.trainer.step_count();
+        // Compared before applying: did anything but the view change?
+        let only_view = Config { view: view_before.clone(), ..next.clone() } == self.trainer.cfg;
+        match self.trainer.apply_live(&next) {
+            LiveChange::Applied | LiveChange::NewOptimizer => {
+                if step > 0 && !only_view && self.live_changed_at.is_none() {
+                    self.live_changed_at = Some(step);
+                    self.recorder.note_live_change(step);
+                }
+                // Live settings may change what the optimizer did already:
+                // the evaluation text stays; views redraw.
+                if view_before.show_test != next.view.show_test {
+                    self.output.paint_points(&self.trainer);
+                }
+                self.config_shown();
+                self.draw_all();
+            }
+            LiveChange::Rebuild => match crate::engine::instruments::bug_lab::trainer(&next) {
+                Ok(trainer) => {
+                    self.save_run();
+                    let was_running = matches!(self.mode, Mode::Playing);
+                    self.trainer = trainer;
+                    self.mode = if was_running { Mode::Playing } else { Mode::Paused };
+                    self.rebuilt();
+                }
+                Err(err) => {
+                    set_text(&self.page.control_msg, &format!("This setting cannot be trained: {err}"));
+                    let current = self.trainer.cfg.clone();
+                    self.write_hash(&current);
+                    self.config_shown();
+                }
+            },
+        }
+    }
+
+    fn write_hash(&mut self, cfg: &Config) {
+        let mut cfg = cfg.clone();
+        cfg.step = None;
+        let hash = codec::encode(&cfg);
+        if hash == self.written_hash {
+            return;
+        }
+        if let Ok(history) = self.window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+        self.written_hash = hash;
+    }
+
+    /// Puts the link to the current state (with its step) in the share box
+    /// and tries the clipboard; falls back to selecting the text field.
+    fn share(&mut self) {
+        let mut cfg = self.trainer.cfg.clone();
+        let step = self.trainer.step_count();
+        cfg.step = (step > 0).then_some(step);
+        let location = self.window.location();
+        let base =
+            format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_else(|_| "/".into()));
+        let link = format!("{base}#{}", codec::encode(&cfg));
+        self.page.share_link.set_value(&link);
+        show(&self.page.share_box, true);
+        let caveat = match self.live_changed_at {
+            Some(at) => format!(
+                " Note: settings were changed mid-run at step {at}; the link replays today's settings from step 0, so its fingerprint will differ."
+            ),
+            None => String::new(),
+        };
+        set_text(&self.page.share_status, &format!("Copying…{caveat}"));
+        let field = self.page.share_link.clone();
+        let status = self.page.share_status.clone();
+        let clipboard = self.window.navigator().clipboard();
+        let fallback = move |status: &HtmlElement, field: &HtmlInputElement, caveat: &str| {
+            field.select();
+            set_text(status, &format!("Press Ctrl+C (⌘C) to copy the selected link.{caveat}"));
+        };
+        let promise = clipboard.write_text(&link);
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => set_text(&status, &format!("Link copied.{caveat}")),
+                Err(_) => fallback(&status, &field, &caveat),
+            }
+        });
+    }
+
+    /// Saves the live run to the history (runs that never trained are not kept).
+    pub(super) fn save_run(&mut self) {
+        self.saved_ms = self.clock.now();
+        if self.trainer.step_count() == 0 {
+            return;
+        }
+        let cheap = self.evaluation_is_cheap() && self.partial.is_none();
+        if self.shown_step != Some(self.trainer.step_count()) && cheap {
+            // A small network's record gets this step's figures; a large
+            // one's keeps the last shown (its evaluation takes several frames).
+            let metrics = self.trainer.evaluate();
+            self.recorder.observe(&metrics);
+        }
+        self.runs.save(self.recorder.record(&self.trainer, self.wall_ms));
+    }
+
+    /// The counters now; a large network's figures over the next frames, in slices.
+    pub(super) fn show_figures_later(&mut self) {
+        set_text(&self.page.step, &self.trainer.step_count().to_string());
+        set_text(&self.page.epoch, &self.trainer.epoch().to_string());
+        if self.shown_step != Some(self.trainer.step_count()) && self.evaluation.is_none() {
+            self.eval_cost_ms = 0.0;
+            self.evaluation = Some(self.trainer.start_evaluation());
+        }
+    }
+
+    /// Whether one slice evaluates every row (a small network).
+    pub(super) fn evaluation_is_cheap(&self) -> bool {
+        self.trainer.rows_per_slice() >= self.trainer.train.len() + self.trainer.test.len()
+    }
+
+    /// A button or picker of the instruments panel.
+    fn instrument(&mut self, action: instruments::Action) {
+        use instruments::Action;
+        match action {
+            Action::InitialLoss => self.instruments.show_initial_loss(&self.trainer),
+            Action::Gradients => self.instruments.start_check(Request::Gradients, &self.trainer, &self.clock),
+            Action::Overfit => self.instruments.start_check(Request::Overfit { k: 0 }, &self.trainer, &self.clock),
+            Action::Doctor => {
+                self.instruments.start_check(Request::Doctor { overfit_k: 0 }, &self.trainer, &self.clock)
+            }
+            Action::CancelCheck => self.instruments.cancel_check(),
+            Action::Reveal => self.instruments.reveal(&self.trainer.cfg),
+            Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {
+                Some(next) => self.set_config(next, "bug"),
+                None => self.instruments.show_bug(&self.trainer.cfg),
+            },
+            Action::LiveToggle => {
+                self.instruments.toggle_live(&mut self.trainer);
+                self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
+            }
+            Action::ViewPicked => {
+                self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
+            }
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! The running app: the trainer built from the link, the transport state,
+//! the controls and views, and the animation-frame loop.
+//!
+//! DOM events become [`Command`]s, queued and applied between frames (never
+//! while a frame holds the app). No task may hold the page for long (a
+//! browser calls a task over 50 ms a long task: clicks and keys wait for
+//! it), so every long computation is cut:
+//! - training advances a layer at a time (`Trainer::step_part`, same bits as
+//!   whole steps) for the frame's slice; the live instruments read a
+//!   finished step in a piece of their own;
+//! - the evaluation of a large network runs in slices over several frames
+//!   (`Trainer::evaluate_slice`), training waiting for it;
+//! - [`Planner`](crate::viz::frame_plan::Planner) decides per frame what to
+//!   train and draw from the recent costs, and on a large network lets frames
+//!   take turns at training and drawing; after Pause a large network is
+//!   redrawn a part per frame;
+//! - the long checks (gradient check, overfit, doctor) run in a Web Worker
+//!   ([`super::checks`]) with progress and Cancel.
+//!
+//! An idle page costs nothing.
+//!
+//! Config changes from the controls go through the codec, are written to
+//! `location.hash` (`history.replaceState`, so no reload), and are applied
+//! live when the engine can (`Trainer::apply_live`), else by a rebuild.
+//!
+//! Files: this one (the page's elements, the app's state, building it from a
+//! link), `commands` (applying a [`Command`]: transport, edits, the link,
+//! Share, saving the run), `frame` (the animation frame: training in pieces,
+//! evaluation in slices, drawing as planned) and `runner` (the command queue,
+//! the event listeners and the frame requests). The transport's decisions
+//! (modes, status, when training stops, shortcuts, the link notice) are the
+//! pure [`crate::engine::transport`].
+
+mod commands;
+mod frame;
+mod runner;
+
+use std::rc::Rc;
+
+use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement, Performance, Window};
+
+use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
+use crate::engine::config::Config;
+use crate::engine::instruments::long_checks::Message;
+use crate::engine::runs::recorder::Recorder;
+use crate::engine::trainer::{Evaluation, PartialStep, Trainer};
+use crate::engine::transport::{self, Mode};
+use crate::viz::frame_plan::{Plan, Planner};
+
+use super::controls::{self, Controls, Edit};
+use super::dom::{self, set_attr, set_text, show};
+use super::instruments::{self, Instruments};
+use super::lockstep::LockstepView;
+use super::runs::RunsPanel;
+use super::views::{Charts, DigitsView, NetworkView, OutputView};
+pub use runner::Runner;
+
+/// The live run is saved to the history at least this often while training.
+const SAVE_INTERVAL_MS: f64 = 2000.0;
+
+/// Something a person did, applied between frames.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// A settings control changed.
+    Edit(Edit),
+    /// Play ⇄ Pause.
+    Play,
+    /// One mini-batch.
+    StepOnce,
+    /// One epoch.
+    StepEpoch,
+    /// Back to the same initial weights.
+    Reset,
+    /// A new random seed (new data and weights).
+    NewSeed,
+    /// Copy the link.
+    Share,
+    /// Show or hide the shortcut help (None: toggle).
+    Help(Option<bool>),
+    /// Hide the notice.
+    DismissNotice,
+    /// The link was edited by hand (or back/forward).
+    HashChanged,
+    /// A network node gained (Some) or lost (None) hover/focus.
+    Focus(Option<(usize, usize)>),
+    /// The window was resized.
+    Resize,
+    /// A button or picker of the instruments panel.
+    Inst(instruments::Action),
+    /// Save the live run to the history now (the page is being hidden).
+    SaveRun,
+    /// Run or pause the lockstep variants.
+    Lockstep,
+    /// Progress or an outcome from the long checks' worker.
+    Check(Message),
+}
+
+impl Command {
+    /// The command of a transport button (`play`, `step-once`, …).
+    fn of_button(id: &str) -> Option<Command> {
+        Some(match id {
+            "play" => Command::Play,
+            "step-once" => Command::StepOnce,
+            "step-epoch" => Command::StepEpoch,
+            "reset" => Command::Reset,
+            "new-seed" => Command::NewSeed,
+            "share" => Command::Share,
+            _ => return None,
+        })
+    }
+}
+
+/// The static elements of the page.
+struct Page {
+    body: HtmlElement,
+    play: HtmlButtonElement,
+    transport: Vec<HtmlButtonElement>,
+    status: HtmlElement,
+    step: HtmlElement,
+    epoch: HtmlElement,
+    train_loss: HtmlElement,
+    test_loss: HtmlElement,
+    train_acc: HtmlElement,
+    test_acc: HtmlElement,
+    fingerprint: HtmlElement,
+    notice: HtmlElement,
+    notice_text: HtmlElement,
+    diverged: HtmlElement,
+    control_msg: HtmlElement,
+    share_box: HtmlElement,
+    share_link: HtmlInputElement,
+    share_status: HtmlElement,
+    help: HtmlElement,
+}
+
+impl Page {
+    fn find(document: &Document) -> Result<Page, String> {
+        let transport = TRANSPORT_CONTROLS
+            .iter()
+            .map(|id| dom::typed::<HtmlButtonElement>(document, id))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page {
+            body: document.body().ok_or("no body")?,
+            play: dom::typed(document, "play")?,
+            transport,
+            status: dom::by_id(document, "status")?,
+            step: dom::by_id(document, "step")?,
+            epoch: dom::by_id(document, "epoch")?,
+            train_loss: dom::by_id(document, "train-loss")?,
+            test_loss: dom::by_id(document, "test-loss")?,
+            train_acc: dom::by_id(document, "train-acc")?,
+            test_acc: dom::by_id(document, "test-acc")?,
+            fingerprint: dom::by_id(document, "fingerprint")?,
+            notice: dom::by_id(document, "notice")?,
+            notice_text: dom::by_id(document, "notice-text")?,
+            diverged: dom::by_id(document, "diverged")?,
+            control_msg: dom::by_id(document, "control-msg")?,
+            share_box: dom::by_id(document, "share-box")?,
+            share_link: dom::typed(document, "share-link")?,
+            share_status: dom::by_id(document, "share-status")?,
+            help: dom::by_id(document, "help")?,
+        })
+    }
+
+    fn set_notice(&self, text: &str) {
+        set_text(&self.notice_text, text);
+        show(&self.notice, !text.is_empty());
+    }
+}
+
+/// How far one call of [`App::train_part`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The deadline came part-way through a step.
+    Unfinished,
+    /// A step was completed.
+    Stepped,
+    /// The step diverged; training stopped.
+    Diverged,
+}
+
+/// Time spent per frame, for the benchmark hook.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameCost {
+    /// Training time in the last frame (ms).
+    pub train_ms: f64,
+    /// Drawing time in the last frame (ms).
+    pub draw_ms: f64,
+    /// Instruments' share of both in the last frame (ms): observing steps
+    /// and drawing the panel.
+    pub inst_ms: f64,
+    /// Steps trained in the last frame.
+    pub steps: u64,
+    /// What the last frame planned.
+    pub plan: Plan,
+}
+
+/// The state behind the page.
+pub struct App {
+    page: Page,
+    clock: Performance,
+    window: Window,
+    trainer: Trainer,
+    mode: Mode,
+    controls: Controls,
+    network: NetworkView,
+    output: OutputView,
+    digits: DigitsView,
+    charts: Charts,
+    instruments: Instruments,
+    /// The runs panel (history, compare, export/import).
+    runs: RunsPanel,
+    /// Variants trained side by side.
+    lockstep: LockstepView,
+    /// Records the live run for the history.
+    recorder: Recorder,
+    /// Training time of the live run (ms).
+    wall_ms: f64,
+    /// When the live run was last saved (performance clock, ms).
+    saved_ms: f64,
+    /// Step count of the figures on screen (None: nothing shown yet).
+    shown_step: Option<u64>,
+    /// An evaluation being computed in slices (training waits for it).
+    evaluation: Option<Evaluation>,
+    /// A training step cut part-way at the end of a frame.
+    partial: Option<PartialStep>,
+    /// Whether the live instruments observe the step under way.
+    observing: bool,
+    /// Everything is to be redrawn in the next frame.
+    redraw: bool,
+    /// The live instruments have yet to read the last step.
+    unobserved: bool,
+    /// Everything is being redrawn a part per frame (a large network after
+    /// Pause): the next part.
+    staged: Option<u8>,
+    /// Evaluation time of the evaluation under way (ms, over its slices).
+    eval_cost_ms: f64,
+    /// The hash this page last wrote (its own `hashchange` is ignored).
+    written_hash: String,
+    /// First step at which a setting was changed mid-run.
+    live_changed_at: Option<u64>,
+    planner: Planner,
+    /// Time the instruments panel took to draw in this frame.
+    inst_paint_ms: f64,
+    /// Figures of the last frame.
+    pub last_frame: FrameCost,
+}
+
+impl App {
+    /// Builds the app from the link's hash. Bad fields are reported in
+    /// `#notice`, never fatal. Fails only if even the default config cannot
+    /// be trained or the page lacks an element.
+    fn new(window: &Window, hash: &str, sink: controls::Sink, on_check: Rc<dyn Fn(Message)>) -> Result<App, String> {
+        let document = window.document().ok_or("no document")?;
+        let (trainer, mode, notice) = build(hash)?;
+        let recorder = start_recorder(window, &trainer);
+        let mut app = App {
+            runs: RunsPanel::new(&document)?,
+            lockstep: LockstepView::new(&document)?,
+            recorder,
+            wall_ms: 0.0,
+            saved_ms: 0.0,
+            page: Page::find(&document)?,
+            clock: window.performance().ok_or("no performance clock")?,
+            window: window.clone(),
+            controls: Controls::build(sink)?,
+            network: NetworkView::new(&document)?,
+            output: OutputView::new(&document)?,
+            digits: DigitsView::new(&document)?,
+            charts: Charts::new(&document)?,
+            instruments: Instruments::new(&document, on_check)?,
+            trainer,
+            mode,
+            shown_step: None,
+            evaluation: None,
+            partial: None,
+            observing: false,
+            redraw: false,
+            unobserved: false,
+            staged: None,
+            eval_cost_ms: 0.0,
+            written_hash: hash.trim_start_matches('#').to_string(),
+            live_changed_at: None,
+            planner: Planner::default(),
+            inst_paint_ms: 0.0,
+            last_frame: FrameCost::default(),
+        };
+        app.page.set_notice(&notice);
+        app.rebuilt();
+        Ok(app)
+    }
+
+    /// Whether frames are wanted: training, lockstep, or an evaluation
+    /// still being sliced.
+    fn is_running(&self) -> bool {
+        self.trains()
+            || self.lockstep.busy()
+            || self.evaluation.is_some()
+            || self.partial.is_some()
+            || self.unobserved
+            || self.redraw
+            || self.staged.is_some()
+    }
+
+    /// Whether the main trainer is training.
+    fn trains(&self) -> bool {
+        self.mode.trains()
+    }
+
+    /// After a new trainer: views, controls, transport, and everything drawn.
+    fn rebuilt(&mut self) {
+        self.recorder = start_recorder(&self.window, &self.trainer);
+        self.wall_ms = 0.0;
+        self.saved_ms = self.clock.now();
+        self.shown_step = None;
+        self.evaluation = None;
+        self.partial = None;
+        self.unobserved = false;
+        self.live_changed_at = None;
+        self.network.rebuild(&self.trainer);
+        self.output.rebuild(&self.trainer);
+        self.digits.rebuild(&self.trainer);
+        self.instruments.rebuild(&mut self.trainer);
+        show(&self.page.diverged, false);
+        self.config_shown();
+        self.draw_all();
+    }
+
+    /// Controls, classroom flags and transport state for the current config.
+    fn config_shown(&mut self) {
+        let cfg = self.trainer.cfg.clone();
+        self.controls.show_config(&cfg, self.trainer.model.n_params());
+        self.instruments.show_bug(&cfg);
+        dom::toggle_class(&self.page.body, "embed", cfg.view.embed);
+        for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
+            show(button, !cfg.view.hide.iter().any(|h| h == id));
+        }
+        self.transport_shown();
+    }
+
+    fn transport_shown(&self) {
+        let (status, playing) = self.mode.status();
+        set_text(&self.page.status, status);
+        let page = &self.page;
+        set_text(&page.play, if playing { "Pause" } else { "Play" });
+        set_attr(&page.play, "aria-pressed", if playing { "true" } else { "false" });
+        let diverged = self.mode == Mode::Diverged;
+        for (id, button) in TRANSPORT_CONTROLS.iter().zip(&page.transport) {
+            let locked = self.controls.is_locked(id) || self.trainer.cfg.view.lock.iter().any(|l| l == id);
+            let needs_live = matches!(*id, "play" | "step-once" | "step-epoch");
+            button.set_disabled(locked || (diverged && needs_live));
+        }
+    }
+}
+
+/// Shows a number rounded, with the exact value in `data-value` (for tests
+/// and for people who hover).
+fn show_number(el: &HtmlElement, exact: f64, shown: String) {
+    set_text(el, &shown);
+    set_attr(el, "data-value", &exact.to_string());
+}
+
+/// Trainer, starting mode and notice text for a hash. Fields the codec
+/// rejected are listed in the notice; a config the trainer refuses falls
+/// back to the defaults (also noted).
+fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
+    let (config, rejected) = codec::decode(hash.trim_start_matches('#'));
+    let rejected: Vec<(String, String, String)> =
+        rejected.iter().map(|r| (r.key.to_string(), r.value.to_string(), r.reason.to_string())).collect();
+    let (trainer, config, untrainable) = match crate::engine::instruments::bug_lab::trainer(&config) {
+        Ok(trainer) => (trainer, config, None),
+        Err(err) => {
+            let config = Config::default();
+            let trainer = crate::engine::instruments::bug_lab::trainer(&config)
+                .map_err(|e| format!("the default experiment cannot be built: {e}"))?;
+            (trainer, config, Some(err.to_string()))
+        }
+    };
+    let notice = transport::link_notice(&rejected, untrainable.as_deref());
+    Ok((trainer, Mode::for_link_step(config.step), notice))
+}
+
+/// A recorder for the run `trainer` starts now.
+fn start_recorder(window: &Window, trainer: &Trainer) -> Recorder {
+    let agent = window.navigator().user_agent().unwrap_or_default();
+    Recorder::start(trainer, env!("CARGO_PKG_VERSION"), &agent, js_sys::Date::now())
+}

@@ -1,0 +1,267 @@
+//! The checks of the instruments panel: the model summary, the initial-loss
+//! check (also run on every new run), and the long checks in the worker
+//! (gradient check, tiny-batch overfit, the doctor) with their progress,
+//! Cancel and outcomes. Verdicts and texts come from [`verdicts`].
+
+use web_sys::{HtmlElement, Performance};
+
+use super::{show_value, verdict, Instruments};
+use crate::engine::format::num;
+use crate::engine::instruments::finding::Finding;
+use crate::engine::instruments::gradient_check::GradientCheck;
+use crate::engine::instruments::long_checks::{Message, Outcome, Request};
+use crate::engine::instruments::overfit::{self, Overfit};
+use crate::engine::instruments::{initial_loss, summary, verdicts};
+use crate::engine::trainer::Trainer;
+use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
+
+impl Instruments {
+    pub(super) fn show_summary(&mut self, trainer: &Trainer) {
+        let s = summary::summarize(&trainer.model);
+        dom::clear(&self.els.summary_body);
+        for row in &s.layers {
+            let tr: HtmlElement = create("tr", verdicts::kind_class(row.kind));
+            for c in verdicts::summary_cells(row) {
+                append(&tr, &create_text("td", "", &c));
+            }
+            append(&self.els.summary_body, &tr);
+        }
+        set_text(&self.els.summary_total, &s.total_params.to_string());
+        set_attr(&self.els.summary_total, "data-value", &s.total_params.to_string());
+    }
+
+    /// Runs the initial-loss check (also done automatically on every new run).
+    pub fn show_initial_loss(&mut self, trainer: &Trainer) {
+        let r = initial_loss::check(trainer);
+        let els = &self.els;
+        for (el, v) in [
+            (&els.il_measured, r.measured),
+            (&els.il_label_free, r.label_free),
+            (&els.il_uniform, r.uniform),
+            (&els.il_prior, r.prior),
+        ] {
+            show_value(el, (v, num(v)));
+        }
+        set_text(&els.il_uniform_label, &verdicts::uniform_label(trainer.cfg.loss, trainer.model.n_out));
+        verdict(&els.il_verdict, verdicts::initial_loss(r.verdict));
+        dom::clear(&els.il_causes);
+        for c in &r.causes {
+            append(&els.il_causes, &create_text("li", "", c));
+        }
+    }
+
+    /// Stale results go, and a running check is stopped: it examined a
+    /// trainer that no longer exists.
+    pub(super) fn clear_checks(&mut self) {
+        if let Some(running) = self.checks.running() {
+            self.checks.cancel();
+            self.show_progress(running, None);
+        }
+        for request in [Request::Gradients, Request::Overfit { k: 0 }, Request::Doctor { overfit_k: 0 }] {
+            self.clear_outcome(request);
+        }
+        let els = &self.els;
+        for el in [&els.of_steps, &els.of_train_acc, &els.of_loss, &els.of_val_acc, &els.of_chance] {
+            set_text(el, "–");
+        }
+    }
+
+    /// Starts a long check in the worker, on a snapshot of `trainer`; its
+    /// block shows progress and Cancel until the outcome arrives.
+    pub fn start_check(&mut self, request: Request, trainer: &Trainer, clock: &Performance) {
+        if let Some(running) = self.checks.running() {
+            self.show_progress(running, None);
+        }
+        let k = self.overfit_k();
+        let request = match request {
+            Request::Overfit { .. } => Request::Overfit { k },
+            Request::Doctor { .. } => Request::Doctor { overfit_k: k },
+            r => r,
+        };
+        self.clear_outcome(request);
+        match self.checks.start(request, trainer) {
+            Ok(()) => {
+                self.check_started_ms = clock.now();
+                self.show_progress(request, Some(0.0));
+            }
+            Err(e) => set_text(self.time_el(request), &format!("could not start the {}: {e}", request.name())),
+        }
+    }
+
+    /// `Cancel`: stops the running check; its block says so.
+    pub fn cancel_check(&mut self) {
+        if let Some(running) = self.checks.running() {
+            self.checks.cancel();
+            self.show_progress(running, None);
+            set_text(self.time_el(running), "cancelled");
+        }
+    }
+
+    /// A message from the checks' worker.
+    pub fn check_message(&mut self, message: Message, clock: &Performance) {
+        let Some(running) = self.checks.running() else {
+            return; // a cancelled check's last words
+        };
+        let ms = clock.now() - self.check_started_ms;
+        match message {
+            Message::Progress(done) => self.show_progress(running, Some(done)),
+            Message::Done(outcome) => {
+                self.checks.finished();
+                self.show_progress(running, None);
+                match outcome {
+                    Outcome::Gradients { check, note, sampling } => self.show_gradients(&check, note, sampling, ms),
+                    Outcome::Overfit { overfit, summary } => self.show_overfit(&overfit, &summary, ms),
+                    Outcome::Doctor { findings, .. } => self.show_doctor(&findings, ms),
+                }
+            }
+            Message::Failed(why) => {
+                self.checks.cancel();
+                self.show_progress(running, None);
+                set_text(self.time_el(running), &format!("the {} could not run: {why}", running.name()));
+            }
+        }
+    }
+
+    /// Index of a check's progress row.
+    fn slot(request: Request) -> usize {
+        match request {
+            Request::Gradients => 0,
+            Request::Overfit { .. } => 1,
+            Request::Doctor { .. } => 2,
+        }
+    }
+
+    /// The timing text of a check's block.
+    fn time_el(&self, request: Request) -> &HtmlElement {
+        match request {
+            Request::Gradients => &self.els.gc_time,
+            Request::Overfit { .. } => &self.els.of_time,
+            Request::Doctor { .. } => &self.els.doc_time,
+        }
+    }
+
+    /// Shows a check's progress (`Some(share done)`) or hides it (`None`).
+    fn show_progress(&self, request: Request, done: Option<f64>) {
+        let (row, bar, percent) = &self.els.progress[Self::slot(request)];
+        show(row, done.is_some());
+        if let Some(done) = done {
+            let (value, text) = verdicts::progress(done);
+            set_attr(bar, "value", &value);
+            set_text(percent, &text);
+        }
+    }
+
+    /// Empties a check's block before it runs again.
+    fn clear_outcome(&self, request: Request) {
+        let els = &self.els;
+        set_text(self.time_el(request), "");
+        match request {
+            Request::Gradients => {
+                verdict(&els.gc_verdict, ("", ""));
+                dom::clear(&els.gc_body);
+                for el in [&els.gc_table, &els.gc_kink, &els.gc_sampling] {
+                    show(el, false);
+                }
+            }
+            Request::Overfit { .. } => {
+                verdict(&els.of_verdict, ("", ""));
+                show(&els.of_note, false);
+            }
+            Request::Doctor { .. } => dom::clear(&els.doc_list),
+        }
+    }
+
+    /// The gradient check's table, verdict and notes.
+    fn show_gradients(&mut self, r: &GradientCheck, note: Option<String>, sampling: Option<String>, ms: f64) {
+        let els = &self.els;
+        dom::clear(&els.gc_body);
+        for row in &r.tensors {
+            let tr: HtmlElement = create("tr", "");
+            set_attr(&tr, "data-band", verdicts::band_label(row.band));
+            for c in verdicts::gradient_row(row) {
+                append(&tr, &create_text("td", "", &c));
+            }
+            append(&els.gc_body, &tr);
+        }
+        show(&els.gc_table, true);
+        verdict(&els.gc_verdict, verdicts::gradients(r.band));
+        set_attr(&els.gc_verdict, "data-max", &r.max_rel.to_string());
+        set_attr(&els.gc_verdict, "data-band", verdicts::band_label(r.band));
+        set_text(&els.gc_time, &verdicts::gradients_time(r, ms));
+        set_text(&els.gc_kink, note.as_deref().unwrap_or(""));
+        show(&els.gc_kink, note.is_some());
+        set_text(&els.gc_sampling, sampling.as_deref().unwrap_or(""));
+        show(&els.gc_sampling, sampling.is_some());
+    }
+
+    /// The k of `#overfit-k`, clamped to 1–32.
+    fn overfit_k(&self) -> usize {
+        let k = self.els.of_k.value().trim().parse::<usize>().unwrap_or(8).clamp(1, overfit::MAX_K);
+        self.els.of_k.set_value(&k.to_string());
+        k
+    }
+
+    /// The overfit check's verdict and figures.
+    fn show_overfit(&mut self, r: &Overfit, summary: &str, ms: f64) {
+        let els = &self.els;
+        let figures = verdicts::overfit_figures(r, ms);
+        verdict(&els.of_verdict, verdicts::overfit(r.passed));
+        set_text(&els.of_time, &figures.time);
+        show_value(&els.of_steps, figures.steps);
+        show_value(&els.of_train_acc, figures.train_acc);
+        show_value(&els.of_loss, figures.loss);
+        show_value(&els.of_val_acc, figures.val_acc);
+        show_value(&els.of_chance, figures.chance);
+        set_text(&els.of_note, summary);
+        show(&els.of_note, !summary.is_empty());
+    }
+
+    /// The doctor's ranked findings.
+    fn show_doctor(&mut self, findings: &[Finding], ms: f64) {
+        fill_findings_into(&self.els.doc_list, findings, "doctor");
+        if findings.is_empty() {
+            append(&self.els.doc_list, &create_text("li", "finding none", verdicts::NO_FINDINGS));
+        }
+        set_text(&self.els.doc_time, &verdicts::doctor_time(findings.len(), ms));
+    }
+}
+
+/// Fills a list with ranked findings: severity (and "fix first" on the
+/// first warning or error), what was seen, its cause, the fix, the numbers
+/// it rests on, and the checklist item. All as text.
+pub(super) fn fill_findings_into(list: &HtmlElement, findings: &[Finding], prefix: &str) {
+    dom::clear(list);
+    for (i, f) in findings.iter().enumerate() {
+        let item = verdicts::finding_item(i, f);
+        let sev = item.severity;
+        let li: HtmlElement = create("li", &format!("finding {sev}"));
+        li.set_id(&format!("{prefix}-finding-{i}"));
+        set_attr(&li, "data-problem", f.problem.id());
+        set_attr(&li, "data-severity", sev);
+        set_attr(&li, "data-checklist", f.checklist.id);
+        if let Some(place) = &f.place {
+            set_attr(&li, "data-place", place);
+        }
+        append(&li, &create_text("span", "badge", &item.badge));
+        append(&li, &create_text("span", "sentence", &item.sentence));
+        if !item.cause.is_empty() {
+            append(&li, &labelled("cause", "Why: ", &item.cause));
+        }
+        if !item.fix.is_empty() {
+            append(&li, &labelled("fix", "Fix: ", &item.fix));
+        }
+        if let Some(evidence) = &item.evidence {
+            append(&li, &create_text("span", "evidence", evidence));
+        }
+        append(&li, &create_text("span", "checklist", &item.checklist));
+        append(list, &li);
+    }
+}
+
+/// A `<span class=…><b>label</b>text</span>`, both as text.
+fn labelled(class: &str, label: &str, text: &str) -> HtmlElement {
+    let span: HtmlElement = create("span", class);
+    append(&span, &create_text("b", "", label));
+    append(&span, &create_text("span", "", text));
+    span
+}

@@ -1,0 +1,210 @@
+//! The live part of the instruments panel: the per-layer table with its
+//! sparklines, the live findings, the loss breakdown with the clipping
+//! counter and the mode note, the sentinel, the variance shift and the
+//! histograms over time. Texts come from [`readouts`] and [`layer_table`].
+
+use web_sys::{CanvasRenderingContext2d, HtmlElement};
+
+use super::checks::fill_findings_into;
+use super::{show_value, Instruments, HIST_H, HIST_W};
+use crate::engine::config::Named;
+use crate::engine::instruments::histograms::Histogram;
+use crate::engine::instruments::{loss_breakdown, readouts, variance_shift, Block};
+use crate::engine::trainer::Trainer;
+use crate::viz::layer_table::{self, METRICS, METRIC_LABELS};
+use crate::viz::{histogram, sparkline};
+use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
+
+/// Sparkline canvas size (px).
+const SPARK_W: usize = 72;
+const SPARK_H: usize = 20;
+
+/// One metric cell of the live table: sparkline plus value text.
+struct Cell {
+    td: HtmlElement,
+    text: HtmlElement,
+    ctx: CanvasRenderingContext2d,
+}
+
+/// One row of the live table: a cell per metric.
+pub(super) struct Row {
+    cells: Vec<Cell>,
+}
+
+impl Instruments {
+    pub(super) fn build_rows(&mut self, blocks: &[Block]) {
+        dom::clear(&self.els.layer_body);
+        self.rows.clear();
+        let n = blocks.len();
+        for (k, b) in blocks.iter().enumerate() {
+            let act = b.act;
+            let tr: HtmlElement = create("tr", "");
+            let name = crate::engine::instruments::block_label(k, n);
+            let act_name = act.map_or("linear", |(_, a)| a.name());
+            let th = create_text("th", "", &format!("{name} · {act_name}"));
+            set_attr(&th, "scope", "row");
+            append(&tr, &th);
+            let mut cells = Vec::new();
+            for (metric, label) in METRICS.iter().zip(METRIC_LABELS) {
+                let td: HtmlElement = create("td", "metric");
+                td.set_id(&format!("ls-{k}-{metric}"));
+                set_attr(&td, "data-label", label);
+                let canvas = dom::canvas("spark", SPARK_W as u32, SPARK_H as u32);
+                set_attr(&canvas, "aria-hidden", "true");
+                append(&td, &canvas);
+                let text = create_text("span", "v", "–");
+                append(&td, &text);
+                append(&tr, &td);
+                cells.push(Cell { td, text, ctx: dom::context(&canvas) });
+            }
+            append(&self.els.layer_body, &tr);
+            self.rows.push(Row { cells });
+        }
+    }
+
+    pub(super) fn paint_table(&mut self) {
+        let Some(live) = &self.live else {
+            for row in &self.rows {
+                for c in &row.cells {
+                    set_text(&c.text, "–");
+                }
+            }
+            return;
+        };
+        self.rgba.resize(SPARK_W * SPARK_H * 4, 0);
+        for (track, row) in live.layers.layers.iter().zip(&self.rows) {
+            for (metric, cell) in METRICS.iter().zip(&row.cells) {
+                match layer_table::cell(metric, track) {
+                    layer_table::Cell::NotApplicable => {
+                        set_text(&cell.text, "n/a");
+                        set_attr(&cell.td, "data-value", "");
+                        self.rgba.fill(255);
+                        dom::blit(&cell.ctx, &self.rgba, SPARK_W as u32, SPARK_H as u32);
+                    }
+                    layer_table::Cell::Shown(m) => {
+                        if let Some(band) = m.band {
+                            set_attr(&cell.td, "data-band", band);
+                        }
+                        sparkline::paint(&m.spark(), SPARK_W, SPARK_H, &mut self.rgba);
+                        dom::blit(&cell.ctx, &self.rgba, SPARK_W as u32, SPARK_H as u32);
+                        set_text(&cell.text, &m.text);
+                        set_attr(&cell.td, "data-value", &m.value.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn paint_findings(&mut self, trainer: &Trainer) {
+        let findings = match &self.live {
+            Some(live) if trainer.step_count() > 0 || live.sentinel.first.is_some() => live.findings(trainer),
+            _ => Vec::new(),
+        };
+        let sig: String = findings.iter().map(|f| f.sentence.as_str()).collect::<Vec<_>>().join("\n");
+        if sig == self.findings_shown {
+            return;
+        }
+        self.findings_shown = sig;
+        fill_findings_into(&self.els.live_findings, &findings, "live");
+    }
+
+    pub(super) fn paint_loss(&mut self, trainer: &Trainer) {
+        let els = &self.els;
+        set_text(&els.clip_count, &readouts::clipping(trainer.cfg.clip, trainer.clipped_steps, trainer.step_count()));
+        set_attr(&els.clip_count, "data-value", &trainer.clipped_steps.to_string());
+        let note = readouts::mode_note(&trainer.cfg);
+        set_text(&els.mode_note, note);
+        show(&els.mode_note, !note.is_empty());
+        if trainer.step_count() == 0 {
+            for el in [&els.loss_data, &els.loss_penalty, &els.loss_ratio] {
+                set_text(el, "–");
+            }
+            show(&els.loss_warning, false);
+            return;
+        }
+        let observed = self.live.as_ref().filter(|l| l.loss.observed > 0).map(|l| l.loss.last);
+        let parts = observed.unwrap_or_else(|| loss_breakdown::parts(trainer));
+        let [data, penalty, ratio] = readouts::loss_figures(&parts);
+        show_value(&els.loss_data, data);
+        show_value(&els.loss_penalty, penalty);
+        show_value(&els.loss_ratio, ratio);
+        let uniform = self.live.as_ref().map_or(f64::INFINITY, |l| l.initial.uniform);
+        let warning = parts.findings(uniform).into_iter().next().map(|f| f.text());
+        set_text(&els.loss_warning, warning.as_deref().unwrap_or(""));
+        show(&els.loss_warning, warning.is_some());
+    }
+
+    pub(super) fn paint_sentinel(&mut self, trainer: &Trainer) {
+        let first = self.live.as_ref().and_then(|l| l.sentinel.first.clone()).or_else(|| trainer.diverged().cloned());
+        let el = &self.els.sentinel;
+        match first {
+            Some(d) => {
+                let places = crate::engine::instruments::places(&trainer.model);
+                let place = crate::engine::instruments::diagnosis::describe(&d, &places);
+                set_text(el, &readouts::sentinel(Some(&place)));
+                set_attr(el, "data-step", &d.step.to_string());
+                set_attr(el, "data-tensor", d.tensor.name());
+                dom::toggle_class(el, "bad", true);
+            }
+            None => {
+                set_text(el, &readouts::sentinel(None));
+                set_attr(el, "data-step", "");
+                set_attr(el, "data-tensor", "");
+                dom::toggle_class(el, "bad", false);
+            }
+        }
+    }
+
+    pub(super) fn paint_shift(&mut self, trainer: &Trainer) {
+        if !readouts::has_bn_and_dropout(&trainer.cfg) {
+            return;
+        }
+        let shift = variance_shift::measure(trainer);
+        dom::clear(&self.els.vs_body);
+        for cells in readouts::shift_rows(&shift) {
+            let tr: HtmlElement = create("tr", "");
+            for c in cells {
+                append(&tr, &create_text("td", "", &c));
+            }
+            append(&self.els.vs_body, &tr);
+        }
+        match readouts::worst_shift(&shift) {
+            Some(worst) => show_value(&self.els.vs_ratio, worst),
+            None => {
+                set_text(&self.els.vs_ratio, "–");
+                set_attr(&self.els.vs_ratio, "data-value", "");
+            }
+        }
+    }
+
+    pub(super) fn paint_histogram(&mut self) {
+        let Some(live) = &self.live else {
+            set_text(&self.els.hist_range, "Switch the live statistics on to record histograms.");
+            return;
+        };
+        let k: usize = self.els.hist_layer.value().parse().unwrap_or(0);
+        let Some(block) = live.histograms.blocks.get(k) else { return };
+        let kind = self.els.hist_kind.value();
+        let series = match kind.as_str() {
+            "weights" => &block.weights,
+            "gradients" => &block.gradients,
+            _ => &block.activations,
+        };
+        let hists: Vec<Histogram> = series.points().iter().map(|(_, h)| *h).collect();
+        self.rgba.resize(HIST_W * HIST_H * 4, 0);
+        let axes = histogram::paint_offset(&hists, HIST_W, HIST_H, &mut self.rgba);
+        dom::blit(&self.els.hist_ctx, &self.rgba, HIST_W as u32, HIST_H as u32);
+        let text = match axes {
+            Some(a) => readouts::histogram_caption(
+                &kind,
+                &block.label,
+                f64::from(a.lo),
+                f64::from(a.hi),
+                a.ridges,
+                (a.first_step, a.last_step),
+            ),
+            None => "No snapshot yet: train a few steps.".to_string(),
+        };
+        set_text(&self.els.hist_range, &text);
+    }
+}

@@ -1,0 +1,467 @@
+//! The runs panel (`#runs`): the run history kept in IndexedDB (through the
+//! `idb` crate), its sortable table, the diff against a baseline, the overlay
+//! of up to four runs, and export/import.
+//!
+//! The table's model (columns, cells, sort, diff, overlay) is
+//! [`crate::engine::runs::table`]; what the store holds and how it merges is
+//! [`crate::engine::runs::store`]: this module binds them to the DOM and to
+//! IndexedDB. Records are stored as structured JS objects (through
+//! `serde-wasm-bindgen`); a record in the first format (JSON text) is read
+//! and rewritten in the current one when the store opens.
+//!
+//! The panel keeps every run of the store in memory and writes changes in the
+//! background; a failing store (no IndexedDB, blocked, quota) only turns
+//! history off: the panel says so, keeps this tab's runs in memory, and export
+//! still works. Everything a run carries (name, note, link) is shown with
+//! `textContent` or as an input's value, never as HTML. Links (open) go through
+//! `location.hash`, which the app already follows.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use idb::{Database, ObjectStore, TransactionMode, TransactionResult};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlAnchorElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
+
+mod render;
+
+use super::dom::{self, set_attr, set_text, show};
+use crate::engine::runs::store::{self, StoreState, Stored};
+use crate::engine::runs::table::{self, Sort, MAX_OVERLAY};
+use crate::engine::runs::{self, RunRecord, MAX_IMPORT_BYTES, MAX_TEXT};
+use render::render;
+
+/// IndexedDB database name.
+const DB_NAME: &str = "gradlab";
+/// Object store of run records (structured objects keyed by run id).
+const STORE: &str = "runs";
+/// Colours of the overlaid runs, in selection order.
+pub const COLORS: [[u8; 3]; MAX_OVERLAY] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189]];
+
+/// The panel's elements.
+struct Els {
+    status: HtmlElement,
+    msg: HtmlElement,
+    count: HtmlElement,
+    table: Element,
+    diff: Element,
+    chart: HtmlCanvasElement,
+    legend: Element,
+    edit: HtmlElement,
+    edit_name: HtmlInputElement,
+    edit_note: HtmlInputElement,
+    import: HtmlInputElement,
+}
+
+/// The panel's state, shared by its listeners and background writes.
+struct Inner {
+    els: Els,
+    db: Option<Rc<Database>>,
+    history: StoreState,
+    runs: Vec<RunRecord>,
+    /// Ids saved before the store opened (written once it does).
+    pending: Vec<String>,
+    sort: Sort,
+    selected: Vec<String>,
+    baseline: Option<String>,
+    editing: Option<String>,
+}
+
+/// The runs panel; the app hands it snapshots of the live run.
+pub struct RunsPanel {
+    inner: Rc<RefCell<Inner>>,
+    _listeners: Vec<EventListener>,
+}
+
+impl RunsPanel {
+    /// Binds to `#runs`, wires its controls and starts opening the store.
+    pub fn new(document: &Document) -> Result<RunsPanel, String> {
+        let els = Els {
+            status: dom::by_id(document, "runs-status")?,
+            msg: dom::by_id(document, "runs-msg")?,
+            count: dom::by_id(document, "runs-count")?,
+            table: dom::typed(document, "runs-table")?,
+            diff: dom::typed(document, "runs-diff")?,
+            chart: dom::typed(document, "runs-chart")?,
+            legend: dom::typed(document, "runs-legend")?,
+            edit: dom::by_id(document, "runs-edit")?,
+            edit_name: dom::typed(document, "run-edit-name")?,
+            edit_note: dom::typed(document, "run-edit-note")?,
+            import: dom::typed(document, "runs-import")?,
+        };
+        let inner = Rc::new(RefCell::new(Inner {
+            els,
+            db: None,
+            history: StoreState::Opening,
+            runs: Vec::new(),
+            pending: Vec::new(),
+            sort: Sort::default(),
+            selected: Vec::new(),
+            baseline: None,
+            editing: None,
+        }));
+        let mut listeners = Vec::new();
+        let on = |id: &str, event: &'static str, f: fn(&Rc<RefCell<Inner>>, &web_sys::Event)| {
+            let el = dom::by_id(document, id)?;
+            let rc = Rc::clone(&inner);
+            Ok::<_, String>(EventListener::new(&el, event, move |e| f(&rc, e)))
+        };
+        listeners.push(on("runs-table", "click", table_click)?);
+        listeners.push(on("runs-export-json", "click", |rc, _| export(rc, "json"))?);
+        listeners.push(on("runs-export-csv", "click", |rc, _| export(rc, "csv"))?);
+        listeners.push(on("runs-export-curves", "click", |rc, _| export(rc, "curves"))?);
+        listeners.push(on("runs-import", "change", |rc, _| import(rc))?);
+        listeners.push(on("run-edit-save", "click", |rc, _| finish_edit(rc, true))?);
+        listeners.push(on("run-edit-cancel", "click", |rc, _| finish_edit(rc, false))?);
+        listeners.push(on("runs-select-none", "click", |rc, _| {
+            rc.borrow_mut().selected.clear();
+            render(rc);
+        })?);
+        for (button, canvas) in [
+            ("png-chart-loss", "chart-loss"),
+            ("png-chart-acc", "chart-acc"),
+            ("png-runs-chart", "runs-chart"),
+            ("png-lockstep-chart", "lockstep-chart"),
+        ] {
+            let el = dom::by_id(document, button)?;
+            let canvas: HtmlCanvasElement = dom::typed(document, canvas)?;
+            listeners.push(EventListener::new(&el, "click", move |_| {
+                if let Ok(url) = canvas.to_data_url() {
+                    click_download(&url, &format!("gradlab-{}.png", canvas.id()));
+                }
+            }));
+        }
+        render(&inner);
+        open_store(&inner);
+        Ok(RunsPanel { inner, _listeners: listeners })
+    }
+
+    /// Saves a snapshot of a run (the live one): keeps the user's name, note
+    /// and pin of the stored copy, updates the table, writes in the background.
+    pub fn save(&self, record: RunRecord) {
+        let record = store::absorb(&mut self.inner.borrow_mut().runs, record);
+        persist(&self.inner, vec![record]);
+        render(&self.inner);
+    }
+}
+
+/// Opens (creating if needed) the store, loads every valid record and
+/// rewrites the first-format ones in the current format.
+fn open_store(rc: &Rc<RefCell<Inner>>) {
+    let rc = Rc::clone(rc);
+    wasm_bindgen_futures::spawn_local(async move {
+        match load().await {
+            Ok((db, loaded)) => {
+                let db = Rc::new(db);
+                let unsaved = {
+                    let mut inner = rc.borrow_mut();
+                    inner.db = Some(Rc::clone(&db));
+                    inner.history = StoreState::On;
+                    let live = std::mem::take(&mut inner.runs);
+                    let pending = std::mem::take(&mut inner.pending);
+                    let (runs, unsaved) = store::merge_opened(loaded.runs, live, &pending);
+                    inner.runs = runs;
+                    unsaved
+                };
+                let mut writes = loaded.migrate;
+                writes.retain(|m| !unsaved.iter().any(|u| u.id == m.id));
+                writes.extend(unsaved);
+                if !writes.is_empty() {
+                    persist(&rc, writes);
+                }
+            }
+            Err(reason) => rc.borrow_mut().history = StoreState::Off(reason),
+        }
+        render(&rc);
+    });
+}
+
+async fn load() -> Result<(Database, store::Loaded), String> {
+    let db = Database::builder(DB_NAME)
+        .version(1)
+        .add_object_store(ObjectStore::builder(STORE))
+        .build()
+        .await
+        .map_err(|e| reason(&e))?;
+    let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).map_err(|e| reason(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
+    let values = store.get_all(None, None).map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))?;
+    let stored = values.into_iter().map(stored).collect();
+    Ok((db, store::load(stored)))
+}
+
+/// One value of the store, in either format.
+fn stored(value: JsValue) -> Stored {
+    match value.as_string() {
+        Some(text) => Stored::Json(text),
+        None => Stored::Record(Box::new(serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string()))),
+    }
+}
+
+/// A record as the store holds it: a plain JS object.
+fn to_stored(r: &RunRecord) -> Result<JsValue, String> {
+    use serde::Serialize;
+    r.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())
+}
+
+/// A readable reason for a store failure.
+fn reason(e: &idb::Error) -> String {
+    let inner = match e {
+        idb::Error::IndexedDbNotFound(js) => js.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())),
+        _ => None,
+    };
+    match inner {
+        Some(m) => format!("{e} ({m})"),
+        None => e.to_string(),
+    }
+}
+
+/// Writes records in the background (or remembers them until the store opens).
+fn persist(rc: &Rc<RefCell<Inner>>, records: Vec<RunRecord>) {
+    let db = {
+        let mut inner = rc.borrow_mut();
+        match (&inner.history, &inner.db) {
+            (StoreState::On, Some(db)) => Rc::clone(db),
+            (StoreState::Opening, _) => {
+                for r in &records {
+                    if !inner.pending.contains(&r.id) {
+                        inner.pending.push(r.id.clone());
+                    }
+                }
+                return;
+            }
+            _ => return,
+        }
+    };
+    let rc = Rc::clone(rc);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = write(&db, &records, &[]).await {
+            turn_off(&rc, format!("saving failed: {e}"));
+        }
+    });
+}
+
+/// Deletes records in the background.
+fn forget(rc: &Rc<RefCell<Inner>>, ids: Vec<String>) {
+    let db = match (&rc.borrow().history, &rc.borrow().db) {
+        (StoreState::On, Some(db)) => Rc::clone(db),
+        _ => return,
+    };
+    let rc = Rc::clone(rc);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = write(&db, &[], &ids).await {
+            turn_off(&rc, format!("deleting failed: {e}"));
+        }
+    });
+}
+
+async fn write(db: &Database, put: &[RunRecord], delete: &[String]) -> Result<(), String> {
+    let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| reason(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
+    for r in put {
+        store.put(&to_stored(r)?, Some(&JsValue::from_str(&r.id))).map_err(|e| reason(&e))?;
+    }
+    for id in delete {
+        store.delete(JsValue::from_str(id)).map_err(|e| reason(&e))?;
+    }
+    match tx.commit().map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))? {
+        TransactionResult::Committed => Ok(()),
+        _ => Err("the transaction was aborted (storage full or blocked?)".into()),
+    }
+}
+
+fn turn_off(rc: &Rc<RefCell<Inner>>, why: String) {
+    rc.borrow_mut().history = StoreState::Off(why);
+    render(rc);
+}
+
+/// One click in the table: a sort header, a row checkbox or a row button.
+fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
+    let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    let Some(el) = target.closest("[data-act]").ok().flatten() else {
+        return;
+    };
+    let act = el.get_attribute("data-act").unwrap_or_default();
+    let id = el.get_attribute("data-id").unwrap_or_default();
+    match act.as_str() {
+        "sort" => rc.borrow_mut().sort.click(&id),
+        "sel" => {
+            let mut inner = rc.borrow_mut();
+            let on = el.dyn_ref::<HtmlInputElement>().is_some_and(HtmlInputElement::checked);
+            inner.selected.retain(|s| s != &id);
+            if on {
+                inner.selected.push(id);
+            }
+        }
+        "pin" => {
+            let record = {
+                let mut inner = rc.borrow_mut();
+                let Some(r) = inner.runs.iter_mut().find(|r| r.id == id) else {
+                    return;
+                };
+                r.pinned = !r.pinned;
+                r.clone()
+            };
+            persist(rc, vec![record]);
+        }
+        "base" => {
+            let mut inner = rc.borrow_mut();
+            inner.baseline = if inner.baseline.as_deref() == Some(id.as_str()) { None } else { Some(id) };
+        }
+        "del" => {
+            {
+                let mut inner = rc.borrow_mut();
+                inner.runs.retain(|r| r.id != id);
+                inner.selected.retain(|s| s != &id);
+                if inner.baseline.as_deref() == Some(id.as_str()) {
+                    inner.baseline = None;
+                }
+            }
+            forget(rc, vec![id]);
+        }
+        "open" => {
+            let link = rc.borrow().runs.iter().find(|r| r.id == id).map(|r| r.link.clone());
+            if let (Some(link), Some(window)) = (link, web_sys::window()) {
+                let _ = window.location().set_hash(&link);
+                window.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+            return;
+        }
+        "edit" => {
+            let inner = rc.borrow_mut();
+            let Some(r) = inner.runs.iter().find(|r| r.id == id) else {
+                return;
+            };
+            inner.els.edit_name.set_value(&r.name);
+            inner.els.edit_note.set_value(&r.note);
+            show(&inner.els.edit, true);
+            let _ = inner.els.edit_name.focus();
+            drop(inner);
+            rc.borrow_mut().editing = Some(id);
+            return;
+        }
+        _ => return,
+    }
+    render(rc);
+}
+
+fn finish_edit(rc: &Rc<RefCell<Inner>>, save: bool) {
+    let record = {
+        let mut inner = rc.borrow_mut();
+        show(&inner.els.edit, false);
+        let Some(id) = inner.editing.take() else {
+            return;
+        };
+        let name: String = inner.els.edit_name.value().chars().take(MAX_TEXT).collect();
+        let note: String = inner.els.edit_note.value().chars().take(MAX_TEXT).collect();
+        match inner.runs.iter_mut().find(|r| r.id == id) {
+            Some(r) if save => {
+                r.name = name;
+                r.note = note;
+                r.clone()
+            }
+            _ => return,
+        }
+    };
+    persist(rc, vec![record]);
+    render(rc);
+}
+
+fn export(rc: &Rc<RefCell<Inner>>, what: &str) {
+    let inner = rc.borrow();
+    let list = table::chosen(&inner.runs, &inner.sort, &inner.selected);
+    if list.is_empty() {
+        set_text(&inner.els.msg, "There are no runs to export yet: train a few steps first.");
+        return;
+    }
+    let (text, name, mime) = match what {
+        "json" => (runs::export_json(&list), "gradlab-runs.json", "application/json"),
+        "csv" => (runs::csv::runs_csv(&list), "gradlab-runs.csv", "text/csv"),
+        _ => (runs::csv::curves_csv(&list), "gradlab-curves.csv", "text/csv"),
+    };
+    match download_text(&text, name, mime) {
+        Ok(()) => set_text(&inner.els.msg, &format!("Exported {} run(s) as {name}.", list.len())),
+        Err(_) => set_text(&inner.els.msg, "The browser refused the download."),
+    }
+}
+
+thread_local! {
+    /// The last download's object URL, revoked at the next download.
+    static LAST_URL: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn download_text(text: &str, name: &str, mime: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    click_download(&url, name);
+    if let Some(old) = LAST_URL.with(|u| u.borrow_mut().replace(url)) {
+        let _ = web_sys::Url::revoke_object_url(&old);
+    }
+    Ok(())
+}
+
+/// Clicks a temporary `<a download>` for `href`.
+fn click_download(href: &str, name: &str) {
+    let a: HtmlAnchorElement = dom::create("a", "");
+    a.set_href(href);
+    a.set_download(name);
+    a.set_hidden(true);
+    if let Some(body) = dom::document().body() {
+        dom::append(&body, &a);
+        a.click();
+        a.remove();
+    }
+}
+
+/// Reads the chosen file: size first, then import_json; stores the new runs.
+fn import(rc: &Rc<RefCell<Inner>>) {
+    let input = rc.borrow().els.import.clone();
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let msg = rc.borrow().els.msg.clone();
+    if file.size() > MAX_IMPORT_BYTES as f64 {
+        set_text(
+            &msg,
+            &format!("Import rejected: {}. Nothing was changed.", runs::ImportError::TooLarge(file.size() as usize)),
+        );
+        return;
+    }
+    let rc = Rc::clone(rc);
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(t) => t.as_string().unwrap_or_default(),
+            Err(_) => {
+                set_text(&msg, "Import rejected: the file could not be read. Nothing was changed.");
+                return;
+            }
+        };
+        let incoming = match runs::import_json(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                set_text(&msg, &format!("Import rejected: {e}. Nothing was changed."));
+                return;
+            }
+        };
+        let added = {
+            let mut inner = rc.borrow_mut();
+            let dups = runs::duplicates(&inner.runs, &incoming);
+            let added = store::fresh_ids(&inner.runs, incoming, &dups);
+            inner.runs.extend(added.iter().cloned());
+            let skipped = dups.len();
+            set_text(&msg, &store::import_message(added.len(), skipped));
+            set_attr(&msg, "data-imported", &added.len().to_string());
+            set_attr(&msg, "data-duplicates", &skipped.to_string());
+            added
+        };
+        persist(&rc, added);
+        render(&rc);
+    });
+}

@@ -1,0 +1,191 @@
+//! Drawing the runs panel from [`crate::engine::runs::table`]'s model: the
+//! status line, the table (a sort button per header, a row per run), the
+//! diff against the baseline and the overlay chart with its legend. Every
+//! text is set as text, never as HTML.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+use super::{Inner, COLORS};
+use crate::engine::runs::table::{self, Sort};
+use crate::engine::runs::RunRecord;
+use crate::viz::chart::{ChartSpec, Curve};
+use crate::web::dom::{self, set_attr, set_text, show};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Redraws the status, the table, the diff and the overlay.
+pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
+    let inner = rc.borrow();
+    let els = &inner.els;
+    let (state, status) = inner.history.status();
+    set_text(&els.status, &status);
+    set_attr(&els.status, "data-state", state);
+    set_text(&els.count, &format!("{} run(s)", inner.runs.len()));
+    set_attr(&els.count, "data-count", &inner.runs.len().to_string());
+
+    let list = table::sort(table::entries(&inner.runs), &inner.sort);
+    let cols = table::columns(&table::differing_keys(&list));
+    let baseline = inner.baseline.as_ref().and_then(|b| list.iter().find(|e| &e.run.id == b));
+    dom::clear(&els.table);
+    dom::append(&els.table, &header(&cols, &inner.sort));
+    let tbody: Element = dom::create("tbody", "");
+    let offset = |ms: f64| js_sys::Date::new(&JsValue::from_f64(ms)).get_timezone_offset();
+    for e in &list {
+        let differs = baseline.map(|b| table::diff(b, e)).unwrap_or_default();
+        let is_base = baseline.is_some_and(|b| b.run.id == e.run.id);
+        let cells = table::row_cells(e, &cols, &differs, &offset);
+        dom::append(&tbody, &row(e.run, is_base, inner.selected.contains(&e.run.id), &cells));
+    }
+    dom::append(&els.table, &tbody);
+    if list.is_empty() {
+        let tr: Element = dom::create("tr", "");
+        let td = dom::create_text("td", "hint", "No runs yet: press Play, and the run appears here.");
+        set_attr(&td, "colspan", &(cols.len() + 3).to_string());
+        dom::append(&tr, &td);
+        dom::append(&tbody, &tr);
+    }
+    render_diff(&inner, &list, baseline);
+    render_overlay(&inner, &list);
+}
+
+/// The header row: a sort button per column.
+fn header(cols: &[table::Column], sort: &Sort) -> Element {
+    let thead: Element = dom::create("thead", "");
+    let head: Element = dom::create("tr", "");
+    for title in ["", "pin"] {
+        dom::append(&head, &dom::create_text("th", "", title));
+    }
+    for col in cols {
+        let th: Element = dom::create("th", "");
+        set_attr(&th, "scope", "col");
+        let marker = sort.marker(&col.id);
+        if let Some((_, aria)) = marker {
+            set_attr(&th, "aria-sort", aria);
+        }
+        let arrow = marker.map_or("", |(arrow, _)| arrow);
+        let b = dom::create_text("button", "sort", &format!("{}{arrow}", col.title));
+        set_attr(&b, "type", "button");
+        set_attr(&b, "id", &col.button_id());
+        set_attr(&b, "data-act", "sort");
+        set_attr(&b, "data-id", &col.id);
+        dom::append(&th, &b);
+        dom::append(&head, &th);
+    }
+    dom::append(&head, &dom::create_text("th", "", "actions"));
+    dom::append(&thead, &head);
+    thead
+}
+
+/// One run's row: choose box, pin, the cells, the actions.
+fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) -> Element {
+    let tr: Element = dom::create("tr", "");
+    set_attr(&tr, "id", &format!("run-row-{}", r.id));
+    set_attr(&tr, "data-id", &r.id);
+    dom::toggle_class(&tr, "baseline", is_base);
+    dom::toggle_class(&tr, "pinned", r.pinned);
+    let td: Element = dom::create("td", "");
+    let sel: HtmlInputElement = dom::create("input", "");
+    sel.set_type("checkbox");
+    sel.set_checked(selected);
+    set_attr(&sel, "id", &format!("run-sel-{}", r.id));
+    set_attr(&sel, "data-act", "sel");
+    set_attr(&sel, "data-id", &r.id);
+    set_attr(&sel, "aria-label", &format!("choose {}", table::short(r)));
+    dom::append(&td, &sel);
+    dom::append(&tr, &td);
+    let td: Element = dom::create("td", "");
+    dom::append(&td, &row_button(r, "pin", if r.pinned { "★" } else { "☆" }, "pin or unpin"));
+    dom::append(&tr, &td);
+    for c in cells {
+        let td = dom::create_text("td", "", &c.text);
+        set_attr(&td, "data-col", &c.col);
+        if let Some(at) = c.changed_at {
+            set_attr(&td, "title", &table::changed_title(at));
+            set_attr(&td, "data-changed-at", &at.to_string());
+        }
+        if c.col == "name" {
+            set_attr(&td, "class", "run-name");
+            set_attr(&td, "title", &r.link);
+        }
+        if c.differs {
+            dom::toggle_class(&td, "differs", true);
+        }
+        dom::append(&tr, &td);
+    }
+    let td: Element = dom::create("td", "actions");
+    for (act, label, title) in [
+        ("open", "Open", "restore this run's link"),
+        ("edit", "Edit", "name and note"),
+        ("base", "Base", "use as the diff baseline"),
+        ("del", "Delete", "delete this run"),
+    ] {
+        dom::append(&td, &row_button(r, act, label, title));
+    }
+    dom::append(&tr, &td);
+    tr
+}
+
+fn row_button(r: &RunRecord, act: &str, label: &str, title: &str) -> HtmlElement {
+    let b = dom::create_text("button", "small", label);
+    set_attr(&b, "type", "button");
+    set_attr(&b, "id", &format!("run-{act}-{}", r.id));
+    set_attr(&b, "data-act", act);
+    set_attr(&b, "data-id", &r.id);
+    set_attr(&b, "title", title);
+    b
+}
+
+/// The diff of the chosen runs (or all) against the baseline.
+fn render_diff(inner: &Inner, list: &[table::Entry<'_>], baseline: Option<&table::Entry<'_>>) {
+    let ul = &inner.els.diff;
+    dom::clear(ul);
+    let Some(base) = baseline else {
+        dom::append(
+            ul,
+            &dom::create_text("li", "hint", "Press Base on a run to compare every run's settings with it."),
+        );
+        return;
+    };
+    dom::append(ul, &dom::create_text("li", "diff-base", &format!("Baseline: {}", table::short(base.run))));
+    for line in table::diff_lines(list, base, &inner.selected) {
+        let li = dom::create_text("li", "", &line.text);
+        set_attr(&li, "data-id", &line.id);
+        set_attr(&li, "data-keys", &line.keys.join(","));
+        dom::append(ul, &li);
+    }
+}
+
+/// Overlays the training loss of up to four chosen runs.
+fn render_overlay(inner: &Inner, list: &[table::Entry<'_>]) {
+    let picked = table::overlay(list, &inner.selected);
+    let legend = &inner.els.legend;
+    dom::clear(legend);
+    show(inner.els.chart.unchecked_ref(), !picked.is_empty());
+    set_attr(&inner.els.chart, "data-curves", &picked.len().to_string());
+    if picked.is_empty() {
+        return;
+    }
+    let mut curves = Vec::new();
+    for (run, color) in picked.into_iter().zip(COLORS) {
+        // Unlabelled: the legend is the list below the chart, so nothing covers the curves.
+        curves.push(Curve { label: String::new(), points: run.train, color, dashed: false });
+        curves.push(Curve { label: String::new(), points: run.test, color, dashed: true });
+        let li = dom::create_text("li", "", &run.label);
+        let swatch: HtmlElement = dom::create("span", "swatch");
+        let _ = swatch.style().set_property("background", &dom::css_rgb(color));
+        let _ = li.prepend_with_node_1(&swatch);
+        set_attr(&li, "data-id", &run.id);
+        set_attr(&li, "data-color", &dom::css_rgb(color));
+        dom::append(legend, &li);
+    }
+    let spec = ChartSpec {
+        title: "Loss of the chosen runs (train solid, test dashed)".into(),
+        y_label: "data loss".into(),
+        x_label: "step".into(),
+        log_y: false,
+        bands: Vec::new(),
+        curves,
+    };
+    crate::web::views::draw_on(&inner.els.chart, &spec);
+}

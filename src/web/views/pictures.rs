@@ -1,0 +1,222 @@
+//! The page's pictures other than the network diagram: the big output
+//! heatmap with its data points, the digits sample grid, and the
+//! loss/accuracy charts (plotters on canvas).
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
+
+use super::OUTPUT_GRID;
+use crate::engine::config::DataKind;
+use crate::engine::grid::{Grid, EXTENT};
+use crate::engine::trainer::Trainer;
+use crate::viz::chart::{self, ChartSpec, Curve};
+use crate::viz::{color, diagram, digits, points};
+use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
+
+/// Pixels per side of the points overlay on the output heatmap.
+const POINTS_PX: usize = 320;
+/// Digit samples shown for the digits data set.
+const DIGIT_SAMPLES: usize = 24;
+
+/// The big output heatmap and its points.
+pub struct OutputView {
+    panel: HtmlElement,
+    heat_ctx: CanvasRenderingContext2d,
+    points_ctx: CanvasRenderingContext2d,
+    grid: Option<Grid>,
+    out: Vec<f32>,
+    rgba: Vec<u8>,
+}
+
+impl OutputView {
+    /// Binds to `#heatmap` and `#heatmap-points`.
+    pub fn new(document: &Document) -> Result<OutputView, String> {
+        let heat: HtmlCanvasElement = dom::typed(document, "heatmap")?;
+        heat.set_width(OUTPUT_GRID as u32);
+        heat.set_height(OUTPUT_GRID as u32);
+        let pts: HtmlCanvasElement = dom::typed(document, "heatmap-points")?;
+        pts.set_width(POINTS_PX as u32);
+        pts.set_height(POINTS_PX as u32);
+        Ok(OutputView {
+            panel: dom::by_id(document, "output-panel")?,
+            heat_ctx: dom::context(&heat),
+            points_ctx: dom::context(&pts),
+            grid: None,
+            out: Vec::new(),
+            rgba: Vec::new(),
+        })
+    }
+
+    /// New trainer: new grid and points.
+    pub fn rebuild(&mut self, trainer: &Trainer) {
+        self.grid = Grid::new(trainer, OUTPUT_GRID);
+        show(&self.panel, self.grid.is_some());
+        self.paint_points(trainer);
+    }
+
+    /// Draws the training points, and the test points if the view asks.
+    pub fn paint_points(&mut self, trainer: &Trainer) {
+        let mut pts = points::from_raw(&trainer.raw_train, false);
+        if trainer.cfg.view.show_test {
+            pts.extend(points::from_raw(&trainer.raw_test, true));
+        }
+        let mut rgba = vec![0u8; POINTS_PX * POINTS_PX * 4];
+        points::paint_points(&pts, EXTENT, POINTS_PX, POINTS_PX, 3.5, &mut rgba);
+        dom::blit(&self.points_ctx, &rgba, POINTS_PX as u32, POINTS_PX as u32);
+    }
+
+    /// Repaints the heatmap of the model's output.
+    pub fn paint(&mut self, trainer: &mut Trainer) {
+        let Some(grid) = &self.grid else {
+            return;
+        };
+        let n = grid.size * grid.size;
+        let k = trainer.model.n_out;
+        self.out.resize(n * k, 0.0);
+        trainer.predict(&grid.inputs, &mut self.out);
+        self.rgba.resize(n * 4, 0);
+        let disc = trainer.cfg.view.discretize && !trainer.cfg.data.kind.is_regression();
+        if k == 1 {
+            let to_unit = diagram::output_unit(&trainer.cfg);
+            for v in &mut self.out {
+                *v = to_unit(*v);
+            }
+            color::paint_heatmap(&self.out, grid.size, 1, 0, 1.0, disc, &mut self.rgba);
+        } else if disc {
+            for (p, px) in self.rgba.chunks_exact_mut(4).enumerate() {
+                let c = color::argmax_confidence(&self.out[p * k..(p + 1) * k])
+                    .map_or(color::NAN_COLOR, |(best, _)| class_or_binary(k, best));
+                px.copy_from_slice(&[c[0], c[1], c[2], 255]);
+            }
+        } else if k == 2 {
+            // Binary data with a softmax head: the same orange/blue scale as one output.
+            let v: Vec<f32> = self.out.chunks_exact(2).map(|o| libm::tanhf((o[1] - o[0]) / 2.0)).collect();
+            color::paint_heatmap(&v, grid.size, 1, 0, 1.0, false, &mut self.rgba);
+        } else {
+            color::paint_class_map(&self.out, grid.size, k, &mut self.rgba);
+        }
+        dom::blit(&self.heat_ctx, &self.rgba, grid.size as u32, grid.size as u32);
+    }
+}
+
+fn class_or_binary(k: usize, class: usize) -> [u8; 3] {
+    if k == 2 {
+        color::value_color(if class == 1 { 1.0 } else { -1.0 })
+    } else {
+        color::class_color(class)
+    }
+}
+
+/// The digits sample grid.
+pub struct DigitsView {
+    panel: HtmlElement,
+    grid: HtmlElement,
+    cells: Vec<(CanvasRenderingContext2d, HtmlElement, HtmlElement)>,
+}
+
+impl DigitsView {
+    /// Binds to `#digits-panel` and `#digits`.
+    pub fn new(document: &Document) -> Result<DigitsView, String> {
+        Ok(DigitsView {
+            panel: dom::by_id(document, "digits-panel")?,
+            grid: dom::by_id(document, "digits")?,
+            cells: Vec::new(),
+        })
+    }
+
+    /// Shows the panel only for digits data.
+    pub fn rebuild(&mut self, trainer: &Trainer) {
+        let digits = trainer.cfg.data.kind == DataKind::Digits;
+        show(&self.panel, digits);
+        if digits && self.cells.is_empty() {
+            for _ in 0..DIGIT_SAMPLES {
+                let fig: HtmlElement = create("figure", "digit");
+                let canvas = dom::canvas("", 32, 32);
+                append(&fig, &canvas);
+                let caption = create_text("figcaption", "", "");
+                append(&fig, &caption);
+                append(&self.grid, &fig);
+                self.cells.push((dom::context(&canvas), caption, fig));
+            }
+        }
+    }
+
+    /// Repaints the samples with their predicted and true labels.
+    pub fn paint(&mut self, trainer: &mut Trainer) {
+        if trainer.cfg.data.kind != DataKind::Digits {
+            return;
+        }
+        let samples = trainer.digit_samples(DIGIT_SAMPLES);
+        let mut rgba = vec![0u8; 32 * 32 * 4];
+        for ((ctx, caption, fig), s) in self.cells.iter().zip(&samples) {
+            digits::paint_digit(&s.pixels, 4, &mut rgba);
+            dom::blit(ctx, &rgba, 32, 32);
+            let ok = s.predicted == s.label;
+            set_text(caption, &format!("{} / {}", s.predicted, s.label));
+            set_attr(fig, "title", &format!("predicted {}, true {}", s.predicted, s.label));
+            dom::toggle_class(fig, "wrong", !ok);
+        }
+    }
+}
+
+/// Loss and accuracy charts (plotters on canvas).
+pub struct Charts {
+    loss: HtmlCanvasElement,
+    acc: HtmlCanvasElement,
+}
+
+impl Charts {
+    /// Binds to `#chart-loss` and `#chart-acc`.
+    pub fn new(document: &Document) -> Result<Charts, String> {
+        Ok(Charts { loss: dom::typed(document, "chart-loss")?, acc: dom::typed(document, "chart-acc")? })
+    }
+
+    /// Redraws both charts from the trainer's history.
+    pub fn paint(&self, trainer: &Trainer) {
+        let evals = trainer.history.evals.points();
+        let line = |f: &dyn Fn(&crate::engine::history::Metrics) -> Option<f64>| -> Vec<(f64, f64)> {
+            evals.iter().filter_map(|(s, m)| f(m).map(|v| (*s as f64, v))).collect()
+        };
+        let train_c = [40, 40, 40];
+        let test_c = [230, 120, 20];
+        let loss = ChartSpec {
+            title: "Loss".into(),
+            y_label: "data loss".into(),
+            x_label: "step".into(),
+            log_y: trainer.cfg.view.log_scale,
+            bands: Vec::new(),
+            curves: vec![
+                Curve { label: "train".into(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
+                Curve { label: "test".into(), points: line(&|m| Some(m.test_loss)), color: test_c, dashed: true },
+            ],
+        };
+        draw_on(&self.loss, &loss);
+        let classes = !trainer.cfg.data.kind.is_regression();
+        show(self.acc.unchecked_ref(), classes);
+        if classes {
+            let acc = ChartSpec {
+                title: "Accuracy".into(),
+                y_label: "accuracy".into(),
+                x_label: "step".into(),
+                log_y: false,
+                bands: Vec::new(),
+                curves: vec![
+                    Curve { label: "train".into(), points: line(&|m| m.train_acc), color: train_c, dashed: false },
+                    Curve { label: "test".into(), points: line(&|m| m.test_acc), color: test_c, dashed: true },
+                ],
+            };
+            draw_on(&self.acc, &acc);
+        }
+    }
+}
+
+/// Draws a chart spec on a canvas (a failure is logged, never fatal).
+pub fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
+    use plotters::prelude::IntoDrawingArea;
+    if let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()) {
+        let area = backend.into_drawing_area();
+        if let Err(e) = chart::draw(&area, spec) {
+            web_sys::console::warn_1(&format!("chart: {e}").into());
+        }
+    }
+}
