@@ -34,10 +34,10 @@ use web_sys::{
     Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent, Performance, Window,
 };
 
-use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
 use crate::engine::config::{Config, Named, Speed};
 use crate::engine::history::Metrics;
 use crate::engine::instruments::long_checks::{Message, Request};
+use crate::engine::link::{self as codec, TRANSPORT_CONTROLS};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{Evaluation, LiveChange, PartialStep, StepOutcome, Trainer};
 use crate::viz::frame_plan::{Plan, Planner, EVAL_SLICE_MS, MAX_TASK_MS, TRAIN_BUDGET_MS};
@@ -459,11 +459,11 @@ impl App {
         let cfg = &self.trainer.cfg;
         let (next, key, msgs) = match &edit {
             Edit::Field(key, text) => {
-                let (next, msgs) = controls::with_field(cfg, key, text);
+                let (next, msgs) = codec::with_field(cfg, key, text);
                 (next, *key, msgs)
             }
             Edit::Data(kind) => {
-                let (next, msgs) = controls::with_field(cfg, "data", kind.name());
+                let (next, msgs) = codec::with_field(cfg, "data", kind.name());
                 (next, "data", msgs)
             }
             Edit::Feature(feature, on) => {
@@ -475,10 +475,10 @@ impl App {
                 // Keep TF Playground's order of the features.
                 let text: Vec<&str> =
                     crate::engine::config::Feature::ALL.iter().map(|f| f.name()).filter(|n| list.contains(n)).collect();
-                let (next, msgs) = controls::with_field(cfg, "feat", &text.join(","));
+                let (next, msgs) = codec::with_field(cfg, "feat", &text.join(","));
                 (next, "feat", msgs)
             }
-            Edit::Layer(..) | Edit::AddLayer => match controls::edit_network(cfg, &edit) {
+            Edit::Network(edit) => match codec::edit_network(cfg, edit) {
                 Ok(next) => (next, "net", vec![]),
                 Err(msg) => (cfg.clone(), "net", vec![msg]),
             },

@@ -1,12 +1,14 @@
-//! The whole experiment as one value, and its URL-hash codec.
+//! The whole experiment as one value.
 //!
 //! A [`Config`] plus its seed is everything needed to reproduce a run bit for
-//! bit. [`codec`] turns it into a short readable hash (`lr=0.03&bs=10&...`) and
-//! back; parsing never fails: bad fields fall back to defaults and are listed.
+//! bit. [`crate::engine::link`] turns it into a short readable hash
+//! (`lr=0.03&bs=10&...`) and back; parsing never fails: bad fields fall back
+//! to defaults and are listed.
 
-pub mod codec;
+/// The link format's old path, kept while callers move to [`crate::engine::link`].
+pub use crate::engine::link as codec;
 
-/// Version of the URL format written by [`codec::encode`].
+/// Version of the URL format written by [`crate::engine::link::encode`].
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Which data set to train on.
@@ -596,6 +598,23 @@ impl Named for OptimizerKind {
             OptimizerKind::RmsProp { .. } => "rmsprop",
             OptimizerKind::Adam { .. } => "adam",
             OptimizerKind::AdamW { .. } => "adamw",
+        }
+    }
+}
+
+impl OptimizerKind {
+    /// This optimizer's hyperparameters by their link keys (`mom`, `rho`,
+    /// `b1`, `b2`, `eps`, `wd`), in link order: the settings table finds
+    /// which optimizers a key belongs to, and reads and writes it, here.
+    pub fn params_mut(&mut self) -> Vec<(&'static str, &mut f64)> {
+        match self {
+            OptimizerKind::Sgd => vec![],
+            OptimizerKind::Momentum { mu } | OptimizerKind::Nesterov { mu } => vec![("mom", mu)],
+            OptimizerKind::RmsProp { rho, eps } => vec![("rho", rho), ("eps", eps)],
+            OptimizerKind::Adam { beta1, beta2, eps } => vec![("b1", beta1), ("b2", beta2), ("eps", eps)],
+            OptimizerKind::AdamW { beta1, beta2, eps, weight_decay } => {
+                vec![("b1", beta1), ("b2", beta2), ("eps", eps), ("wd", weight_decay)]
+            }
         }
     }
 }
