@@ -20,9 +20,11 @@
 //!
 //! # Keys
 //!
+//! A reader's summary; the ranges themselves are defined once, in [`table`].
+//!
 //! | key | field | values |
 //! |---|---|---|
-//! | `v` | format version | [`FORMAT_VERSION`] |
+//! | `v` | format version | [`FORMAT_VERSION`](crate::engine::config::FORMAT_VERSION) |
 //! | `seed` | seed | integer `0..=2⁶⁴−1` |
 //! | `step` | step to fast-forward to (written only when set) | integer `0..=10_000_000` |
 //! | `data` | data set | `circle xor gauss spiral moons blobs spiralk plane mgauss digits` |
