@@ -368,22 +368,27 @@ impl Controls {
         LayerRow { row, units, act, bn, dropout, remove }
     }
 
-    /// Disables the controls a link locked (and everything while `all`).
+    /// Disables the controls a link locked, the richer editors' parts with them.
     fn apply_locks(&mut self, cfg: &Config) {
         self.locked = cfg.view.lock.clone();
-        let locked = |key: &str| cfg.view.lock.iter().any(|l| l == key);
+        let (mut data, mut feat, mut net) = (false, false, false);
         for b in &self.built {
-            let off = locked(b.spec.key);
+            let off = cfg.view.lock.iter().any(|l| l == b.spec.key);
             dom::toggle_class(&b.wrapper, "locked", off);
             dom::set_disabled(&b.input, off);
+            match b.spec.kind {
+                Kind::DataPicker(_) => data = off,
+                Kind::Features => feat = off,
+                Kind::Network => net = off,
+                _ => {}
+            }
         }
         for (_, button) in &self.data_buttons {
-            button.set_disabled(locked("data"));
+            button.set_disabled(data);
         }
         for (_, input) in &self.features {
-            input.set_disabled(locked("feat"));
+            input.set_disabled(feat);
         }
-        let net = locked("net");
         self.add_layer.set_disabled(net || cfg.hidden.len() >= MAX_HIDDEN_LAYERS);
         for row in &self.layers {
             row.units.set_disabled(net);
