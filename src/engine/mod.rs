@@ -18,6 +18,7 @@ pub mod init;
 pub mod instruments;
 pub mod kernels;
 pub mod layers;
+pub mod link;
 pub mod loss;
 pub mod math;
 pub mod model;

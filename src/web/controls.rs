@@ -1,370 +1,57 @@
-//! The settings panel, built table-driven from [`CONTROLS`]: one row per link
-//! key of the codec ([`codec::FIELDS`]), each becoming one element whose id
-//! *is* the key (`#lr`, `#bs`, `#data`, …). Choices come from the config's
-//! [`Named`] lists, and values are always the codec's own text, so a control
-//! reads and writes exactly what the link holds:
+//! The settings panel, generated from the link's settings table
+//! ([`link::SETTINGS`]): one element per row with a panel, whose id *is* the
+//! key (`#lr`, `#bs`, `#data`, …). Labels, help, choices, number bounds and
+//! steps all come from the row, and values are always the link's own text,
+//! so a control reads and writes exactly what the link holds:
 //!
-//! - showing a config: `(field.get)(cfg)` → the control's value;
-//! - a change: the control's text → `(field.set)(&mut cfg, text)` (the codec
-//!   validates it), then the cross-field checks via `decode(encode(cfg))`.
+//! - showing a config: [`link::value_text`] → the control's value, and
+//!   [`link::applies`] → whether it is shown;
+//! - a change: the control's text → an [`Edit`], which the app applies with
+//!   [`link::with_field`] or [`link::edit_network`].
 //!
-//! Parameter keys (`mom`, `se`, `cv`, …) are shown only while their variant is
-//! chosen (their getter returns `Some`), and a few data/model settings only
-//! where they apply (e.g. `k` for K-class sets). Classroom links hide or lock
-//! controls by key ([`Controls::apply_flags`]).
-//!
-//! Besides the plain rows, three keys have richer editors: `data` (picker
-//! with y-up thumbnails), `feat` (one toggle per feature) and `net` (the
-//! architecture editor: add/remove layers, width, activation, BN, dropout;
-//! the codec text of the whole network stays editable in `#net`).
+//! Classroom links hide or lock controls by key. Besides the plain rows,
+//! three keys have richer editors: `data` (picker with y-up thumbnails),
+//! `feat` (one toggle per feature) and `net` (the architecture editor:
+//! add/remove layers, width, activation, BN, dropout; the link text of the
+//! whole network stays editable in `#net`). This file only binds elements.
 
 use std::rc::Rc;
 
 use gloo_events::EventListener;
 use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-use crate::engine::config::codec::{self, FIELDS};
-use crate::engine::config::{
-    Act, BlockOrder, ClipKind, Config, DataConfig, DataKind, Feature, InitKind, LayerSpec, LossKind, Named,
-    OptimizerKind, OutputAct, ScheduleKind, Speed,
-};
-
+use crate::engine::config::{Act, Config, DataConfig, DataKind, Feature, Named};
 use crate::engine::grid::EXTENT;
+use crate::engine::link::parse::{self, DROPOUT, LAYER_UNITS};
+use crate::engine::link::{self, Kind, LayerEdit, NetworkEdit, Panel, Setting, MAX_HIDDEN_LAYERS};
 use crate::engine::rng::{Rng, Stream};
 use crate::viz::{points, thumbnail};
 
 use super::dom::{self, append, create, create_text, set_attr, set_text, show};
 
-/// Which panel a control lives in (an element `#controls-<panel>` in index.html).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Panel {
-    /// Data set, split and features.
-    Data,
-    /// Architecture, initialization and output.
-    Model,
-    /// Optimizer, loss, schedule, regularization, batch, seed.
-    Training,
-    /// Toggles above the output heatmap.
-    Heatmap,
-    /// Toggles above the charts.
-    Charts,
-    /// Next to the transport buttons (training speed).
-    Transport,
-}
-
-impl Panel {
-    fn container_id(self) -> &'static str {
-        match self {
-            Panel::Data => "controls-data",
-            Panel::Model => "controls-model",
-            Panel::Training => "controls-training",
-            Panel::Heatmap => "controls-heatmap",
-            Panel::Charts => "controls-charts",
-            Panel::Transport => "controls-transport",
-        }
+/// The element `#controls-<panel>` in index.html a panel's controls go in.
+fn container_id(panel: Panel) -> &'static str {
+    match panel {
+        Panel::Data => "controls-data",
+        Panel::Model => "controls-model",
+        Panel::Training => "controls-training",
+        Panel::Heatmap => "controls-heatmap",
+        Panel::Charts => "controls-charts",
+        Panel::Transport => "controls-transport",
     }
-}
-
-/// How a control is drawn.
-#[derive(Clone, Copy, Debug)]
-pub enum Kind {
-    /// `<select>` of the names of a [`Named`] type.
-    Choice(fn() -> Vec<&'static str>),
-    /// `<input type=number>` with min, max and step (`0` = any).
-    Number(f64, f64, f64),
-    /// `<input type=checkbox>` (codec text `0`/`1`).
-    Check,
-    /// The data-set picker (buttons with thumbnails).
-    DataPicker,
-    /// One checkbox per input feature.
-    Features,
-    /// The architecture editor plus its codec text.
-    Network,
-}
-
-/// One row of the control table.
-#[derive(Clone, Copy, Debug)]
-pub struct Spec {
-    /// The codec key, which is also the element id.
-    pub key: &'static str,
-    /// Visible label.
-    pub label: &'static str,
-    /// Tooltip / description.
-    pub help: &'static str,
-    /// Where it goes.
-    pub panel: Panel,
-    /// How it is drawn.
-    pub kind: Kind,
-}
-
-fn names<T: Named>() -> Vec<&'static str> {
-    T::VARIANTS.iter().map(|v| v.name()).collect()
-}
-
-const fn row(key: &'static str, label: &'static str, help: &'static str, panel: Panel, kind: Kind) -> Spec {
-    Spec { key, label, help, panel, kind }
-}
-
-/// Every control, in page order. Covers every codec key except `v` (the
-/// format version), `step` (a link's fast-forward target) and the classroom
-/// flags `hide`, `lock`, `embed` (set by the link author, not on the page).
-pub const CONTROLS: &[Spec] = &[
-    row("data", "Data set", "Which data to learn", Panel::Data, Kind::DataPicker),
-    row("noise", "Noise %", "Label noise of the generator, 0–50 %", Panel::Data, Kind::Number(0.0, 50.0, 5.0)),
-    row(
-        "train",
-        "Training share %",
-        "Share of the points used for training",
-        Panel::Data,
-        Kind::Number(10.0, 90.0, 10.0),
-    ),
-    row(
-        "minor",
-        "Class 1 share %",
-        "Share of class 1 (imbalance); 50 = balanced",
-        Panel::Data,
-        Kind::Number(5.0, 50.0, 5.0),
-    ),
-    row("k", "Classes", "Number of classes of the K-class sets", Panel::Data, Kind::Number(3.0, 5.0, 1.0)),
-    row("n", "Points", "Number of points generated", Panel::Data, Kind::Number(10.0, 5000.0, 10.0)),
-    row("feat", "Features", "Inputs computed from (x1, x2)", Panel::Data, Kind::Features),
-    row("std", "Standardize inputs", "Zero mean, unit variance (training statistics)", Panel::Data, Kind::Check),
-    row("net", "Hidden layers", "units:activation[:bn][:dRATE], comma-separated", Panel::Model, Kind::Network),
-    row(
-        "ord",
-        "Block order",
-        "Dense→BN→act→Dropout, or Dense→act→Dropout→BN",
-        Panel::Model,
-        Kind::Choice(names::<BlockOrder>),
-    ),
-    row(
-        "bnm",
-        "BN momentum",
-        "Running statistics: m·running + (1−m)·batch",
-        Panel::Model,
-        Kind::Number(0.0, 0.999, 0.01),
-    ),
-    row("bne", "BN ε", "Added to the variance", Panel::Model, Kind::Number(1e-8, 1.0, 0.0)),
-    row("slope", "Leaky ReLU slope", "Slope for x < 0", Panel::Model, Kind::Number(0.0, 0.99, 0.01)),
-    row("init", "Initialization", "How the weights are drawn", Panel::Model, Kind::Choice(names::<InitKind>)),
-    row(
-        "ia",
-        "Init parameter",
-        "Constant value, uniform bound or normal σ",
-        Panel::Model,
-        Kind::Number(-10.0, 10.0, 0.01),
-    ),
-    row("bias", "Initial bias", "Every bias starts here", Panel::Model, Kind::Number(-10.0, 10.0, 0.1)),
-    row("out", "Output activation", "With the MSE loss", Panel::Model, Kind::Choice(names::<OutputAct>)),
-    row("lr", "Learning rate", "Applies mid-run", Panel::Training, Kind::Number(0.00001, 100.0, 0.0)),
-    row("bs", "Batch size", "1 … the training set; applies mid-run", Panel::Training, Kind::Number(1.0, 100000.0, 1.0)),
-    row("opt", "Optimizer", "Update rule", Panel::Training, Kind::Choice(names::<OptimizerKind>)),
-    row("mom", "Momentum μ", "Momentum and Nesterov", Panel::Training, Kind::Number(0.0, 0.999, 0.01)),
-    row("rho", "RMSProp ρ", "Decay of the squared-gradient average", Panel::Training, Kind::Number(0.0, 0.999, 0.01)),
-    row("b1", "Adam β1", "First-moment decay", Panel::Training, Kind::Number(0.0, 0.999, 0.01)),
-    row("b2", "Adam β2", "Second-moment decay", Panel::Training, Kind::Number(0.0, 0.9999, 0.001)),
-    row("eps", "Optimizer ε", "Added to the root", Panel::Training, Kind::Number(1e-12, 1.0, 0.0)),
-    row("wd", "Weight decay", "AdamW's decoupled decay", Panel::Training, Kind::Number(0.0, 10.0, 0.001)),
-    row(
-        "sched",
-        "LR schedule",
-        "Multiplier of the learning rate over steps; applies mid-run",
-        Panel::Training,
-        Kind::Choice(names::<ScheduleKind>),
-    ),
-    row(
-        "se",
-        "Schedule steps",
-        "Decay interval, cosine period or warm-up length",
-        Panel::Training,
-        Kind::Number(1.0, 10_000_000.0, 1.0),
-    ),
-    row(
-        "sg",
-        "Schedule factor",
-        "γ per interval, or the final cosine multiplier",
-        Panel::Training,
-        Kind::Number(0.0, 1.0, 0.05),
-    ),
-    row("loss", "Loss", "Training loss", Panel::Training, Kind::Choice(names::<LossKind>)),
-    row("fg", "Focal γ", "Focusing parameter", Panel::Training, Kind::Number(0.0, 10.0, 0.5)),
-    row("fa", "Focal α", "Weight of class 1", Panel::Training, Kind::Number(0.0, 1.0, 0.05)),
-    row("l1", "L1", "L1 penalty strength; applies mid-run", Panel::Training, Kind::Number(0.0, 10.0, 0.0)),
-    row("l2", "L2", "L2 penalty strength; applies mid-run", Panel::Training, Kind::Number(0.0, 10.0, 0.0)),
-    row(
-        "clip",
-        "Gradient clipping",
-        "By value or by global norm; applies mid-run",
-        Panel::Training,
-        Kind::Choice(names::<ClipKind>),
-    ),
-    row("cv", "Clip threshold", "Largest gradient value or norm", Panel::Training, Kind::Number(1e-6, 1e6, 0.0)),
-    row(
-        "seed",
-        "Seed",
-        "Drives data, initial weights, shuffles and dropout",
-        Panel::Training,
-        Kind::Number(0.0, 1.8446744073709552e19, 1.0),
-    ),
-    row("test", "Show test data", "Draw the test points on the output", Panel::Heatmap, Kind::Check),
-    row("disc", "Discretize output", "Show the predicted class only", Panel::Heatmap, Kind::Check),
-    row("log", "Log scale", "Logarithmic loss axis", Panel::Charts, Kind::Check),
-    row(
-        "speed",
-        "Speed",
-        "Per frame while playing: one mini-batch, one epoch, ten epochs, or as much as the frame allows",
-        Panel::Transport,
-        Kind::Choice(names::<Speed>),
-    ),
-];
-
-/// Link keys deliberately without a settings control, and why.
-pub const LINK_ONLY: &[(&str, &str)] = &[
-    ("v", "format version"),
-    ("step", "the step a shared link fast-forwards to (Share writes it)"),
-    ("hide", "classroom flag set by the link's author"),
-    ("lock", "classroom flag set by the link's author"),
-    ("embed", "classroom flag set by the link's author"),
-    ("bug", "planted bug for the bug lab, set by the link's author (the instruments panel owns its UI)"),
-];
-
-/// Whether a control applies to this config (irrelevant ones are not shown).
-pub fn applies(key: &str, cfg: &Config) -> bool {
-    let kind = cfg.data.kind;
-    let any_bn = cfg.hidden.iter().any(|l| l.batch_norm);
-    match key {
-        "minor" => kind.is_binary(),
-        "k" => matches!(kind, DataKind::Blobs | DataKind::SpiralK),
-        "n" | "noise" | "feat" => kind.is_planar(),
-        "ord" => any_bn && cfg.hidden.iter().any(|l| l.dropout > 0.0),
-        "bnm" | "bne" => any_bn,
-        "slope" => cfg.hidden.iter().any(|l| l.act == Act::LeakyRelu),
-        "out" => cfg.loss == LossKind::Mse,
-        "disc" => !kind.is_regression() && kind.is_planar(),
-        "test" => kind.is_planar(),
-        _ => field(key).is_none_or(|f| (f.get)(cfg).is_some() || !is_param_key(key)),
-    }
-}
-
-/// Keys written only for some variant of another field.
-fn is_param_key(key: &str) -> bool {
-    matches!(key, "ia" | "fg" | "fa" | "mom" | "rho" | "b1" | "b2" | "eps" | "wd" | "se" | "sg" | "cv")
-}
-
-/// The codec row of `key`.
-pub fn field(key: &str) -> Option<&'static codec::Field> {
-    FIELDS.iter().find(|f| f.key == key)
-}
-
-/// The codec text of `key` in `cfg` (empty when not written).
-pub fn value_text(key: &str, cfg: &Config) -> String {
-    field(key).and_then(|f| (f.get)(cfg)).unwrap_or_else(|| match key {
-        "test" | "disc" | "log" => "0".into(),
-        "speed" => Speed::default().name().into(),
-        _ => String::new(),
-    })
-}
-
-/// Applies `text` to the field `key` of a copy of `cfg` through the codec, then
-/// the cross-field checks. Returns the new config and any messages (why the
-/// value was refused, or which dependent field fell back).
-pub fn with_field(cfg: &Config, key: &str, text: &str) -> (Config, Vec<String>) {
-    let Some(f) = field(key) else {
-        return (cfg.clone(), vec![format!("{key} is not a setting")]);
-    };
-    let mut next = cfg.clone();
-    if let Err(reason) = (f.set)(&mut next, text.trim()) {
-        return (cfg.clone(), vec![format!("{key}: {reason}; kept {}", value_text(key, cfg))]);
-    }
-    normalize(next)
-}
-
-/// Runs the codec's cross-field checks on `cfg` (`decode(encode(cfg))`).
-pub fn normalize(cfg: Config) -> (Config, Vec<String>) {
-    let step = cfg.step;
-    let (mut checked, rejected) = codec::decode(&codec::encode(&cfg));
-    checked.step = step;
-    (checked, rejected.into_iter().map(|r| format!("{}: {}", r.key, r.reason)).collect())
 }
 
 /// What a user did to a control; becomes a config change in the app.
 #[derive(Clone, Debug)]
 pub enum Edit {
-    /// A plain control `key` now reads `text` (codec text).
+    /// A plain control `key` now reads `text` (link text).
     Field(&'static str, String),
     /// The data set picker.
     Data(DataKind),
     /// A feature toggled.
     Feature(Feature, bool),
-    /// A layer's property in the architecture editor.
-    Layer(usize, LayerEdit),
-    /// Add a hidden layer (a copy of the last, or 4 tanh).
-    AddLayer,
-}
-
-/// One property of one hidden layer.
-#[derive(Clone, Debug)]
-pub enum LayerEdit {
-    /// Width (text, validated).
-    Units(String),
-    /// Activation name.
-    Act(String),
-    /// BatchNorm on/off.
-    BatchNorm(bool),
-    /// Dropout rate (text).
-    Dropout(String),
-    /// Remove this layer.
-    Remove,
-}
-
-/// The config after an architecture edit, or why it was refused.
-pub fn edit_network(cfg: &Config, edit: &Edit) -> Result<Config, String> {
-    let mut hidden = cfg.hidden.clone();
-    match edit {
-        Edit::AddLayer => {
-            if hidden.len() >= codec::MAX_HIDDEN_LAYERS {
-                return Err(format!("at most {} hidden layers", codec::MAX_HIDDEN_LAYERS));
-            }
-            let last = hidden.last().cloned().unwrap_or(LayerSpec {
-                units: 4,
-                act: Act::Tanh,
-                batch_norm: false,
-                dropout: 0.0,
-            });
-            hidden.push(last);
-        }
-        Edit::Layer(i, e) => {
-            let Some(layer) = hidden.get_mut(*i) else {
-                return Err("no such layer".into());
-            };
-            match e {
-                LayerEdit::Units(t) => match t.trim().parse::<usize>() {
-                    Ok(u) if (1..=256).contains(&u) => layer.units = u,
-                    _ => return Err(format!("layer {}: width must be an integer between 1 and 256", i + 1)),
-                },
-                LayerEdit::Act(name) => {
-                    layer.act = Act::from_name(name).ok_or_else(|| format!("unknown activation {name:?}"))?;
-                }
-                LayerEdit::BatchNorm(on) => layer.batch_norm = *on,
-                LayerEdit::Dropout(t) => match t.trim().parse::<f64>() {
-                    Ok(p) if (0.0..1.0).contains(&p) => layer.dropout = p,
-                    _ => return Err(format!("layer {}: dropout must be at least 0 and below 1", i + 1)),
-                },
-                LayerEdit::Remove => {
-                    hidden.remove(*i);
-                }
-            }
-        }
-        _ => return Ok(cfg.clone()),
-    }
-    let net = codec::encode(&Config { hidden, ..Config::default() });
-    let text = net.split('&').find_map(|p| p.strip_prefix("net=")).unwrap_or("");
-    let text = percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned();
-    let (next, msgs) = with_field(cfg, "net", &text);
-    match msgs.first() {
-        Some(m) => Err(m.clone()),
-        None => Ok(next),
-    }
+    /// The architecture editor.
+    Network(NetworkEdit),
 }
 
 /// Where the page sends edits.
@@ -372,7 +59,7 @@ pub type Sink = Rc<dyn Fn(Edit)>;
 
 /// One built control row.
 struct Built {
-    spec: Spec,
+    spec: &'static Setting,
     /// The row (label + input), hidden when not applicable or by the link.
     wrapper: HtmlElement,
     /// The element with `id = key`.
@@ -421,32 +108,33 @@ impl Controls {
             listeners: Vec::new(),
             layer_listeners: Vec::new(),
         };
-        for spec in CONTROLS {
-            let panel = dom::by_id(&document, spec.panel.container_id())?;
+        for spec in link::page_order() {
+            let Some((panel, _)) = spec.panel else { continue };
+            let panel = dom::by_id(&document, container_id(panel))?;
             let wrapper: HtmlElement = create("div", "field");
             wrapper.set_id(&format!("field-{}", spec.key));
             wrapper.set_title(spec.help);
             let input = me.build_one(spec, &wrapper)?;
             append(&panel, &wrapper);
-            me.built.push(Built { spec: *spec, wrapper, input });
+            me.built.push(Built { spec, wrapper, input });
         }
         Ok(me)
     }
 
-    fn label(wrapper: &HtmlElement, spec: &Spec) {
-        let label = create_text("label", "", spec.label);
+    fn label(wrapper: &HtmlElement, spec: &Setting) {
+        let label = create_text("label", "", &spec.title());
         set_attr(&label, "for", spec.key);
         append(wrapper, &label);
     }
 
-    fn build_one(&mut self, spec: &Spec, wrapper: &HtmlElement) -> Result<Element, String> {
+    fn build_one(&mut self, spec: &Setting, wrapper: &HtmlElement) -> Result<Element, String> {
         let key = spec.key;
         match spec.kind {
-            Kind::Choice(options) => {
+            Kind::Choice(choice) => {
                 Self::label(wrapper, spec);
                 let select: HtmlSelectElement = create("select", "");
                 select.set_id(key);
-                for name in options() {
+                for name in (choice.names)() {
                     let opt = create_text("option", "", name);
                     set_attr(&opt, "value", name);
                     append(&select, &opt);
@@ -455,20 +143,18 @@ impl Controls {
                 self.on_change(&select, key);
                 Ok(select.into())
             }
-            Kind::Number(min, max, step) => {
+            Kind::Int { .. } | Kind::Real { .. } => {
                 Self::label(wrapper, spec);
                 let input: HtmlInputElement = create("input", "");
                 input.set_id(key);
                 input.set_type("number");
-                set_attr(&input, "min", &min.to_string());
-                set_attr(&input, "max", &max.to_string());
-                set_attr(&input, "step", &if step > 0.0 { step.to_string() } else { "any".into() });
+                set_number_bounds(&input, spec, &Config::default());
                 set_attr(&input, "inputmode", "decimal");
                 append(wrapper, &input);
                 self.on_change(&input, key);
                 Ok(input.into())
             }
-            Kind::Check => {
+            Kind::Check { .. } => {
                 toggle_class_el(wrapper, "check");
                 let input: HtmlInputElement = create("input", "");
                 input.set_id(key);
@@ -478,8 +164,8 @@ impl Controls {
                 self.on_change(&input, key);
                 Ok(input.into())
             }
-            Kind::DataPicker => {
-                let title = create_text("span", "field-title", spec.label);
+            Kind::DataPicker(_) => {
+                let title = create_text("span", "field-title", &spec.title());
                 append(wrapper, &title);
                 let group: HtmlElement = create("div", "data-picker");
                 group.set_id(key);
@@ -504,7 +190,7 @@ impl Controls {
                 Ok(group.into())
             }
             Kind::Features => {
-                let title = create_text("span", "field-title", spec.label);
+                let title = create_text("span", "field-title", &spec.title());
                 append(wrapper, &title);
                 let group: HtmlElement = create("div", "features");
                 group.set_id(key);
@@ -529,14 +215,15 @@ impl Controls {
                 Ok(group.into())
             }
             Kind::Network => {
-                let title = create_text("span", "field-title", spec.label);
+                let title = create_text("span", "field-title", &spec.title());
                 append(wrapper, &title);
                 append(wrapper, &self.layers_box);
                 self.add_layer.set_id("net-add");
                 self.add_layer.set_type("button");
                 self.add_layer.set_text_content(Some("+ Add layer"));
                 let sink = Rc::clone(&self.sink);
-                self.listeners.push(EventListener::new(&self.add_layer, "click", move |_| sink(Edit::AddLayer)));
+                self.listeners
+                    .push(EventListener::new(&self.add_layer, "click", move |_| sink(Edit::Network(NetworkEdit::Add))));
                 append(wrapper, &self.add_layer);
                 let text_label = create_text("label", "net-text-label", "As link text");
                 set_attr(&text_label, "for", key);
@@ -551,6 +238,7 @@ impl Controls {
                 self.on_change(&input, key);
                 Ok(input.into())
             }
+            Kind::Version | Kind::Text { .. } => Err(format!("{key} has no control")),
         }
     }
 
@@ -564,11 +252,15 @@ impl Controls {
     pub fn show_config(&mut self, cfg: &Config, n_params: usize) {
         for b in &self.built {
             let key = b.spec.key;
-            show(&b.wrapper, applies(key, cfg) && !cfg.view.hide.iter().any(|h| h == key));
+            show(&b.wrapper, link::applies(key, cfg) && !cfg.view.hide.iter().any(|h| h == key));
             match b.spec.kind {
-                Kind::DataPicker => set_attr(&b.input, "data-value", cfg.data.kind.name()),
-                Kind::Features => set_attr(&b.input, "data-value", &value_text(key, cfg)),
-                _ => dom::set_value(&b.input, &value_text(key, cfg)),
+                Kind::DataPicker(_) => set_attr(&b.input, "data-value", cfg.data.kind.name()),
+                Kind::Features => set_attr(&b.input, "data-value", &link::value_text(key, cfg)),
+                Kind::Int { .. } | Kind::Real { .. } => {
+                    set_number_bounds(&b.input, b.spec, cfg);
+                    dom::set_value(&b.input, &link::value_text(key, cfg));
+                }
+                _ => dom::set_value(&b.input, &link::value_text(key, cfg)),
             }
         }
         for (kind, button) in &self.data_buttons {
@@ -604,7 +296,7 @@ impl Controls {
             dom::set_value(&row.bn, if spec.batch_norm { "1" } else { "0" });
             dom::set_value(&row.dropout, &spec.dropout.to_string());
         }
-        self.add_layer.set_disabled(cfg.hidden.len() >= codec::MAX_HIDDEN_LAYERS);
+        self.add_layer.set_disabled(cfg.hidden.len() >= MAX_HIDDEN_LAYERS);
     }
 
     fn layer_row(&mut self, i: usize) -> LayerRow {
@@ -615,15 +307,15 @@ impl Controls {
         let units: HtmlInputElement = create("input", "units");
         units.set_type("number");
         units.set_id(&id("units"));
-        set_attr(&units, "min", "1");
-        set_attr(&units, "max", "256");
+        set_attr(&units, "min", &LAYER_UNITS.lo.to_string());
+        set_attr(&units, "max", &LAYER_UNITS.hi.to_string());
         set_attr(&units, "aria-label", &format!("Layer {} width", i + 1));
         append(&row, &units);
 
         let act: HtmlSelectElement = create("select", "act");
         act.set_id(&id("act"));
         set_attr(&act, "aria-label", &format!("Layer {} activation", i + 1));
-        for name in names::<Act>() {
+        for name in parse::names::<Act>() {
             let opt = create_text("option", "", name);
             set_attr(&opt, "value", name);
             append(&act, &opt);
@@ -643,9 +335,10 @@ impl Controls {
         let dropout: HtmlInputElement = create("input", "");
         dropout.set_type("number");
         dropout.set_id(&id("do"));
-        set_attr(&dropout, "min", "0");
-        set_attr(&dropout, "max", "0.95");
-        set_attr(&dropout, "step", "0.05");
+        let (min, max) = DROPOUT.input_bounds(DROPOUT_STEP);
+        set_attr(&dropout, "min", &min.to_string());
+        set_attr(&dropout, "max", &max.to_string());
+        set_attr(&dropout, "step", &DROPOUT_STEP.to_string());
         set_attr(&dropout, "aria-label", &format!("Layer {} dropout rate", i + 1));
         append(&do_label, &dropout);
         append(&row, &do_label);
@@ -660,7 +353,8 @@ impl Controls {
         let sink = &self.sink;
         let mut listen = |el: &Element, event: &'static str, make: Box<dyn Fn() -> LayerEdit>| {
             let sink = Rc::clone(sink);
-            self.layer_listeners.push(EventListener::new(el, event, move |_| sink(Edit::Layer(i, make()))));
+            self.layer_listeners
+                .push(EventListener::new(el, event, move |_| sink(Edit::Network(NetworkEdit::Layer(i, make())))));
         };
         let u = units.clone();
         listen(&units, "change", Box::new(move || LayerEdit::Units(u.value())));
@@ -674,23 +368,28 @@ impl Controls {
         LayerRow { row, units, act, bn, dropout, remove }
     }
 
-    /// Disables the controls a link locked (and everything while `all`).
+    /// Disables the controls a link locked, the richer editors' parts with them.
     fn apply_locks(&mut self, cfg: &Config) {
         self.locked = cfg.view.lock.clone();
-        let locked = |key: &str| cfg.view.lock.iter().any(|l| l == key);
+        let (mut data, mut feat, mut net) = (false, false, false);
         for b in &self.built {
-            let off = locked(b.spec.key);
+            let off = cfg.view.lock.iter().any(|l| l == b.spec.key);
             dom::toggle_class(&b.wrapper, "locked", off);
             dom::set_disabled(&b.input, off);
+            match b.spec.kind {
+                Kind::DataPicker(_) => data = off,
+                Kind::Features => feat = off,
+                Kind::Network => net = off,
+                _ => {}
+            }
         }
         for (_, button) in &self.data_buttons {
-            button.set_disabled(locked("data"));
+            button.set_disabled(data);
         }
         for (_, input) in &self.features {
-            input.set_disabled(locked("feat"));
+            input.set_disabled(feat);
         }
-        let net = locked("net");
-        self.add_layer.set_disabled(net || cfg.hidden.len() >= codec::MAX_HIDDEN_LAYERS);
+        self.add_layer.set_disabled(net || cfg.hidden.len() >= MAX_HIDDEN_LAYERS);
         for row in &self.layers {
             row.units.set_disabled(net);
             row.act.set_disabled(net);
@@ -704,6 +403,17 @@ impl Controls {
     pub fn is_locked(&self, key: &str) -> bool {
         self.locked.iter().any(|l| l == key)
     }
+}
+
+/// Step of the dropout inputs' arrows.
+const DROPOUT_STEP: f64 = 0.05;
+
+/// Sets a number input's `min`, `max` and `step` from its row's range in `cfg`.
+fn set_number_bounds(input: &Element, spec: &Setting, cfg: &Config) {
+    let Some(n) = spec.number(cfg) else { return };
+    set_attr(input, "min", &n.min.to_string());
+    set_attr(input, "max", &n.max.to_string());
+    set_attr(input, "step", &if n.step > 0.0 { n.step.to_string() } else { "any".into() });
 }
 
 fn toggle_class_el(el: &HtmlElement, class: &str) {

@@ -9,7 +9,7 @@
 //!   not JSON text to parse again.
 //!
 //! Submodules: [`app`] (state, commands and frame loop), [`controls`] (the
-//! settings panel, built from the codec table), [`views`] (network diagram,
+//! settings panel, generated from the link's settings table), [`views`] (network diagram,
 //! output heatmap, digits, charts), [`dom`] (elements, text, canvas blits),
 //! [`crash`] (panic hook and error banner), [`runs`] (run history, table,
 //! compare, export and import), [`lockstep`] (variants trained side by side).
@@ -31,7 +31,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::engine::bench::{self, BenchOptions, Workload};
-use crate::engine::config::codec;
+use crate::engine::link;
 
 thread_local! {
     /// Keeps the running app alive for the page's lifetime.
@@ -103,7 +103,7 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// Stops early if training diverges, like the native check does.
 #[wasm_bindgen]
 pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
-    let (config, _rejected) = codec::decode(link.trim_start_matches('#'));
+    let (config, _rejected) = link::decode(link.trim_start_matches('#'));
     let mut trainer =
         crate::engine::instruments::bug_lab::trainer(&config).map_err(|e| JsError::new(&e.to_string()))?;
     for _ in 0..steps {
@@ -114,30 +114,16 @@ pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
     Ok(trainer.fingerprint().to_string())
 }
 
-/// The page's controls as JSON, for the end-to-end tests: one object per
-/// control (`key`, `kind`, `options` for choices, `min`/`max` for numbers)
-/// plus `codec_keys`, every key of the link format, and `link_only`, the keys
-/// deliberately without a control, so a test can check that every setting
-/// has one.
+/// The settings table as a JS object, for the end-to-end tests: `controls`
+/// (one object per control, in page order: `key`, `label`, `kind`, `options`
+/// for choices, `min` / `max` for numbers, `default`, `live`), `codec_keys`,
+/// every key of the link format, and `link_only`, the keys deliberately
+/// without a control, so a test can check that every setting has one.
 #[wasm_bindgen]
-pub fn control_table() -> String {
-    let controls: Vec<serde_json::Value> = controls::CONTROLS
-        .iter()
-        .map(|c| {
-            let (kind, extra) = match c.kind {
-                controls::Kind::Choice(options) => ("choice", serde_json::json!({ "options": options() })),
-                controls::Kind::Number(min, max, _) => ("number", serde_json::json!({ "min": min, "max": max })),
-                controls::Kind::Check => ("check", serde_json::json!({})),
-                controls::Kind::DataPicker => ("data", serde_json::json!({})),
-                controls::Kind::Features => ("features", serde_json::json!({})),
-                controls::Kind::Network => ("network", serde_json::json!({})),
-            };
-            serde_json::json!({ "key": c.key, "kind": kind, "extra": extra })
-        })
-        .collect();
-    let keys: Vec<&str> = codec::FIELDS.iter().map(|f| f.key).collect();
-    let link_only: Vec<&str> = controls::LINK_ONLY.iter().map(|(k, _)| *k).collect();
-    serde_json::json!({ "controls": controls, "codec_keys": keys, "link_only": link_only }).to_string()
+pub fn control_table() -> Result<JsValue, JsError> {
+    use serde::Serialize;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    link::describe::describe().serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Training and drawing milliseconds of the page's last animation frame,

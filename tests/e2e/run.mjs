@@ -423,7 +423,7 @@ try {
   await test('every control changes the link (table-driven over all settings)', async () => {
     const { page, log } = await openPage(context, baseUrl);
     logs.push(log);
-    const table = JSON.parse(await page.evaluate(() => window.wasmBindings.control_table()));
+    const table = await page.evaluate(() => window.wasmBindings.control_table());
     const controlKeys = table.controls.map((c) => c.key);
     const notControls = new Set(table.link_only);
     for (const k of ['hide', 'lock', 'embed', 'v', 'step']) assert(notControls.has(k), `${k} expected link-only`);

@@ -1,10 +1,12 @@
-//! The whole experiment as one value, and its URL-hash codec.
+//! The whole experiment as one value.
 //!
 //! A [`Config`] plus its seed is everything needed to reproduce a run bit for
-//! bit. [`codec`] turns it into a short readable hash (`lr=0.03&bs=10&...`) and
-//! back; parsing never fails: bad fields fall back to defaults and are listed.
+//! bit. [`crate::engine::link`] turns it into a short readable hash
+//! (`lr=0.03&bs=10&...`) and back; parsing never fails: bad fields fall back
+//! to defaults and are listed.
 
-pub mod codec;
+/// The link format's old path, kept while callers move to [`crate::engine::link`].
+pub use crate::engine::link as codec;
 
 pub use crate::engine::clip::ClipKind;
 pub use crate::engine::init::InitKind;
@@ -14,7 +16,7 @@ pub use crate::engine::named::Named;
 pub use crate::engine::optim::OptimizerKind;
 pub use crate::engine::schedule::ScheduleKind;
 
-/// Version of the URL format written by [`codec::encode`].
+/// Version of the URL format written by [`crate::engine::link::encode`].
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Which data set to train on.

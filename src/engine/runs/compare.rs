@@ -3,19 +3,17 @@
 //! run against a baseline.
 
 use super::RunRecord;
-use crate::engine::config::codec::{self, FIELDS};
-
-/// The keys that never count as a setting difference (format, position, view).
-const NOT_SETTINGS: &[&str] = &["v", "step", "test", "disc", "log", "embed", "hide", "lock", "speed"];
+use crate::engine::link::{self, Group, SETTINGS};
 
 /// Every setting of a run's link as `(key, value)`, in table order; a key the
 /// config does not write (a parameter of another variant) has value `""`.
-pub fn settings(link: &str) -> Vec<(&'static str, String)> {
-    let (cfg, _) = codec::decode(link);
-    FIELDS
+/// The format, view and classroom keys never count as a difference.
+pub fn settings(text: &str) -> Vec<(&'static str, String)> {
+    let (cfg, _) = link::decode(text);
+    SETTINGS
         .iter()
-        .filter(|f| !NOT_SETTINGS.contains(&f.key))
-        .map(|f| (f.key, (f.get)(&cfg).unwrap_or_default()))
+        .filter(|s| matches!(s.group, Group::Experiment | Group::BugLab))
+        .map(|s| (s.key, s.text(&cfg).unwrap_or_default()))
         .collect()
 }
 

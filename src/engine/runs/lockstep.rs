@@ -8,8 +8,9 @@
 //! optimizers). Only batch-size variants necessarily cut batches differently.
 
 use super::lockstep_parts::Building;
-use crate::engine::config::{codec, Config};
+use crate::engine::config::Config;
 use crate::engine::error::EngineError;
+use crate::engine::link;
 use crate::engine::trainer::{StepOutcome, Trainer};
 
 /// Most variants at once.
@@ -58,15 +59,15 @@ pub fn preset(base: &Config, id: &str) -> Vec<(String, Config)> {
         }
         _ => return Vec::new(),
     };
-    let Some(field) = codec::FIELDS.iter().find(|f| f.key == key) else {
+    let Some(setting) = link::setting(key) else {
         return Vec::new();
     };
     values
         .into_iter()
         .filter_map(|value| {
             let mut cfg = base.clone();
-            (field.set)(&mut cfg, &value).ok()?;
-            let (mut cfg, _) = codec::decode(&codec::encode(&cfg));
+            setting.set(&mut cfg, &value).ok()?;
+            let (mut cfg, _) = link::decode(&link::encode(&cfg));
             cfg.step = None;
             Some((format!("{key}={value}"), cfg))
         })
@@ -74,7 +75,7 @@ pub fn preset(base: &Config, id: &str) -> Vec<(String, Config)> {
 }
 
 fn field_value(cfg: &Config, key: &str) -> Option<String> {
-    codec::FIELDS.iter().find(|f| f.key == key).and_then(|f| (f.get)(cfg))
+    link::setting(key).and_then(|s| s.text(cfg))
 }
 
 #[cfg(test)]
@@ -84,7 +85,7 @@ mod tests {
 
     #[test]
     fn four_optimizers_start_equal_and_see_the_same_batches() {
-        let (base, _) = codec::decode("data=spiral&net=8:relu,8:relu&seed=5");
+        let (base, _) = link::decode("data=spiral&net=8:relu,8:relu&seed=5");
         let kinds = [
             OptimizerKind::from_name("sgd").unwrap(),
             OptimizerKind::from_name("momentum").unwrap(),
@@ -106,14 +107,14 @@ mod tests {
 
     #[test]
     fn presets_give_four_valid_variants_that_differ_in_one_setting() {
-        let (base, _) = codec::decode("data=xor&net=6:tanh&lr=0.1&seed=3");
+        let (base, _) = link::decode("data=xor&net=6:tanh&lr=0.1&seed=3");
         for (id, _) in PRESETS {
             let variants = preset(&base, id);
             assert_eq!(variants.len(), 4, "{id}");
             let configs: Vec<Config> = variants.iter().map(|(_, c)| c.clone()).collect();
             let mut ls = Lockstep::new(&configs).expect("valid variants");
             assert!(ls.step().iter().all(|o| *o == StepOutcome::Ok), "{id}");
-            let links: Vec<String> = configs.iter().map(codec::encode).collect();
+            let links: Vec<String> = configs.iter().map(link::encode).collect();
             assert!(links.windows(2).all(|w| w[0] != w[1]), "{id}: {links:?}");
         }
         let lrs: Vec<String> = preset(&base, "lrs").into_iter().map(|(l, _)| l).collect();

@@ -6,9 +6,9 @@ use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 use super::{build, App, Command};
-use crate::engine::config::codec;
 use crate::engine::config::{Config, Named};
 use crate::engine::instruments::long_checks::Request;
+use crate::engine::link as codec;
 use crate::engine::trainer::LiveChange;
 use crate::engine::transport::Mode;
 use crate::web::controls::{self, Edit};
@@ -121,11 +121,11 @@ impl App {
         let cfg = &self.trainer.cfg;
         let (next, key, msgs) = match &edit {
             Edit::Field(key, text) => {
-                let (next, msgs) = controls::with_field(cfg, key, text);
+                let (next, msgs) = codec::with_field(cfg, key, text);
                 (next, *key, msgs)
             }
             Edit::Data(kind) => {
-                let (next, msgs) = controls::with_field(cfg, "data", kind.name());
+                let (next, msgs) = codec::with_field(cfg, "data", kind.name());
                 (next, "data", msgs)
             }
             Edit::Feature(feature, on) => {
@@ -137,10 +137,10 @@ impl App {
                 // Keep TF Playground's order of the features.
                 let text: Vec<&str> =
                     crate::engine::config::Feature::ALL.iter().map(|f| f.name()).filter(|n| list.contains(n)).collect();
-                let (next, msgs) = controls::with_field(cfg, "feat", &text.join(","));
+                let (next, msgs) = codec::with_field(cfg, "feat", &text.join(","));
                 (next, "feat", msgs)
             }
-            Edit::Layer(..) | Edit::AddLayer => match controls::edit_network(cfg, &edit) {
+            Edit::Network(edit) => match codec::edit_network(cfg, edit) {
                 Ok(next) => (next, "net", vec![]),
                 Err(msg) => (cfg.clone(), "net", vec![msg]),
             },

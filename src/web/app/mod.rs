@@ -39,9 +39,9 @@ use std::rc::Rc;
 
 use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement, Performance, Window};
 
-use crate::engine::config::codec::{self, TRANSPORT_CONTROLS};
 use crate::engine::config::Config;
 use crate::engine::instruments::long_checks::Message;
+use crate::engine::link::{self as codec, TRANSPORT_CONTROLS};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{Evaluation, PartialStep, Trainer};
 use crate::engine::transport::{self, Mode};

@@ -1,0 +1,130 @@
+//! Config edits as the page's controls make them, through the settings
+//! table: a control's text into a config ([`with_field`]), the codec's
+//! cross-field checks ([`normalize`]), the architecture editor's changes to
+//! the hidden blocks ([`edit_network`]), what a control shows
+//! ([`value_text`]) and whether it is shown at all ([`applies`]).
+//!
+//! Pure functions of a [`Config`]: the page only binds them to elements.
+
+use crate::engine::config::{Act, Config, LayerSpec, Named};
+
+use super::parse::{real, DROPOUT, LAYER_UNITS};
+use super::settings::setting;
+use super::MAX_HIDDEN_LAYERS;
+
+/// Whether the control of `key` applies to this config: its variant is
+/// chosen and the table finds it relevant (e.g. `k` only for K-class sets).
+/// A key without a row applies (it is not a setting to hide).
+pub fn applies(key: &str, cfg: &Config) -> bool {
+    setting(key).is_none_or(|s| s.is_member(cfg) && (s.relevant)(cfg))
+}
+
+/// The link text of `key` in `cfg` as its control shows it: `0` for a view
+/// toggle that is off, the default speed, and empty for a parameter of a
+/// variant not chosen (or an unknown key).
+pub fn value_text(key: &str, cfg: &Config) -> String {
+    setting(key).and_then(|s| s.text(cfg)).unwrap_or_default()
+}
+
+/// Applies `text` to the setting `key` of a copy of `cfg` through the table,
+/// then the cross-field checks. Returns the new config and any messages (why
+/// the value was refused, or which dependent field fell back).
+pub fn with_field(cfg: &Config, key: &str, text: &str) -> (Config, Vec<String>) {
+    let Some(s) = setting(key) else {
+        return (cfg.clone(), vec![format!("{key} is not a setting")]);
+    };
+    let mut next = cfg.clone();
+    if let Err(reason) = s.set(&mut next, text.trim()) {
+        return (cfg.clone(), vec![format!("{key}: {reason}; kept {}", value_text(key, cfg))]);
+    }
+    normalize(next)
+}
+
+/// Runs the codec's cross-field checks on `cfg` (`decode(encode(cfg))`),
+/// keeping its step; the messages say what fell back.
+pub fn normalize(cfg: Config) -> (Config, Vec<String>) {
+    let step = cfg.step;
+    let (mut checked, rejected) = super::decode(&super::encode(&cfg));
+    checked.step = step;
+    (checked, rejected.into_iter().map(|r| format!("{}: {}", r.key, r.reason)).collect())
+}
+
+/// A change the architecture editor makes to the hidden blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetworkEdit {
+    /// Add a hidden block: a copy of the last, or 4 tanh units.
+    Add,
+    /// Change one property of block `.0` (counted from 0).
+    Layer(usize, LayerEdit),
+}
+
+/// One property of one hidden block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerEdit {
+    /// Width (text, validated).
+    Units(String),
+    /// Activation name.
+    Act(String),
+    /// BatchNorm on/off.
+    BatchNorm(bool),
+    /// Dropout rate (text).
+    Dropout(String),
+    /// Remove this block.
+    Remove,
+}
+
+/// The config after an architecture edit (with the cross-field checks), or
+/// why it was refused.
+pub fn edit_network(cfg: &Config, edit: &NetworkEdit) -> Result<Config, String> {
+    let mut next = cfg.clone();
+    match edit {
+        NetworkEdit::Add => add_layer(&mut next.hidden)?,
+        NetworkEdit::Layer(i, e) => {
+            let Some(layer) = next.hidden.get_mut(*i) else {
+                return Err("no such layer".into());
+            };
+            if edit_layer(layer, e, *i)? {
+                next.hidden.remove(*i);
+            }
+        }
+    }
+    let (next, msgs) = normalize(next);
+    match msgs.into_iter().next() {
+        Some(m) => Err(m),
+        None => Ok(next),
+    }
+}
+
+/// Appends a copy of the last block (4 tanh units when there is none).
+fn add_layer(hidden: &mut Vec<LayerSpec>) -> Result<(), String> {
+    if hidden.len() >= MAX_HIDDEN_LAYERS {
+        return Err(format!("at most {MAX_HIDDEN_LAYERS} hidden layers"));
+    }
+    let last =
+        hidden.last().cloned().unwrap_or(LayerSpec { units: 4, act: Act::Tanh, batch_norm: false, dropout: 0.0 });
+    hidden.push(last);
+    Ok(())
+}
+
+/// Changes one property of block `i`; `true` when the block is to be removed.
+fn edit_layer(layer: &mut LayerSpec, edit: &LayerEdit, i: usize) -> Result<bool, String> {
+    match edit {
+        LayerEdit::Units(t) => {
+            let units = LAYER_UNITS.parse(t.trim()).map_err(|_| {
+                format!("layer {}: width must be an integer between {} and {}", i + 1, LAYER_UNITS.lo, LAYER_UNITS.hi)
+            })?;
+            layer.units = units as usize;
+        }
+        LayerEdit::Act(name) => {
+            layer.act = Act::from_name(name).ok_or_else(|| format!("unknown activation {name:?}"))?;
+        }
+        LayerEdit::BatchNorm(on) => layer.batch_norm = *on,
+        LayerEdit::Dropout(t) => {
+            layer.dropout = DROPOUT.parse(t.trim()).map_err(|_| {
+                format!("layer {}: dropout must be at least {} and below {}", i + 1, real(DROPOUT.lo), real(DROPOUT.hi))
+            })?;
+        }
+        LayerEdit::Remove => return Ok(true),
+    }
+    Ok(false)
+}

@@ -1,0 +1,304 @@
+//! The link format: [`Config`] ⇄ `v=1&seed=1&data=circle&...&bs=10`.
+//!
+//! The hash is `key=value` pairs joined by `&`. Every key is one row of the
+//! settings table [`SETTINGS`] (after TF Playground's `State.PROPS`): its
+//! key, label, help, unit, panel, range, default, the variant it belongs to
+//! and whether it applies mid-run. [`encode`] and [`decode`] walk that table,
+//! and the page generates its controls from it, so a new setting is one new
+//! row and no range is written twice.
+//!
+//! The link sits above the config: it describes the experiment, but also the
+//! page's view flags, the classroom flags and the planted bug. So it is a
+//! module of its own, and the config types below it import nothing from it.
+//!
+//! - [`settings`]: what a row says and how it reads and writes its value;
+//! - [`table`]: the rows;
+//! - [`parse`]: the value parsers (integers, intervals, names, features, the
+//!   network text, control lists);
+//! - [`edit`]: config edits as the page's controls make them;
+//! - [`describe`]: the table as plain data for the page's tests.
+//!
+//! # Keys
+//!
+//! A reader's summary; the ranges themselves are defined once, in [`table`].
+//!
+//! | key | field | values |
+//! |---|---|---|
+//! | `v` | format version | [`FORMAT_VERSION`](crate::engine::config::FORMAT_VERSION) |
+//! | `seed` | seed | integer `0..=2⁶⁴−1` |
+//! | `step` | step to fast-forward to (written only when set) | integer `0..=10_000_000` |
+//! | `data` | data set | `circle xor gauss spiral moons blobs spiralk plane mgauss digits` |
+//! | `n` | number of points | `10..=5000` |
+//! | `noise` | noise % | `0..=50` |
+//! | `train` | training share % | `10..=90` |
+//! | `minor` | share of class 1 % (binary sets) | `5..=50` |
+//! | `k` | classes (K-class sets) | `3..=5` |
+//! | `feat` | input features, in input order | comma list of `x1 x2 x1sq x2sq x1x2 sinx1 sinx2`, may be empty |
+//! | `std` | standardize inputs | `0` or `1` |
+//! | `net` | hidden blocks | comma list of `units:act[:bn][:dRATE]`, e.g. `8:relu:bn:d0.2,4:tanh`; units `1..=256`, at most 16 blocks, empty = no hidden layer; act `relu lrelu tanh sigmoid linear elu gelu`; dropout `0 ≤ RATE < 1` |
+//! | `ord` | order inside a block | `bn-act-do` or `act-do-bn` |
+//! | `bnm` | BatchNorm momentum | `0 ≤ x < 1` |
+//! | `bne` | BatchNorm ε | `0 < x ≤ 1` |
+//! | `slope` | leaky-ReLU slope | `0 ≤ x < 1` |
+//! | `init` | weight initializer | `zeros const uniform normal xavier_u xavier_n he_u he_n lecun_n` |
+//! | `ia` | its parameter (const value, uniform bound, normal σ) | const `−10..=10`, uniform / normal `0..=10` |
+//! | `bias` | initial bias | `−10..=10` |
+//! | `loss` | loss | `mse bce softmax focal` |
+//! | `fg`, `fa` | focal γ, α | `0..=10`, `0..=1` |
+//! | `out` | output activation (with MSE) | `tanh linear sigmoid` |
+//! | `l1`, `l2` | penalties | `0..=10` |
+//! | `lr` | learning rate | `0 < x ≤ 100` |
+//! | `opt` | optimizer | `sgd momentum nesterov rmsprop adam adamw` |
+//! | `mom` | momentum μ (momentum, nesterov) | `0 ≤ x < 1` |
+//! | `rho` | RMSProp ρ | `0 ≤ x < 1` |
+//! | `b1`, `b2` | Adam β1, β2 (adam, adamw) | `0 ≤ x < 1` |
+//! | `eps` | ε (rmsprop, adam, adamw) | `0 < x ≤ 1` |
+//! | `wd` | decoupled weight decay (adamw) | `0..=10` |
+//! | `sched` | schedule | `const step exp cos warmup` |
+//! | `se` | steps: decay interval (step, exp), period (cos), length (warmup) | `1..=10_000_000` |
+//! | `sg` | factor: γ (step, exp: `0 < x ≤ 1`), final multiplier (cos: `0..=1`) | |
+//! | `clip` | gradient clipping | `none value norm` |
+//! | `cv` | clipping threshold | `0 < x ≤ 1_000_000` |
+//! | `bs` | batch size | `1..=100_000` |
+//! | `bug` | bug lab: a planted bug (written only when set) | `frozen-layer wrong-sign no-zero-grad softmax-twice shuffled-labels raw-inputs eval-dropout stale-bn`, or `mystery:<token>` to plant one without naming it |
+//! | `speed` | view: how fast Play trains, per animation frame (written only when not `epoch`) | `batch` (one mini-batch), `epoch` (one epoch), `fast` (ten epochs), `max` (the frame's whole time budget) |
+//! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
+//! | `hide`, `lock` | classroom: controls hidden or locked (written only when set) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
+//!
+//! # Rules
+//!
+//! - [`encode`] is deterministic: keys in table order, every plain field always
+//!   (so a link does not depend on today's defaults), parameter keys (`ia`,
+//!   `fg`, `fa`, `mom`, `rho`, `b1`, `b2`, `eps`, `wd`, `se`, `sg`, `cv`) only
+//!   for the chosen variant. Reals use Rust's shortest round-trip form, so
+//!   `decode(&encode(&c)).0 == c` exactly for every valid `c`.
+//! - [`decode`] never panics and never fails. It accepts a whole link
+//!   (`https://host/path#v=1&...`), a hash (`#v=1&...`) or the bare pairs; a
+//!   link with `://` and no `#` has no fields. Keys and values are
+//!   percent-decoded. The order of the pairs does not matter: the table is
+//!   applied in its own order, so `mom=0.5&opt=momentum` works.
+//! - A missing key keeps its default silently. Each unknown key, pair without
+//!   `=`, invalid value, or repeated key (the **first** occurrence wins) is
+//!   listed as a [`Rejected`] and its field keeps its default while the other
+//!   fields still apply. A parameter key that does not apply to the chosen
+//!   variant (e.g. `mom` with `opt=adam`) is validated, then ignored silently.
+//!   A variant named without its parameter keys gets the defaults listed in
+//!   [`Named::VARIANTS`]. A different format version is rejected, and the other
+//!   fields are read best effort.
+//! - Only the first [`MAX_INPUT_BYTES`] of the hash and its first
+//!   [`MAX_FIELDS`] pairs are read; a [`Rejected`] with key [`LINK_KEY`] says
+//!   what was dropped. Keys and values echoed in [`Rejected`] are cut to
+//!   [`MAX_ECHO_CHARS`] characters with control characters replaced; reasons
+//!   never contain link text. All of it is plain text, never markup.
+//! - Cross-field checks run after the table, each falling back to the default
+//!   of the later field with a [`Rejected`] entry:
+//!   - `feat` empty on 2-D data (all but `digits`) → `x1,x2`;
+//!   - `loss` other than `mse` on regression data (`plane`, `mgauss`), or
+//!     `bce` / `focal` on data with more than two classes (`blobs`, `spiralk`,
+//!     `digits`) → `mse`.
+//!
+//!   Other consistency (e.g. a batch larger than the training set) is left to
+//!   the trainer, which knows the final sizes.
+//!
+//! ```
+//! use gradlab::engine::link;
+//!
+//! let (cfg, rejected) = link::decode("#v=1&lr=0.1&bs=5&net=8:relu,8:relu&zz=1");
+//! assert_eq!((cfg.lr, cfg.batch_size, cfg.hidden.len()), (0.1, 5, 2));
+//! assert_eq!(rejected[0].key, "zz");
+//! assert_eq!(link::decode(&link::encode(&cfg)), (cfg, vec![]));
+//! ```
+
+use std::borrow::Cow;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::engine::config::{Config, DataConfig, LossKind, Named};
+
+pub mod describe;
+pub mod edit;
+pub mod parse;
+pub mod settings;
+pub mod table;
+#[cfg(test)]
+mod tests;
+
+pub use edit::{applies, edit_network, normalize, value_text, with_field, LayerEdit, NetworkEdit};
+pub use settings::{setting, Belongs, Group, Kind, Number, Panel, Setting};
+pub use table::page_order;
+pub use table::SETTINGS;
+
+/// Bytes of the hash that [`decode`] reads; the rest is dropped (and reported).
+pub const MAX_INPUT_BYTES: usize = 8 * 1024;
+/// `key=value` pairs that [`decode`] reads; the rest are dropped (and reported).
+pub const MAX_FIELDS: usize = 64;
+/// Characters of a key or value echoed in a [`Rejected`] entry.
+pub const MAX_ECHO_CHARS: usize = 80;
+/// Most hidden blocks a link may describe.
+pub const MAX_HIDDEN_LAYERS: usize = 16;
+/// Largest `step` (fast-forward target) a link may ask for.
+pub const MAX_STEP: u64 = 10_000_000;
+/// Key of the format version.
+pub const VERSION_KEY: &str = "v";
+/// Key of the [`Rejected`] entries about the link as a whole (too long, too many fields).
+pub const LINK_KEY: &str = "(link)";
+
+/// Characters percent-encoded in keys and values: everything but letters,
+/// digits and `- . _ ~ : ,` (all legal unencoded in a URL fragment).
+const ESCAPED: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b':').remove(b',');
+
+/// A field of the link that was rejected: its key, the raw value, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    /// The key as written (percent-decoded, truncated), or [`LINK_KEY`].
+    pub key: String,
+    /// The value as written (percent-decoded, truncated).
+    pub value: String,
+    /// Why it was rejected and what was used instead, in plain words.
+    pub reason: String,
+}
+
+impl Rejected {
+    fn new(key: &str, value: &str, reason: impl Into<String>) -> Self {
+        Self { key: echo(key), value: echo(value), reason: reason.into() }
+    }
+}
+
+/// Writes `cfg` as a hash without the leading `#`: `v=1&seed=1&data=circle&...`.
+///
+/// Deterministic; see the [module docs](self) for the keys and rules.
+pub fn encode(cfg: &Config) -> String {
+    let mut out = String::new();
+    let default = Config::default();
+    for setting in SETTINGS {
+        if let Some(value) = setting.written(cfg, &default) {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.extend(utf8_percent_encode(setting.key, ESCAPED));
+            out.push('=');
+            out.extend(utf8_percent_encode(&value, ESCAPED));
+        }
+    }
+    out
+}
+
+/// Reads a link, a hash or bare pairs into a [`Config`], listing every field it
+/// rejected. Never panics, never fails; see the [module docs](self) for the rules.
+pub fn decode(link: &str) -> (Config, Vec<Rejected>) {
+    let mut rejected = Vec::new();
+    let hash = limit_bytes(fragment(link), &mut rejected);
+
+    // Collect the values by table row; the first occurrence of a key wins.
+    let mut values: Vec<Option<Cow<'_, str>>> = vec![None; SETTINGS.len()];
+    let mut pairs = hash.split('&').filter(|pair| !pair.is_empty());
+    for pair in pairs.by_ref().take(MAX_FIELDS) {
+        let Some((key, value)) = pair.split_once('=') else {
+            rejected.push(Rejected::new(&unescape(pair), "", "expected key=value; ignored"));
+            continue;
+        };
+        let (key, value) = (unescape(key), unescape(value));
+        match SETTINGS.iter().position(|s| s.key == key) {
+            None => rejected.push(Rejected::new(&key, &value, "unknown key; ignored")),
+            Some(i) if values[i].is_some() => {
+                rejected.push(Rejected::new(&key, &value, "duplicate key; the first value is used"));
+            }
+            Some(i) => values[i] = Some(value),
+        }
+    }
+    let dropped = pairs.count();
+    if dropped > 0 {
+        let reason = format!("only the first {MAX_FIELDS} fields are read; {dropped} more ignored");
+        rejected.push(Rejected::new(LINK_KEY, "", reason));
+    }
+
+    let mut cfg = Config::default();
+    for (setting, value) in SETTINGS.iter().zip(&values) {
+        if let Some(value) = value {
+            if let Err(reason) = setting.set(&mut cfg, value) {
+                // The version has no default to fall back to: its reason says what happens.
+                let reason = if setting.key == VERSION_KEY { reason } else { format!("{reason}; using the default") };
+                rejected.push(Rejected::new(setting.key, value, reason));
+            }
+        }
+    }
+    check_cross_fields(&mut cfg, &mut rejected);
+    (cfg, rejected)
+}
+
+/// The part of `link` after the first `#`; all of it when it has no `#` and
+/// does not look like a URL; nothing for a URL without a hash.
+fn fragment(link: &str) -> &str {
+    let link = link.trim();
+    match link.split_once('#') {
+        Some((_, hash)) => hash,
+        None if link.contains("://") => "",
+        None => link,
+    }
+}
+
+/// The first [`MAX_INPUT_BYTES`] of `hash`, cut back to a whole pair.
+fn limit_bytes<'a>(hash: &'a str, rejected: &mut Vec<Rejected>) -> &'a str {
+    if hash.len() <= MAX_INPUT_BYTES {
+        return hash;
+    }
+    let mut cut = MAX_INPUT_BYTES;
+    while !hash.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if hash.as_bytes()[cut] != b'&' {
+        cut = hash[..cut].rfind('&').unwrap_or(0);
+    }
+    let reason = format!("the link is longer than {MAX_INPUT_BYTES} bytes; the rest is ignored");
+    rejected.push(Rejected::new(LINK_KEY, hash[cut..].trim_start_matches('&'), reason));
+    &hash[..cut]
+}
+
+/// Checks between fields that the table cannot see; see the module docs.
+fn check_cross_fields(cfg: &mut Config, rejected: &mut Vec<Rejected>) {
+    let kind = cfg.data.kind;
+    if kind.is_planar() && cfg.data.features.is_empty() {
+        let reason = format!("{} needs at least one input feature; using the default", kind.name());
+        rejected.push(Rejected::new("feat", "", reason));
+        cfg.data.features = DataConfig::default().features;
+    }
+    let loss_needs = match cfg.loss {
+        LossKind::Mse => None,
+        LossKind::SoftmaxCe => kind.is_regression().then_some("class labels"),
+        LossKind::Bce | LossKind::Focal { .. } => (!kind.is_binary()).then_some("two classes"),
+    };
+    if let Some(needs) = loss_needs {
+        let default = Config::default().loss;
+        let reason = format!(
+            "{} needs {needs}, which {} does not have; using the default {}",
+            cfg.loss.name(),
+            kind.name(),
+            default.name()
+        );
+        rejected.push(Rejected::new("loss", cfg.loss.name(), reason));
+        cfg.loss = default;
+    }
+}
+
+/// Percent-decodes a key or value (invalid UTF-8 becomes U+FFFD).
+fn unescape(s: &str) -> Cow<'_, str> {
+    percent_decode_str(s).decode_utf8_lossy()
+}
+
+/// A bounded, printable copy of link text for a [`Rejected`] entry.
+fn echo(s: &str) -> String {
+    let mut chars = s.chars();
+    let mut out: String = chars
+        .by_ref()
+        .take(MAX_ECHO_CHARS)
+        .map(|c| if c.is_control() { char::REPLACEMENT_CHARACTER } else { c })
+        .collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Page controls that are not link fields but can be hidden or locked.
+pub const TRANSPORT_CONTROLS: &[&str] = &["play", "step-once", "step-epoch", "reset", "new-seed", "share"];

@@ -1,0 +1,404 @@
+//! What one row of the settings table says, and how a row reads and writes
+//! its value. The rows themselves are [`super::table::SETTINGS`].
+//!
+//! A [`Setting`] describes one link key completely: its label, help and unit
+//! for the page, the [`Panel`] its control goes in (none: link-only), its
+//! [`Kind`] (which is at once how the value is parsed and how its control is
+//! drawn, with the one range both use), which variant of another setting it
+//! belongs to ([`Belongs`]), whether it applies mid-run, and when its control
+//! is relevant. The codec ([`super::encode`], [`super::decode`]), the page's
+//! controls and the config edits of [`super::edit`] all read it from here.
+
+use crate::engine::config::{Config, OptimizerKind, FORMAT_VERSION};
+use crate::engine::optim::Hyper;
+
+use super::parse::{self, real, some, Interval, Ints};
+use super::table::SETTINGS;
+
+/// Which panel a control lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Panel {
+    /// Data set, split and features.
+    Data,
+    /// Architecture, initialization and output.
+    Model,
+    /// Optimizer, loss, schedule, regularization, batch, seed.
+    Training,
+    /// Toggles above the output heatmap.
+    Heatmap,
+    /// Toggles above the charts.
+    Charts,
+    /// Next to the transport buttons (training speed).
+    Transport,
+}
+
+/// What part of the link a row is: the experiment proper, or what rides along
+/// with it (kept apart so they can leave [`Config`] together).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// The format version and the step a link fast-forwards to.
+    Format,
+    /// The experiment: data, model and training.
+    Experiment,
+    /// A bug planted by the bug lab.
+    BugLab,
+    /// How the page shows the run (view toggles, speed).
+    View,
+    /// What a link's author hides, locks or embeds.
+    Classroom,
+}
+
+/// A choice among the names of a [`crate::engine::config::Named`] type.
+#[derive(Clone, Copy, Debug)]
+pub struct Choice {
+    /// Every name, in display order.
+    pub names: fn() -> Vec<&'static str>,
+    /// The name chosen in a config.
+    pub get: fn(&Config) -> &'static str,
+    /// Chooses the variant named by the text (with its default parameters).
+    pub set: fn(&mut Config, &str) -> Result<(), String>,
+}
+
+/// Where a real number of the config lives.
+#[derive(Clone, Copy, Debug)]
+pub enum Place {
+    /// A field: `get` is `None` and `put` does nothing while the field's
+    /// variant is not chosen.
+    Field(fn(&Config) -> Option<f64>, fn(&mut Config, f64)),
+    /// A hyperparameter of the chosen optimizer (`None` and nothing written
+    /// while its rule does not read it: [`crate::engine::optim::Rule::reads`]).
+    Optimizer(Hyper),
+}
+
+/// How a value is parsed and written, which is also how its control is drawn.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// The format version (no control).
+    Version,
+    /// A `<select>` of names.
+    Choice(Choice),
+    /// A choice drawn as the data-set picker (buttons with thumbnails).
+    DataPicker(Choice),
+    /// An integer input; `step` is the input's step.
+    Int {
+        /// Accepted values.
+        range: Ints,
+        /// Step of the number input.
+        step: u64,
+        /// The value, `None` while its variant is not chosen (or unset).
+        get: fn(&Config) -> Option<u64>,
+        /// Stores a value in range (does nothing while its variant is not chosen).
+        put: fn(&mut Config, u64),
+    },
+    /// A real input; `step` is the input's step (`0`: any).
+    Real {
+        /// Accepted values: for the variants not in `narrower`, and for
+        /// checking a value given for a variant not chosen.
+        range: Interval,
+        /// Narrower intervals for some variants of the owner, by variant name.
+        narrower: &'static [(&'static str, Interval)],
+        /// Step of the number input (`0`: any).
+        step: f64,
+        /// Where the value lives.
+        place: Place,
+    },
+    /// A checkbox (link text `0` / `1`).
+    Check {
+        /// Whether it is on.
+        get: fn(&Config) -> bool,
+        /// Turns it on or off.
+        put: fn(&mut Config, bool),
+    },
+    /// The input features: one checkbox per feature (`feat` text).
+    Features,
+    /// The architecture editor plus its `net` text.
+    Network,
+    /// Text with its own parser (no control).
+    Text {
+        /// The text, `None` when unset.
+        get: fn(&Config) -> Option<String>,
+        /// Parses and stores.
+        set: fn(&mut Config, &str) -> Result<(), String>,
+    },
+}
+
+/// A number input's bounds and step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number {
+    /// Smallest value the input offers.
+    pub min: f64,
+    /// Largest value the input offers.
+    pub max: f64,
+    /// Step of its arrows (`0`: any).
+    pub step: f64,
+}
+
+/// When a key is written, and which variant of which setting it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Belongs {
+    /// A setting of its own: always written.
+    Always,
+    /// Written only when it differs from the default.
+    WhenSet,
+    /// A parameter of the variants `names` of the setting `of`: written only
+    /// while one of them is chosen.
+    Variants {
+        /// The key of the setting whose variant it belongs to.
+        of: &'static str,
+        /// Those variants' names.
+        names: &'static [&'static str],
+    },
+    /// A hyperparameter of the optimizers whose rule reads it (the row's
+    /// [`Place::Optimizer`]).
+    Optimizer,
+}
+
+/// One row of the table: everything about one link key.
+#[derive(Clone, Copy, Debug)]
+pub struct Setting {
+    /// The key in the link, also the control's element id.
+    pub key: &'static str,
+    /// Visible label (without the unit).
+    pub label: &'static str,
+    /// Unit shown after the label (`%`, `steps`), if any.
+    pub unit: Option<&'static str>,
+    /// Tooltip, or for a link-only key why it has no control.
+    pub help: &'static str,
+    /// The panel of its control, with its position there; `None`: link-only.
+    pub panel: Option<(Panel, u8)>,
+    /// What part of the link it is.
+    pub group: Group,
+    /// How it is parsed, written and drawn.
+    pub kind: Kind,
+    /// When it is written and which variant it belongs to.
+    pub belongs: Belongs,
+    /// Whether a change applies mid-run (weights kept) instead of rebuilding.
+    pub live: bool,
+    /// Whether the control is relevant to a config (beyond its variant).
+    pub relevant: fn(&Config) -> bool,
+}
+
+/// A row of the table with the usual defaults: an experiment setting, always
+/// written, rebuilding when changed, always relevant.
+pub const fn row(key: &'static str, label: &'static str, help: &'static str, kind: Kind) -> Setting {
+    Setting {
+        key,
+        label,
+        unit: None,
+        help,
+        panel: None,
+        group: Group::Experiment,
+        kind,
+        belongs: Belongs::Always,
+        live: false,
+        relevant: |_| true,
+    }
+}
+
+impl Setting {
+    /// Its control goes in `panel`, at position `pos` there.
+    pub const fn on(mut self, panel: Panel, pos: u8) -> Self {
+        self.panel = Some((panel, pos));
+        self
+    }
+
+    /// Its value has a unit.
+    pub const fn unit(mut self, unit: &'static str) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// It belongs to another part of the link than the experiment.
+    pub const fn group(mut self, group: Group) -> Self {
+        self.group = group;
+        self
+    }
+
+    /// It is written only when set, or only for some variant.
+    pub const fn belongs(mut self, belongs: Belongs) -> Self {
+        self.belongs = belongs;
+        self
+    }
+
+    /// A change applies mid-run.
+    pub const fn live(mut self) -> Self {
+        self.live = true;
+        self
+    }
+
+    /// Its control is shown only where `relevant` says.
+    pub const fn relevant(mut self, relevant: fn(&Config) -> bool) -> Self {
+        self.relevant = relevant;
+        self
+    }
+
+    /// The label with its unit: `Noise %`.
+    pub fn title(&self) -> String {
+        match self.unit {
+            Some(unit) => format!("{} {unit}", self.label),
+            None => self.label.to_string(),
+        }
+    }
+
+    /// A parameter of some variant of another setting (written only for it).
+    pub fn is_param(&self) -> bool {
+        matches!(self.belongs, Belongs::Variants { .. } | Belongs::Optimizer)
+    }
+
+    /// Whether `cfg` has chosen a variant this row belongs to (always, for a
+    /// row that is not a parameter).
+    pub fn is_member(&self, cfg: &Config) -> bool {
+        match self.belongs {
+            Belongs::Always | Belongs::WhenSet => true,
+            Belongs::Variants { of, names } => variant_of(of, cfg).is_some_and(|v| names.contains(&v.as_str())),
+            Belongs::Optimizer => optimizer_has(cfg.optimizer, self.key),
+        }
+    }
+
+    /// The value's text in `cfg`, `None` when the config has none (a
+    /// parameter of another variant, an unset step or bug).
+    pub fn text(&self, cfg: &Config) -> Option<String> {
+        match self.kind {
+            Kind::Version => some(FORMAT_VERSION),
+            Kind::Choice(c) | Kind::DataPicker(c) => some((c.get)(cfg)),
+            Kind::Int { get, .. } => get(cfg).map(|x| x.to_string()),
+            Kind::Real { place, .. } => place.get(cfg).map(real),
+            Kind::Check { get, .. } => some(u8::from(get(cfg))),
+            Kind::Features => Some(parse::features_to_text(&cfg.data.features)),
+            Kind::Network => Some(parse::net_to_text(&cfg.hidden)),
+            Kind::Text { get, .. } => get(cfg),
+        }
+    }
+
+    /// The text [`super::encode`] writes: [`Setting::text`], except that a
+    /// [`Belongs::WhenSet`] key equal to its default is left out.
+    pub fn written(&self, cfg: &Config, default: &Config) -> Option<String> {
+        let text = self.text(cfg)?;
+        let unset = self.belongs == Belongs::WhenSet && self.text(default).as_ref() == Some(&text);
+        (!unset).then_some(text)
+    }
+
+    /// The default value's text; for a parameter, its value when the first
+    /// variant it belongs to is chosen with its defaults.
+    pub fn default_text(&self) -> Option<String> {
+        let mut cfg = Config::default();
+        match self.belongs {
+            Belongs::Variants { of, names } => {
+                setting(of)?.set(&mut cfg, names.first()?).ok()?;
+            }
+            Belongs::Optimizer => {
+                use crate::engine::config::Named;
+                cfg.optimizer = *OptimizerKind::VARIANTS.iter().find(|o| optimizer_has(**o, self.key))?;
+            }
+            Belongs::Always | Belongs::WhenSet => {}
+        }
+        self.text(&cfg)
+    }
+
+    /// The interval a real value must be in, in `cfg` (its variant's own
+    /// interval when narrower); `None` for a row that is not real.
+    pub fn interval(&self, cfg: &Config) -> Option<Interval> {
+        match self.kind {
+            Kind::Real { range, narrower, .. } => Some(self.narrowed(range, narrower, cfg)),
+            _ => None,
+        }
+    }
+
+    /// `range`, or the interval `narrower` gives the variant chosen in `cfg`.
+    fn narrowed(&self, range: Interval, narrower: &[(&str, Interval)], cfg: &Config) -> Interval {
+        let Belongs::Variants { of, .. } = self.belongs else {
+            return range;
+        };
+        let chosen = variant_of(of, cfg);
+        narrower.iter().find(|(name, _)| chosen.as_deref() == Some(*name)).map_or(range, |(_, i)| *i)
+    }
+
+    /// The bounds and step of the number input in `cfg`, from the same range
+    /// the parser uses (see [`Interval::input_bounds`]); `None` for a row
+    /// that is not a number.
+    pub fn number(&self, cfg: &Config) -> Option<Number> {
+        match self.kind {
+            Kind::Int { range, step, .. } => {
+                Some(Number { min: range.lo as f64, max: range.hi as f64, step: step as f64 })
+            }
+            Kind::Real { range, narrower, step, .. } => {
+                let (min, max) = self.narrowed(range, narrower, cfg).input_bounds(step);
+                Some(Number { min, max, step })
+            }
+            _ => None,
+        }
+    }
+
+    /// Parses and validates `text` into `cfg`; on error `cfg` is unchanged and
+    /// the reason is returned. A parameter of a variant not chosen is
+    /// validated, then ignored.
+    pub fn set(&self, cfg: &mut Config, text: &str) -> Result<(), String> {
+        match self.kind {
+            Kind::Version => parse::check_version(text),
+            Kind::Choice(c) | Kind::DataPicker(c) => (c.set)(cfg, text),
+            Kind::Int { range, put, .. } => {
+                put(cfg, range.parse(text)?);
+                Ok(())
+            }
+            Kind::Real { range, narrower, place, .. } => {
+                let x = self.narrowed(range, narrower, cfg).parse(text)?;
+                place.put(cfg, x);
+                Ok(())
+            }
+            Kind::Check { put, .. } => {
+                put(cfg, parse::switch(text)?);
+                Ok(())
+            }
+            Kind::Features => {
+                cfg.data.features = parse::features(text)?;
+                Ok(())
+            }
+            Kind::Network => {
+                cfg.hidden = parse::net(text)?;
+                Ok(())
+            }
+            Kind::Text { set, .. } => set(cfg, text),
+        }
+    }
+}
+
+impl Place {
+    /// The value in `cfg`.
+    fn get(self, cfg: &Config) -> Option<f64> {
+        match self {
+            Place::Field(get, _) => get(cfg),
+            Place::Optimizer(h) => cfg.optimizer.get(h),
+        }
+    }
+
+    /// Stores `x` (nothing while its variant is not chosen).
+    fn put(self, cfg: &mut Config, x: f64) {
+        match self {
+            Place::Field(_, put) => put(cfg, x),
+            Place::Optimizer(h) => cfg.optimizer.set(h, x),
+        }
+    }
+}
+
+/// Whether `optimizer`'s rule reads the hyperparameter of the row `key`.
+fn optimizer_has(optimizer: OptimizerKind, key: &str) -> bool {
+    match setting(key).map(|s| s.kind) {
+        Some(Kind::Real { place: Place::Optimizer(h), .. }) => optimizer.rule.reads.contains(&h),
+        _ => false,
+    }
+}
+
+/// The name of the variant chosen for the setting `key` in `cfg`.
+fn variant_of(key: &str, cfg: &Config) -> Option<String> {
+    setting(key)?.text(cfg)
+}
+
+/// The row of `key`.
+pub fn setting(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+/// Whether `key` is a key of the link.
+pub fn is_key(key: &str) -> bool {
+    setting(key).is_some()
+}

@@ -1,0 +1,31 @@
+//! Native tests of the link format: the codec ([`codec`]), its properties
+//! under arbitrary input ([`properties`]), the settings table itself
+//! ([`table`]) and the control edits ([`edit`]).
+
+use crate::engine::config::{Act, Config, LayerSpec};
+use crate::engine::link::{decode, encode};
+
+mod codec;
+mod edit;
+mod properties;
+mod table;
+
+pub(super) fn layer_spec(units: usize, act: Act) -> LayerSpec {
+    LayerSpec { units, act, batch_norm: false, dropout: 0.0 }
+}
+
+/// Decodes and asserts there were no rejections.
+pub(super) fn clean(link: &str) -> Config {
+    let (cfg, rejected) = decode(link);
+    assert!(rejected.is_empty(), "{link}: {rejected:?}");
+    cfg
+}
+
+pub(super) fn assert_round_trip(cfg: &Config) {
+    let text = encode(cfg);
+    assert_eq!(decode(&text), (cfg.clone(), vec![]), "{text}");
+    assert!(
+        text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:,=&".contains(&b)),
+        "unexpected character in {text}"
+    );
+}
