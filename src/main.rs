@@ -5,10 +5,11 @@
 
 use clap::{Parser, Subcommand};
 use gradlab::engine::bench::{self, BenchOptions, Workload};
-use gradlab::engine::config::codec;
+use gradlab::engine::bug_lab;
 use gradlab::engine::gradcheck;
+use gradlab::engine::instruments::calibration;
 use gradlab::engine::instruments::doctor::{self, DoctorOptions};
-use gradlab::engine::instruments::{bug_lab, calibration};
+use gradlab::engine::link as codec;
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -81,12 +82,12 @@ fn main() -> ExitCode {
 
 /// Builds the trainer of a link; rejected fields are an error on the CLI.
 fn trainer_of(link: &str) -> Result<(Trainer, Option<u64>), String> {
-    let (cfg, rejected) = codec::decode(link);
+    let (link, rejected) = codec::decode_link(link);
     if let Some(r) = rejected.first() {
         return Err(format!("link field {}={:?} rejected: {}", r.key, r.value, r.reason));
     }
-    let trainer = bug_lab::trainer(&cfg).map_err(|e| e.to_string())?;
-    Ok((trainer, cfg.step))
+    let trainer = bug_lab::trainer(&link.config, link.bug).map_err(|e| e.to_string())?;
+    Ok((trainer, link.config.step))
 }
 
 fn run(link: &str, steps: Option<u64>) -> Result<(), String> {

@@ -4,7 +4,7 @@
 //! numbers in headless Chromium. To record new cases after an intended change
 //! of the numerics, run with `GRADLAB_BLESS=1` and review the diff.
 
-use gradlab::engine::config::codec;
+use gradlab::engine::link as codec;
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 
 const FIXTURES: &str = include_str!("fixtures/fingerprints.txt");

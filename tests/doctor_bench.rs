@@ -4,7 +4,7 @@
 //! first, fails the run; so does a per-problem precision or recall below 1.
 //! The same table prints with `gradlab doctor --bench`.
 
-use gradlab::engine::instruments::bug_lab;
+use gradlab::engine::bug_lab;
 use gradlab::engine::instruments::calibration::{self, Expect, CASES, SEEDS};
 use gradlab::engine::instruments::finding::Problem;
 use std::collections::BTreeSet;
@@ -86,12 +86,12 @@ fn the_doctor_names_every_misconfiguration_and_nothing_on_healthy_recipes() {
 /// evaluated the way the page does it (every step observed, the training
 /// set evaluated every 15 steps).
 fn live_findings(link: &str, steps: u64) -> Vec<gradlab::engine::instruments::finding::Finding> {
-    use gradlab::engine::config::codec;
     use gradlab::engine::instruments::Live;
+    use gradlab::engine::link as codec;
     use gradlab::engine::trainer::StepOutcome;
-    let (cfg, rejected) = codec::decode(link);
+    let (l, rejected) = codec::decode_link(link);
     assert!(rejected.is_empty(), "{link}: {rejected:?}");
-    let mut t = bug_lab::trainer(&cfg).expect("valid");
+    let mut t = bug_lab::trainer(&l.config, l.bug).expect("valid");
     let mut live = Live::attach(&mut t);
     for s in 1..=steps {
         if let StepOutcome::Diverged(_) = t.step() {

@@ -8,9 +8,9 @@
 //! made (each test names the old behaviour it pins). Instruments never
 //! change training results.
 
-use gradlab::engine::config::{codec, Config, Named};
+use gradlab::engine::bug_lab::{self, Bug, PlantedBug};
+use gradlab::engine::config::{Config, Named};
 use gradlab::engine::data::{Labels, RawData};
-use gradlab::engine::instruments::bug_lab::{self, Bug, PlantedBug};
 use gradlab::engine::instruments::doctor::{examine, DoctorOptions, Report};
 use gradlab::engine::instruments::finding::{Finding, Problem, Severity};
 use gradlab::engine::instruments::gradient_check::Band;
@@ -20,15 +20,16 @@ use gradlab::engine::instruments::{
     eval_mode, gradient_check, init_scale, initial_loss, input_scale, label_agreement, overfit, saliency, sentinel,
     update_check, variance_shift, Live,
 };
+use gradlab::engine::link as codec;
 use gradlab::engine::math;
 use gradlab::engine::rng::{Rng, Stream, Uniform01};
 use gradlab::engine::trainer::{StepOutcome, TensorKind, TrainOptions, Trainer};
 use ndarray::Array2;
 
 fn trainer(link: &str) -> Trainer {
-    let (cfg, rejected) = codec::decode(link);
+    let (l, rejected) = codec::decode_link(link);
     assert!(rejected.is_empty(), "{link}: {rejected:?}");
-    bug_lab::trainer(&cfg).unwrap_or_else(|e| panic!("{link}: {e}"))
+    bug_lab::trainer(&l.config, l.bug).unwrap_or_else(|e| panic!("{link}: {e}"))
 }
 
 /// Trains `steps` steps with the live instruments on.
@@ -463,14 +464,18 @@ fn the_doctor_names_every_planted_bug_first() {
 fn a_mystery_link_plants_a_bug_without_naming_it() {
     let token = Bug::StaleBn.token();
     let link = format!("net=8:relu:bn&bug=mystery:{token}");
-    let (cfg, rejected) = codec::decode(&link);
+    let (l, rejected) = codec::decode_link(&link);
     assert!(rejected.is_empty(), "{rejected:?}");
-    assert_eq!(cfg.bug, Some(PlantedBug { bug: Bug::StaleBn, hidden: true }));
-    let text = codec::encode(&cfg);
+    assert_eq!(l.bug, Some(PlantedBug { bug: Bug::StaleBn, hidden: true }));
+    let text = codec::encode_link(&l);
     assert!(text.ends_with(&format!("&bug=mystery:{token}")) && !text.contains("stale"), "{text}");
-    assert_eq!(cfg.bug.map(|b| b.label()), Some("a hidden bug"));
-    assert_eq!(bug_lab::planted(&bug_lab::trainer(&cfg).expect("valid")), Some(Bug::StaleBn));
-    assert_eq!(codec::decode("bug=stale-bn").0.bug, Some(PlantedBug { bug: Bug::StaleBn, hidden: false }));
+    assert_eq!(l.bug.map(|b| b.label()), Some("a hidden bug"));
+    let t = bug_lab::trainer(&l.config, l.bug).expect("valid");
+    assert_eq!(bug_lab::planted_bug(&t), Some(PlantedBug { bug: Bug::StaleBn, hidden: true }));
+    assert_eq!(codec::decode_link("bug=stale-bn").0.bug, Some(PlantedBug { bug: Bug::StaleBn, hidden: false }));
+    // The experiment alone carries no bug: the link is the experiment plus the bug.
+    assert_eq!(codec::encode(&l.config), codec::encode(&codec::decode(&link).0));
+    assert!(!codec::encode(&l.config).contains("bug="));
 }
 
 // ---- the doctor's old misdiagnoses ----
@@ -694,8 +699,8 @@ fn instruments_do_not_change_training_results() {
 fn every_bug_name_and_config_field_round_trips() {
     for bug in Bug::ALL {
         for hidden in [false, true] {
-            let cfg = Config { bug: Some(PlantedBug { bug, hidden }), ..Config::default() };
-            assert_eq!(codec::decode(&codec::encode(&cfg)), (cfg, vec![]));
+            let l = codec::Link { config: Config::default(), bug: Some(PlantedBug { bug, hidden }) };
+            assert_eq!(codec::decode_link(&codec::encode_link(&l)), (l, vec![]));
         }
     }
 }

@@ -2,7 +2,9 @@
 //! initial state, live changes keep state and structural ones ask for a
 //! rebuild, and the drawing accessors describe the data as generated.
 
-use gradlab::engine::config::{codec, Config, Named, OptimizerKind};
+use gradlab::engine::config::{Config, Named, OptimizerKind};
+
+use gradlab::engine::link as codec;
 use gradlab::engine::optim::Hyper;
 use gradlab::engine::trainer::{LiveChange, StepOutcome, Trainer};
 

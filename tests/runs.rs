@@ -5,7 +5,7 @@
 //! (`runs::validate` is never used as its own judge). One explicit case per
 //! validation rule checks that the rejection names the rule.
 
-use gradlab::engine::config::codec;
+use gradlab::engine::link as codec;
 use gradlab::engine::runs::{self, csv, Curves, ExportFile, ImportError, MetricSet, RunRecord};
 use proptest::prelude::*;
 

@@ -2,9 +2,9 @@
 //! initialization has its known effects, the initial loss matches chance,
 //! divergence stops cleanly, live settings keep state, and a seed names a run.
 
-use gradlab::engine::config::codec;
 use gradlab::engine::config::{Act, Config, DataKind, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind};
 use gradlab::engine::layers::Pass;
+use gradlab::engine::link as codec;
 use gradlab::engine::math;
 use gradlab::engine::model::{Model, ModelSpec};
 use gradlab::engine::rng::{Rng, Stream, Uniform01};

@@ -9,7 +9,7 @@
 //! blank lines and lines starting with `#` are skipped.
 #![cfg(target_arch = "wasm32")]
 
-use gradlab::engine::config::codec;
+use gradlab::engine::link as codec;
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 use wasm_bindgen_test::*;
 

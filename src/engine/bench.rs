@@ -285,7 +285,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::codec;
+    use crate::engine::link as codec;
     use crate::engine::trainer::TensorKind;
 
     /// A clock that advances 1 ms each time it is read: one unit of work

@@ -5,6 +5,7 @@
 //! (the `libm` crate), so a native build and a wasm build produce identical bits.
 
 pub mod bench;
+pub mod bug_lab;
 pub mod clip;
 pub mod config;
 pub mod data;

@@ -106,8 +106,8 @@ pub fn cell(metric: &str, track: &LayerTrack) -> Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::codec;
     use crate::engine::instruments::layer_stats::LayerStats;
+    use crate::engine::link as codec;
     use crate::engine::trainer::Trainer;
 
     /// Live statistics of `link` after `steps` observed steps.

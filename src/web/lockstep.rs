@@ -13,6 +13,7 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlEleme
 
 use super::dom::{self, set_attr, set_text, show};
 use super::runs::{RunsPanel, COLORS};
+use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{Config, Speed};
 use crate::engine::runs::lockstep::{preset, Lockstep};
 use crate::engine::runs::lockstep_parts::{Building, EvaluationRound, Round};
@@ -26,8 +27,8 @@ struct Run {
     labels: Vec<String>,
     recorders: Vec<Recorder>,
     wall_ms: f64,
-    /// The preset and the base config it was built from.
-    source: (String, Config),
+    /// The preset, the base config and the bug it was built from.
+    source: (String, Config, Option<PlantedBug>),
     /// A round of steps under way (finished before anything else).
     round: Option<Round>,
     /// An evaluation under way, or wanted (`Some(None)`: not started).
@@ -40,7 +41,7 @@ struct Run {
 struct Pending {
     building: Building,
     labels: Vec<String>,
-    source: (String, Config),
+    source: (String, Config, Option<PlantedBug>),
 }
 
 /// The lockstep controls, chart and state.
@@ -85,18 +86,18 @@ impl LockstepView {
 
     /// Play/Pause: builds the variants of `base` first (one per frame) if
     /// there are none, or if the preset or the base config changed since.
-    pub fn toggle(&mut self, base: &Config, runs: &RunsPanel) {
+    pub fn toggle(&mut self, base: &Config, bug: Option<PlantedBug>, runs: &RunsPanel) {
         if self.playing {
             self.pause(runs);
             return;
         }
         let mut base = base.clone();
         base.step = None;
-        let wanted = (self.preset.value(), base.clone());
+        let wanted = (self.preset.value(), base.clone(), bug);
         if self.run.as_ref().is_none_or(|r| r.source != wanted) {
             let variants = preset(&base, &wanted.0);
             let configs: Vec<Config> = variants.iter().map(|(_, c)| c.clone()).collect();
-            match Building::start(&configs) {
+            match Building::start(&configs, bug) {
                 Ok(building) => {
                     let labels = variants.into_iter().map(|(l, _)| l).collect();
                     self.pending = Some(Pending { building, labels, source: wanted });

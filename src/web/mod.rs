@@ -103,9 +103,9 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// Stops early if training diverges, like the native check does.
 #[wasm_bindgen]
 pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
-    let (config, _rejected) = link::decode(link.trim_start_matches('#'));
+    let (link, _rejected) = link::decode_link(link.trim_start_matches('#'));
     let mut trainer =
-        crate::engine::instruments::bug_lab::trainer(&config).map_err(|e| JsError::new(&e.to_string()))?;
+        crate::engine::bug_lab::trainer(&link.config, link.bug).map_err(|e| JsError::new(&e.to_string()))?;
     for _ in 0..steps {
         if let crate::engine::trainer::StepOutcome::Diverged(_) = trainer.step() {
             break;

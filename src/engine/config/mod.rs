@@ -5,9 +5,6 @@
 //! (`lr=0.03&bs=10&...`) and back; parsing never fails: bad fields fall back
 //! to defaults and are listed.
 
-/// The link format's old path, kept while callers move to [`crate::engine::link`].
-pub use crate::engine::link as codec;
-
 pub use crate::engine::clip::ClipKind;
 pub use crate::engine::init::InitKind;
 pub use crate::engine::layers::Act;
@@ -166,9 +163,6 @@ pub struct Config {
     pub batch_size: usize,
     /// How the page shows the experiment (classroom flags and view toggles).
     pub view: ViewFlags,
-    /// Bug lab: a classic bug planted in the run (`None`: the code is correct).
-    /// See [`crate::engine::instruments::bug_lab`].
-    pub bug: Option<crate::engine::instruments::bug_lab::PlantedBug>,
 }
 
 /// How the page presents an experiment. Not part of the model: it changes
@@ -260,7 +254,6 @@ impl Default for Config {
             clip: ClipKind::None,
             batch_size: 10,
             view: ViewFlags::default(),
-            bug: None,
         }
     }
 }

@@ -353,7 +353,7 @@ impl GradientCheck {
 mod tests {
     use super::*;
 
-    use crate::engine::config::codec;
+    use crate::engine::link as codec;
 
     fn trainer(link: &str) -> Trainer {
         Trainer::from_config(&codec::decode(link).0).unwrap()

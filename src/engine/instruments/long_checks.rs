@@ -107,7 +107,7 @@ pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outc
 /// The trainer of a snapshot, its planted bug included (the worker's side
 /// of [`snapshot::encode`](crate::engine::snapshot::encode)).
 pub fn restore(bytes: &[u8]) -> Result<Trainer, crate::engine::error::EngineError> {
-    crate::engine::snapshot::decode(bytes, super::bug_lab::restore_hooks)
+    crate::engine::snapshot::decode(bytes, crate::engine::bug_lab::restore_hooks)
 }
 
 /// Share-done reports worth a message: the first, then one per percent, and the last.
@@ -118,11 +118,12 @@ pub fn worth_posting(last_posted: f64, done: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::codec;
+    use crate::engine::link as codec;
     use crate::engine::snapshot;
 
     fn trainer(link: &str, steps: u64) -> Trainer {
-        let mut t = super::super::bug_lab::trainer(&codec::decode(link).0).unwrap();
+        let link = codec::decode_link(link).0;
+        let mut t = crate::engine::bug_lab::trainer(&link.config, link.bug).unwrap();
         for _ in 0..steps {
             t.step();
         }

@@ -11,7 +11,6 @@
 //! [`Live::attach`] switches it on; with it off (the default) training does
 //! no extra work and produces the same bits either way.
 
-pub mod bug_lab;
 pub mod calibration;
 pub mod diagnosis;
 pub mod doctor;

@@ -218,8 +218,9 @@ pub fn marks(layers: &LayerStats, saturation: &UnitSaturation) -> Vec<((usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::{codec, LayerSpec};
+    use crate::engine::config::LayerSpec;
     use crate::engine::instruments::variance_shift::BnShift;
+    use crate::engine::link as codec;
 
     #[test]
     fn notes_on_observation_clipping_and_mode() {

@@ -65,7 +65,7 @@ pub fn summarize<F: Real>(model: &Model<F>) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::codec;
+    use crate::engine::link as codec;
     use crate::engine::trainer::Trainer;
 
     #[test]

@@ -61,7 +61,7 @@ pub fn measure(model: &Model<f32>) -> Vec<BlockSymmetry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::codec;
+    use crate::engine::link as codec;
     use crate::engine::trainer::Trainer;
 
     #[test]

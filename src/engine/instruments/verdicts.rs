@@ -10,12 +10,12 @@
 //! live readouts (table, sentinel, variance shift, unit marks) are in
 //! [`super::readouts`].
 
-use super::bug_lab::{Bug, PlantedBug};
 use super::finding::{Finding, Severity};
 use super::gradient_check::{Band, GradientCheck, TensorRow};
 use super::initial_loss;
 use super::overfit::Overfit;
 use super::summary::LayerRow;
+use crate::engine::bug_lab::{Bug, PlantedBug};
 use crate::engine::config::{Config, LossKind, Named};
 use crate::engine::format::{num, or_dash, percent};
 
@@ -195,11 +195,11 @@ pub fn bug_options() -> Vec<(String, String)> {
     out
 }
 
-/// The config after picking `value` in `#bug` (None: nothing changes).
-/// `random` in `[0, 1)` chooses among the bugs that apply.
-pub fn picked_bug(value: &str, cfg: &Config, random: f64) -> Option<Config> {
-    let mut next = cfg.clone();
-    next.bug = match value {
+/// The bug to plant after picking `value` in `#bug` in the experiment
+/// `cfg` (`Some(None)`: no bug; `None`: nothing changes). `random` in
+/// `[0, 1)` chooses among the bugs that apply.
+pub fn picked_bug(value: &str, cfg: &Config, random: f64) -> Option<Option<PlantedBug>> {
+    Some(match value {
         "none" => None,
         "hidden" => return None,
         "random" => {
@@ -208,8 +208,7 @@ pub fn picked_bug(value: &str, cfg: &Config, random: f64) -> Option<Config> {
             Some(PlantedBug { bug: *applicable.get(i)?, hidden: true })
         }
         name => Some(PlantedBug { bug: Bug::from_name(name)?, hidden: false }),
-    };
-    Some(next)
+    })
 }
 
 /// What `#bug` shows.
@@ -236,14 +235,15 @@ pub struct BugView {
 
 /// The revealed bug, if it is still the planted one (a reveal of another
 /// bug no longer counts).
-pub fn still_revealed(revealed: Option<Bug>, cfg: &Config) -> Option<Bug> {
-    revealed.filter(|r| cfg.bug.map(|b| b.bug) == Some(*r))
+pub fn still_revealed(revealed: Option<Bug>, planted: Option<PlantedBug>) -> Option<Bug> {
+    revealed.filter(|r| planted.map(|b| b.bug) == Some(*r))
 }
 
-/// The bug lab for `cfg`, the learner having revealed `revealed`.
-pub fn bug_view(cfg: &Config, revealed: Option<Bug>) -> BugView {
-    let revealed = still_revealed(revealed, cfg);
-    match cfg.bug {
+/// The bug lab for `planted` in the experiment `cfg`, the learner having
+/// revealed `revealed`.
+pub fn bug_view(cfg: &Config, planted: Option<PlantedBug>, revealed: Option<Bug>) -> BugView {
+    let revealed = still_revealed(revealed, planted);
+    match planted {
         None => BugView {
             choice: BugChoice::Option("none"),
             status: "No bug planted: the code is correct.".into(),
@@ -321,18 +321,18 @@ mod tests {
     #[test]
     fn the_bug_lab_hides_a_mystery_until_revealed() {
         let bug = Bug::ALL[0];
-        let mut cfg = Config::default();
-        assert_eq!(bug_view(&cfg, None).choice, BugChoice::Option("none"));
-        cfg.bug = Some(PlantedBug { bug, hidden: true });
-        let hidden = bug_view(&cfg, None);
+        let cfg = Config::default();
+        assert_eq!(bug_view(&cfg, None, None).choice, BugChoice::Option("none"));
+        let planted = Some(PlantedBug { bug, hidden: true });
+        let hidden = bug_view(&cfg, planted, None);
         assert!(hidden.reveal && hidden.known.is_none());
         assert_eq!(hidden.choice, BugChoice::Hidden("a hidden bug"));
-        let shown = bug_view(&cfg, Some(bug));
+        let shown = bug_view(&cfg, planted, Some(bug));
         assert!(shown.status.starts_with(&format!("The hidden bug was: {}", bug.name())), "{}", shown.status);
         assert_eq!(shown.known.as_ref().map(|k| k.0), Some(bug.name()));
-        assert!(bug_view(&cfg, Some(Bug::ALL[1])).reveal, "a reveal of another bug does not count");
-        cfg.bug = Some(PlantedBug { bug, hidden: false });
-        assert_eq!(bug_view(&cfg, None).choice, BugChoice::Option(bug.name()));
+        assert!(bug_view(&cfg, planted, Some(Bug::ALL[1])).reveal, "a reveal of another bug does not count");
+        let named = Some(PlantedBug { bug, hidden: false });
+        assert_eq!(bug_view(&cfg, named, None).choice, BugChoice::Option(bug.name()));
         assert_eq!(bug_options().len(), Bug::ALL.len() + 2);
     }
 
@@ -340,10 +340,10 @@ mod tests {
     fn picking_a_bug_changes_the_config() {
         let cfg = Config::default();
         let bug = Bug::ALL[0];
-        assert_eq!(picked_bug(bug.name(), &cfg, 0.0).and_then(|c| c.bug), Some(PlantedBug { bug, hidden: false }));
-        assert_eq!(picked_bug("none", &cfg, 0.0).map(|c| c.bug), Some(None));
+        assert_eq!(picked_bug(bug.name(), &cfg, 0.0), Some(Some(PlantedBug { bug, hidden: false })));
+        assert_eq!(picked_bug("none", &cfg, 0.0), Some(None));
         assert_eq!(picked_bug("hidden", &cfg, 0.0), None);
-        let random = picked_bug("random", &cfg, 0.999).and_then(|c| c.bug).unwrap();
+        let random = picked_bug("random", &cfg, 0.999).flatten().unwrap();
         assert!(random.hidden && random.bug.applies_to(&cfg));
         assert_eq!(picked_bug("no-such-bug", &cfg, 0.0), None);
     }

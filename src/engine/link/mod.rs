@@ -113,6 +113,7 @@ use std::borrow::Cow;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{Config, DataConfig, LossKind, Named};
 
 pub mod describe;
@@ -169,10 +170,30 @@ impl Rejected {
 ///
 /// Deterministic; see the [module docs](self) for the keys and rules.
 pub fn encode(cfg: &Config) -> String {
+    encode_link(&Link { config: cfg.clone(), bug: None })
+}
+
+/// Everything a link carries: the experiment and a planted bug.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Link {
+    /// The experiment (with the page's view and classroom flags).
+    pub config: Config,
+    /// A bug planted by the bug lab (`None`: the code is correct). Not part
+    /// of the experiment: the bug lab plants it from outside the engine
+    /// ([`crate::engine::bug_lab::trainer`]).
+    pub bug: Option<PlantedBug>,
+}
+
+/// [`encode`] with the planted bug.
+pub fn encode_link(link: &Link) -> String {
     let mut out = String::new();
     let default = Config::default();
     for setting in SETTINGS {
-        if let Some(value) = setting.written(cfg, &default) {
+        let value = match setting.group {
+            Group::BugLab => link.bug.map(PlantedBug::to_link_value),
+            _ => setting.written(&link.config, &default),
+        };
+        if let Some(value) = value {
             if !out.is_empty() {
                 out.push('&');
             }
@@ -185,8 +206,15 @@ pub fn encode(cfg: &Config) -> String {
 }
 
 /// Reads a link, a hash or bare pairs into a [`Config`], listing every field it
-/// rejected. Never panics, never fails; see the [module docs](self) for the rules.
+/// rejected. Never panics, never fails; see the [module docs](self) for the
+/// rules. A planted bug is read but not returned: see [`decode_link`].
 pub fn decode(link: &str) -> (Config, Vec<Rejected>) {
+    let (link, rejected) = decode_link(link);
+    (link.config, rejected)
+}
+
+/// [`decode`] with the planted bug.
+pub fn decode_link(link: &str) -> (Link, Vec<Rejected>) {
     let mut rejected = Vec::new();
     let hash = limit_bytes(fragment(link), &mut rejected);
 
@@ -224,7 +252,12 @@ pub fn decode(link: &str) -> (Config, Vec<Rejected>) {
         }
     }
     check_cross_fields(&mut cfg, &mut rejected);
-    (cfg, rejected)
+    let bug = SETTINGS
+        .iter()
+        .zip(&values)
+        .find(|(s, _)| s.group == Group::BugLab)
+        .and_then(|(_, v)| PlantedBug::from_link_value(v.as_deref()?).ok());
+    (Link { config: cfg, bug }, rejected)
 }
 
 /// The part of `link` after the first `#`; all of it when it has no `#` and

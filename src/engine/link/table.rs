@@ -6,11 +6,11 @@
 //! only adjust the variant already chosen. The rows of the bug lab, the view
 //! and the classroom come last, each group together.
 
+use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataKind, InitKind, LossKind, Named, OptimizerKind, OutputAct, ScheduleKind,
     Speed,
 };
-use crate::engine::instruments::bug_lab::PlantedBug;
 use crate::engine::optim::Hyper;
 
 use super::parse::{self, ints, Interval, CLIP, LEARNING_RATE, POS_UNIT, SYMMETRIC_10, UNIT, UNIT_OPEN, UP_TO_10};
@@ -360,13 +360,9 @@ pub const SETTINGS: &[Setting] = &[
         "bug",
         "Planted bug",
         "planted bug for the bug lab, set by the link's author (the instruments panel owns its UI)",
-        Kind::Text {
-            get: |c| c.bug.map(PlantedBug::to_link_value),
-            set: |c, s| {
-                c.bug = Some(PlantedBug::from_link_value(s)?);
-                Ok(())
-            },
-        },
+        // Not part of the experiment: [`Link::bug`](super::Link::bug)
+        // holds it; the row parses and checks the text.
+        Kind::Text { get: |_| None, set: |_, s| PlantedBug::from_link_value(s).map(|_| ()) },
     )
     .group(Group::BugLab)
     .belongs(Belongs::WhenSet),

@@ -27,7 +27,7 @@ impl Lockstep {
     /// Builds 2–4 variants; they must share the seed (else the comparison is
     /// not on the same data).
     pub fn new(variants: &[Config]) -> Result<Self, EngineError> {
-        let mut building = Building::start(variants)?;
+        let mut building = Building::start(variants, None)?;
         loop {
             if let Some(ls) = building.build_next()? {
                 return Ok(ls);

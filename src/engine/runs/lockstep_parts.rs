@@ -10,35 +10,38 @@
 //! bits are the same however the work is cut (tested).
 
 use super::lockstep::{Lockstep, MAX_VARIANTS};
+use crate::engine::bug_lab::{self, PlantedBug};
 use crate::engine::config::Config;
 use crate::engine::error::EngineError;
 use crate::engine::history::Metrics;
-use crate::engine::instruments::bug_lab;
 use crate::engine::trainer::{Evaluation, PartialStep, StepOutcome};
 
 /// Variants being built, one trainer per [`Building::build_next`].
 #[derive(Clone, Debug)]
 pub struct Building {
     variants: Vec<Config>,
+    /// A bug planted in every variant.
+    bug: Option<PlantedBug>,
     built: Vec<crate::engine::trainer::Trainer>,
 }
 
 impl Building {
     /// Checks the variants as [`Lockstep::new`] does; nothing built yet.
-    pub fn start(variants: &[Config]) -> Result<Self, EngineError> {
+    /// `bug` is planted in every variant.
+    pub fn start(variants: &[Config], bug: Option<PlantedBug>) -> Result<Self, EngineError> {
         if !(2..=MAX_VARIANTS).contains(&variants.len()) {
             return Err(EngineError::InvalidConfig(format!("lockstep needs 2 to {MAX_VARIANTS} variants")));
         }
         if variants.iter().any(|v| v.seed != variants[0].seed) {
             return Err(EngineError::InvalidConfig("lockstep variants must share one seed".into()));
         }
-        Ok(Self { variants: variants.to_vec(), built: Vec::new() })
+        Ok(Self { variants: variants.to_vec(), bug, built: Vec::new() })
     }
 
     /// Builds the next variant's trainer; the lockstep once all are built.
     pub fn build_next(&mut self) -> Result<Option<Lockstep>, EngineError> {
         if let Some(cfg) = self.variants.get(self.built.len()) {
-            self.built.push(bug_lab::trainer(cfg)?);
+            self.built.push(bug_lab::trainer(cfg, self.bug)?);
         }
         if self.built.len() < self.variants.len() {
             return Ok(None);
@@ -124,7 +127,7 @@ impl Lockstep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::codec;
+    use crate::engine::link as codec;
     use crate::engine::runs::lockstep::preset;
 
     fn variants(link: &str) -> Vec<Config> {
@@ -132,21 +135,27 @@ mod tests {
         preset(&base, "optimizers").into_iter().map(|(_, c)| c).collect()
     }
 
+    fn build(configs: &[Config], bug: Option<PlantedBug>) -> (Lockstep, usize) {
+        let mut building = Building::start(configs, bug).unwrap();
+        let mut calls = 0;
+        loop {
+            calls += 1;
+            if let Some(ls) = building.build_next().unwrap() {
+                return (ls, calls);
+            }
+        }
+    }
+
     /// Built one at a time, stepped a layer at a time, evaluated a slice
     /// at a time: the same bits as the whole operations.
     #[test]
     fn lockstep_in_parts_equals_lockstep_whole() {
-        let configs = variants("data=digits&loss=softmax&n=300&net=16:relu:bn:d0.2,8:tanh&bs=24&bug=no-zero-grad");
-        let mut whole = Lockstep::new(&configs).unwrap();
-        let mut building = Building::start(&configs).unwrap();
-        let mut calls = 0;
-        let mut cut = loop {
-            calls += 1;
-            if let Some(ls) = building.build_next().unwrap() {
-                break ls;
-            }
-        };
+        let configs = variants("data=digits&loss=softmax&n=300&net=16:relu:bn:d0.2,8:tanh&bs=24");
+        let bug = Some(PlantedBug { bug: crate::engine::bug_lab::Bug::NoZeroGrad, hidden: false });
+        let (mut whole, _) = build(&configs, bug);
+        let (mut cut, calls) = build(&configs, bug);
         assert_eq!(calls, configs.len(), "one trainer per call");
+        assert!(cut.trainers.iter().all(|t| bug_lab::planted_bug(t) == bug));
         let (mut round, mut parts, mut rounds) = (None, 0, 0);
         while rounds < 7 {
             parts += 1;
@@ -181,6 +190,6 @@ mod tests {
         let outcomes = ls.step_part(&mut None, &mut || true).expect("one call");
         assert_eq!(outcomes, vec![StepOutcome::Ok; 4]);
         assert!(ls.trainers.iter().all(|t| t.step_count() == 1));
-        assert!(Building::start(&variants("data=xor")[..1]).is_err());
+        assert!(Building::start(&variants("data=xor")[..1], None).is_err());
     }
 }

@@ -16,7 +16,7 @@ pub mod recorder;
 pub mod store;
 pub mod table;
 
-use crate::engine::config::codec;
+use crate::engine::link as codec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -264,7 +264,7 @@ pub fn curves_from(points: &[(u64, MetricSet)]) -> Curves {
 /// Indices of `incoming` runs that duplicate a stored run or an earlier
 /// incoming one: same fingerprint and same config.
 pub fn duplicates(stored: &[RunRecord], incoming: &[RunRecord]) -> Vec<usize> {
-    let key = |r: &RunRecord| (r.fingerprint.clone(), codec::encode(&codec::decode(&r.link).0));
+    let key = |r: &RunRecord| (r.fingerprint.clone(), codec::encode_link(&codec::decode_link(&r.link).0));
     let mut seen: Vec<(String, String)> = stored.iter().map(key).collect();
     let mut dups = Vec::new();
     for (i, r) in incoming.iter().enumerate() {

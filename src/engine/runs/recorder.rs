@@ -3,8 +3,8 @@
 //! and saves [`Recorder::record`] whenever it wants to persist.
 
 use super::{curves_from, MetricSet, RunRecord};
-use crate::engine::config::codec;
 use crate::engine::history::Metrics;
+use crate::engine::link as codec;
 use crate::engine::trainer::Trainer;
 use std::hash::Hasher;
 
@@ -19,7 +19,10 @@ pub struct Recorder {
 impl Recorder {
     /// A recorder for the run of `trainer`, started at `now_ms` (Unix ms).
     pub fn start(trainer: &Trainer, app_version: &str, user_agent: &str, now_ms: f64) -> Self {
-        let link = codec::encode(&trainer.cfg);
+        let link = codec::encode_link(&codec::Link {
+            config: trainer.cfg.clone(),
+            bug: crate::engine::bug_lab::planted_bug(trainer),
+        });
         let mut h = fnv::FnvHasher::default();
         h.write(link.as_bytes());
         h.write_u64(now_ms.to_bits());
@@ -136,8 +139,8 @@ mod tests {
         assert!(validate(&changed).is_ok());
         assert_eq!(import_json(&export_json(std::slice::from_ref(&changed))), Ok(vec![changed.clone()]));
         // The link reproduces the run: same fingerprint after the same steps.
-        let (cfg, _) = codec::decode(&r.link);
-        let mut again = crate::engine::instruments::bug_lab::trainer(&cfg).expect("valid");
+        let (link, _) = codec::decode_link(&r.link);
+        let mut again = crate::engine::bug_lab::trainer(&link.config, link.bug).expect("valid");
         for _ in 0..r.steps {
             again.step();
         }

@@ -7,7 +7,7 @@
 //! optimizer's update and on evaluation. Every method has a default that
 //! does what correct code does, so [`NoHooks`] (the default) is the plain
 //! engine, and the engine itself knows nothing about what a hook plants.
-//! The bug lab (`instruments::bug_lab`) implements the trait.
+//! The bug lab (`engine::bug_lab`) implements the trait.
 //!
 //! A trait object (not a type parameter of the trainer) keeps one
 //! `Trainer` type for every caller: the instruments, the page and the

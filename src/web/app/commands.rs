@@ -6,12 +6,13 @@ use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 use super::{build, App, Command};
+use crate::engine::bug_lab::{self, PlantedBug};
 use crate::engine::config::{Config, Named};
 use crate::engine::instruments::long_checks::Request;
 use crate::engine::link as codec;
 use crate::engine::trainer::LiveChange;
 use crate::engine::transport::Mode;
-use crate::web::controls::{self, Edit};
+use crate::web::controls::Edit;
 use crate::web::dom::{set_text, show};
 use crate::web::instruments;
 
@@ -110,7 +111,7 @@ impl App {
                     self.draw_all();
                     self.save_run();
                 }
-                self.lockstep.toggle(&self.trainer.cfg, &self.runs);
+                self.lockstep.toggle(&self.trainer.cfg, self.bug(), &self.runs);
             }
         }
         self.is_running()
@@ -158,7 +159,7 @@ impl App {
             self.config_shown();
             return;
         }
-        self.write_hash(&next);
+        self.write_hash(&next, self.bug());
         if next == self.trainer.cfg {
             self.config_shown();
             return;
@@ -181,28 +182,53 @@ impl App {
                 self.config_shown();
                 self.draw_all();
             }
-            LiveChange::Rebuild => match crate::engine::instruments::bug_lab::trainer(&next) {
-                Ok(trainer) => {
-                    self.save_run();
-                    let was_running = matches!(self.mode, Mode::Playing);
-                    self.trainer = trainer;
-                    self.mode = if was_running { Mode::Playing } else { Mode::Paused };
-                    self.rebuilt();
-                }
-                Err(err) => {
-                    set_text(&self.page.control_msg, &format!("This setting cannot be trained: {err}"));
-                    let current = self.trainer.cfg.clone();
-                    self.write_hash(&current);
-                    self.config_shown();
-                }
-            },
+            LiveChange::Rebuild => self.rebuild(&next, self.bug()),
         }
     }
 
-    fn write_hash(&mut self, cfg: &Config) {
+    /// Plants `bug` (or none) in the current experiment: a new run.
+    fn set_bug(&mut self, bug: Option<PlantedBug>) {
+        if self.controls.is_locked("bug") {
+            set_text(&self.page.control_msg, "bug is locked by this link");
+            self.config_shown();
+            return;
+        }
+        let cfg = Config { step: None, ..self.trainer.cfg.clone() };
+        self.write_hash(&cfg, bug);
+        if bug != self.bug() {
+            self.rebuild(&cfg, bug);
+        }
+    }
+
+    /// A new trainer for `cfg` with `bug` planted; on failure the current
+    /// run stays and the message says why.
+    fn rebuild(&mut self, cfg: &Config, bug: Option<PlantedBug>) {
+        match bug_lab::trainer(cfg, bug) {
+            Ok(trainer) => {
+                self.save_run();
+                let was_running = matches!(self.mode, Mode::Playing);
+                self.trainer = trainer;
+                self.mode = if was_running { Mode::Playing } else { Mode::Paused };
+                self.rebuilt();
+            }
+            Err(err) => {
+                set_text(&self.page.control_msg, &format!("This setting cannot be trained: {err}"));
+                let current = self.trainer.cfg.clone();
+                self.write_hash(&current, self.bug());
+                self.config_shown();
+            }
+        }
+    }
+
+    /// The bug planted in the current run.
+    pub(super) fn bug(&self) -> Option<PlantedBug> {
+        bug_lab::planted_bug(&self.trainer)
+    }
+
+    fn write_hash(&mut self, cfg: &Config, bug: Option<PlantedBug>) {
         let mut cfg = cfg.clone();
         cfg.step = None;
-        let hash = codec::encode(&cfg);
+        let hash = codec::encode_link(&codec::Link { config: cfg, bug });
         if hash == self.written_hash {
             return;
         }
@@ -221,7 +247,7 @@ impl App {
         let location = self.window.location();
         let base =
             format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_else(|_| "/".into()));
-        let link = format!("{base}#{}", codec::encode(&cfg));
+        let link = format!("{base}#{}", codec::encode_link(&codec::Link { config: cfg, bug: self.bug() }));
         self.page.share_link.set_value(&link);
         show(&self.page.share_box, true);
         let caveat = match self.live_changed_at {
@@ -289,10 +315,10 @@ impl App {
                 self.instruments.start_check(Request::Doctor { overfit_k: 0 }, &self.trainer, &self.clock)
             }
             Action::CancelCheck => self.instruments.cancel_check(),
-            Action::Reveal => self.instruments.reveal(&self.trainer.cfg),
+            Action::Reveal => self.instruments.reveal(&self.trainer.cfg, self.bug()),
             Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {
-                Some(next) => self.set_config(next, "bug"),
-                None => self.instruments.show_bug(&self.trainer.cfg),
+                Some(bug) => self.set_bug(bug),
+                None => self.instruments.show_bug(&self.trainer.cfg, self.bug()),
             },
             Action::LiveToggle => {
                 self.instruments.toggle_live(&mut self.trainer);

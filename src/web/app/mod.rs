@@ -330,7 +330,7 @@ impl App {
     fn config_shown(&mut self) {
         let cfg = self.trainer.cfg.clone();
         self.controls.show_config(&cfg, self.trainer.model.n_params());
-        self.instruments.show_bug(&cfg);
+        self.instruments.show_bug(&cfg, self.bug());
         dom::toggle_class(&self.page.body, "embed", cfg.view.embed);
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
             show(button, !cfg.view.hide.iter().any(|h| h == id));
@@ -364,14 +364,14 @@ fn show_number(el: &HtmlElement, exact: f64, shown: String) {
 /// rejected are listed in the notice; a config the trainer refuses falls
 /// back to the defaults (also noted).
 fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
-    let (config, rejected) = codec::decode(hash.trim_start_matches('#'));
+    let (codec::Link { config, bug }, rejected) = codec::decode_link(hash.trim_start_matches('#'));
     let rejected: Vec<(String, String, String)> =
         rejected.iter().map(|r| (r.key.to_string(), r.value.to_string(), r.reason.to_string())).collect();
-    let (trainer, config, untrainable) = match crate::engine::instruments::bug_lab::trainer(&config) {
+    let (trainer, config, untrainable) = match crate::engine::bug_lab::trainer(&config, bug) {
         Ok(trainer) => (trainer, config, None),
         Err(err) => {
             let config = Config::default();
-            let trainer = crate::engine::instruments::bug_lab::trainer(&config)
+            let trainer = crate::engine::bug_lab::trainer(&config, None)
                 .map_err(|e| format!("the default experiment cannot be built: {e}"))?;
             (trainer, config, Some(err.to_string()))
         }

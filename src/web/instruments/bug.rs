@@ -3,26 +3,28 @@
 //! [`verdicts::bug_view`].
 
 use super::Instruments;
+use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::Config;
 use crate::engine::instruments::verdicts::{self, BugChoice};
 use crate::web::dom::{append, create_text, set_attr, set_text, show};
 
 impl Instruments {
-    /// The `#bug` choice as a config change, or None when nothing changes.
-    pub fn picked_bug(&self, cfg: &Config) -> Option<Config> {
+    /// The `#bug` choice: the bug to plant (`Some(None)`: none), or None
+    /// when nothing changes.
+    pub fn picked_bug(&self, cfg: &Config) -> Option<Option<PlantedBug>> {
         verdicts::picked_bug(&self.els.bug.value(), cfg, js_sys::Math::random())
     }
 
     /// `#bug-reveal`.
-    pub fn reveal(&mut self, cfg: &Config) {
-        self.revealed = cfg.bug.map(|b| b.bug);
-        self.show_bug(cfg);
+    pub fn reveal(&mut self, cfg: &Config, planted: Option<PlantedBug>) {
+        self.revealed = planted.map(|b| b.bug);
+        self.show_bug(cfg, planted);
     }
 
-    /// The bug lab's state for `cfg`.
-    pub fn show_bug(&mut self, cfg: &Config) {
-        self.revealed = verdicts::still_revealed(self.revealed, cfg);
-        let view = verdicts::bug_view(cfg, self.revealed);
+    /// The bug lab's state for `planted` in the experiment `cfg`.
+    pub fn show_bug(&mut self, cfg: &Config, planted: Option<PlantedBug>) {
+        self.revealed = verdicts::still_revealed(self.revealed, planted);
+        let view = verdicts::bug_view(cfg, planted, self.revealed);
         let els = &self.els;
         let hidden_opt = els.bug.query_selector("option[value=hidden]").ok().flatten();
         let _ = hidden_opt.map(|o| o.remove());

@@ -40,7 +40,7 @@ use std::rc::Rc;
 
 use web_sys::{CanvasRenderingContext2d, Document, HtmlElement, Performance};
 
-use crate::engine::instruments::bug_lab::Bug;
+use crate::engine::bug_lab::Bug;
 use crate::engine::instruments::long_checks::Message;
 use crate::engine::instruments::readouts::{self, UnitSaturation};
 use crate::engine::instruments::{verdicts, Live};
@@ -185,7 +185,7 @@ impl Instruments {
         self.show_summary(trainer);
         self.show_initial_loss(trainer);
         self.clear_checks();
-        self.show_bug(&trainer.cfg);
+        self.show_bug(&trainer.cfg, crate::engine::bug_lab::planted_bug(trainer));
         self.build_saliency_cells(trainer);
         let shift = readouts::has_bn_and_dropout(&trainer.cfg);
         show(&self.els.vs_box, shift);

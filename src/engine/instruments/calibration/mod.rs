@@ -35,7 +35,7 @@ mod score;
 
 use super::doctor::{examine, DoctorOptions};
 use super::finding::{Finding, Problem};
-use crate::engine::config::codec;
+use crate::engine::link as codec;
 use crate::engine::trainer::StepOutcome;
 
 pub use cases::CASES;
@@ -94,12 +94,12 @@ pub struct Outcome {
 
 /// Trains the case's steps with `seed` and runs the doctor.
 pub fn run_case(case: &Case, seed: u64) -> Outcome {
-    let (cfg, rejected) = codec::decode(&format!("{}&seed={seed}", case.link));
+    let (link, rejected) = codec::decode_link(&format!("{}&seed={seed}", case.link));
     let mut failure = String::new();
     if !rejected.is_empty() {
         failure = format!("link rejected: {rejected:?}");
     }
-    let findings = match super::bug_lab::trainer(&cfg) {
+    let findings = match crate::engine::bug_lab::trainer(&link.config, link.bug) {
         Ok(mut t) => {
             for _ in 0..case.steps {
                 if let StepOutcome::Diverged(_) = t.step() {

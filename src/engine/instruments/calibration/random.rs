@@ -2,9 +2,9 @@
 //! them: correct code must never get a bug verdict, whatever else is wrong
 //! with the experiment.
 
-use crate::engine::config::codec;
 use crate::engine::instruments::doctor::{examine, DoctorOptions};
 use crate::engine::instruments::finding::Problem;
+use crate::engine::link as codec;
 use crate::engine::rng::{Rng, Stream, Uniform01};
 use crate::engine::trainer::StepOutcome;
 
@@ -88,7 +88,7 @@ pub fn bug_verdicts_on_correct_code(n: u64) -> Vec<(String, u64, Vec<Problem>)> 
     for i in 0..n {
         let (link, steps) = random_experiment(&mut rng, i);
         let (cfg, rejected) = codec::decode(&link);
-        let Ok(mut t) = crate::engine::instruments::bug_lab::trainer(&cfg) else { continue };
+        let Ok(mut t) = crate::engine::bug_lab::trainer(&cfg, None) else { continue };
         if !rejected.is_empty() {
             continue;
         }

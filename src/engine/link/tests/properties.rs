@@ -2,11 +2,11 @@
 //! (arbitrary strings, link-like text, soups of real keys and values) makes
 //! [`decode`] panic or gives a result that is not a fixed point.
 
+use crate::engine::bug_lab::{Bug, PlantedBug};
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataConfig, DataKind, Feature, InitKind, LayerSpec, LossKind, Named,
     OptimizerKind, OutputAct, ScheduleKind, Speed, ViewFlags,
 };
-use crate::engine::instruments::bug_lab::{Bug, PlantedBug};
 use crate::engine::link::*;
 use crate::engine::optim::Hyper;
 use proptest::prelude::*;
@@ -105,7 +105,7 @@ fn arb_bug() -> impl Strategy<Value = Option<PlantedBug>> {
 /// Any valid config: every field in range and the cross-field checks satisfied.
 fn arb_config() -> impl Strategy<Value = Config> {
     (
-        (any::<u64>(), proptest::option::of(0..=MAX_STEP), arb_data(), arb_hidden(), arb_bug()),
+        (any::<u64>(), proptest::option::of(0..=MAX_STEP), arb_data(), arb_hidden()),
         (
             proptest::sample::select(BlockOrder::VARIANTS),
             unit_open(),
@@ -118,7 +118,7 @@ fn arb_config() -> impl Strategy<Value = Config> {
         ),
         (0.0..=10.0f64, 0.0..=10.0f64, arb_optimizer(), positive(100.0), arb_schedule(), arb_clip(), 1usize..=100_000),
     )
-        .prop_map(|((seed, step, data, hidden, bug), ord_to_slope, rest)| {
+        .prop_map(|((seed, step, data, hidden), ord_to_slope, rest)| {
             let (order, bn_momentum, bn_eps, init, bias_init, mut loss, output_act, leaky_slope) = ord_to_slope;
             let (l1, l2, optimizer, lr, schedule, clip, batch_size) = rest;
             if data.kind.is_regression() {
@@ -147,7 +147,6 @@ fn arb_config() -> impl Strategy<Value = Config> {
                 clip,
                 batch_size,
                 view: ViewFlags::default(),
-                bug,
             }
         })
 }
@@ -225,10 +224,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn valid_configs_round_trip_exactly(cfg in arb_config()) {
+    fn valid_configs_round_trip_exactly(cfg in arb_config(), bug in arb_bug()) {
         let text = encode(&cfg);
         prop_assert_eq!(decode(&text), (cfg.clone(), vec![]));
-        prop_assert_eq!(decode(&format!("https://x.example/#{text}")).0, cfg);
+        prop_assert_eq!(decode(&format!("https://x.example/#{text}")).0, cfg.clone());
+        // With a planted bug: the same experiment, and the bug beside it.
+        let link = Link { config: cfg, bug };
+        let text = encode_link(&link);
+        prop_assert_eq!(decode_link(&format!("https://x.example/#{text}")), (link.clone(), vec![]));
+        prop_assert_eq!(decode(&text).0, link.config);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The bug lab: switches that plant the classic silent bugs of neural-network
 //! code, so that a learner can watch an instrument catch each one.
 //!
-//! A bug is part of the experiment ([`Config::bug`], link key `bug`), so a
-//! link reproduces it. `bug=<name>` names it; `bug=mystery:<token>` plants it
+//! A bug travels in the link beside the experiment
+//! ([`crate::engine::link::Link::bug`], link key `bug`), so a link
+//! reproduces it; it is not part of the experiment's [`Config`]. `bug=<name>` names it; `bug=mystery:<token>` plants it
 //! without saying which ("find the bug"): the token is an opaque hash of the
 //! name, and [`PlantedBug::hidden`] tells the page to keep it secret until
 //! the learner presses "reveal".
@@ -14,14 +15,14 @@
 //!
 //! | bug | what the code does wrong | caught by |
 //! |---|---|---|
-//! | `frozen-layer` | the update is never applied to the first dense layer | [`layer_stats`](super::layer_stats): update/weight ratio 0 with a live gradient |
-//! | `wrong-sign` | the first dense layer's backward returns −∂L/∂W, −∂L/∂b | [`gradient_check`](super::gradient_check): relative error ≈ 1 |
-//! | `no-zero-grad` | gradients are never zeroed, so they accumulate over steps | [`update_check`](super::update_check): applied gradient ≠ the batch's gradient |
-//! | `softmax-twice` | the loss receives softmax(z) (σ(z) for one logit) instead of the logits z | [`overfit`](super::overfit): the loss stalls although every point is right |
-//! | `shuffled-labels` | the training labels are permuted apart from their inputs | [`label_agreement`](super::label_agreement): neighbours agree only at chance |
-//! | `raw-inputs` | standardization is skipped (digits: pixels left at 0–16) | [`input_scale`](super::input_scale) and [`initial_loss`](super::initial_loss) |
-//! | `eval-dropout` | dropout stays on at evaluation | [`eval_mode`](super::eval_mode): evaluation is random |
-//! | `stale-bn` | BN running statistics are never updated | [`variance_shift`](super::variance_shift): running statistics still at (0, 1) |
+//! | `frozen-layer` | the update is never applied to the first dense layer | [`layer_stats`](crate::engine::instruments::layer_stats): update/weight ratio 0 with a live gradient |
+//! | `wrong-sign` | the first dense layer's backward returns −∂L/∂W, −∂L/∂b | [`gradient_check`](crate::engine::instruments::gradient_check): relative error ≈ 1 |
+//! | `no-zero-grad` | gradients are never zeroed, so they accumulate over steps | [`update_check`](crate::engine::instruments::update_check): applied gradient ≠ the batch's gradient |
+//! | `softmax-twice` | the loss receives softmax(z) (σ(z) for one logit) instead of the logits z | [`overfit`](crate::engine::instruments::overfit): the loss stalls although every point is right |
+//! | `shuffled-labels` | the training labels are permuted apart from their inputs | [`label_agreement`](crate::engine::instruments::label_agreement): neighbours agree only at chance |
+//! | `raw-inputs` | standardization is skipped (digits: pixels left at 0–16) | [`input_scale`](crate::engine::instruments::input_scale) and [`initial_loss`](crate::engine::instruments::initial_loss) |
+//! | `eval-dropout` | dropout stays on at evaluation | [`eval_mode`](crate::engine::instruments::eval_mode): evaluation is random |
+//! | `stale-bn` | BN running statistics are never updated | [`variance_shift`](crate::engine::instruments::variance_shift): running statistics still at (0, 1) |
 //!
 //! Some bugs need a feature of the experiment to show (`softmax-twice` a
 //! logit loss, `raw-inputs` standardization or digits, `eval-dropout` a
@@ -196,22 +197,27 @@ impl PlantedBug {
 
 // ---- Planting: the trainer's seams, as the buggy code would run them. ----
 
-/// The trainer of `cfg`, with `cfg.bug` planted (a plain trainer without one).
-pub fn trainer(cfg: &Config) -> Result<Trainer, EngineError> {
-    Trainer::from_config_with(cfg, hooks(cfg))
+/// The trainer of `cfg` with `bug` planted (a plain trainer without one).
+pub fn trainer(cfg: &Config, bug: Option<PlantedBug>) -> Result<Trainer, EngineError> {
+    Trainer::from_config_with(cfg, hooks(cfg, bug))
 }
 
-/// The hooks that plant `cfg.bug` (none without one).
-pub fn hooks(cfg: &Config) -> Hooks {
-    match cfg.bug {
-        Some(p) => Hooks(Box::new(BugHooks::new(p.bug, cfg))),
+/// The hooks that plant `bug` in the experiment `cfg` (none without one).
+pub fn hooks(cfg: &Config, bug: Option<PlantedBug>) -> Hooks {
+    match bug {
+        Some(p) => Hooks(Box::new(BugHooks::new(p, cfg))),
         None => Hooks::default(),
     }
 }
 
 /// The bug planted in `trainer`, if any.
 pub fn planted(trainer: &Trainer) -> Option<Bug> {
-    trainer.hooks().as_any().downcast_ref::<BugHooks>().map(|h| h.bug)
+    planted_bug(trainer).map(|p| p.bug)
+}
+
+/// The bug planted in `trainer` and whether its link hides it.
+pub fn planted_bug(trainer: &Trainer) -> Option<PlantedBug> {
+    trainer.hooks().as_any().downcast_ref::<BugHooks>().map(|h| PlantedBug { bug: h.bug, hidden: h.hidden })
 }
 
 /// Hooks from the bytes [`StepHooks::save`] wrote (no bytes: no hooks), for
@@ -229,6 +235,8 @@ pub fn restore_hooks(bytes: &[u8]) -> Result<Hooks, EngineError> {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BugHooks {
     bug: Bug,
+    /// The link hides which bug it is ("find the bug").
+    hidden: bool,
     seed: u64,
     /// The experiment trains on digits (`raw-inputs` rescales their pixels).
     digits: bool,
@@ -241,10 +249,11 @@ pub struct BugHooks {
 }
 
 impl BugHooks {
-    /// `bug` planted in the experiment `cfg`.
-    pub fn new(bug: Bug, cfg: &Config) -> Self {
+    /// `planted` in the experiment `cfg`.
+    pub fn new(planted: PlantedBug, cfg: &Config) -> Self {
         Self {
-            bug,
+            bug: planted.bug,
+            hidden: planted.hidden,
             seed: cfg.seed,
             digits: cfg.data.kind == DataKind::Digits,
             grad_acc: Vec::new(),
@@ -493,15 +502,25 @@ mod tests {
     /// the evaluation masks of `eval-dropout`, ...).
     #[test]
     fn a_snapshot_keeps_the_planted_bug_and_its_state() {
-        use crate::engine::config::codec;
+        use crate::engine::config::{Act, LayerSpec};
         use crate::engine::snapshot;
+        let cfg = Config {
+            data: crate::engine::config::DataConfig { kind: DataKind::Digits, ..Default::default() },
+            loss: LossKind::SoftmaxCe,
+            hidden: vec![
+                LayerSpec { units: 12, act: Act::Relu, batch_norm: true, dropout: 0.2 },
+                LayerSpec { units: 6, act: Act::Tanh, batch_norm: false, dropout: 0.0 },
+            ],
+            batch_size: 16,
+            ..Config::default()
+        };
         for bug in Bug::ALL {
-            let link = format!("data=digits&loss=softmax&n=200&net=12:relu:bn:d0.2,6:tanh&bs=16&bug={}", bug.name());
-            let mut original = trainer(&codec::decode(&link).0).unwrap();
+            let link = bug.name();
+            let mut original = trainer(&cfg, Some(PlantedBug { bug, hidden: false })).unwrap();
             (0..5).for_each(|_| assert_eq!(original.step(), crate::engine::trainer::StepOutcome::Ok));
             original.evaluate();
             let mut copy = snapshot::decode(&snapshot::encode(&original), restore_hooks).unwrap();
-            assert_eq!(planted(&copy), Some(bug));
+            assert_eq!(planted_bug(&copy), Some(PlantedBug { bug, hidden: false }));
             for _ in 0..6 {
                 original.step();
                 copy.step();
@@ -513,7 +532,7 @@ mod tests {
                 (b.train_loss.to_bits(), b.test_loss.to_bits())
             );
         }
-        let plain = trainer(&codec::decode("data=xor").0).unwrap();
+        let plain = trainer(&Config::default(), None).unwrap();
         assert_eq!(planted(&plain), None);
         assert!(snapshot::decode(&snapshot::encode(&plain), restore_hooks).is_ok());
     }
