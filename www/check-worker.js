@@ -1,25 +1,39 @@
 // GradLab's checks worker: runs the long checks (gradient check, overfit,
-// doctor) off the page's main thread, so the page never freezes.
+// doctor) and reads imported runs files off the page's main thread, so the
+// page never freezes.
 //
 // It loads the page's own wasm module: the page sends its glue script's URL
 // in every message (so no file name is written here), and the wasm file
 // sits beside it under the same name with `_bg.wasm` (wasm-bindgen's
 // naming, kept by Trunk's content hashes). Each message goes to Rust
-// (`run_check_in_worker`, src/web/checks.rs), which posts the progress and
-// the outcome back. Cancel terminates this worker.
+// (`run_check_in_worker` or `parse_runs_in_worker`, src/web/checks.rs),
+// which posts the progress and the outcome back. Cancel terminates this
+// worker.
 let module = null;
 
 self.onmessage = async (event) => {
-  const { glue, request, snapshot } = event.data;
+  const { glue, request, snapshot, import: file } = event.data;
   try {
     module ??= import(glue).then(async (m) => {
       await m.default({ module_or_path: glue.replace(/\.js$/, '_bg.wasm') });
       return m;
     });
     const m = await module;
-    m.run_check_in_worker(request, snapshot);
+    if (file !== undefined) {
+      let text;
+      try {
+        text = await file.text();
+      } catch (err) {
+        self.postMessage({ Rejected: `the file could not be read (${err})` });
+        return;
+      }
+      m.parse_runs_in_worker(text);
+    } else {
+      m.run_check_in_worker(request, snapshot);
+    }
   } catch (err) {
-    // The shape of Rust's `Message::Failed(text)`.
-    self.postMessage({ Failed: `the checks' worker could not start: ${err}` });
+    // The shape of Rust's `Message::Failed(text)`, or of `Parsed::Rejected(text)`.
+    const why = `the worker could not start: ${err}`;
+    self.postMessage(file !== undefined ? { Rejected: why } : { Failed: why });
   }
 };

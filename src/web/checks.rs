@@ -11,10 +11,15 @@
 //! slices by the frame loop (`app`): they touch the live model every frame,
 //! and the views need its values there.
 //!
+//! An imported runs file is read and checked in a worker too
+//! ([`parse_runs_off_thread`]): parsing megabytes of JSON takes longer
+//! than a frame; the records are then merged on the page in slices.
+//!
 //! The worker loads the page's own wasm module (`www/check-worker.js`
 //! imports the glue script whose URL this module knows), so there is one
 //! build and one engine.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
@@ -26,6 +31,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions, W
 
 use crate::engine::instruments::long_checks::{self, Message, Request};
 use crate::engine::progress::Progress;
+use crate::engine::runs::import::Parsed;
 use crate::engine::snapshot;
 use crate::engine::trainer::Trainer;
 
@@ -70,6 +76,53 @@ pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array) {
     };
     let outcome = long_checks::run(&trainer, request, &mut Progress::to(&mut sink));
     post(&Message::Done(outcome));
+}
+
+/// Worker side: reads and checks an imported runs file and posts the
+/// records back, one JSON text each ([`Parsed`]).
+#[wasm_bindgen]
+pub fn parse_runs_in_worker(text: String) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if let Ok(value) = to_js(&Parsed::of_file(&text)) {
+        let _ = scope.post_message(&value);
+    }
+}
+
+/// Page side: reads and checks an imported runs file in a worker of its
+/// own, ended after: the worker reads the file itself, so its megabytes
+/// never cross the page's main thread as text (reading, converting and
+/// parsing them would each take longer than a frame).
+pub async fn parse_runs_off_thread(file: &web_sys::File) -> Result<Parsed, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+    let answer: Rc<RefCell<Option<(js_sys::Function, js_sys::Function)>>> = Rc::new(RefCell::new(None));
+    let promise = js_sys::Promise::new(&mut |resolve, reject| *answer.borrow_mut() = Some((resolve, reject)));
+    let slot = Rc::clone(&answer);
+    let settle = move |ok: bool, value: JsValue| {
+        if let Some((resolve, reject)) = slot.borrow_mut().take() {
+            let _ = if ok { resolve.call1(&JsValue::NULL, &value) } else { reject.call1(&JsValue::NULL, &value) };
+        }
+    };
+    let on_message = {
+        let settle = settle.clone();
+        EventListener::new(&worker, "message", move |e| settle(true, e.unchecked_ref::<MessageEvent>().data()))
+    };
+    let on_error = EventListener::new(&worker, "error", move |e| {
+        let text = e.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
+        settle(false, JsValue::from_str(&format!("the import worker stopped: {text}")));
+    });
+    let message = Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&message, &JsValue::from_str(k), v).map(drop);
+    set("glue", &JsValue::from_str(&GLUE_URL.with(String::clone)))
+        .and_then(|()| set("import", file))
+        .and_then(|()| worker.post_message(&message))
+        .map_err(|e| format!("{e:?}"))?;
+    let reply = wasm_bindgen_futures::JsFuture::from(promise).await;
+    drop((on_message, on_error));
+    worker.terminate();
+    let value = reply.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| format!("an unreadable answer from the import worker: {e}"))
 }
 
 /// Page side: the running check, if any, and its worker.

@@ -53,7 +53,7 @@ pub fn start() {
 }
 
 /// Milliseconds from `performance.now()`, in a window, a worker or Node.
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     thread_local! {
         static PERFORMANCE: Option<web_sys::Performance> =
             js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))

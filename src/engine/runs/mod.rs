@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod csv;
+pub mod import;
 pub mod lockstep;
 pub mod lockstep_parts;
 pub mod recorder;
@@ -264,18 +265,24 @@ pub fn curves_from(points: &[(u64, MetricSet)]) -> Curves {
 /// Indices of `incoming` runs that duplicate a stored run or an earlier
 /// incoming one: same fingerprint and same config.
 pub fn duplicates(stored: &[RunRecord], incoming: &[RunRecord]) -> Vec<usize> {
-    let key = |r: &RunRecord| (r.fingerprint.clone(), codec::encode_link(&codec::decode_link(&r.link).0));
-    let mut seen: Vec<(String, String)> = stored.iter().map(key).collect();
+    let mut seen: std::collections::HashSet<(String, String)> = stored.iter().map(duplicate_key).collect();
     let mut dups = Vec::new();
     for (i, r) in incoming.iter().enumerate() {
-        let k = key(r);
-        if seen.contains(&k) {
+        if !seen.insert(duplicate_key(r)) {
             dups.push(i);
-        } else {
-            seen.push(k);
         }
     }
     dups
+}
+
+/// What two runs share when one duplicates the other: the fingerprint and
+/// the link as the codec writes it (so key order and defaults do not matter).
+pub fn duplicate_key(r: &RunRecord) -> (String, String) {
+    key_of(&r.fingerprint, &r.link)
+}
+
+fn key_of(fingerprint: &str, link: &str) -> (String, String) {
+    (fingerprint.to_string(), codec::encode_link(&codec::decode_link(link).0))
 }
 
 #[cfg(test)]

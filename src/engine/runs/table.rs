@@ -23,6 +23,22 @@ pub const METRICS: &[(&str, &str)] = &[
 ];
 /// Most runs overlaid in one chart.
 pub const MAX_OVERLAY: usize = 4;
+
+/// Rows the table shows at once, a page at a time: a thousand rows would
+/// take the browser hundreds of milliseconds to lay out.
+pub const PAGE_ROWS: usize = 50;
+
+/// The rows of page `page` (from 0; clamped to the last) of `total` rows.
+pub fn page_rows(page: usize, total: usize) -> std::ops::Range<usize> {
+    let start = page.min(total.saturating_sub(1) / PAGE_ROWS) * PAGE_ROWS;
+    start..(start + PAGE_ROWS).min(total)
+}
+
+/// What the pager says for page `page` of `total` rows (`None`: one page holds them all).
+pub fn page_text(page: usize, total: usize) -> Option<String> {
+    let rows = page_rows(page, total);
+    (total > PAGE_ROWS).then(|| format!("Runs {}–{} of {total}", rows.start + 1, rows.end))
+}
 /// Most runs listed in the diff.
 pub const MAX_DIFF: usize = 50;
 
@@ -371,6 +387,17 @@ pub fn label(e: &Entry<'_>, keys: &[&'static str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_table_shows_a_page_at_a_time() {
+        use super::{page_rows, page_text};
+        assert_eq!(PAGE_ROWS, 50);
+        assert_eq!((page_rows(0, 0), page_rows(0, 50)), (0..0, 0..50));
+        assert_eq!((page_text(0, 50), page_rows(1, 50)), (None, 0..50), "one page: no pager");
+        assert_eq!(page_rows(2, 130), 100..130);
+        assert_eq!(page_rows(9, 130), 100..130, "past the end: the last page");
+        assert_eq!(page_text(1, 130).as_deref(), Some("Runs 51–100 of 130"));
+    }
+
     use super::*;
     use crate::engine::runs::tests::sample;
     use crate::engine::runs::MetricSet;

@@ -27,6 +27,7 @@ use web_sys::{Document, Element, HtmlAnchorElement, HtmlCanvasElement, HtmlEleme
 mod render;
 
 use super::dom::{self, set_attr, set_text, show};
+use crate::engine::runs::import::{Importing, Parsed};
 use crate::engine::runs::store::{self, StoreState, Stored};
 use crate::engine::runs::table::{self, Sort, MAX_OVERLAY};
 use crate::engine::runs::{self, RunRecord, MAX_IMPORT_BYTES, MAX_TEXT};
@@ -66,6 +67,8 @@ struct Inner {
     selected: Vec<String>,
     baseline: Option<String>,
     editing: Option<String>,
+    /// The table's page (from 0; [`table::PAGE_ROWS`] rows each).
+    page: usize,
 }
 
 /// The runs panel; the app hands it snapshots of the live run.
@@ -100,6 +103,7 @@ impl RunsPanel {
             selected: Vec::new(),
             baseline: None,
             editing: None,
+            page: 0,
         }));
         let mut listeners = Vec::new();
         let on = |id: &str, event: &'static str, f: fn(&Rc<RefCell<Inner>>, &web_sys::Event)| {
@@ -288,6 +292,12 @@ fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
     let id = el.get_attribute("data-id").unwrap_or_default();
     match act.as_str() {
         "sort" => rc.borrow_mut().sort.click(&id),
+        "page-prev" => {
+            let mut inner = rc.borrow_mut();
+            inner.page = table::page_rows(inner.page, inner.runs.len()).start / table::PAGE_ROWS;
+            inner.page = inner.page.saturating_sub(1);
+        }
+        "page-next" => rc.borrow_mut().page += 1,
         "sel" => {
             let mut inner = rc.borrow_mut();
             let on = el.dyn_ref::<HtmlInputElement>().is_some_and(HtmlInputElement::checked);
@@ -436,32 +446,54 @@ fn import(rc: &Rc<RefCell<Inner>>) {
     }
     let rc = Rc::clone(rc);
     wasm_bindgen_futures::spawn_local(async move {
-        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(t) => t.as_string().unwrap_or_default(),
-            Err(_) => {
-                set_text(&msg, "Import rejected: the file could not be read. Nothing was changed.");
+        let texts = match super::checks::parse_runs_off_thread(&file).await {
+            Ok(Parsed::Records(texts)) => texts,
+            Ok(Parsed::Rejected(why)) | Err(why) => {
+                set_text(&msg, &format!("Import rejected: {why}. Nothing was changed."));
                 return;
             }
         };
-        let incoming = match runs::import_json(&text) {
-            Ok(r) => r,
-            Err(e) => {
-                set_text(&msg, &format!("Import rejected: {e}. Nothing was changed."));
-                return;
+        let mut importing = Importing::new(&rc.borrow().runs, texts);
+        loop {
+            let deadline = super::now_ms() + SLICE_MS;
+            match importing.advance(&mut || super::now_ms() < deadline) {
+                Ok(true) => break,
+                Ok(false) => {
+                    let (done, all) = importing.progress();
+                    set_text(&msg, &format!("Importing… {done} of {all} records read."));
+                    next_task().await;
+                }
+                Err(e) => {
+                    set_text(&msg, &format!("Import rejected: {e}. Nothing was changed."));
+                    return;
+                }
             }
-        };
-        let added = {
-            let mut inner = rc.borrow_mut();
-            let dups = runs::duplicates(&inner.runs, &incoming);
-            let added = store::fresh_ids(&inner.runs, incoming, &dups);
-            inner.runs.extend(added.iter().cloned());
-            let skipped = dups.len();
-            set_text(&msg, &store::import_message(added.len(), skipped));
-            set_attr(&msg, "data-imported", &added.len().to_string());
-            set_attr(&msg, "data-duplicates", &skipped.to_string());
-            added
-        };
-        persist(&rc, added);
+        }
+        let (added, skipped) = importing.finish();
+        rc.borrow_mut().runs.extend(added.iter().cloned());
+        for batch in added.chunks(SAVE_BATCH) {
+            persist(&rc, batch.to_vec());
+            next_task().await;
+        }
+        set_text(&msg, &store::import_message(added.len(), skipped));
+        set_attr(&msg, "data-imported", &added.len().to_string());
+        set_attr(&msg, "data-duplicates", &skipped.to_string());
         render(&rc);
     });
+}
+
+/// Longest slice of an import's merge on the main thread, in milliseconds.
+const SLICE_MS: f64 = 8.0;
+
+/// Records written to the history per task (each is converted to a JS object).
+const SAVE_BATCH: usize = 50;
+
+/// Resolves in a later task, so the browser can draw and answer in between.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -31,11 +31,14 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
     dom::append(&els.table, &header(&cols, &inner.sort));
     let tbody: Element = dom::create("tbody", "");
     let offset = |ms: f64| js_sys::Date::new(&JsValue::from_f64(ms)).get_timezone_offset();
-    for e in &list {
+    for e in &list[table::page_rows(inner.page, list.len())] {
         let differs = baseline.map(|b| table::diff(b, e)).unwrap_or_default();
         let is_base = baseline.is_some_and(|b| b.run.id == e.run.id);
         let cells = table::row_cells(e, &cols, &differs, &offset);
         dom::append(&tbody, &row(e.run, is_base, inner.selected.contains(&e.run.id), &cells));
+    }
+    if let Some(text) = table::page_text(inner.page, list.len()) {
+        dom::append(&tbody, &pager(&text, table::page_rows(inner.page, list.len()), list.len(), cols.len() + 3));
     }
     dom::append(&els.table, &tbody);
     if list.is_empty() {
@@ -47,6 +50,33 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
     }
     render_diff(&inner, &list, baseline);
     render_overlay(&inner, &list);
+}
+
+/// The pager row: previous page, where we are, next page.
+fn pager(text: &str, rows: std::ops::Range<usize>, total: usize, span: usize) -> Element {
+    let tr: Element = dom::create("tr", "runs-pager");
+    let td: Element = dom::create("td", "");
+    set_attr(&td, "colspan", &span.to_string());
+    for (id, act, label, enabled) in [
+        ("runs-prev", "page-prev", "← Previous", rows.start > 0),
+        ("runs-next", "page-next", "Next →", rows.end < total),
+    ] {
+        let b = dom::create_text("button", "", label);
+        set_attr(&b, "type", "button");
+        set_attr(&b, "id", id);
+        set_attr(&b, "data-act", act);
+        if !enabled {
+            set_attr(&b, "disabled", "");
+        }
+        dom::append(&td, &b);
+        if act == "page-prev" {
+            let span = dom::create_text("span", "runs-page", &format!(" {text} "));
+            set_attr(&span, "id", "runs-page");
+            dom::append(&td, &span);
+        }
+    }
+    dom::append(&tr, &td);
+    tr
 }
 
 /// The header row: a sort button per column.
