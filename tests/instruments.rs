@@ -9,7 +9,7 @@
 //! change training results.
 
 use gradlab::engine::bug_lab::{self, Bug, PlantedBug};
-use gradlab::engine::config::{Config, Named};
+use gradlab::engine::config::Named;
 use gradlab::engine::data::{Labels, RawData};
 use gradlab::engine::instruments::doctor::{examine, DoctorOptions, Report};
 use gradlab::engine::instruments::finding::{Finding, Problem, Severity};
@@ -699,7 +699,7 @@ fn instruments_do_not_change_training_results() {
 fn every_bug_name_and_config_field_round_trips() {
     for bug in Bug::ALL {
         for hidden in [false, true] {
-            let l = codec::Link { config: Config::default(), bug: Some(PlantedBug { bug, hidden }) };
+            let l = codec::Link { bug: Some(PlantedBug { bug, hidden }), ..codec::Link::default() };
             assert_eq!(codec::decode_link(&codec::encode_link(&l)), (l, vec![]));
         }
     }

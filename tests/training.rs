@@ -8,7 +8,7 @@ use gradlab::engine::link as codec;
 use gradlab::engine::math;
 use gradlab::engine::model::{Model, ModelSpec};
 use gradlab::engine::rng::{Rng, Stream, Uniform01};
-use gradlab::engine::trainer::{StepOutcome, TensorKind, Trainer};
+use gradlab::engine::trainer::{LiveChange, StepOutcome, TensorKind, Trainer};
 
 fn layers(widths: &[usize], act: Act) -> Vec<LayerSpec> {
     widths.iter().map(|&units| LayerSpec { units, act, batch_norm: false, dropout: 0.0 }).collect()
@@ -200,7 +200,7 @@ fn learning_rate_and_batch_size_change_mid_run_without_losing_state() {
         a.step();
     }
     let velocity = a.optimizer.m.clone();
-    a.set_live(0.01, cfg.schedule, 25);
+    assert_eq!(a.apply_live(&Config { lr: 0.01, batch_size: 25, ..cfg.clone() }), LiveChange::Applied);
     assert_eq!(a.optimizer.m, velocity, "momentum kept");
     assert_eq!(a.lr(), 0.01);
     a.step();

@@ -35,3 +35,4 @@ pub mod snapshot;
 pub mod targets;
 pub mod trainer;
 pub mod transport;
+pub mod view;

@@ -11,7 +11,7 @@
 //! `hooks` (the seams where code from outside, the bug lab, changes a
 //! step); the target encoding lives in [`crate::engine::targets`].
 
-use crate::engine::config::{ClipKind, Config, DataKind};
+use crate::engine::config::{self, Change, Config, DataKind, Live};
 use crate::engine::data::{self, features, Labels, RawData};
 use crate::engine::error::EngineError;
 use crate::engine::fingerprint::{self, Fingerprint};
@@ -49,8 +49,13 @@ impl Default for TrainOptions {
 /// A training run.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Trainer {
-    /// The experiment.
+    /// The experiment with the live settings in force now, and no changes
+    /// (those are in `changes`; [`Trainer::experiment`] has the whole).
     pub cfg: Config,
+    /// The live settings at step 0.
+    start: Live,
+    /// The run's changes to the live settings, replayed at their steps.
+    changes: Vec<Change>,
     /// The network (f32).
     pub model: Model<f32>,
     /// The optimizer and its state.
@@ -163,7 +168,9 @@ impl Trainer {
         let model = Model::build(&spec, &mut Rng::new(cfg.seed, Stream::Init));
         let optimizer = Optimizer::new(cfg.optimizer, model.n_params());
         let mut trainer = Self {
-            cfg: cfg.clone(),
+            cfg: Config { changes: Vec::new(), ..cfg.clone() },
+            start: cfg.live(),
+            changes: cfg.changes.clone(),
             optimizer,
             order: (0..train_split.len()).collect(),
             train: train_split,
@@ -267,21 +274,6 @@ impl Trainer {
         }
     }
 
-    /// Changes settings that apply mid-run without losing state: learning
-    /// rate, schedule, batch size, penalties and clipping.
-    pub fn set_live(&mut self, lr: f64, schedule: crate::engine::config::ScheduleKind, batch_size: usize) {
-        self.cfg.lr = lr;
-        self.cfg.schedule = schedule;
-        self.cfg.batch_size = batch_size;
-    }
-
-    /// Sets the L1/L2 strengths and the clipping mid-run.
-    pub fn set_regularization(&mut self, l1: f64, l2: f64, clip: ClipKind) {
-        self.cfg.l1 = l1;
-        self.cfg.l2 = l2;
-        self.cfg.clip = clip;
-    }
-
     fn start_epoch(&mut self) {
         self.cursor = 0;
         if self.opts.reshuffle {
@@ -341,6 +333,7 @@ impl Trainer {
         t.order = (0..idx.len()).collect();
         t.cursor = 0;
         t.cfg.batch_size = idx.len().max(1);
+        (t.start, t.changes) = (t.cfg.live(), Vec::new());
         t.opts = TrainOptions { reshuffle: false, drop_last: false };
         t.optimizer = Optimizer::new(self.cfg.optimizer, self.model.n_params());
         t.history = History::default();
@@ -384,8 +377,9 @@ pub struct DigitSample {
 }
 
 impl Trainer {
-    /// Back to exactly the initial state of this experiment: same data, same
-    /// initial weights, same batch order (nothing is re-drawn differently).
+    /// A clean run of this experiment with the live settings in force now and
+    /// no changes: same data, same initial weights, same batch order
+    /// (nothing is re-drawn differently).
     pub fn reset(&mut self) {
         let hooks = Hooks(self.hooks.0.fresh());
         if let Ok(fresh) = Self::with_hooks(&self.cfg, &self.raw_train, &self.raw_test, self.opts, hooks) {
@@ -394,33 +388,59 @@ impl Trainer {
     }
 
     /// Applies a new config without losing state where possible: learning
-    /// rate, schedule, batch size, penalties, clipping, view flags and the
+    /// rate, schedule, batch size, penalties, clipping and the
     /// optimizer's hyperparameters apply mid-run; a different optimizer kind
     /// keeps the weights with fresh optimizer state; anything else (data,
     /// features, architecture, initialization, loss, seed) needs a rebuild.
+    /// `cfg`'s own changes are ignored. Mid-run, the change is recorded at
+    /// this step (replacing the changes planned for later,
+    /// [`config::record_change`]); at step 0 it is the new start.
     pub fn apply_live(&mut self, cfg: &Config) -> LiveChange {
         let mut same = cfg.clone();
-        same.lr = self.cfg.lr;
-        same.schedule = self.cfg.schedule;
-        same.batch_size = self.cfg.batch_size;
-        same.l1 = self.cfg.l1;
-        same.l2 = self.cfg.l2;
-        same.clip = self.cfg.clip;
-        same.view = self.cfg.view.clone();
+        same.set_live(&self.cfg.live());
         same.step = self.cfg.step;
-        same.optimizer = self.cfg.optimizer;
+        same.changes = Vec::new();
         if same != self.cfg {
             return LiveChange::Rebuild;
         }
-        let kind_changed = !cfg.optimizer.same_rule(&self.cfg.optimizer);
-        self.cfg = cfg.clone();
+        self.cfg.step = cfg.step;
+        let live = cfg.live();
+        if self.step == 0 {
+            self.start = live;
+        }
+        config::record_change(&mut self.changes, &self.start, self.step, live);
+        self.set_live_settings(&live)
+    }
+
+    /// Puts `live` in force now; a different optimizer rule starts with
+    /// fresh state.
+    fn set_live_settings(&mut self, live: &Live) -> LiveChange {
+        let kind_changed = !live.optimizer.same_rule(&self.cfg.optimizer);
+        self.cfg.set_live(live);
         if kind_changed {
-            self.optimizer = Optimizer::new(cfg.optimizer, self.model.n_params());
+            self.optimizer = Optimizer::new(live.optimizer, self.model.n_params());
             LiveChange::NewOptimizer
         } else {
-            self.optimizer.kind = cfg.optimizer;
+            self.optimizer.kind = live.optimizer;
             LiveChange::Applied
         }
+    }
+
+    /// After a step: the change planned once this many steps are trained,
+    /// if any, in force (as the page applies a control changed now).
+    fn apply_planned_change(&mut self) {
+        let planned = self.changes.iter().find(|c| c.at == self.step).map(|c| c.live);
+        if let Some(live) = planned.filter(|l| *l != self.cfg.live()) {
+            self.set_live_settings(&live);
+        }
+    }
+
+    /// The whole experiment: the settings at step 0 and the changes since
+    /// (and planned), as a link writes it.
+    pub fn experiment(&self) -> Config {
+        let mut cfg = Config { changes: self.changes.clone(), ..self.cfg.clone() };
+        cfg.set_live(&self.start);
+        cfg
     }
 
     /// Model outputs of the layers `keep` for inputs `x` (evaluation mode).

@@ -3,7 +3,7 @@
 //! the next step, and which keyboard shortcut means which transport button.
 //! The page (`web::app`) keeps the mode and acts on these decisions.
 
-use crate::engine::config::Speed;
+use crate::engine::view::Speed;
 
 /// What the frame loop is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

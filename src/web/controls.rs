@@ -23,7 +23,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlIn
 use crate::engine::config::{Act, Config, DataConfig, DataKind, Feature, Named};
 use crate::engine::grid::EXTENT;
 use crate::engine::link::parse::{self, DROPOUT, LAYER_UNITS};
-use crate::engine::link::{self, Kind, LayerEdit, NetworkEdit, Panel, Setting, MAX_HIDDEN_LAYERS};
+use crate::engine::link::{self, Kind, LayerEdit, Link, NetworkEdit, Panel, Setting, MAX_HIDDEN_LAYERS};
 use crate::engine::rng::{Rng, Stream};
 use crate::viz::{points, thumbnail};
 
@@ -148,7 +148,7 @@ impl Controls {
                 let input: HtmlInputElement = create("input", "");
                 input.set_id(key);
                 input.set_type("number");
-                set_number_bounds(&input, spec, &Config::default());
+                set_number_bounds(&input, spec, &Link::default());
                 set_attr(&input, "inputmode", "decimal");
                 append(wrapper, &input);
                 self.on_change(&input, key);
@@ -248,19 +248,21 @@ impl Controls {
         self.listeners.push(EventListener::new(el, "change", move |_| sink(Edit::Field(key, dom::value_of(&target)))));
     }
 
-    /// Shows `cfg` in every control, and which controls apply.
-    pub fn show_config(&mut self, cfg: &Config, n_params: usize) {
+    /// Shows `shown` (experiment, view and classroom flags) in every
+    /// control, and which controls apply.
+    pub fn show_config(&mut self, shown: &Link, n_params: usize) {
+        let cfg = &shown.config;
         for b in &self.built {
             let key = b.spec.key;
-            show(&b.wrapper, link::applies(key, cfg) && !cfg.view.hide.iter().any(|h| h == key));
+            show(&b.wrapper, link::applies(key, shown) && !shown.classroom.hides(key));
             match b.spec.kind {
                 Kind::DataPicker(_) => set_attr(&b.input, "data-value", cfg.data.kind.name()),
-                Kind::Features => set_attr(&b.input, "data-value", &link::value_text(key, cfg)),
+                Kind::Features => set_attr(&b.input, "data-value", &link::value_text(key, shown)),
                 Kind::Int { .. } | Kind::Real { .. } => {
-                    set_number_bounds(&b.input, b.spec, cfg);
-                    dom::set_value(&b.input, &link::value_text(key, cfg));
+                    set_number_bounds(&b.input, b.spec, shown);
+                    dom::set_value(&b.input, &link::value_text(key, shown));
                 }
-                _ => dom::set_value(&b.input, &link::value_text(key, cfg)),
+                _ => dom::set_value(&b.input, &link::value_text(key, shown)),
             }
         }
         for (kind, button) in &self.data_buttons {
@@ -276,7 +278,7 @@ impl Controls {
         let widths: Vec<String> = cfg.hidden.iter().map(|l| l.units.to_string()).collect();
         let shape = if widths.is_empty() { "no hidden layer".to_string() } else { widths.join("–") };
         set_text(&self.summary, &format!("{} hidden layer(s): {shape}; {n_params} parameters", cfg.hidden.len()));
-        self.apply_locks(cfg);
+        self.apply_locks(shown);
     }
 
     fn show_layers(&mut self, cfg: &Config) {
@@ -369,11 +371,12 @@ impl Controls {
     }
 
     /// Disables the controls a link locked, the richer editors' parts with them.
-    fn apply_locks(&mut self, cfg: &Config) {
-        self.locked = cfg.view.lock.clone();
+    fn apply_locks(&mut self, shown: &Link) {
+        let cfg = &shown.config;
+        self.locked = shown.classroom.lock.clone();
         let (mut data, mut feat, mut net) = (false, false, false);
         for b in &self.built {
-            let off = cfg.view.lock.iter().any(|l| l == b.spec.key);
+            let off = shown.classroom.locks(b.spec.key);
             dom::toggle_class(&b.wrapper, "locked", off);
             dom::set_disabled(&b.input, off);
             match b.spec.kind {
@@ -408,9 +411,9 @@ impl Controls {
 /// Step of the dropout inputs' arrows.
 const DROPOUT_STEP: f64 = 0.05;
 
-/// Sets a number input's `min`, `max` and `step` from its row's range in `cfg`.
-fn set_number_bounds(input: &Element, spec: &Setting, cfg: &Config) {
-    let Some(n) = spec.number(cfg) else { return };
+/// Sets a number input's `min`, `max` and `step` from its row's range in `shown`.
+fn set_number_bounds(input: &Element, spec: &Setting, shown: &Link) {
+    let Some(n) = spec.number(shown) else { return };
     set_attr(input, "min", &n.min.to_string());
     set_attr(input, "max", &n.max.to_string());
     set_attr(input, "step", &if n.step > 0.0 { n.step.to_string() } else { "any".into() });

@@ -14,11 +14,12 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlEleme
 use super::dom::{self, set_attr, set_text, show};
 use super::runs::{RunsPanel, COLORS};
 use crate::engine::bug_lab::PlantedBug;
-use crate::engine::config::{Config, Speed};
+use crate::engine::config::Config;
 use crate::engine::runs::lockstep::{preset, Lockstep};
 use crate::engine::runs::lockstep_parts::{Building, EvaluationRound, Round};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{StepOutcome, Trainer};
+use crate::engine::view::Speed;
 use crate::viz::chart::{ChartSpec, Curve};
 
 /// The variants being trained.
@@ -57,6 +58,8 @@ pub struct LockstepView {
     pub playing: bool,
     drawn_ms: f64,
     saved_ms: f64,
+    /// The page's Play speed when the variants were started.
+    speed: Speed,
 }
 
 impl LockstepView {
@@ -73,6 +76,7 @@ impl LockstepView {
             playing: false,
             drawn_ms: f64::NEG_INFINITY,
             saved_ms: 0.0,
+            speed: Speed::default(),
         })
     }
 
@@ -86,11 +90,12 @@ impl LockstepView {
 
     /// Play/Pause: builds the variants of `base` first (one per frame) if
     /// there are none, or if the preset or the base config changed since.
-    pub fn toggle(&mut self, base: &Config, bug: Option<PlantedBug>, runs: &RunsPanel) {
+    pub fn toggle(&mut self, base: &Config, bug: Option<PlantedBug>, speed: Speed, runs: &RunsPanel) {
         if self.playing {
             self.pause(runs);
             return;
         }
+        self.speed = speed;
         let mut base = base.clone();
         base.step = None;
         let wanted = (self.preset.value(), base.clone(), bug);
@@ -177,7 +182,7 @@ impl LockstepView {
             }
         }
         if self.playing && run.evaluation.is_none() && more() {
-            let speed = run.source.1.view.speed;
+            let speed = self.speed;
             if !Self::rounds(run, &mut more, speed) {
                 self.playing = false;
             }

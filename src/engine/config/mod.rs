@@ -13,6 +13,9 @@ pub use crate::engine::named::Named;
 pub use crate::engine::optim::OptimizerKind;
 pub use crate::engine::schedule::ScheduleKind;
 
+mod live;
+pub use live::{check_changes, record_change, Change, Live, MAX_CHANGES};
+
 /// Version of the URL format written by [`crate::engine::link::encode`].
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -120,7 +123,9 @@ pub enum OutputAct {
     Sigmoid,
 }
 
-/// The whole experiment: what a link carries.
+/// The whole experiment: every number of a run follows from it. A link
+/// carries it beside the view, the classroom flags and a planted bug
+/// ([`crate::engine::link::Link`]).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// The one seed driving data, initialization, shuffles and dropout.
@@ -161,55 +166,10 @@ pub struct Config {
     pub clip: ClipKind,
     /// Mini-batch size, 1..=training-set size.
     pub batch_size: usize,
-    /// How the page shows the experiment (classroom flags and view toggles).
-    pub view: ViewFlags,
-}
-
-/// How the page presents an experiment. Not part of the model: it changes
-/// no number, only what a person sees and may touch.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ViewFlags {
-    /// Controls hidden from the page (codec keys or transport ids).
-    pub hide: Vec<String>,
-    /// Controls shown but locked (disabled).
-    pub lock: Vec<String>,
-    /// Embed mode: only the views, for iframes and slides.
-    pub embed: bool,
-    /// Draw the test points on the output heatmap.
-    pub show_test: bool,
-    /// Discretize the output heatmap to the predicted class.
-    pub discretize: bool,
-    /// Log scale on the loss charts.
-    pub log_scale: bool,
-    /// How fast Play trains (a link's fast-forward always runs at full speed).
-    pub speed: Speed,
-}
-
-/// How much Play trains per animation frame. Each is also bounded by the
-/// frame's time budget, so a slow network never blocks the page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Speed {
-    /// One mini-batch per frame: watch single updates.
-    Batch,
-    /// One epoch per frame (TF Playground's pace): watch the boundary form.
-    #[default]
-    Epoch,
-    /// Ten epochs per frame.
-    Fast,
-    /// As many steps as the frame's time budget allows.
-    Max,
-}
-
-impl Speed {
-    /// Epochs one frame may complete (`None`: no epoch bound; `Batch` is
-    /// bounded by steps instead).
-    pub fn epochs_per_frame(self) -> Option<u64> {
-        match self {
-            Speed::Epoch => Some(1),
-            Speed::Fast => Some(10),
-            Speed::Batch | Speed::Max => None,
-        }
-    }
+    /// Changes to the live settings mid-run, in step order (the fields
+    /// above hold the settings at step 0).
+    #[serde(default)]
+    pub changes: Vec<Change>,
 }
 
 impl Default for DataConfig {
@@ -253,7 +213,7 @@ impl Default for Config {
             schedule: ScheduleKind::Constant,
             clip: ClipKind::None,
             batch_size: 10,
-            view: ViewFlags::default(),
+            changes: Vec::new(),
         }
     }
 }
@@ -317,19 +277,6 @@ impl Named for Feature {
             Feature::X1X2 => "x1x2",
             Feature::SinX1 => "sinx1",
             Feature::SinX2 => "sinx2",
-        }
-    }
-}
-
-impl Named for Speed {
-    const VARIANTS: &'static [Self] = &[Speed::Batch, Speed::Epoch, Speed::Fast, Speed::Max];
-
-    fn name(self) -> &'static str {
-        match self {
-            Speed::Batch => "batch",
-            Speed::Epoch => "epoch",
-            Speed::Fast => "fast",
-            Speed::Max => "max",
         }
     }
 }

@@ -5,8 +5,6 @@
 
 use serde::Serialize;
 
-use crate::engine::config::Config;
-
 use super::settings::{Kind, Setting};
 use super::table::{page_order, SETTINGS};
 
@@ -56,7 +54,7 @@ pub fn describe() -> TableView {
 }
 
 fn control(s: &Setting) -> ControlView {
-    let number = s.number(&Config::default());
+    let number = s.number(&super::Link::default());
     let (kind, options) = match s.kind {
         Kind::Choice(c) => ("choice", Some((c.names)())),
         Kind::DataPicker(_) => ("data", None),

@@ -1,51 +1,51 @@
-//! Config edits as the page's controls make them, through the settings
-//! table: a control's text into a config ([`with_field`]), the codec's
+//! Link edits as the page's controls make them, through the settings
+//! table: a control's text into a link ([`with_field`]), the codec's
 //! cross-field checks ([`normalize`]), the architecture editor's changes to
 //! the hidden blocks ([`edit_network`]), what a control shows
 //! ([`value_text`]) and whether it is shown at all ([`applies`]).
 //!
-//! Pure functions of a [`Config`]: the page only binds them to elements.
+//! Pure functions of a [`Link`]: the page only binds them to elements.
 
-use crate::engine::config::{Act, Config, LayerSpec, Named};
+use crate::engine::config::{Act, LayerSpec, Named};
 
 use super::parse::{real, DROPOUT, LAYER_UNITS};
 use super::settings::setting;
-use super::MAX_HIDDEN_LAYERS;
+use super::{Link, MAX_HIDDEN_LAYERS};
 
-/// Whether the control of `key` applies to this config: its variant is
-/// chosen and the table finds it relevant (e.g. `k` only for K-class sets).
-/// A key without a row applies (it is not a setting to hide).
-pub fn applies(key: &str, cfg: &Config) -> bool {
-    setting(key).is_none_or(|s| s.is_member(cfg) && (s.relevant)(cfg))
+/// Whether the control of `key` applies to this link: its variant is
+/// chosen and the table finds it relevant to the experiment (e.g. `k` only
+/// for K-class sets). A key without a row applies (it is not a setting to hide).
+pub fn applies(key: &str, link: &Link) -> bool {
+    setting(key).is_none_or(|s| s.is_member(link) && (s.relevant)(&link.config))
 }
 
-/// The link text of `key` in `cfg` as its control shows it: `0` for a view
+/// The link text of `key` in `link` as its control shows it: `0` for a view
 /// toggle that is off, the default speed, and empty for a parameter of a
 /// variant not chosen (or an unknown key).
-pub fn value_text(key: &str, cfg: &Config) -> String {
-    setting(key).and_then(|s| s.text(cfg)).unwrap_or_default()
+pub fn value_text(key: &str, link: &Link) -> String {
+    setting(key).and_then(|s| s.text(link)).unwrap_or_default()
 }
 
-/// Applies `text` to the setting `key` of a copy of `cfg` through the table,
-/// then the cross-field checks. Returns the new config and any messages (why
-/// the value was refused, or which dependent field fell back).
-pub fn with_field(cfg: &Config, key: &str, text: &str) -> (Config, Vec<String>) {
+/// Applies `text` to the setting `key` of a copy of `link` through the
+/// table, then the cross-field checks. Returns the new link and any messages
+/// (why the value was refused, or which dependent field fell back).
+pub fn with_field(link: &Link, key: &str, text: &str) -> (Link, Vec<String>) {
     let Some(s) = setting(key) else {
-        return (cfg.clone(), vec![format!("{key} is not a setting")]);
+        return (link.clone(), vec![format!("{key} is not a setting")]);
     };
-    let mut next = cfg.clone();
+    let mut next = link.clone();
     if let Err(reason) = s.set(&mut next, text.trim()) {
-        return (cfg.clone(), vec![format!("{key}: {reason}; kept {}", value_text(key, cfg))]);
+        return (link.clone(), vec![format!("{key}: {reason}; kept {}", value_text(key, link))]);
     }
     normalize(next)
 }
 
-/// Runs the codec's cross-field checks on `cfg` (`decode(encode(cfg))`),
+/// Runs the codec's cross-field checks on `link` (`decode(encode(link))`),
 /// keeping its step; the messages say what fell back.
-pub fn normalize(cfg: Config) -> (Config, Vec<String>) {
-    let step = cfg.step;
-    let (mut checked, rejected) = super::decode(&super::encode(&cfg));
-    checked.step = step;
+pub fn normalize(link: Link) -> (Link, Vec<String>) {
+    let step = link.config.step;
+    let (mut checked, rejected) = super::decode_link(&super::encode_link(&link));
+    checked.config.step = step;
     (checked, rejected.into_iter().map(|r| format!("{}: {}", r.key, r.reason)).collect())
 }
 
@@ -73,18 +73,19 @@ pub enum LayerEdit {
     Remove,
 }
 
-/// The config after an architecture edit (with the cross-field checks), or
+/// The link after an architecture edit (with the cross-field checks), or
 /// why it was refused.
-pub fn edit_network(cfg: &Config, edit: &NetworkEdit) -> Result<Config, String> {
-    let mut next = cfg.clone();
+pub fn edit_network(link: &Link, edit: &NetworkEdit) -> Result<Link, String> {
+    let mut next = link.clone();
+    let hidden = &mut next.config.hidden;
     match edit {
-        NetworkEdit::Add => add_layer(&mut next.hidden)?,
+        NetworkEdit::Add => add_layer(hidden)?,
         NetworkEdit::Layer(i, e) => {
-            let Some(layer) = next.hidden.get_mut(*i) else {
+            let Some(layer) = hidden.get_mut(*i) else {
                 return Err("no such layer".into());
             };
             if edit_layer(layer, e, *i)? {
-                next.hidden.remove(*i);
+                hidden.remove(*i);
             }
         }
     }

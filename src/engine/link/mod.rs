@@ -7,15 +7,17 @@
 //! and the page generates its controls from it, so a new setting is one new
 //! row and no range is written twice.
 //!
-//! The link sits above the config: it describes the experiment, but also the
-//! page's view flags, the classroom flags and the planted bug. So it is a
-//! module of its own, and the config types below it import nothing from it.
+//! The link sits above the config: it carries the experiment, and beside it
+//! the page's view toggles, the classroom flags and the planted bug, each
+//! decoded into its own part of a [`Link`]. So it is a module of its own, and
+//! the config types below it import nothing from it.
 //!
 //! - [`settings`]: what a row says and how it reads and writes its value;
 //! - [`table`]: the rows;
 //! - [`parse`]: the value parsers (integers, intervals, names, features, the
 //!   network text, control lists);
 //! - [`edit`]: config edits as the page's controls make them;
+//! - [`changes`]: change lists, the mid-run changes of live settings;
 //! - [`describe`]: the table as plain data for the page's tests.
 //!
 //! # Keys
@@ -90,6 +92,12 @@
 //!   what was dropped. Keys and values echoed in [`Rejected`] are cut to
 //!   [`MAX_ECHO_CHARS`] characters with control characters replaced; reasons
 //!   never contain link text. All of it is plain text, never markup.
+//! - A live experiment setting (`lr`, `bs`, `l1`, `l2`, `opt` and its
+//!   parameters, `sched`, `se`, `sg`, `clip`, `cv`) may carry a change list,
+//!   `lr=0.03,0.3@500,0.1@900`: its value at step 0, then each new value with
+//!   the number of steps after which it took effect ([`changes`]). A list on
+//!   any other key, a step out of `1..=`[`MAX_STEP`] or steps that do not
+//!   increase reject the key; a value refused at one step drops that change.
 //! - Cross-field checks run after the table, each falling back to the default
 //!   of the later field with a [`Rejected`] entry:
 //!   - `feat` empty on 2-D data (all but `digits`) → `x1,x2`;
@@ -115,7 +123,9 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 
 use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{Config, DataConfig, LossKind, Named};
+use crate::engine::view::{Classroom, View};
 
+pub mod changes;
 pub mod describe;
 pub mod edit;
 pub mod parse;
@@ -145,9 +155,9 @@ pub const VERSION_KEY: &str = "v";
 pub const LINK_KEY: &str = "(link)";
 
 /// Characters percent-encoded in keys and values: everything but letters,
-/// digits and `- . _ ~ : ,` (all legal unencoded in a URL fragment).
+/// digits and `- . _ ~ : , @` (all legal unencoded in a URL fragment).
 const ESCAPED: &AsciiSet =
-    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b':').remove(b',');
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b':').remove(b',').remove(b'@');
 
 /// A field of the link that was rejected: its key, the raw value, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,34 +176,43 @@ impl Rejected {
     }
 }
 
-/// Writes `cfg` as a hash without the leading `#`: `v=1&seed=1&data=circle&...`.
-///
-/// Deterministic; see the [module docs](self) for the keys and rules.
-pub fn encode(cfg: &Config) -> String {
-    encode_link(&Link { config: cfg.clone(), bug: None })
-}
-
-/// Everything a link carries: the experiment and a planted bug.
+/// Everything a link carries: the experiment, how the page shows it, what
+/// the link's author set for a class, and a planted bug. Only the experiment
+/// decides the numbers of a run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
-    /// The experiment (with the page's view and classroom flags).
+    /// The experiment.
     pub config: Config,
+    /// The view toggles and the training speed.
+    pub view: View,
+    /// Hidden and locked controls, embed mode.
+    pub classroom: Classroom,
     /// A bug planted by the bug lab (`None`: the code is correct). Not part
     /// of the experiment: the bug lab plants it from outside the engine
     /// ([`crate::engine::bug_lab::trainer`]).
     pub bug: Option<PlantedBug>,
 }
 
-/// [`encode`] with the planted bug.
+impl Link {
+    /// The link of an experiment alone (default view, no classroom flags, no bug).
+    pub fn of(config: &Config) -> Self {
+        Self { config: config.clone(), ..Self::default() }
+    }
+}
+
+/// Writes `cfg` as a hash without the leading `#`: `v=1&seed=1&data=circle&...`.
+///
+/// Deterministic; see the [module docs](self) for the keys and rules.
+pub fn encode(cfg: &Config) -> String {
+    encode_link(&Link::of(cfg))
+}
+
+/// [`encode`] of a whole [`Link`].
 pub fn encode_link(link: &Link) -> String {
     let mut out = String::new();
-    let default = Config::default();
+    let default = Link::default();
     for setting in SETTINGS {
-        let value = match setting.group {
-            Group::BugLab => link.bug.map(PlantedBug::to_link_value),
-            _ => setting.written(&link.config, &default),
-        };
-        if let Some(value) = value {
+        if let Some(value) = changes::with_changes(setting, link, setting.written(link, &default)) {
             if !out.is_empty() {
                 out.push('&');
             }
@@ -207,13 +226,13 @@ pub fn encode_link(link: &Link) -> String {
 
 /// Reads a link, a hash or bare pairs into a [`Config`], listing every field it
 /// rejected. Never panics, never fails; see the [module docs](self) for the
-/// rules. A planted bug is read but not returned: see [`decode_link`].
+/// rules. The other parts of the link are read but not returned: see [`decode_link`].
 pub fn decode(link: &str) -> (Config, Vec<Rejected>) {
     let (link, rejected) = decode_link(link);
     (link.config, rejected)
 }
 
-/// [`decode`] with the planted bug.
+/// [`decode`] into a whole [`Link`].
 pub fn decode_link(link: &str) -> (Link, Vec<Rejected>) {
     let mut rejected = Vec::new();
     let hash = limit_bytes(fragment(link), &mut rejected);
@@ -241,23 +260,25 @@ pub fn decode_link(link: &str) -> (Link, Vec<Rejected>) {
         rejected.push(Rejected::new(LINK_KEY, "", reason));
     }
 
-    let mut cfg = Config::default();
+    let mut out = Link::default();
+    let mut lists = Vec::new();
     for (setting, value) in SETTINGS.iter().zip(&values) {
-        if let Some(value) = value {
-            if let Err(reason) = setting.set(&mut cfg, value) {
-                // The version has no default to fall back to: its reason says what happens.
-                let reason = if setting.key == VERSION_KEY { reason } else { format!("{reason}; using the default") };
-                rejected.push(Rejected::new(setting.key, value, reason));
+        let Some(value) = value else { continue };
+        let set = changes::split(setting, value).and_then(|parsed| {
+            if !parsed.changes.is_empty() {
+                lists.push((setting, parsed.changes));
             }
+            parsed.base.map_or(Ok(()), |base| setting.set(&mut out, base))
+        });
+        if let Err(reason) = set {
+            // The version has no default to fall back to: its reason says what happens.
+            let reason = if setting.key == VERSION_KEY { reason } else { format!("{reason}; using the default") };
+            rejected.push(Rejected::new(setting.key, value, reason));
         }
     }
-    check_cross_fields(&mut cfg, &mut rejected);
-    let bug = SETTINGS
-        .iter()
-        .zip(&values)
-        .find(|(s, _)| s.group == Group::BugLab)
-        .and_then(|(_, v)| PlantedBug::from_link_value(v.as_deref()?).ok());
-    (Link { config: cfg, bug }, rejected)
+    check_cross_fields(&mut out.config, &mut rejected);
+    changes::apply(&mut out, &lists, &mut rejected);
+    (out, rejected)
 }
 
 /// The part of `link` after the first `#`; all of it when it has no `#` and

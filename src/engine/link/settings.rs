@@ -6,10 +6,13 @@
 //! [`Kind`] (which is at once how the value is parsed and how its control is
 //! drawn, with the one range both use), which variant of another setting it
 //! belongs to ([`Belongs`]), whether it applies mid-run, and when its control
-//! is relevant. The codec ([`super::encode`], [`super::decode`]), the page's
+//! is relevant. A row reads and writes its part of a [`Link`]; the
+//! relevance test reads the experiment. The codec ([`super::encode`], [`super::decode`]), the page's
 //! controls and the config edits of [`super::edit`] all read it from here.
 
 use crate::engine::config::{Config, OptimizerKind, FORMAT_VERSION};
+
+use super::Link;
 use crate::engine::optim::Hyper;
 
 use super::parse::{self, real, some, Interval, Ints};
@@ -33,7 +36,7 @@ pub enum Panel {
 }
 
 /// What part of the link a row is: the experiment proper, or what rides along
-/// with it (kept apart so they can leave [`Config`] together).
+/// with it; each group is one part of the [`Link`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Group {
     /// The format version and the step a link fast-forwards to.
@@ -54,9 +57,9 @@ pub struct Choice {
     /// Every name, in display order.
     pub names: fn() -> Vec<&'static str>,
     /// The name chosen in a config.
-    pub get: fn(&Config) -> &'static str,
+    pub get: fn(&Link) -> &'static str,
     /// Chooses the variant named by the text (with its default parameters).
-    pub set: fn(&mut Config, &str) -> Result<(), String>,
+    pub set: fn(&mut Link, &str) -> Result<(), String>,
 }
 
 /// Where a real number of the config lives.
@@ -64,7 +67,7 @@ pub struct Choice {
 pub enum Place {
     /// A field: `get` is `None` and `put` does nothing while the field's
     /// variant is not chosen.
-    Field(fn(&Config) -> Option<f64>, fn(&mut Config, f64)),
+    Field(fn(&Link) -> Option<f64>, fn(&mut Link, f64)),
     /// A hyperparameter of the chosen optimizer (`None` and nothing written
     /// while its rule does not read it: [`crate::engine::optim::Rule::reads`]).
     Optimizer(Hyper),
@@ -86,9 +89,9 @@ pub enum Kind {
         /// Step of the number input.
         step: u64,
         /// The value, `None` while its variant is not chosen (or unset).
-        get: fn(&Config) -> Option<u64>,
+        get: fn(&Link) -> Option<u64>,
         /// Stores a value in range (does nothing while its variant is not chosen).
-        put: fn(&mut Config, u64),
+        put: fn(&mut Link, u64),
     },
     /// A real input; `step` is the input's step (`0`: any).
     Real {
@@ -105,9 +108,9 @@ pub enum Kind {
     /// A checkbox (link text `0` / `1`).
     Check {
         /// Whether it is on.
-        get: fn(&Config) -> bool,
+        get: fn(&Link) -> bool,
         /// Turns it on or off.
-        put: fn(&mut Config, bool),
+        put: fn(&mut Link, bool),
     },
     /// The input features: one checkbox per feature (`feat` text).
     Features,
@@ -116,9 +119,9 @@ pub enum Kind {
     /// Text with its own parser (no control).
     Text {
         /// The text, `None` when unset.
-        get: fn(&Config) -> Option<String>,
+        get: fn(&Link) -> Option<String>,
         /// Parses and stores.
-        set: fn(&mut Config, &str) -> Result<(), String>,
+        set: fn(&mut Link, &str) -> Result<(), String>,
     },
 }
 
@@ -245,35 +248,35 @@ impl Setting {
         matches!(self.belongs, Belongs::Variants { .. } | Belongs::Optimizer)
     }
 
-    /// Whether `cfg` has chosen a variant this row belongs to (always, for a
+    /// Whether `link` has chosen a variant this row belongs to (always, for a
     /// row that is not a parameter).
-    pub fn is_member(&self, cfg: &Config) -> bool {
+    pub fn is_member(&self, link: &Link) -> bool {
         match self.belongs {
             Belongs::Always | Belongs::WhenSet => true,
-            Belongs::Variants { of, names } => variant_of(of, cfg).is_some_and(|v| names.contains(&v.as_str())),
-            Belongs::Optimizer => optimizer_has(cfg.optimizer, self.key),
+            Belongs::Variants { of, names } => variant_of(of, link).is_some_and(|v| names.contains(&v.as_str())),
+            Belongs::Optimizer => optimizer_has(link.config.optimizer, self.key),
         }
     }
 
-    /// The value's text in `cfg`, `None` when the config has none (a
+    /// The value's text in `link`, `None` when the link has none (a
     /// parameter of another variant, an unset step or bug).
-    pub fn text(&self, cfg: &Config) -> Option<String> {
+    pub fn text(&self, link: &Link) -> Option<String> {
         match self.kind {
             Kind::Version => some(FORMAT_VERSION),
-            Kind::Choice(c) | Kind::DataPicker(c) => some((c.get)(cfg)),
-            Kind::Int { get, .. } => get(cfg).map(|x| x.to_string()),
-            Kind::Real { place, .. } => place.get(cfg).map(real),
-            Kind::Check { get, .. } => some(u8::from(get(cfg))),
-            Kind::Features => Some(parse::features_to_text(&cfg.data.features)),
-            Kind::Network => Some(parse::net_to_text(&cfg.hidden)),
-            Kind::Text { get, .. } => get(cfg),
+            Kind::Choice(c) | Kind::DataPicker(c) => some((c.get)(link)),
+            Kind::Int { get, .. } => get(link).map(|x| x.to_string()),
+            Kind::Real { place, .. } => place.get(link).map(real),
+            Kind::Check { get, .. } => some(u8::from(get(link))),
+            Kind::Features => Some(parse::features_to_text(&link.config.data.features)),
+            Kind::Network => Some(parse::net_to_text(&link.config.hidden)),
+            Kind::Text { get, .. } => get(link),
         }
     }
 
     /// The text [`super::encode`] writes: [`Setting::text`], except that a
     /// [`Belongs::WhenSet`] key equal to its default is left out.
-    pub fn written(&self, cfg: &Config, default: &Config) -> Option<String> {
-        let text = self.text(cfg)?;
+    pub fn written(&self, link: &Link, default: &Link) -> Option<String> {
+        let text = self.text(link)?;
         let unset = self.belongs == Belongs::WhenSet && self.text(default).as_ref() == Some(&text);
         (!unset).then_some(text)
     }
@@ -281,101 +284,101 @@ impl Setting {
     /// The default value's text; for a parameter, its value when the first
     /// variant it belongs to is chosen with its defaults.
     pub fn default_text(&self) -> Option<String> {
-        let mut cfg = Config::default();
+        let mut link = Link::default();
         match self.belongs {
             Belongs::Variants { of, names } => {
-                setting(of)?.set(&mut cfg, names.first()?).ok()?;
+                setting(of)?.set(&mut link, names.first()?).ok()?;
             }
             Belongs::Optimizer => {
                 use crate::engine::config::Named;
-                cfg.optimizer = *OptimizerKind::VARIANTS.iter().find(|o| optimizer_has(**o, self.key))?;
+                link.config.optimizer = *OptimizerKind::VARIANTS.iter().find(|o| optimizer_has(**o, self.key))?;
             }
             Belongs::Always | Belongs::WhenSet => {}
         }
-        self.text(&cfg)
+        self.text(&link)
     }
 
-    /// The interval a real value must be in, in `cfg` (its variant's own
+    /// The interval a real value must be in, in `link` (its variant's own
     /// interval when narrower); `None` for a row that is not real.
-    pub fn interval(&self, cfg: &Config) -> Option<Interval> {
+    pub fn interval(&self, link: &Link) -> Option<Interval> {
         match self.kind {
-            Kind::Real { range, narrower, .. } => Some(self.narrowed(range, narrower, cfg)),
+            Kind::Real { range, narrower, .. } => Some(self.narrowed(range, narrower, link)),
             _ => None,
         }
     }
 
-    /// `range`, or the interval `narrower` gives the variant chosen in `cfg`.
-    fn narrowed(&self, range: Interval, narrower: &[(&str, Interval)], cfg: &Config) -> Interval {
+    /// `range`, or the interval `narrower` gives the variant chosen in `link`.
+    fn narrowed(&self, range: Interval, narrower: &[(&str, Interval)], link: &Link) -> Interval {
         let Belongs::Variants { of, .. } = self.belongs else {
             return range;
         };
-        let chosen = variant_of(of, cfg);
+        let chosen = variant_of(of, link);
         narrower.iter().find(|(name, _)| chosen.as_deref() == Some(*name)).map_or(range, |(_, i)| *i)
     }
 
-    /// The bounds and step of the number input in `cfg`, from the same range
+    /// The bounds and step of the number input in `link`, from the same range
     /// the parser uses (see [`Interval::input_bounds`]); `None` for a row
     /// that is not a number.
-    pub fn number(&self, cfg: &Config) -> Option<Number> {
+    pub fn number(&self, link: &Link) -> Option<Number> {
         match self.kind {
             Kind::Int { range, step, .. } => {
                 Some(Number { min: range.lo as f64, max: range.hi as f64, step: step as f64 })
             }
             Kind::Real { range, narrower, step, .. } => {
-                let (min, max) = self.narrowed(range, narrower, cfg).input_bounds(step);
+                let (min, max) = self.narrowed(range, narrower, link).input_bounds(step);
                 Some(Number { min, max, step })
             }
             _ => None,
         }
     }
 
-    /// Parses and validates `text` into `cfg`; on error `cfg` is unchanged and
+    /// Parses and validates `text` into `link`; on error `link` is unchanged and
     /// the reason is returned. A parameter of a variant not chosen is
     /// validated, then ignored.
-    pub fn set(&self, cfg: &mut Config, text: &str) -> Result<(), String> {
+    pub fn set(&self, link: &mut Link, text: &str) -> Result<(), String> {
         match self.kind {
             Kind::Version => parse::check_version(text),
-            Kind::Choice(c) | Kind::DataPicker(c) => (c.set)(cfg, text),
+            Kind::Choice(c) | Kind::DataPicker(c) => (c.set)(link, text),
             Kind::Int { range, put, .. } => {
-                put(cfg, range.parse(text)?);
+                put(link, range.parse(text)?);
                 Ok(())
             }
             Kind::Real { range, narrower, place, .. } => {
-                let x = self.narrowed(range, narrower, cfg).parse(text)?;
-                place.put(cfg, x);
+                let x = self.narrowed(range, narrower, link).parse(text)?;
+                place.put(link, x);
                 Ok(())
             }
             Kind::Check { put, .. } => {
-                put(cfg, parse::switch(text)?);
+                put(link, parse::switch(text)?);
                 Ok(())
             }
             Kind::Features => {
-                cfg.data.features = parse::features(text)?;
+                link.config.data.features = parse::features(text)?;
                 Ok(())
             }
             Kind::Network => {
-                cfg.hidden = parse::net(text)?;
+                link.config.hidden = parse::net(text)?;
                 Ok(())
             }
-            Kind::Text { set, .. } => set(cfg, text),
+            Kind::Text { set, .. } => set(link, text),
         }
     }
 }
 
 impl Place {
-    /// The value in `cfg`.
-    fn get(self, cfg: &Config) -> Option<f64> {
+    /// The value in `link`.
+    fn get(self, link: &Link) -> Option<f64> {
         match self {
-            Place::Field(get, _) => get(cfg),
-            Place::Optimizer(h) => cfg.optimizer.get(h),
+            Place::Field(get, _) => get(link),
+            Place::Optimizer(h) => link.config.optimizer.get(h),
         }
     }
 
     /// Stores `x` (nothing while its variant is not chosen).
-    fn put(self, cfg: &mut Config, x: f64) {
+    fn put(self, link: &mut Link, x: f64) {
         match self {
-            Place::Field(_, put) => put(cfg, x),
-            Place::Optimizer(h) => cfg.optimizer.set(h, x),
+            Place::Field(_, put) => put(link, x),
+            Place::Optimizer(h) => link.config.optimizer.set(h, x),
         }
     }
 }
@@ -388,9 +391,9 @@ fn optimizer_has(optimizer: OptimizerKind, key: &str) -> bool {
     }
 }
 
-/// The name of the variant chosen for the setting `key` in `cfg`.
-fn variant_of(key: &str, cfg: &Config) -> Option<String> {
-    setting(key)?.text(cfg)
+/// The name of the variant chosen for the setting `key` in `link`.
+fn variant_of(key: &str, link: &Link) -> Option<String> {
+    setting(key)?.text(link)
 }
 
 /// The row of `key`.

@@ -9,9 +9,9 @@
 use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataKind, InitKind, LossKind, Named, OptimizerKind, OutputAct, ScheduleKind,
-    Speed,
 };
 use crate::engine::optim::Hyper;
+use crate::engine::view::Speed;
 
 use super::parse::{self, ints, Interval, CLIP, LEARNING_RATE, POS_UNIT, SYMMETRIC_10, UNIT, UNIT_OPEN, UP_TO_10};
 use super::settings::{row, Belongs, Choice, Group, Kind, Panel, Place, Setting};
@@ -84,45 +84,51 @@ pub const SETTINGS: &[Setting] = &[
         "seed",
         "Seed",
         "Drives data, initial weights, shuffles and dropout",
-        Kind::Int { range: ints(0, u64::MAX), step: 1, get: |c| Some(c.seed), put: |c, x| c.seed = x },
+        Kind::Int { range: ints(0, u64::MAX), step: 1, get: |c| Some(c.config.seed), put: |c, x| c.config.seed = x },
     )
     .on(Panel::Training, 200),
     row(
         "step",
         "Step",
         "the step a shared link fast-forwards to (Share writes it)",
-        Kind::Int { range: ints(0, MAX_STEP), step: 1, get: |c| c.step, put: |c, x| c.step = Some(x) },
+        Kind::Int { range: ints(0, MAX_STEP), step: 1, get: |c| c.config.step, put: |c, x| c.config.step = Some(x) },
     )
     .group(Group::Format)
     .belongs(Belongs::WhenSet),
     // Data.
-    row("data", "Data set", "Which data to learn", Kind::DataPicker(choice!(DataKind, data.kind))).on(Panel::Data, 10),
-    row("n", "Points", "Number of points generated", int!(10, 5000, 10, usize, data.n_points))
+    row("data", "Data set", "Which data to learn", Kind::DataPicker(choice!(DataKind, config.data.kind)))
+        .on(Panel::Data, 10),
+    row("n", "Points", "Number of points generated", int!(10, 5000, 10, usize, config.data.n_points))
         .on(Panel::Data, 60)
         .relevant(|c| c.data.kind.is_planar()),
-    row("noise", "Noise", "Label noise of the generator, 0–50 %", int!(0, 50, 5, u32, data.noise_pct))
+    row("noise", "Noise", "Label noise of the generator, 0–50 %", int!(0, 50, 5, u32, config.data.noise_pct))
         .on(Panel::Data, 20)
         .unit("%")
         .relevant(|c| c.data.kind.is_planar()),
-    row("train", "Training share", "Share of the points used for training", int!(10, 90, 10, u32, data.train_pct))
-        .on(Panel::Data, 30)
-        .unit("%"),
+    row(
+        "train",
+        "Training share",
+        "Share of the points used for training",
+        int!(10, 90, 10, u32, config.data.train_pct),
+    )
+    .on(Panel::Data, 30)
+    .unit("%"),
     row(
         "minor",
         "Class 1 share",
         "Share of class 1 (imbalance); 50 = balanced",
-        int!(5, 50, 5, u32, data.minority_pct),
+        int!(5, 50, 5, u32, config.data.minority_pct),
     )
     .on(Panel::Data, 40)
     .unit("%")
     .relevant(|c| c.data.kind.is_binary()),
-    row("k", "Classes", "Number of classes of the K-class sets", int!(3, 5, 1, usize, data.classes))
+    row("k", "Classes", "Number of classes of the K-class sets", int!(3, 5, 1, usize, config.data.classes))
         .on(Panel::Data, 50)
         .relevant(|c| matches!(c.data.kind, DataKind::Blobs | DataKind::SpiralK)),
     row("feat", "Features", "Inputs computed from (x1, x2)", Kind::Features)
         .on(Panel::Data, 70)
         .relevant(|c| c.data.kind.is_planar()),
-    row("std", "Standardize inputs", "Zero mean, unit variance (training statistics)", check!(data.standardize))
+    row("std", "Standardize inputs", "Zero mean, unit variance (training statistics)", check!(config.data.standardize))
         .on(Panel::Data, 80),
     // Network.
     row("net", "Hidden layers", "units:activation[:bn][:dRATE], comma-separated", Kind::Network).on(Panel::Model, 10),
@@ -130,18 +136,25 @@ pub const SETTINGS: &[Setting] = &[
         "ord",
         "Block order",
         "Dense→BN→act→Dropout, or Dense→act→Dropout→BN",
-        Kind::Choice(choice!(BlockOrder, order)),
+        Kind::Choice(choice!(BlockOrder, config.order)),
     )
     .on(Panel::Model, 20)
     .relevant(|c| any_bn(c) && c.hidden.iter().any(|l| l.dropout > 0.0)),
-    row("bnm", "BN momentum", "Running statistics: m·running + (1−m)·batch", real!(UNIT_OPEN, 0.01, bn_momentum))
-        .on(Panel::Model, 30)
+    row(
+        "bnm",
+        "BN momentum",
+        "Running statistics: m·running + (1−m)·batch",
+        real!(UNIT_OPEN, 0.01, config.bn_momentum),
+    )
+    .on(Panel::Model, 30)
+    .relevant(any_bn),
+    row("bne", "BN ε", "Added to the variance", real!(POS_UNIT, 0.0, config.bn_eps))
+        .on(Panel::Model, 40)
         .relevant(any_bn),
-    row("bne", "BN ε", "Added to the variance", real!(POS_UNIT, 0.0, bn_eps)).on(Panel::Model, 40).relevant(any_bn),
-    row("slope", "Leaky ReLU slope", "Slope for x < 0", real!(UNIT_OPEN, 0.01, leaky_slope))
+    row("slope", "Leaky ReLU slope", "Slope for x < 0", real!(UNIT_OPEN, 0.01, config.leaky_slope))
         .on(Panel::Model, 50)
         .relevant(|c| c.hidden.iter().any(|l| l.act == Act::LeakyRelu)),
-    row("init", "Initialization", "How the weights are drawn", Kind::Choice(choice!(InitKind, init)))
+    row("init", "Initialization", "How the weights are drawn", Kind::Choice(choice!(InitKind, config.init)))
         .on(Panel::Model, 60),
     row(
         "ia",
@@ -152,12 +165,12 @@ pub const SETTINGS: &[Setting] = &[
             narrower: &[("uniform", UP_TO_10), ("normal", UP_TO_10)],
             step: 0.01,
             place: Place::Field(
-                |c| match c.init {
+                |c| match c.config.init {
                     InitKind::Constant(a) | InitKind::Uniform(a) | InitKind::Normal(a) => Some(a),
                     _ => None,
                 },
                 |c, x| {
-                    if let InitKind::Constant(a) | InitKind::Uniform(a) | InitKind::Normal(a) = &mut c.init {
+                    if let InitKind::Constant(a) | InitKind::Uniform(a) | InitKind::Normal(a) = &mut c.config.init {
                         *a = x;
                     }
                 },
@@ -166,9 +179,10 @@ pub const SETTINGS: &[Setting] = &[
     )
     .on(Panel::Model, 70)
     .belongs(of("init", &["const", "uniform", "normal"])),
-    row("bias", "Initial bias", "Every bias starts here", real!(SYMMETRIC_10, 0.1, bias_init)).on(Panel::Model, 80),
+    row("bias", "Initial bias", "Every bias starts here", real!(SYMMETRIC_10, 0.1, config.bias_init))
+        .on(Panel::Model, 80),
     // Loss and penalties.
-    row("loss", "Loss", "Training loss", Kind::Choice(choice!(LossKind, loss))).on(Panel::Training, 130),
+    row("loss", "Loss", "Training loss", Kind::Choice(choice!(LossKind, config.loss))).on(Panel::Training, 130),
     row(
         "fg",
         "Focal γ",
@@ -178,12 +192,12 @@ pub const SETTINGS: &[Setting] = &[
             narrower: &[],
             step: 0.5,
             place: Place::Field(
-                |c| match c.loss {
+                |c| match c.config.loss {
                     LossKind::Focal { gamma, .. } => Some(gamma),
                     _ => None,
                 },
                 |c, x| {
-                    if let LossKind::Focal { gamma, .. } = &mut c.loss {
+                    if let LossKind::Focal { gamma, .. } = &mut c.config.loss {
                         *gamma = x;
                     }
                 },
@@ -201,12 +215,12 @@ pub const SETTINGS: &[Setting] = &[
             narrower: &[],
             step: 0.05,
             place: Place::Field(
-                |c| match c.loss {
+                |c| match c.config.loss {
                     LossKind::Focal { alpha, .. } => Some(alpha),
                     _ => None,
                 },
                 |c, x| {
-                    if let LossKind::Focal { alpha, .. } = &mut c.loss {
+                    if let LossKind::Focal { alpha, .. } = &mut c.config.loss {
                         *alpha = x;
                     }
                 },
@@ -215,14 +229,18 @@ pub const SETTINGS: &[Setting] = &[
     )
     .on(Panel::Training, 150)
     .belongs(of("loss", &["focal"])),
-    row("out", "Output activation", "With the MSE loss", Kind::Choice(choice!(OutputAct, output_act)))
+    row("out", "Output activation", "With the MSE loss", Kind::Choice(choice!(OutputAct, config.output_act)))
         .on(Panel::Model, 90)
         .relevant(|c| c.loss == LossKind::Mse),
-    row("l1", "L1", "L1 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, l1)).on(Panel::Training, 160).live(),
-    row("l2", "L2", "L2 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, l2)).on(Panel::Training, 170).live(),
+    row("l1", "L1", "L1 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, config.l1))
+        .on(Panel::Training, 160)
+        .live(),
+    row("l2", "L2", "L2 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, config.l2))
+        .on(Panel::Training, 170)
+        .live(),
     // Optimization.
-    row("lr", "Learning rate", "Applies mid-run", real!(LEARNING_RATE, 0.0, lr)).on(Panel::Training, 10).live(),
-    row("opt", "Optimizer", "Update rule", Kind::Choice(choice!(OptimizerKind, optimizer)))
+    row("lr", "Learning rate", "Applies mid-run", real!(LEARNING_RATE, 0.0, config.lr)).on(Panel::Training, 10).live(),
+    row("opt", "Optimizer", "Update rule", Kind::Choice(choice!(OptimizerKind, config.optimizer)))
         .on(Panel::Training, 30)
         .live(),
     row("mom", "Momentum μ", "Momentum and Nesterov", hyper(UNIT_OPEN, 0.01, Hyper::Mu))
@@ -258,7 +276,7 @@ pub const SETTINGS: &[Setting] = &[
         "sched",
         "LR schedule",
         "Multiplier of the learning rate over steps; applies mid-run",
-        Kind::Choice(choice!(ScheduleKind, schedule)),
+        Kind::Choice(choice!(ScheduleKind, config.schedule)),
     )
     .on(Panel::Training, 100)
     .live(),
@@ -269,7 +287,7 @@ pub const SETTINGS: &[Setting] = &[
         Kind::Int {
             range: ints(1, MAX_STEP),
             step: 1,
-            get: |c| match c.schedule {
+            get: |c| match c.config.schedule {
                 ScheduleKind::Step { every: n, .. }
                 | ScheduleKind::Exponential { every: n, .. }
                 | ScheduleKind::Cosine { period: n, .. }
@@ -280,7 +298,7 @@ pub const SETTINGS: &[Setting] = &[
                 if let ScheduleKind::Step { every: n, .. }
                 | ScheduleKind::Exponential { every: n, .. }
                 | ScheduleKind::Cosine { period: n, .. }
-                | ScheduleKind::Warmup { steps: n } = &mut c.schedule
+                | ScheduleKind::Warmup { steps: n } = &mut c.config.schedule
                 {
                     *n = x;
                 }
@@ -300,7 +318,7 @@ pub const SETTINGS: &[Setting] = &[
             narrower: &[("step", POS_UNIT), ("exp", POS_UNIT)],
             step: 0.05,
             place: Place::Field(
-                |c| match c.schedule {
+                |c| match c.config.schedule {
                     ScheduleKind::Step { gamma: g, .. }
                     | ScheduleKind::Exponential { gamma: g, .. }
                     | ScheduleKind::Cosine { min_factor: g, .. } => Some(g),
@@ -309,7 +327,7 @@ pub const SETTINGS: &[Setting] = &[
                 |c, x| {
                     if let ScheduleKind::Step { gamma: g, .. }
                     | ScheduleKind::Exponential { gamma: g, .. }
-                    | ScheduleKind::Cosine { min_factor: g, .. } = &mut c.schedule
+                    | ScheduleKind::Cosine { min_factor: g, .. } = &mut c.config.schedule
                     {
                         *g = x;
                     }
@@ -324,7 +342,7 @@ pub const SETTINGS: &[Setting] = &[
         "clip",
         "Gradient clipping",
         "By value or by global norm; applies mid-run",
-        Kind::Choice(choice!(ClipKind, clip)),
+        Kind::Choice(choice!(ClipKind, config.clip)),
     )
     .on(Panel::Training, 180)
     .live(),
@@ -337,12 +355,12 @@ pub const SETTINGS: &[Setting] = &[
             narrower: &[],
             step: 0.0,
             place: Place::Field(
-                |c| match c.clip {
+                |c| match c.config.clip {
                     ClipKind::Value(t) | ClipKind::Norm(t) => Some(t),
                     ClipKind::None => None,
                 },
                 |c, x| {
-                    if let ClipKind::Value(t) | ClipKind::Norm(t) = &mut c.clip {
+                    if let ClipKind::Value(t) | ClipKind::Norm(t) = &mut c.config.clip {
                         *t = x;
                     }
                 },
@@ -352,7 +370,7 @@ pub const SETTINGS: &[Setting] = &[
     .on(Panel::Training, 190)
     .belongs(of("clip", &["value", "norm"]))
     .live(),
-    row("bs", "Batch size", "1 … the training set; applies mid-run", int!(1, 100_000, 1, usize, batch_size))
+    row("bs", "Batch size", "1 … the training set; applies mid-run", int!(1, 100_000, 1, usize, config.batch_size))
         .on(Panel::Training, 20)
         .live(),
     // Bug lab: written only when a bug is planted.
@@ -360,9 +378,13 @@ pub const SETTINGS: &[Setting] = &[
         "bug",
         "Planted bug",
         "planted bug for the bug lab, set by the link's author (the instruments panel owns its UI)",
-        // Not part of the experiment: [`Link::bug`](super::Link::bug)
-        // holds it; the row parses and checks the text.
-        Kind::Text { get: |_| None, set: |_, s| PlantedBug::from_link_value(s).map(|_| ()) },
+        Kind::Text {
+            get: |c| c.bug.map(PlantedBug::to_link_value),
+            set: |c, s| {
+                c.bug = Some(PlantedBug::from_link_value(s)?);
+                Ok(())
+            },
+        },
     )
     .group(Group::BugLab)
     .belongs(Belongs::WhenSet),
@@ -395,7 +417,7 @@ pub const SETTINGS: &[Setting] = &[
     .belongs(Belongs::WhenSet)
     .live(),
     // Classroom: set by a link's author, written only when set.
-    row("embed", "Embed", "classroom flag set by the link's author", check!(view.embed))
+    row("embed", "Embed", "classroom flag set by the link's author", check!(classroom.embed))
         .group(Group::Classroom)
         .belongs(Belongs::WhenSet)
         .live(),
@@ -404,9 +426,9 @@ pub const SETTINGS: &[Setting] = &[
         "Hidden controls",
         "classroom flag set by the link's author",
         Kind::Text {
-            get: |c| Some(c.view.hide.join(",")),
+            get: |c| Some(c.classroom.hide.join(",")),
             set: |c, s| {
-                c.view.hide = parse::controls(s, super::settings::is_key)?;
+                c.classroom.hide = parse::controls(s, super::settings::is_key)?;
                 Ok(())
             },
         },
@@ -419,9 +441,9 @@ pub const SETTINGS: &[Setting] = &[
         "Locked controls",
         "classroom flag set by the link's author",
         Kind::Text {
-            get: |c| Some(c.view.lock.join(",")),
+            get: |c| Some(c.classroom.lock.join(",")),
             set: |c, s| {
-                c.view.lock = parse::controls(s, super::settings::is_key)?;
+                c.classroom.lock = parse::controls(s, super::settings::is_key)?;
                 Ok(())
             },
         },

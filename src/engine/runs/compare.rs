@@ -6,14 +6,15 @@ use super::RunRecord;
 use crate::engine::link::{self, Group, SETTINGS};
 
 /// Every setting of a run's link as `(key, value)`, in table order; a key the
-/// config does not write (a parameter of another variant) has value `""`.
+/// config does not write (a parameter of another variant) has value `""`,
+/// and a setting changed mid-run its change list (`0.03,0.3@500`).
 /// The format, view and classroom keys never count as a difference.
 pub fn settings(text: &str) -> Vec<(&'static str, String)> {
-    let (cfg, _) = link::decode(text);
+    let (link, _) = link::decode_link(text);
     SETTINGS
         .iter()
         .filter(|s| matches!(s.group, Group::Experiment | Group::BugLab))
-        .map(|s| (s.key, s.text(&cfg).unwrap_or_default()))
+        .map(|s| (s.key, link::changes::with_changes(s, &link, s.text(&link)).unwrap_or_default()))
         .collect()
 }
 
@@ -88,5 +89,18 @@ mod tests {
         assert_eq!(d, vec![Difference { key: "lr", baseline: "0.01".into(), value: "0.1".into() }]);
         assert_eq!(label(&runs[1], &["opt", "lr"]), "opt=sgd lr=0.01");
         assert!(differing_keys(&runs[..1]).is_empty());
+    }
+
+    #[test]
+    fn a_mid_run_change_is_a_difference_and_reads_as_a_list() {
+        let runs = [sample("a", "lr=0.03"), sample("b", "lr=0.03,0.3@500")];
+        assert_eq!(differing_keys(&runs), ["lr"]);
+        assert_eq!(
+            diff(&runs[0], &runs[1]),
+            vec![Difference { key: "lr", baseline: "0.03".into(), value: "0.03,0.3@500".into() }]
+        );
+        assert_eq!(link::changes::shown("0.03,0.3@500,0.1@900"), "0.03 → 0.3 @500 → 0.1 @900");
+        assert_eq!(link::changes::shown("0.5@20"), "0.5 @20");
+        assert_eq!(link::changes::shown("0.03"), "0.03");
     }
 }

@@ -65,9 +65,9 @@ pub fn preset(base: &Config, id: &str) -> Vec<(String, Config)> {
     values
         .into_iter()
         .filter_map(|value| {
-            let mut cfg = base.clone();
-            setting.set(&mut cfg, &value).ok()?;
-            let (mut cfg, _) = link::decode(&link::encode(&cfg));
+            let mut next = link::Link::of(base);
+            setting.set(&mut next, &value).ok()?;
+            let (mut cfg, _) = link::decode(&link::encode_link(&next));
             cfg.step = None;
             Some((format!("{key}={value}"), cfg))
         })
@@ -75,7 +75,7 @@ pub fn preset(base: &Config, id: &str) -> Vec<(String, Config)> {
 }
 
 fn field_value(cfg: &Config, key: &str) -> Option<String> {
-    link::setting(key).and_then(|s| s.text(cfg))
+    link::setting(key).and_then(|s| s.text(&link::Link::of(cfg)))
 }
 
 #[cfg(test)]

@@ -100,9 +100,10 @@ pub struct RunRecord {
     pub fingerprint: String,
     /// Downsampled curves.
     pub curves: Curves,
-    /// The first step at which a live setting (learning rate, batch size,
-    /// schedule, penalties, clipping, optimizer) was changed mid-run: the
-    /// link then replays the starting settings, not this exact run.
+    /// Records saved before links carried mid-run changes: the first step
+    /// at which a live setting was changed (the link then replays the
+    /// starting settings, not this exact run). New records carry their
+    /// changes in the link and leave this empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_at: Option<u64>,
 }

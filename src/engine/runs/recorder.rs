@@ -19,10 +19,7 @@ pub struct Recorder {
 impl Recorder {
     /// A recorder for the run of `trainer`, started at `now_ms` (Unix ms).
     pub fn start(trainer: &Trainer, app_version: &str, user_agent: &str, now_ms: f64) -> Self {
-        let link = codec::encode_link(&codec::Link {
-            config: trainer.cfg.clone(),
-            bug: crate::engine::bug_lab::planted_bug(trainer),
-        });
+        let link = link_of(trainer);
         let mut h = fnv::FnvHasher::default();
         h.write(link.as_bytes());
         h.write_u64(now_ms.to_bits());
@@ -55,13 +52,9 @@ impl Recorder {
         b.test_acc = higher(b.test_acc, self.last.test_acc);
     }
 
-    /// Notes that a live setting changed at `step` (only the first is kept).
-    pub fn note_live_change(&mut self, step: u64) {
-        self.record.changed_at.get_or_insert(step);
-    }
-
-    /// The record as of now: steps, wall time, metrics, fingerprint and the
-    /// trainer's evaluation history as curves (at most `MAX_POINTS`).
+    /// The record as of now: the link (with the changes made so far),
+    /// steps, wall time, metrics, fingerprint and the trainer's evaluation
+    /// history as curves (at most `MAX_POINTS`).
     pub fn record(&self, trainer: &Trainer, wall_ms: f64) -> RunRecord {
         let mut points: Vec<(u64, MetricSet)> = trainer
             .history
@@ -80,6 +73,7 @@ impl Recorder {
             .collect();
         points.dedup_by_key(|p| p.0);
         RunRecord {
+            link: link_of(trainer),
             steps: trainer.step_count(),
             wall_ms: if wall_ms.is_finite() { wall_ms.max(0.0) } else { 0.0 },
             last: self.last,
@@ -90,6 +84,14 @@ impl Recorder {
             ..self.record.clone()
         }
     }
+}
+
+/// The link of `trainer`'s whole experiment (its changes included) and bug.
+fn link_of(trainer: &Trainer) -> String {
+    codec::encode_link(&codec::Link {
+        bug: crate::engine::bug_lab::planted_bug(trainer),
+        ..codec::Link::of(&trainer.experiment())
+    })
 }
 
 fn lower(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -110,7 +112,7 @@ fn higher(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::engine::config::Config;
-    use crate::engine::runs::{export_json, import_json, validate};
+    use crate::engine::runs::{export_json, import_json, validate, RunRecord};
 
     #[test]
     fn a_recorded_run_is_valid_and_reproducible() {
@@ -132,13 +134,20 @@ mod tests {
         assert!(r.curves.train_loss.iter().flatten().all(|&l| l >= best));
         assert_eq!(import_json(&export_json(std::slice::from_ref(&r))), Ok(vec![r.clone()]));
         assert_eq!(r.changed_at, None);
-        rec.note_live_change(150);
-        rec.note_live_change(300);
+        assert_reproduces(&r);
+        // A change mid-run is in the record's link, and the link still reproduces it.
+        assert_eq!(t.apply_live(&Config { lr: 0.3, ..t.cfg.clone() }), crate::engine::trainer::LiveChange::Applied);
+        for _ in 0..50 {
+            t.step();
+        }
         let changed = rec.record(&t, 1.0);
-        assert_eq!(changed.changed_at, Some(150), "the first change is kept");
+        assert!(changed.link.contains("&lr=0.03,0.3@400&"), "{}", changed.link);
         assert!(validate(&changed).is_ok());
-        assert_eq!(import_json(&export_json(std::slice::from_ref(&changed))), Ok(vec![changed.clone()]));
-        // The link reproduces the run: same fingerprint after the same steps.
+        assert_reproduces(&changed);
+    }
+
+    /// The record's link gives its fingerprint after its steps.
+    fn assert_reproduces(r: &RunRecord) {
         let (link, _) = codec::decode_link(&r.link);
         let mut again = crate::engine::bug_lab::trainer(&link.config, link.bug).expect("valid");
         for _ in 0..r.steps {

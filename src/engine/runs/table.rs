@@ -257,7 +257,9 @@ fn civil_date(days: i64) -> (i64, i64, i64) {
 
 /// The title of a steps cell whose run changed a setting mid-run.
 pub fn changed_title(at: u64) -> String {
-    format!("settings changed mid-run at step {at}: the link replays the starting settings")
+    format!(
+        "settings changed mid-run at step {at}; this run was saved before links carried changes, so its link replays the starting settings"
+    )
 }
 
 /// One cell as shown.
@@ -288,6 +290,7 @@ pub fn row_cells(
             let text = match (col.id.as_str(), &c) {
                 ("started", Cell::Num(ms)) => started_text(*ms, offset_min(*ms)),
                 ("name", _) => short(r),
+                (id, _) if id.starts_with("set:") => crate::engine::link::changes::shown(&c.shown()),
                 _ => c.shown(),
             };
             let changed_at = r.changed_at.filter(|_| col.id == "steps");

@@ -248,6 +248,7 @@ impl Trainer {
             return self.fail(d);
         }
         self.step += 1;
+        self.apply_planned_change();
         self.cursor = p.end;
         self.history.batch_loss.push(self.step, self.last.data_loss);
         if self.cursor >= self.order.len() {

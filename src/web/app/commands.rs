@@ -5,11 +5,11 @@
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use super::{build, App, Command};
+use super::{build, App, Built, Command};
 use crate::engine::bug_lab::{self, PlantedBug};
 use crate::engine::config::{Config, Named};
 use crate::engine::instruments::long_checks::Request;
-use crate::engine::link as codec;
+use crate::engine::link::{self as codec, Link};
 use crate::engine::trainer::LiveChange;
 use crate::engine::transport::Mode;
 use crate::web::controls::Edit;
@@ -46,6 +46,7 @@ impl App {
                     self.mode = Mode::Paused;
                     self.instruments.snapshot_soon();
                     self.train_step(true);
+                    self.follow_planned_changes();
                     self.transport_shown();
                     self.draw_all();
                     self.save_run();
@@ -58,9 +59,12 @@ impl App {
                 }
             }
             Command::Reset => {
+                // A clean run from the settings in force: the changes stay
+                // with the saved run, not in the new link.
                 self.save_run();
                 self.trainer.reset();
                 self.mode = Mode::Paused;
+                self.write_hash(&self.link());
                 self.rebuilt();
             }
             Command::NewSeed => {
@@ -82,10 +86,12 @@ impl App {
                 if hash.trim_start_matches('#') != self.written_hash {
                     self.written_hash = hash.trim_start_matches('#').to_string();
                     match build(&hash) {
-                        Ok((trainer, mode, notice)) => {
+                        Ok(Built { trainer, mode, notice, view, classroom }) => {
                             self.save_run();
                             self.trainer = trainer;
                             self.mode = mode;
+                            self.view = view;
+                            self.classroom = classroom;
                             self.page.set_notice(&notice);
                             self.rebuilt();
                         }
@@ -111,79 +117,96 @@ impl App {
                     self.draw_all();
                     self.save_run();
                 }
-                self.lockstep.toggle(&self.trainer.cfg, self.bug(), &self.runs);
+                self.lockstep.toggle(&self.trainer.cfg, self.bug(), self.view.speed, &self.runs);
             }
         }
         self.is_running()
     }
 
-    /// A control changed: validate through the codec, then apply.
+    /// A control changed: validate through the codec, then apply. Controls
+    /// edit the settings in force now (a change mid-run is recorded by the
+    /// trainer as a change at this step).
     fn edit(&mut self, edit: Edit) {
-        let cfg = &self.trainer.cfg;
+        let link = Link { config: self.trainer.cfg.clone(), ..self.link() };
         let (next, key, msgs) = match &edit {
             Edit::Field(key, text) => {
-                let (next, msgs) = codec::with_field(cfg, key, text);
+                let (next, msgs) = codec::with_field(&link, key, text);
                 (next, *key, msgs)
             }
             Edit::Data(kind) => {
-                let (next, msgs) = codec::with_field(cfg, "data", kind.name());
+                let (next, msgs) = codec::with_field(&link, "data", kind.name());
                 (next, "data", msgs)
             }
             Edit::Feature(feature, on) => {
                 let mut list: Vec<&str> =
-                    cfg.data.features.iter().filter(|f| *f != feature).map(|f| f.name()).collect();
+                    link.config.data.features.iter().filter(|f| *f != feature).map(|f| f.name()).collect();
                 if *on {
                     list.push(feature.name());
                 }
                 // Keep TF Playground's order of the features.
                 let text: Vec<&str> =
                     crate::engine::config::Feature::ALL.iter().map(|f| f.name()).filter(|n| list.contains(n)).collect();
-                let (next, msgs) = codec::with_field(cfg, "feat", &text.join(","));
+                let (next, msgs) = codec::with_field(&link, "feat", &text.join(","));
                 (next, "feat", msgs)
             }
-            Edit::Network(edit) => match codec::edit_network(cfg, edit) {
+            Edit::Network(edit) => match codec::edit_network(&link, edit) {
                 Ok(next) => (next, "net", vec![]),
-                Err(msg) => (cfg.clone(), "net", vec![msg]),
+                Err(msg) => (link.clone(), "net", vec![msg]),
             },
         };
         set_text(&self.page.control_msg, &msgs.join("\n"));
-        self.set_config(next, key);
+        self.set_link(next, key);
     }
 
-    /// Makes `next` the running config: live when possible, else a rebuild;
-    /// writes the link either way.
-    fn set_config(&mut self, mut next: Config, key: &str) {
-        next.step = None;
+    /// Makes `next` (the settings to be in force now) the running
+    /// experiment, live when possible (mid-run: a change at this step), else
+    /// a clean new run; and the page's view. Writes the link either way.
+    fn set_link(&mut self, mut next: Link, key: &str) {
+        next.config.step = None;
         if self.controls.is_locked(key) {
             set_text(&self.page.control_msg, &format!("{key} is locked by this link"));
             self.config_shown();
             return;
         }
-        self.write_hash(&next, self.bug());
-        if next == self.trainer.cfg {
+        let view_changed = next.view != self.view;
+        if next.view.show_test != self.view.show_test {
+            self.output.paint_points(&self.trainer, &next.view);
+        }
+        self.view = next.view;
+        self.classroom = next.classroom;
+        if next.config == self.trainer.cfg {
+            self.write_hash(&self.link());
             self.config_shown();
+            if view_changed {
+                self.draw_all();
+            }
             return;
         }
-        let view_before = self.trainer.cfg.view.clone();
-        let step = self.trainer.step_count();
-        // Compared before applying: did anything but the view change?
-        let only_view = Config { view: view_before.clone(), ..next.clone() } == self.trainer.cfg;
-        match self.trainer.apply_live(&next) {
+        match self.trainer.apply_live(&next.config) {
             LiveChange::Applied | LiveChange::NewOptimizer => {
-                if step > 0 && !only_view && self.live_changed_at.is_none() {
-                    self.live_changed_at = Some(step);
-                    self.recorder.note_live_change(step);
-                }
-                // Live settings may change what the optimizer did already:
-                // the evaluation text stays; views redraw.
-                if view_before.show_test != next.view.show_test {
-                    self.output.paint_points(&self.trainer);
-                }
+                // The evaluation text stays; views redraw.
+                self.write_hash(&self.link());
                 self.config_shown();
                 self.draw_all();
             }
-            LiveChange::Rebuild => self.rebuild(&next, self.bug()),
+            LiveChange::Rebuild => {
+                self.write_hash(&Link { config: next.config.clone(), ..self.link() });
+                self.rebuild(&next.config, self.bug());
+            }
         }
+    }
+
+    /// After training: the controls follow a change the link planned for a
+    /// step just trained.
+    pub(super) fn follow_planned_changes(&mut self) {
+        if self.trainer.cfg.live() != self.shown_live {
+            self.config_shown();
+        }
+    }
+
+    /// Makes `next` the running experiment, the view unchanged.
+    fn set_config(&mut self, next: Config, key: &str) {
+        self.set_link(Link { config: next, ..self.link() }, key);
     }
 
     /// Plants `bug` (or none) in the current experiment: a new run.
@@ -194,7 +217,7 @@ impl App {
             return;
         }
         let cfg = Config { step: None, ..self.trainer.cfg.clone() };
-        self.write_hash(&cfg, bug);
+        self.write_hash(&Link { config: cfg.clone(), bug, ..self.link() });
         if bug != self.bug() {
             self.rebuild(&cfg, bug);
         }
@@ -213,8 +236,7 @@ impl App {
             }
             Err(err) => {
                 set_text(&self.page.control_msg, &format!("This setting cannot be trained: {err}"));
-                let current = self.trainer.cfg.clone();
-                self.write_hash(&current, self.bug());
+                self.write_hash(&self.link());
                 self.config_shown();
             }
         }
@@ -225,10 +247,22 @@ impl App {
         bug_lab::planted_bug(&self.trainer)
     }
 
-    fn write_hash(&mut self, cfg: &Config, bug: Option<PlantedBug>) {
-        let mut cfg = cfg.clone();
-        cfg.step = None;
-        let hash = codec::encode_link(&codec::Link { config: cfg, bug });
+    /// Everything the link carries now: the experiment, view, classroom
+    /// flags and planted bug.
+    pub(super) fn link(&self) -> Link {
+        Link {
+            config: self.trainer.experiment(),
+            view: self.view.clone(),
+            classroom: self.classroom.clone(),
+            bug: self.bug(),
+        }
+    }
+
+    /// Writes `link` (without its step) to the address bar.
+    fn write_hash(&mut self, link: &Link) {
+        let mut link = link.clone();
+        link.config.step = None;
+        let hash = codec::encode_link(&link);
         if hash == self.written_hash {
             return;
         }
@@ -241,34 +275,28 @@ impl App {
     /// Puts the link to the current state (with its step) in the share box
     /// and tries the clipboard; falls back to selecting the text field.
     fn share(&mut self) {
-        let mut cfg = self.trainer.cfg.clone();
+        let mut shared = self.link();
         let step = self.trainer.step_count();
-        cfg.step = (step > 0).then_some(step);
+        shared.config.step = (step > 0).then_some(step);
         let location = self.window.location();
         let base =
             format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_else(|_| "/".into()));
-        let link = format!("{base}#{}", codec::encode_link(&codec::Link { config: cfg, bug: self.bug() }));
+        let link = format!("{base}#{}", codec::encode_link(&shared));
         self.page.share_link.set_value(&link);
         show(&self.page.share_box, true);
-        let caveat = match self.live_changed_at {
-            Some(at) => format!(
-                " Note: settings were changed mid-run at step {at}; the link replays today's settings from step 0, so its fingerprint will differ."
-            ),
-            None => String::new(),
-        };
-        set_text(&self.page.share_status, &format!("Copying…{caveat}"));
+        set_text(&self.page.share_status, "Copying…");
         let field = self.page.share_link.clone();
         let status = self.page.share_status.clone();
         let clipboard = self.window.navigator().clipboard();
-        let fallback = move |status: &HtmlElement, field: &HtmlInputElement, caveat: &str| {
+        let fallback = move |status: &HtmlElement, field: &HtmlInputElement| {
             field.select();
-            set_text(status, &format!("Press Ctrl+C (⌘C) to copy the selected link.{caveat}"));
+            set_text(status, "Press Ctrl+C (⌘C) to copy the selected link.");
         };
         let promise = clipboard.write_text(&link);
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => set_text(&status, &format!("Link copied.{caveat}")),
-                Err(_) => fallback(&status, &field, &caveat),
+                Ok(_) => set_text(&status, "Link copied."),
+                Err(_) => fallback(&status, &field),
             }
         });
     }

@@ -3,11 +3,11 @@
 //! the evaluation in slices, and drawing what the frame planner chose.
 
 use super::{show_number, App, FrameCost, Part, SAVE_INTERVAL_MS};
-use crate::engine::config::Speed;
 use crate::engine::format;
 use crate::engine::history::Metrics;
 use crate::engine::trainer::StepOutcome;
 use crate::engine::transport::Mode;
+use crate::engine::view::Speed;
 use crate::viz::frame_plan::{Plan, EVAL_SLICE_MS, MAX_TASK_MS, TRAIN_BUDGET_MS};
 use crate::web::dom::{set_text, show};
 
@@ -132,9 +132,10 @@ impl App {
         let start = self.clock.now();
         let plan = self.planner.plan(start);
         let deadline = start + plan.train_ms;
-        let speed = self.trainer.cfg.view.speed;
+        let speed = self.view.speed;
         let epoch_limit = speed.epochs_per_frame().map(|n| self.trainer.epoch() + n);
         let steps = if plan.train { self.train_until(deadline, speed, epoch_limit) } else { 0 };
+        self.follow_planned_changes();
         self.instruments.end_frame(steps);
         let trained = self.clock.now();
         if self.is_running() {
@@ -200,7 +201,7 @@ impl App {
             let mut canvases = 0;
             let ms = timed(&mut || {
                 canvases = self.network.paint_nodes(&mut self.trainer);
-                self.output.paint(&mut self.trainer);
+                self.output.paint(&mut self.trainer, &self.view);
             });
             self.planner.drew_thumbs(ms, canvases);
         }
@@ -221,7 +222,7 @@ impl App {
         if plan.slow {
             let mut inst_ms = 0.0;
             let ms = timed(&mut || {
-                self.charts.paint(&self.trainer);
+                self.charts.paint(&self.trainer, &self.view);
                 self.digits.paint(&mut self.trainer);
                 let t0 = clock.now();
                 self.instruments.paint(&mut self.trainer, &mut self.network, &clock, false);
@@ -239,7 +240,7 @@ impl App {
             0 => {
                 self.transport_shown();
                 let _ = self.network.paint_nodes(&mut self.trainer);
-                self.output.paint(&mut self.trainer);
+                self.output.paint(&mut self.trainer, &self.view);
             }
             1 => {
                 let _ = self.network.paint_edges(&self.trainer);
@@ -247,7 +248,7 @@ impl App {
             }
             2 => {
                 self.digits.paint(&mut self.trainer);
-                self.charts.paint(&self.trainer);
+                self.charts.paint(&self.trainer, &self.view);
             }
             _ => {
                 self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
@@ -273,9 +274,9 @@ impl App {
         let _ = self.network.paint_nodes(&mut self.trainer);
         let _ = self.network.paint_edges(&self.trainer);
         self.network.show_info(&self.trainer);
-        self.output.paint(&mut self.trainer);
+        self.output.paint(&mut self.trainer, &self.view);
         self.digits.paint(&mut self.trainer);
-        self.charts.paint(&self.trainer);
+        self.charts.paint(&self.trainer, &self.view);
         self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
     }
 

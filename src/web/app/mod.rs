@@ -39,12 +39,13 @@ use std::rc::Rc;
 
 use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement, Performance, Window};
 
-use crate::engine::config::Config;
+use crate::engine::config::{Config, Live};
 use crate::engine::instruments::long_checks::Message;
-use crate::engine::link::{self as codec, TRANSPORT_CONTROLS};
+use crate::engine::link::{self as codec, Link, TRANSPORT_CONTROLS};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{Evaluation, PartialStep, Trainer};
 use crate::engine::transport::{self, Mode};
+use crate::engine::view::{Classroom, View};
 use crate::viz::frame_plan::{Plan, Planner};
 
 use super::controls::{self, Controls, Edit};
@@ -202,6 +203,13 @@ pub struct App {
     window: Window,
     trainer: Trainer,
     mode: Mode,
+    /// How the page draws the experiment (from the link and the view toggles).
+    view: View,
+    /// What the link's author hid, locked or embedded.
+    classroom: Classroom,
+    /// The live settings the controls show (a link's planned change moves
+    /// the trainer's; the controls follow).
+    shown_live: Live,
     controls: Controls,
     network: NetworkView,
     output: OutputView,
@@ -237,8 +245,6 @@ pub struct App {
     eval_cost_ms: f64,
     /// The hash this page last wrote (its own `hashchange` is ignored).
     written_hash: String,
-    /// First step at which a setting was changed mid-run.
-    live_changed_at: Option<u64>,
     planner: Planner,
     /// Time the instruments panel took to draw in this frame.
     inst_paint_ms: f64,
@@ -252,7 +258,7 @@ impl App {
     /// be trained or the page lacks an element.
     fn new(window: &Window, hash: &str, sink: controls::Sink, on_check: Rc<dyn Fn(Message)>) -> Result<App, String> {
         let document = window.document().ok_or("no document")?;
-        let (trainer, mode, notice) = build(hash)?;
+        let Built { trainer, mode, notice, view, classroom } = build(hash)?;
         let recorder = start_recorder(window, &trainer);
         let mut app = App {
             runs: RunsPanel::new(&document)?,
@@ -271,6 +277,9 @@ impl App {
             instruments: Instruments::new(&document, on_check)?,
             trainer,
             mode,
+            view,
+            classroom,
+            shown_live: Config::default().live(),
             shown_step: None,
             evaluation: None,
             partial: None,
@@ -280,7 +289,6 @@ impl App {
             staged: None,
             eval_cost_ms: 0.0,
             written_hash: hash.trim_start_matches('#').to_string(),
-            live_changed_at: None,
             planner: Planner::default(),
             inst_paint_ms: 0.0,
             last_frame: FrameCost::default(),
@@ -316,9 +324,8 @@ impl App {
         self.evaluation = None;
         self.partial = None;
         self.unobserved = false;
-        self.live_changed_at = None;
         self.network.rebuild(&self.trainer);
-        self.output.rebuild(&self.trainer);
+        self.output.rebuild(&self.trainer, &self.view);
         self.digits.rebuild(&self.trainer);
         self.instruments.rebuild(&mut self.trainer);
         show(&self.page.diverged, false);
@@ -328,12 +335,13 @@ impl App {
 
     /// Controls, classroom flags and transport state for the current config.
     fn config_shown(&mut self) {
-        let cfg = self.trainer.cfg.clone();
-        self.controls.show_config(&cfg, self.trainer.model.n_params());
-        self.instruments.show_bug(&cfg, self.bug());
-        dom::toggle_class(&self.page.body, "embed", cfg.view.embed);
+        let shown = Link { config: self.trainer.cfg.clone(), ..self.link() };
+        self.shown_live = shown.config.live();
+        self.controls.show_config(&shown, self.trainer.model.n_params());
+        self.instruments.show_bug(&shown.config, shown.bug);
+        dom::toggle_class(&self.page.body, "embed", shown.classroom.embed);
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
-            show(button, !cfg.view.hide.iter().any(|h| h == id));
+            show(button, !shown.classroom.hides(id));
         }
         self.transport_shown();
     }
@@ -346,7 +354,7 @@ impl App {
         set_attr(&page.play, "aria-pressed", if playing { "true" } else { "false" });
         let diverged = self.mode == Mode::Diverged;
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&page.transport) {
-            let locked = self.controls.is_locked(id) || self.trainer.cfg.view.lock.iter().any(|l| l == id);
+            let locked = self.controls.is_locked(id) || self.classroom.locks(id);
             let needs_live = matches!(*id, "play" | "step-once" | "step-epoch");
             button.set_disabled(locked || (diverged && needs_live));
         }
@@ -360,11 +368,20 @@ fn show_number(el: &HtmlElement, exact: f64, shown: String) {
     set_attr(el, "data-value", &exact.to_string());
 }
 
-/// Trainer, starting mode and notice text for a hash. Fields the codec
-/// rejected are listed in the notice; a config the trainer refuses falls
-/// back to the defaults (also noted).
-fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
-    let (codec::Link { config, bug }, rejected) = codec::decode_link(hash.trim_start_matches('#'));
+/// What a link builds: the trainer, its starting mode, the notice text, and
+/// the view and classroom flags beside the experiment.
+struct Built {
+    trainer: Trainer,
+    mode: Mode,
+    notice: String,
+    view: View,
+    classroom: Classroom,
+}
+
+/// What a hash builds. Fields the codec rejected are listed in the notice;
+/// a config the trainer refuses falls back to the defaults (also noted).
+fn build(hash: &str) -> Result<Built, String> {
+    let (codec::Link { config, view, classroom, bug }, rejected) = codec::decode_link(hash.trim_start_matches('#'));
     let rejected: Vec<(String, String, String)> =
         rejected.iter().map(|r| (r.key.to_string(), r.value.to_string(), r.reason.to_string())).collect();
     let (trainer, config, untrainable) = match crate::engine::bug_lab::trainer(&config, bug) {
@@ -377,7 +394,7 @@ fn build(hash: &str) -> Result<(Trainer, Mode, String), String> {
         }
     };
     let notice = transport::link_notice(&rejected, untrainable.as_deref());
-    Ok((trainer, Mode::for_link_step(config.step), notice))
+    Ok(Built { trainer, mode: Mode::for_link_step(config.step), notice, view, classroom })
 }
 
 /// A recorder for the run `trainer` starts now.

@@ -9,6 +9,7 @@ use super::OUTPUT_GRID;
 use crate::engine::config::DataKind;
 use crate::engine::grid::{Grid, EXTENT};
 use crate::engine::trainer::Trainer;
+use crate::engine::view::View;
 use crate::viz::chart::{self, ChartSpec, Curve};
 use crate::viz::{color, diagram, digits, points};
 use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
@@ -48,16 +49,16 @@ impl OutputView {
     }
 
     /// New trainer: new grid and points.
-    pub fn rebuild(&mut self, trainer: &Trainer) {
+    pub fn rebuild(&mut self, trainer: &Trainer, view: &View) {
         self.grid = Grid::new(trainer, OUTPUT_GRID);
         show(&self.panel, self.grid.is_some());
-        self.paint_points(trainer);
+        self.paint_points(trainer, view);
     }
 
     /// Draws the training points, and the test points if the view asks.
-    pub fn paint_points(&mut self, trainer: &Trainer) {
+    pub fn paint_points(&mut self, trainer: &Trainer, view: &View) {
         let mut pts = points::from_raw(&trainer.raw_train, false);
-        if trainer.cfg.view.show_test {
+        if view.show_test {
             pts.extend(points::from_raw(&trainer.raw_test, true));
         }
         let mut rgba = vec![0u8; POINTS_PX * POINTS_PX * 4];
@@ -66,7 +67,7 @@ impl OutputView {
     }
 
     /// Repaints the heatmap of the model's output.
-    pub fn paint(&mut self, trainer: &mut Trainer) {
+    pub fn paint(&mut self, trainer: &mut Trainer, view: &View) {
         let Some(grid) = &self.grid else {
             return;
         };
@@ -75,7 +76,7 @@ impl OutputView {
         self.out.resize(n * k, 0.0);
         trainer.predict(&grid.inputs, &mut self.out);
         self.rgba.resize(n * 4, 0);
-        let disc = trainer.cfg.view.discretize && !trainer.cfg.data.kind.is_regression();
+        let disc = view.discretize && !trainer.cfg.data.kind.is_regression();
         if k == 1 {
             let to_unit = diagram::output_unit(&trainer.cfg);
             for v in &mut self.out {
@@ -172,7 +173,7 @@ impl Charts {
     }
 
     /// Redraws both charts from the trainer's history.
-    pub fn paint(&self, trainer: &Trainer) {
+    pub fn paint(&self, trainer: &Trainer, view: &View) {
         let evals = trainer.history.evals.points();
         let line = |f: &dyn Fn(&crate::engine::history::Metrics) -> Option<f64>| -> Vec<(f64, f64)> {
             evals.iter().filter_map(|(s, m)| f(m).map(|v| (*s as f64, v))).collect()
@@ -183,7 +184,7 @@ impl Charts {
             title: "Loss".into(),
             y_label: "data loss".into(),
             x_label: "step".into(),
-            log_y: trainer.cfg.view.log_scale,
+            log_y: view.log_scale,
             bands: Vec::new(),
             curves: vec![
                 Curve { label: "train".into(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },

@@ -2,14 +2,16 @@
 //! bad values, unknown keys, limits, cross-field checks, classroom flags.
 
 use crate::engine::bug_lab::{Bug, PlantedBug};
+use crate::engine::config::MAX_CHANGES;
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataKind, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind,
-    OutputAct, ScheduleKind, Speed, ViewFlags,
+    OutputAct, ScheduleKind,
 };
 use crate::engine::link::*;
+use crate::engine::view::{Classroom, Speed, View};
 use std::collections::BTreeSet;
 
-use super::{assert_round_trip, clean, layer_spec};
+use super::{assert_link_round_trip, assert_round_trip, clean, layer_spec};
 use crate::engine::optim::Hyper;
 
 #[test]
@@ -30,21 +32,30 @@ fn default_round_trips_and_is_pinned() {
 /// A named change to the default config.
 type Mutation = (&'static str, fn(&mut Config));
 
+/// A named change to what the link carries beside the experiment.
+type LinkMutation = (&'static str, fn(&mut Link));
+
+/// The view, classroom and bug rows of the table, each to a non-default value.
+const LINK_MUTATIONS: &[LinkMutation] = &[
+    ("view-toggles", |l| {
+        l.view.show_test = true;
+        l.view.discretize = true;
+        l.view.log_scale = true;
+    }),
+    ("view-classroom", |l| {
+        l.classroom.hide = vec!["lr".into(), "reset".into()];
+        l.classroom.lock = vec!["data".into()];
+        l.classroom.embed = true;
+    }),
+    ("speed-batch", |l| l.view.speed = Speed::Batch),
+    ("speed-max", |l| l.view.speed = Speed::Max),
+    ("bug-named", |l| l.bug = Some(PlantedBug { bug: Bug::StaleBn, hidden: false })),
+    ("bug-hidden", |l| l.bug = Some(PlantedBug { bug: Bug::WrongSign, hidden: true })),
+];
+
 /// One change per row, each to a non-default value; together they cover every key.
 const MUTATIONS: &[Mutation] = &[
     ("seed", |c| c.seed = u64::MAX),
-    ("view-toggles", |c| {
-        c.view.show_test = true;
-        c.view.discretize = true;
-        c.view.log_scale = true;
-        c.view.embed = true;
-    }),
-    ("view-classroom", |c| {
-        c.view.hide = vec!["lr".into(), "reset".into()];
-        c.view.lock = vec!["data".into()];
-    }),
-    ("speed-batch", |c| c.view.speed = Speed::Batch),
-    ("speed-max", |c| c.view.speed = Speed::Max),
     ("step", |c| c.step = Some(MAX_STEP)),
     ("step0", |c| c.step = Some(0)),
     ("data", |c| c.data.kind = DataKind::Spiral),
@@ -143,12 +154,15 @@ fn every_field_round_trips_exactly() {
             change(&mut all);
         }
     }
-    // The planted bug travels beside the experiment, named or hidden.
-    for bug in [PlantedBug { bug: Bug::StaleBn, hidden: false }, PlantedBug { bug: Bug::WrongSign, hidden: true }] {
-        let link = Link { config: Config::default(), bug: Some(bug) };
+    // View, classroom and bug travel beside the experiment and leave it alone.
+    for &(name, change) in LINK_MUTATIONS {
+        let mut link = Link::default();
+        change(&mut link);
+        assert_ne!(link, Link::default(), "{name} changes nothing");
+        assert_eq!(link.config, Config::default(), "{name} touches the experiment");
+        assert_link_round_trip(&link);
         let text = encode_link(&link);
-        assert_eq!(decode_link(&text), (link, vec![]), "{text}");
-        assert_eq!(text, format!("{}&bug={}", encode(&Config::default()), bug.to_link_value()));
+        assert!(text.starts_with(&encode(&Config::default())), "{name}: {text}");
         keys_written.extend(text.split('&').map(|p| p.split('=').next().unwrap_or("").to_owned()));
     }
     let table_keys: BTreeSet<String> = SETTINGS.iter().map(|f| f.key.to_owned()).collect();
@@ -457,14 +471,81 @@ fn cross_field_checks_fall_back() {
 
 #[test]
 fn classroom_flags_name_known_controls_only() {
-    let (cfg, rejected) = decode("hide=lr,bs,lr,reset&lock=data&embed=1&test=1");
+    let (link, rejected) = decode_link("hide=lr,bs,lr,reset&lock=data&embed=1&test=1");
     assert!(rejected.is_empty(), "{rejected:?}");
-    assert_eq!(cfg.view.hide, vec!["lr", "bs", "reset"]);
-    assert_eq!(cfg.view.lock, vec!["data"]);
-    assert!(cfg.view.embed && cfg.view.show_test && !cfg.view.discretize);
-    assert_eq!(decode(&encode(&cfg)).0, cfg);
-    let (cfg, rejected) = decode("hide=lr,<script>alert(1)</script>&embed=2");
-    assert_eq!(cfg.view, ViewFlags::default());
+    assert_eq!(link.classroom.hide, vec!["lr", "bs", "reset"]);
+    assert_eq!(link.classroom.lock, vec!["data"]);
+    assert!(link.classroom.embed && link.view.show_test && !link.view.discretize);
+    assert_eq!(link.config, Config::default());
+    assert_eq!(decode_link(&encode_link(&link)).0, link);
+    let (link, rejected) = decode_link("hide=lr,<script>alert(1)</script>&embed=2");
+    assert_eq!((link.view, link.classroom), (View::default(), Classroom::default()));
     assert_eq!(rejected.len(), 2);
     assert!(rejected.iter().all(|r| !r.reason.contains('<')));
+}
+
+#[test]
+fn change_lists_carry_mid_run_changes() {
+    let (cfg, rejected) = decode("lr=0.03,0.3@500,0.1@900&opt=sgd,momentum@500&mom=0.5@500");
+    assert!(rejected.is_empty(), "{rejected:?}");
+    assert_eq!(cfg.lr, 0.03);
+    let states: Vec<(u64, f64, String)> = cfg
+        .states()
+        .into_iter()
+        .map(|(at, c)| (at, c.lr, format!("{}:{:?}", c.optimizer.name(), c.optimizer.get(Hyper::Mu))))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (0, 0.03, "sgd:None".into()),
+            (500, 0.3, "momentum:Some(0.5)".into()),
+            (900, 0.1, "momentum:Some(0.5)".into())
+        ]
+    );
+    let text = encode(&cfg);
+    assert!(text.contains("&opt=sgd,momentum@500&mom=0.5@500&"), "{text}");
+    assert!(text.contains("&lr=0.03,0.3@500,0.1@900&"), "{text}");
+    assert_round_trip(&cfg);
+    // Choosing a variant again resets its parameters: the value is written again.
+    let (cfg, rejected) = decode("opt=momentum,nesterov@10&mom=0.5");
+    assert!(rejected.is_empty(), "{rejected:?}");
+    assert_eq!(cfg.changes[0].live.optimizer.get(Hyper::Mu), Some(0.9), "nesterov's default μ");
+    let (cfg, _) = decode("opt=momentum,nesterov@10&mom=0.5,0.5@10");
+    assert_eq!(cfg.changes[0].live.optimizer.get(Hyper::Mu), Some(0.5));
+    assert!(encode(&cfg).contains("mom=0.5,0.5@10"), "{}", encode(&cfg));
+    // A change that changes nothing is dropped; a plain value has no list.
+    assert_eq!(clean("lr=0.03,0.03@50").changes, vec![]);
+    assert_eq!(encode(&clean("lr=0.03,0.03@50")), encode(&Config::default()));
+}
+
+#[test]
+fn bad_change_lists_are_rejected_with_a_reason() {
+    let reason = |link: &str| {
+        let (cfg, rejected) = decode(link);
+        assert_eq!(rejected.len(), 1, "{link}: {rejected:?}");
+        (cfg, rejected[0].key.clone(), rejected[0].reason.clone())
+    };
+    let (cfg, key, why) = reason("net=8:relu,4:relu@100");
+    assert_eq!((key.as_str(), why.as_str()), ("net", "net cannot change mid-run (no change list); using the default"));
+    assert_eq!(cfg.hidden, Config::default().hidden);
+    for (link, why) in [
+        ("lr=0.1,0.3@0", "a change's step must be an integer from 1 to 10000000; using the default"),
+        ("lr=0.1,0.3@x", "a change's step must be an integer from 1 to 10000000; using the default"),
+        ("lr=0.1,0.3@9,0.2@9", "a change list's steps must increase; using the default"),
+        ("lr=0.1,0.3,0.2@5", "expected value@step after the first value; using the default"),
+    ] {
+        let (cfg, key, got) = reason(link);
+        assert_eq!((key.as_str(), got.as_str(), cfg.lr, cfg.changes.len()), ("lr", why, 0.03, 0), "{link}");
+    }
+    // A value refused at one step drops that change only.
+    let (cfg, key, why) = reason("lr=0.1,0.3@5&bs=10,0@5,7@9");
+    assert_eq!((key.as_str(), why.as_str()), ("bs", "must be an integer between 1 and 100000; this change is ignored"));
+    assert_eq!(
+        cfg.states().iter().map(|(at, c)| (*at, c.lr, c.batch_size)).collect::<Vec<_>>(),
+        [(0, 0.1, 10), (5, 0.3, 10), (9, 0.3, 7)]
+    );
+    // Too many changes: the later ones are ignored.
+    let many: Vec<String> = (1..=MAX_CHANGES as u64 + 3).map(|i| format!("{}@{i}", 0.001 * i as f64)).collect();
+    let (cfg, rejected) = decode(&format!("lr=1,{}", many.join(",")));
+    assert_eq!((cfg.changes.len(), rejected.len()), (MAX_CHANGES, 1));
 }

@@ -1,45 +1,59 @@
-//! The control edits: a control's text into a config, what a control shows
+//! The control edits: a control's text into a link, what a control shows
 //! and when, and the architecture editor's changes to the hidden blocks.
 
 use crate::engine::config::{Act, Config, LayerSpec, LossKind};
 use crate::engine::link::parse::net_to_text;
 use crate::engine::link::*;
+use crate::engine::view::Speed;
 
-use super::{clean, layer_spec};
+use super::{clean_link as clean, layer_spec};
 
 #[test]
 fn with_field_validates_then_runs_the_cross_field_checks() {
-    let cfg = Config::default();
-    assert_eq!(with_field(&cfg, "lr", " 0.1 "), (Config { lr: 0.1, ..cfg.clone() }, vec![]));
+    let cfg = Link::default();
+    assert_eq!(
+        with_field(&cfg, "lr", " 0.1 "),
+        (Link { config: Config { lr: 0.1, ..Config::default() }, ..cfg.clone() }, vec![])
+    );
     assert_eq!(
         with_field(&cfg, "lr", "0"),
         (cfg.clone(), vec!["lr: must be a number > 0 and ≤ 100; kept 0.03".into()])
     );
     assert_eq!(with_field(&cfg, "zz", "1"), (cfg.clone(), vec!["zz is not a setting".into()]));
     assert_eq!(with_field(&cfg, "mom", "0.5").0, cfg, "a parameter of another optimizer is checked, then ignored");
+    // A view toggle changes the view only; the experiment is untouched.
+    let shown = with_field(&cfg, "test", "1").0;
+    assert!(shown.view.show_test);
+    assert_eq!(shown.config, cfg.config);
     let bce = clean("loss=bce");
     let (next, msgs) = with_field(&bce, "data", "blobs");
-    assert_eq!((next.data.kind.is_binary(), next.loss), (false, LossKind::Mse));
+    assert_eq!((next.config.data.kind.is_binary(), next.config.loss), (false, LossKind::Mse));
     assert_eq!(msgs, ["loss: bce needs two classes, which blobs does not have; using the default mse"]);
 }
 
 #[test]
 fn normalize_keeps_the_step() {
-    let cfg = Config { step: Some(40), lr: 0.5, ..Config::default() };
-    assert_eq!(normalize(cfg.clone()), (cfg, vec![]));
+    let link = Link { config: Config { step: Some(40), lr: 0.5, ..Config::default() }, ..Link::default() };
+    assert_eq!(normalize(link.clone()), (link, vec![]));
 }
 
 #[test]
 fn value_text_is_what_a_control_shows() {
-    let cfg = Config::default();
+    let cfg = Link::default();
     let shown = |key: &str| value_text(key, &cfg);
     assert_eq!([shown("lr"), shown("test"), shown("speed"), shown("mom"), shown("zz")], ["0.03", "0", "epoch", "", ""]);
     assert_eq!(value_text("mom", &clean("opt=nesterov&mom=0.7")), "0.7");
+    let viewed = clean("test=1&speed=max&hide=lr,bs&embed=1");
+    assert_eq!(viewed.view.speed, Speed::Max);
+    assert_eq!(
+        [value_text("test", &viewed), value_text("speed", &viewed), value_text("hide", &viewed)],
+        ["1", "max", "lr,bs"]
+    );
 }
 
 #[test]
 fn applies_follows_variants_and_relevance() {
-    let d = Config::default();
+    let d = Link::default();
     let blobs = clean("data=blobs&loss=softmax");
     let bn_dropout = clean("net=4:relu:bn:d0.1");
     assert!(applies("minor", &d) && !applies("minor", &blobs));
@@ -56,7 +70,7 @@ fn applies_follows_variants_and_relevance() {
 }
 
 /// The network the old page made: the edited blocks through the `net` text.
-fn through_text(cfg: &Config, hidden: &[LayerSpec]) -> Config {
+fn through_text(cfg: &Link, hidden: &[LayerSpec]) -> Link {
     let (next, msgs) = with_field(cfg, "net", &net_to_text(hidden));
     assert!(msgs.is_empty(), "{msgs:?}");
     next
@@ -64,30 +78,30 @@ fn through_text(cfg: &Config, hidden: &[LayerSpec]) -> Config {
 
 #[test]
 fn network_edits_change_the_blocks() {
-    let cfg = Config::default();
+    let cfg = Link::default();
     let layer = |i, e| NetworkEdit::Layer(i, e);
     let added = edit_network(&cfg, &NetworkEdit::Add).expect("room for a block");
-    assert_eq!(added.hidden, [layer_spec(4, Act::Tanh), layer_spec(2, Act::Tanh), layer_spec(2, Act::Tanh)]);
-    assert_eq!(added, through_text(&cfg, &added.hidden));
+    assert_eq!(added.config.hidden, [layer_spec(4, Act::Tanh), layer_spec(2, Act::Tanh), layer_spec(2, Act::Tanh)]);
+    assert_eq!(added, through_text(&cfg, &added.config.hidden));
     let empty = clean("net=");
-    assert_eq!(edit_network(&empty, &NetworkEdit::Add).map(|c| c.hidden), Ok(vec![layer_spec(4, Act::Tanh)]));
+    assert_eq!(edit_network(&empty, &NetworkEdit::Add).map(|c| c.config.hidden), Ok(vec![layer_spec(4, Act::Tanh)]));
 
     let wide = edit_network(&cfg, &layer(1, LayerEdit::Units(" 7 ".into()))).expect("valid width");
-    assert_eq!(wide.hidden[1].units, 7);
+    assert_eq!(wide.config.hidden[1].units, 7);
     let relu = edit_network(&cfg, &layer(0, LayerEdit::Act("relu".into()))).expect("valid activation");
-    assert_eq!(relu.hidden[0].act, Act::Relu);
+    assert_eq!(relu.config.hidden[0].act, Act::Relu);
     let bn = edit_network(&cfg, &layer(0, LayerEdit::BatchNorm(true))).expect("bn");
-    assert!(bn.hidden[0].batch_norm && !bn.hidden[1].batch_norm);
+    assert!(bn.config.hidden[0].batch_norm && !bn.config.hidden[1].batch_norm);
     let dropped = edit_network(&cfg, &layer(1, LayerEdit::Dropout("0.5".into()))).expect("valid rate");
-    assert_eq!(dropped.hidden[1].dropout, 0.5);
-    assert_eq!(dropped, through_text(&cfg, &dropped.hidden));
+    assert_eq!(dropped.config.hidden[1].dropout, 0.5);
+    assert_eq!(dropped, through_text(&cfg, &dropped.config.hidden));
     let removed = edit_network(&cfg, &layer(0, LayerEdit::Remove)).expect("remove");
-    assert_eq!(removed.hidden, [layer_spec(2, Act::Tanh)]);
+    assert_eq!(removed.config.hidden, [layer_spec(2, Act::Tanh)]);
 }
 
 #[test]
 fn bad_network_edits_are_refused_with_a_reason() {
-    let cfg = Config::default();
+    let cfg = Link::default();
     let refused = |e: NetworkEdit| edit_network(&cfg, &e).expect_err("refused");
     let layer = |i, e| NetworkEdit::Layer(i, e);
     assert_eq!(

@@ -3,7 +3,7 @@
 //! ([`table`]) and the control edits ([`edit`]).
 
 use crate::engine::config::{Act, Config, LayerSpec};
-use crate::engine::link::{decode, encode};
+use crate::engine::link::{decode, decode_link, encode, encode_link, Link};
 
 mod codec;
 mod edit;
@@ -21,11 +21,23 @@ pub(super) fn clean(link: &str) -> Config {
     cfg
 }
 
+/// [`clean`] into a whole [`Link`].
+pub(super) fn clean_link(text: &str) -> Link {
+    let (link, rejected) = decode_link(text);
+    assert!(rejected.is_empty(), "{text}: {rejected:?}");
+    link
+}
+
 pub(super) fn assert_round_trip(cfg: &Config) {
     let text = encode(cfg);
     assert_eq!(decode(&text), (cfg.clone(), vec![]), "{text}");
     assert!(
-        text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:,=&".contains(&b)),
+        text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:,=&@".contains(&b)),
         "unexpected character in {text}"
     );
+}
+
+pub(super) fn assert_link_round_trip(link: &Link) {
+    let text = encode_link(link);
+    assert_eq!(decode_link(&text), (link.clone(), vec![]), "{text}");
 }

@@ -3,12 +3,14 @@
 //! [`decode`] panic or gives a result that is not a fixed point.
 
 use crate::engine::bug_lab::{Bug, PlantedBug};
+use crate::engine::config::{record_change, Live};
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataConfig, DataKind, Feature, InitKind, LayerSpec, LossKind, Named,
-    OptimizerKind, OutputAct, ScheduleKind, Speed, ViewFlags,
+    OptimizerKind, OutputAct, ScheduleKind,
 };
 use crate::engine::link::*;
 use crate::engine::optim::Hyper;
+use crate::engine::view::{Classroom, Speed, View};
 use proptest::prelude::*;
 
 fn unit_open() -> impl Strategy<Value = f64> {
@@ -102,8 +104,61 @@ fn arb_bug() -> impl Strategy<Value = Option<PlantedBug>> {
     )
 }
 
-/// Any valid config: every field in range and the cross-field checks satisfied.
+/// Any view toggles and speed.
+fn arb_view() -> impl Strategy<Value = View> {
+    (any::<bool>(), any::<bool>(), any::<bool>(), proptest::sample::select(Speed::VARIANTS))
+        .prop_map(|(show_test, discretize, log_scale, speed)| View { show_test, discretize, log_scale, speed })
+}
+
+/// Any classroom flags naming distinct real controls.
+fn arb_classroom() -> impl Strategy<Value = Classroom> {
+    let keys: Vec<String> = SETTINGS.iter().map(|f| f.key.to_owned()).collect();
+    let pick = move || proptest::sample::subsequence(keys.clone(), 0..4);
+    (pick(), pick(), any::<bool>()).prop_map(|(hide, lock, embed)| Classroom { hide, lock, embed })
+}
+
+/// Any live settings.
+fn arb_live() -> impl Strategy<Value = Live> {
+    (0.0..=10.0f64, 0.0..=10.0f64, arb_optimizer(), positive(100.0), arb_schedule(), arb_clip(), 1usize..=100_000)
+        .prop_map(|(l1, l2, optimizer, lr, schedule, clip, batch_size)| Live {
+            lr,
+            schedule,
+            batch_size,
+            l1,
+            l2,
+            clip,
+            optimizer,
+        })
+}
+
+/// Any valid config with up to five mid-run changes, each to a few fields.
 fn arb_config() -> impl Strategy<Value = Config> {
+    let change = (1u64..=MAX_STEP / 8, arb_live(), any::<u8>());
+    (arb_config_at_start(), proptest::collection::vec(change, 0..=5)).prop_map(|(mut cfg, planned)| {
+        let start = cfg.live();
+        let (mut at, mut before) = (0, start);
+        for (gap, new, mask) in planned {
+            at += gap;
+            let pick = |bit: u8| mask & (1 << bit) != 0;
+            let live = Live {
+                lr: if pick(0) { new.lr } else { before.lr },
+                schedule: if pick(1) { new.schedule } else { before.schedule },
+                batch_size: if pick(2) { new.batch_size } else { before.batch_size },
+                l1: if pick(3) { new.l1 } else { before.l1 },
+                l2: if pick(4) { new.l2 } else { before.l2 },
+                clip: if pick(5) { new.clip } else { before.clip },
+                optimizer: if pick(6) { new.optimizer } else { before.optimizer },
+            };
+            record_change(&mut cfg.changes, &start, at, live);
+            before = live;
+        }
+        cfg
+    })
+}
+
+/// Any valid config without changes: every field in range and the
+/// cross-field checks satisfied.
+fn arb_config_at_start() -> impl Strategy<Value = Config> {
     (
         (any::<u64>(), proptest::option::of(0..=MAX_STEP), arb_data(), arb_hidden()),
         (
@@ -146,7 +201,7 @@ fn arb_config() -> impl Strategy<Value = Config> {
                 schedule,
                 clip,
                 batch_size,
-                view: ViewFlags::default(),
+                changes: Vec::new(),
             }
         })
 }
@@ -224,12 +279,17 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn valid_configs_round_trip_exactly(cfg in arb_config(), bug in arb_bug()) {
+    fn valid_configs_round_trip_exactly(
+        cfg in arb_config(),
+        bug in arb_bug(),
+        view in arb_view(),
+        classroom in arb_classroom(),
+    ) {
         let text = encode(&cfg);
         prop_assert_eq!(decode(&text), (cfg.clone(), vec![]));
         prop_assert_eq!(decode(&format!("https://x.example/#{text}")).0, cfg.clone());
-        // With a planted bug: the same experiment, and the bug beside it.
-        let link = Link { config: cfg, bug };
+        // With view, classroom flags and a planted bug: the same experiment, the rest beside it.
+        let link = Link { config: cfg, view, classroom, bug };
         let text = encode_link(&link);
         prop_assert_eq!(decode_link(&format!("https://x.example/#{text}")), (link.clone(), vec![]));
         prop_assert_eq!(decode(&text).0, link.config);

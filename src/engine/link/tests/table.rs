@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::config::{Config, OptimizerKind};
+use crate::engine::config::OptimizerKind;
 use crate::engine::link::describe::describe;
 use crate::engine::link::*;
 use crate::engine::trainer::{LiveChange, Trainer};
@@ -27,25 +27,25 @@ fn every_key_has_exactly_one_row() {
     assert!(setting("zz").is_none());
 }
 
-/// The configs worth checking a row in: the default, and for a parameter
+/// The links worth checking a row in: the default, and for a parameter
 /// every variant of its owner chosen (with that variant's defaults).
-fn configs_for(s: &Setting) -> Vec<(String, Config)> {
+fn configs_for(s: &Setting) -> Vec<(String, Link)> {
     let owner = match s.belongs {
         Belongs::Variants { of, .. } => of,
         Belongs::Optimizer => "opt",
-        Belongs::Always | Belongs::WhenSet => return vec![("default".into(), Config::default())],
+        Belongs::Always | Belongs::WhenSet => return vec![("default".into(), Link::default())],
     };
     variants(owner)
 }
 
-/// The default config with each variant of the choice `owner`.
-fn variants(owner: &str) -> Vec<(String, Config)> {
+/// The default link with each variant of the choice `owner`.
+fn variants(owner: &str) -> Vec<(String, Link)> {
     let row = setting(owner).expect("owner row");
     let (Kind::Choice(c) | Kind::DataPicker(c)) = row.kind else { panic!("{owner} is not a choice") };
     (c.names)()
         .into_iter()
         .map(|name| {
-            let mut cfg = Config::default();
+            let mut cfg = Link::default();
             row.set(&mut cfg, name).expect("valid name");
             (name.to_string(), cfg)
         })
@@ -54,7 +54,7 @@ fn variants(owner: &str) -> Vec<(String, Config)> {
 
 /// Sets `text` on a copy of `cfg` through the row; `Ok` with the text it
 /// then reads back (when it belongs to the config's variant).
-fn try_set(s: &Setting, cfg: &Config, text: &str) -> Result<Option<String>, String> {
+fn try_set(s: &Setting, cfg: &Link, text: &str) -> Result<Option<String>, String> {
     let mut c = cfg.clone();
     s.set(&mut c, text)?;
     Ok(s.text(&c))
@@ -117,17 +117,17 @@ fn every_numeric_range_is_what_parser_and_control_use() {
 
 #[test]
 fn number_bounds_by_hand() {
-    let bounds = |key: &str, cfg: &Config| {
+    let bounds = |key: &str, cfg: &Link| {
         let n = setting(key).and_then(|s| s.number(cfg)).expect("a number");
         (n.min, n.max, n.step)
     };
-    let d = Config::default();
+    let d = Link::default();
     assert_eq!(bounds("lr", &d), (0.0, 100.0, 0.0), "(0, 100] with any step stays at the ends");
     assert_eq!(bounds("n", &d), (10.0, 5000.0, 10.0));
     assert_eq!(bounds("seed", &d).1, u64::MAX as f64);
     assert_eq!(bounds("mom", &d), (0.0, 0.99, 0.01), "[0, 1) moves one step inside");
     assert_eq!(bounds("bne", &d), (0.0, 1.0, 0.0));
-    let with = |text: &str| decode(text).0;
+    let with = |text: &str| decode_link(text).0;
     assert_eq!(bounds("ia", &with("init=const")), (-10.0, 10.0, 0.01));
     assert_eq!(bounds("ia", &with("init=uniform")), (0.0, 10.0, 0.01), "the uniform bound is narrower");
     assert_eq!(bounds("sg", &with("sched=step")), (0.05, 1.0, 0.05), "(0, 1] for a decay factor");
@@ -141,7 +141,7 @@ fn parameter_keys_are_written_iff_their_variant_is_chosen() {
     for s in SETTINGS.iter().filter(|s| s.is_param()) {
         let mut chosen = Vec::new();
         for (variant, cfg) in configs_for(s) {
-            let written = encode(&cfg).split('&').any(|p| p.split('=').next() == Some(s.key));
+            let written = encode_link(&cfg).split('&').any(|p| p.split('=').next() == Some(s.key));
             assert_eq!(written, s.is_member(&cfg), "{} with {variant}", s.key);
             assert_eq!(s.text(&cfg).is_some(), written, "{} with {variant}", s.key);
             if written {
@@ -183,7 +183,7 @@ fn parameter_keys_are_written_iff_their_variant_is_chosen() {
         .collect();
     assert_eq!(members, expected);
     // Every other key of the default config is written unless it waits to be set.
-    let text = encode(&Config::default());
+    let text = encode_link(&Link::default());
     for s in SETTINGS.iter().filter(|s| !s.is_param()) {
         let written = text.split('&').any(|p| p.split('=').next() == Some(s.key));
         assert_eq!(written, s.belongs == Belongs::Always, "{}", s.key);
@@ -223,7 +223,7 @@ fn owners_come_before_their_parameters_and_name_real_variants() {
 }
 
 /// A valid text for `s` in `cfg` other than its current one.
-fn other_value(s: &Setting, cfg: &Config) -> Option<String> {
+fn other_value(s: &Setting, cfg: &Link) -> Option<String> {
     let now = s.text(cfg);
     let differs = |t: String| (Some(&t) != now.as_ref()).then_some(t);
     match s.kind {
@@ -250,8 +250,8 @@ fn live_rows_are_what_the_trainer_applies_mid_run() {
         let (next, msgs) = with_field(&base, s.key, &value);
         assert!(msgs.is_empty(), "{}={value}: {msgs:?}", s.key);
         assert_ne!(next, base, "{}={value} changes nothing", s.key);
-        let mut trainer = Trainer::from_config(&base).expect("valid base");
-        let change = trainer.apply_live(&next);
+        let mut trainer = Trainer::from_config(&base.config).expect("valid base");
+        let change = trainer.apply_live(&next.config);
         assert_eq!(change != LiveChange::Rebuild, s.live, "{}={value} with {variant}: {change:?}", s.key);
     }
 }
