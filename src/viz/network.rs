@@ -122,9 +122,67 @@ pub fn edge_style(w: f32, max_abs: f32) -> ([u8; 3], f64) {
     (value_color(ratio), width)
 }
 
+/// Strength levels per sign the diagram draws edges in: edges of one level
+/// share one stroke, so a large diagram is a few dozen strokes, not
+/// thousands (each stroke costs the browser as much as its curve).
+pub const EDGE_LEVELS: usize = 8;
+/// Buckets of [`edge_bucket`]: the levels of each sign, and NaN.
+pub const EDGE_BUCKETS: usize = 2 * EDGE_LEVELS + 1;
+
+/// The bucket of weight `w` (as in [`edge_style`]): `0..EDGE_LEVELS` for
+/// negative weights and `EDGE_LEVELS..2·EDGE_LEVELS` for the others, weakest
+/// first within each sign, and the last bucket for NaN.
+pub fn edge_bucket(w: f32, max_abs: f32) -> usize {
+    if w.is_nan() {
+        return EDGE_BUCKETS - 1;
+    }
+    let max_abs = if max_abs > 0.0 { max_abs } else { 1.0 };
+    let ratio = (w / max_abs).clamp(-1.0, 1.0);
+    let ratio = if ratio.is_nan() { w.signum() } else { ratio };
+    let level = ((ratio.abs() * EDGE_LEVELS as f32) as usize).min(EDGE_LEVELS - 1);
+    if ratio < 0.0 {
+        level
+    } else {
+        EDGE_LEVELS + level
+    }
+}
+
+/// Colour and width of every edge in `bucket`: the [`edge_style`] of the
+/// middle of its level.
+pub fn bucket_style(bucket: usize) -> ([u8; 3], f64) {
+    if bucket >= EDGE_BUCKETS - 1 {
+        return edge_style(f32::NAN, 1.0);
+    }
+    let (sign, level) = if bucket < EDGE_LEVELS { (-1.0, bucket) } else { (1.0, bucket - EDGE_LEVELS) };
+    edge_style(sign * (level as f32 + 0.5) / EDGE_LEVELS as f32, 1.0)
+}
+
+/// The order buckets are stroked in: weakest first, so strong edges lie on top.
+pub fn bucket_order() -> impl Iterator<Item = usize> {
+    (0..EDGE_LEVELS).flat_map(|l| [l, EDGE_LEVELS + l]).chain([EDGE_BUCKETS - 1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edge_buckets_keep_sign_and_strength() {
+        assert_eq!(edge_bucket(-1.0, 1.0), EDGE_LEVELS - 1);
+        assert_eq!(edge_bucket(-0.01, 1.0), 0);
+        assert_eq!(edge_bucket(0.0, 1.0), EDGE_LEVELS);
+        assert_eq!(edge_bucket(2.0, 1.0), 2 * EDGE_LEVELS - 1, "clamped");
+        assert_eq!(edge_bucket(0.5, 0.0), EDGE_LEVELS + EDGE_LEVELS / 2, "max 0 counts as 1");
+        assert_eq!(edge_bucket(f32::NAN, 1.0), EDGE_BUCKETS - 1);
+        assert_eq!(edge_bucket(f32::INFINITY, f32::INFINITY), 2 * EDGE_LEVELS - 1);
+        assert_eq!(bucket_style(EDGE_BUCKETS - 1), (NAN_COLOR, MAX_EDGE_PX));
+        let (weak, strong) = (bucket_style(EDGE_LEVELS).1, bucket_style(2 * EDGE_LEVELS - 1).1);
+        assert!(MIN_EDGE_PX < weak && weak < strong && strong < MAX_EDGE_PX);
+        assert_eq!(bucket_style(0).0, edge_style(-0.5 / EDGE_LEVELS as f32, 1.0).0);
+        let order: Vec<usize> = bucket_order().collect();
+        assert_eq!(order.len(), EDGE_BUCKETS);
+        assert_eq!((order[0], order[1], order[EDGE_BUCKETS - 1]), (0, EDGE_LEVELS, EDGE_BUCKETS - 1));
+    }
     use crate::viz::color::{NEGATIVE, POSITIVE, ZERO};
 
     /// Whether two squares of side `s` overlap (touching does not count).

@@ -36,18 +36,24 @@ pub struct Histogram {
 impl Histogram {
     /// The histogram of `values`.
     pub fn of(values: &[f32]) -> Self {
-        let finite = values.iter().copied().filter(|v| v.is_finite());
-        let (lo, hi) = finite.clone().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let mut h = Histogram { step: 0, lo: 0.0, hi: 0.0, counts: [0; BINS], non_finite: 0 };
-        h.non_finite = (values.len() - finite.clone().count()) as u32;
+        // Two passes (range and non-finite count, then the bins): a large
+        // network's snapshot bins about a million values in one frame.
+        let (mut lo, mut hi, mut non_finite) = (f32::INFINITY, f32::NEG_INFINITY, 0u32);
+        for &v in values {
+            if v.is_finite() {
+                (lo, hi) = (lo.min(v), hi.max(v));
+            } else {
+                non_finite += 1;
+            }
+        }
+        let mut h = Histogram { step: 0, lo: 0.0, hi: 0.0, counts: [0; BINS], non_finite };
         if lo > hi {
             return h;
         }
         (h.lo, h.hi) = (lo, hi);
-        let width = (hi - lo) / BINS as f32;
-        for v in finite {
-            let bin = if width > 0.0 { ((v - lo) / width) as usize } else { 0 };
-            h.counts[bin.min(BINS - 1)] += 1;
+        let scale = if hi > lo { BINS as f32 / (hi - lo) } else { 0.0 };
+        for &v in values.iter().filter(|v| v.is_finite()) {
+            h.counts[(((v - lo) * scale) as usize).min(BINS - 1)] += 1;
         }
         h
     }

@@ -127,6 +127,13 @@ impl App {
             self.lockstep.frame(&self.clock, deadline, &self.runs);
             return self.is_running();
         }
+        if self.unobserved && self.partial.is_none() && !self.planner.cheap() {
+            // A large network's step is read by the live instruments in a
+            // frame of its own: with training, the frame would be too long.
+            self.instruments.observe_ms = 0.0;
+            self.observe_step();
+            return true;
+        }
         self.instruments.observe_ms = 0.0;
         self.inst_paint_ms = 0.0;
         let start = self.clock.now();
@@ -220,13 +227,20 @@ impl App {
             set_text(&self.page.epoch, &self.trainer.epoch().to_string());
         }
         if plan.slow {
+            // The slow views take turns, one per slow frame: each repainted
+            // canvas costs the browser when it composites the frame, so
+            // repainting them all at once would make one long frame.
             let mut inst_ms = 0.0;
-            let ms = timed(&mut || {
-                self.charts.paint(&self.trainer, &self.view);
-                self.digits.paint(&mut self.trainer);
-                let t0 = clock.now();
-                self.instruments.paint(&mut self.trainer, &mut self.network, &clock, false);
-                inst_ms = clock.now() - t0;
+            let part = self.slow_part;
+            self.slow_part = (part + 1) % 3;
+            let ms = timed(&mut || match part {
+                0 => self.charts.paint(&self.trainer, &self.view),
+                1 => self.digits.paint(&mut self.trainer),
+                _ => {
+                    let t0 = clock.now();
+                    self.instruments.paint(&mut self.trainer, &mut self.network, &clock, false);
+                    inst_ms = clock.now() - t0;
+                }
             });
             self.inst_paint_ms = inst_ms;
             self.planner.drew_slow(ms, self.clock.now());

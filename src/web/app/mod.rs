@@ -246,6 +246,9 @@ pub struct App {
     /// The hash this page last wrote (its own `hashchange` is ignored).
     written_hash: String,
     planner: Planner,
+    /// Which of the slow views the next slow frame repaints (charts,
+    /// digits, instruments, in turn).
+    slow_part: u8,
     /// Time the instruments panel took to draw in this frame.
     inst_paint_ms: f64,
     /// Figures of the last frame.
@@ -291,6 +294,7 @@ impl App {
             written_hash: hash.trim_start_matches('#').to_string(),
             planner: Planner::default(),
             inst_paint_ms: 0.0,
+            slow_part: 0,
             last_frame: FrameCost::default(),
         };
         app.page.set_notice(&notice);

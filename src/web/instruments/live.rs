@@ -3,7 +3,7 @@
 //! counter and the mode note, the sentinel, the variance shift and the
 //! histograms over time. Texts come from [`readouts`] and [`layer_table`].
 
-use web_sys::{CanvasRenderingContext2d, HtmlElement};
+use web_sys::HtmlElement;
 
 use super::checks::fill_findings_into;
 use super::{show_value, Instruments, HIST_H, HIST_W};
@@ -23,7 +23,8 @@ const SPARK_H: usize = 20;
 struct Cell {
     td: HtmlElement,
     text: HtmlElement,
-    ctx: CanvasRenderingContext2d,
+    /// The sparkline, an image ([`dom::ImagePainter`]).
+    spark: HtmlElement,
 }
 
 /// One row of the live table: a cell per metric.
@@ -49,13 +50,15 @@ impl Instruments {
                 let td: HtmlElement = create("td", "metric");
                 td.set_id(&format!("ls-{k}-{metric}"));
                 set_attr(&td, "data-label", label);
-                let canvas = dom::canvas("spark", SPARK_W as u32, SPARK_H as u32);
-                set_attr(&canvas, "aria-hidden", "true");
-                append(&td, &canvas);
+                let spark: HtmlElement = create("img", "spark");
+                set_attr(&spark, "alt", "");
+                set_attr(&spark, "width", &SPARK_W.to_string());
+                set_attr(&spark, "height", &SPARK_H.to_string());
+                append(&td, &spark);
                 let text = create_text("span", "v", "–");
                 append(&td, &text);
                 append(&tr, &td);
-                cells.push(Cell { td, text, ctx: dom::context(&canvas) });
+                cells.push(Cell { td, text, spark });
             }
             append(&self.els.layer_body, &tr);
             self.rows.push(Row { cells });
@@ -79,14 +82,14 @@ impl Instruments {
                         set_text(&cell.text, "n/a");
                         set_attr(&cell.td, "data-value", "");
                         self.rgba.fill(255);
-                        dom::blit(&cell.ctx, &self.rgba, SPARK_W as u32, SPARK_H as u32);
+                        self.images.paint(&cell.spark, &self.rgba, SPARK_W as u32, SPARK_H as u32);
                     }
                     layer_table::Cell::Shown(m) => {
                         if let Some(band) = m.band {
                             set_attr(&cell.td, "data-band", band);
                         }
                         sparkline::paint(&m.spark(), SPARK_W, SPARK_H, &mut self.rgba);
-                        dom::blit(&cell.ctx, &self.rgba, SPARK_W as u32, SPARK_H as u32);
+                        self.images.paint(&cell.spark, &self.rgba, SPARK_W as u32, SPARK_H as u32);
                         set_text(&cell.text, &m.text);
                         set_attr(&cell.td, "data-value", &m.value.to_string());
                     }

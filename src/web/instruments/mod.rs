@@ -128,6 +128,10 @@ pub struct Instruments {
     rgba: Vec<u8>,
     /// Milliseconds spent observing in the current frame.
     pub observe_ms: f64,
+    /// Whether the saliency map has the next live turn ([`Instruments::paint`]).
+    saliency_turn: bool,
+    /// Paints the sparklines as images.
+    images: dom::ImagePainter,
 }
 
 impl Instruments {
@@ -155,6 +159,8 @@ impl Instruments {
             sal_cells: Vec::new(),
             rgba: Vec::new(),
             observe_ms: 0.0,
+            saliency_turn: false,
+            images: dom::ImagePainter::new(),
         })
     }
 
@@ -275,6 +281,15 @@ impl Instruments {
     /// variance shift (throttled unless `force`), histograms, saliency and
     /// the marks in the network view.
     pub fn paint(&mut self, trainer: &mut Trainer, network: &mut NetworkView, clock: &Performance, force: bool) {
+        if !force {
+            // While training, the saliency map (as costly as the rest of the
+            // panel on a large network) and the rest take turns.
+            self.saliency_turn = !self.saliency_turn;
+            if self.saliency_turn {
+                self.paint_saliency(trainer);
+                return;
+            }
+        }
         let note = readouts::observe_note(self.live.as_ref().map(|_| self.stride));
         set_text(&self.els.observe_note, &note);
         self.paint_table();
@@ -287,7 +302,9 @@ impl Instruments {
             self.last_shift_ms = now;
         }
         self.paint_histogram();
-        self.paint_saliency(trainer);
+        if force {
+            self.paint_saliency(trainer);
+        }
         let marks = self.live.as_ref().map(|l| readouts::marks(&l.layers, &self.unit_sat)).unwrap_or_default();
         network.set_marks(marks);
     }

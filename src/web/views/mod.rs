@@ -34,12 +34,22 @@ pub use crate::engine::instruments::readouts::Mark;
 /// One node of the diagram.
 struct Node {
     canvas: HtmlCanvasElement,
-    ctx: CanvasRenderingContext2d,
+    /// Its 2-D context, made when the node is first drawn: a canvas with a
+    /// context is a compositor layer that the browser updates every frame
+    /// (about 0.3 ms each on a 2-core machine without a GPU), and most
+    /// nodes of an image network never show a picture.
+    ctx: std::cell::OnceCell<CanvasRenderingContext2d>,
     /// Its accessible name without a mark.
     label: String,
     /// Column (0 = inputs) and unit.
     col: usize,
     unit: usize,
+}
+
+impl Node {
+    fn context(&self) -> &CanvasRenderingContext2d {
+        self.ctx.get_or_init(|| dom::context(&self.canvas))
+    }
 }
 
 /// The network diagram.
@@ -130,8 +140,7 @@ impl NetworkView {
                 }
                 dom::toggle_class(&canvas, "pixels", !self.planar);
                 append(&self.root, &canvas);
-                let ctx = dom::context(&canvas);
-                self.nodes.push(Node { canvas, ctx, label, col, unit });
+                self.nodes.push(Node { canvas, ctx: std::cell::OnceCell::new(), label, col, unit });
             }
         }
         self.laid_out_width = -1;
@@ -198,7 +207,7 @@ impl NetworkView {
                     );
                 }
             }
-            dom::blit(&node.ctx, &self.rgba, grid.size as u32, grid.size as u32);
+            dom::blit(node.context(), &self.rgba, grid.size as u32, grid.size as u32);
         }
         self.nodes.len()
     }
@@ -223,7 +232,7 @@ impl NetworkView {
                 *c = w[i * n_out + node.unit];
             }
             digits::paint_signed(&column, max_abs, 1, &mut self.rgba);
-            dom::blit(&node.ctx, &self.rgba, 8, 8);
+            dom::blit(node.context(), &self.rgba, 8, 8);
             painted += 1;
         }
         painted
@@ -238,6 +247,8 @@ impl NetworkView {
         let (w, h) = (f64::from(self.edges.width()), f64::from(self.edges.height()));
         ctx.clear_rect(0.0, 0.0, w, h);
         let half = self.node_px / 2.0;
+        // Curves by strength bucket, each bucket one stroke.
+        let mut buckets: Vec<Vec<[f64; 4]>> = vec![Vec::new(); network::EDGE_BUCKETS];
         for (layer, (n_in, n_out, weights)) in trainer.model_dense_weights().into_iter().enumerate() {
             let (Some(from), Some(to)) = (self.centres.get(layer), self.centres.get(layer + 1)) else {
                 continue;
@@ -248,19 +259,26 @@ impl NetworkView {
             let max_abs = weights.iter().fold(0.0f32, |m, v| m.max(v.abs()));
             for (i, &(x0, y0)) in from.iter().enumerate().take(n_in) {
                 for (j, &(x1, y1)) in to.iter().enumerate().take(n_out) {
-                    let wv = weights[i * n_out + j];
-                    let (c, width) = network::edge_style(wv, max_abs);
-                    ctx.set_stroke_style_str(&dom::css_rgb(c));
-                    ctx.set_line_width(width);
-                    ctx.begin_path();
-                    let (ax, bx) = (x0 + half, x1 - half);
-                    let mid = (ax + bx) / 2.0;
-                    ctx.move_to(ax, y0);
-                    ctx.bezier_curve_to(mid, y0, mid, y1, bx, y1);
-                    ctx.stroke();
+                    let bucket = network::edge_bucket(weights[i * n_out + j], max_abs);
+                    buckets[bucket].push([x0 + half, y0, x1 - half, y1]);
                     edges += 1;
                 }
             }
+        }
+        for bucket in network::bucket_order() {
+            if buckets[bucket].is_empty() {
+                continue;
+            }
+            let (c, width) = network::bucket_style(bucket);
+            ctx.set_stroke_style_str(&dom::css_rgb(c));
+            ctx.set_line_width(width);
+            ctx.begin_path();
+            for &[ax, y0, bx, y1] in &buckets[bucket] {
+                let mid = (ax + bx) / 2.0;
+                ctx.move_to(ax, y0);
+                ctx.bezier_curve_to(mid, y0, mid, y1, bx, y1);
+            }
+            ctx.stroke();
         }
         ctx.set_fill_style_str("#5f6368");
         ctx.set_font("11px system-ui, sans-serif");
