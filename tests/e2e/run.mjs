@@ -500,6 +500,33 @@ try {
     await page.close();
   });
 
+  await test('choosing digits applies a working start and says what changed; a link keeps its own settings', async () => {
+    const { page, log } = await openPage(context, baseUrl);
+    logs.push(log);
+    await page.click('#data-digits');
+    await page.waitForFunction(() => /(^#|&)data=digits(&|$)/.test(location.hash));
+    const f = await hashFields(page);
+    assert(f.loss === 'softmax' && f.net === '64:relu,32:relu' && f.std === '1', `digits preset: ${JSON.stringify(f)}`);
+    assert(!(await isHidden(page, '#notice')), 'no notice');
+    const msg = await text(page, '#notice');
+    assert(msg.includes('A working start for digits: loss softmax (was mse), hidden layers 64:relu,32:relu (was 4:tanh,2:tanh), standardize inputs on (was off).'), `message: ${msg}`);
+    // The initial loss is near ln 10 for 10 classes: the checklist's first check passes.
+    await page.waitForFunction(() => document.querySelector('#initial-loss-verdict')?.dataset.verdict);
+    assert((await page.locator('#initial-loss-verdict').getAttribute('data-verdict')) === 'ok', `initial loss verdict: ${await text(page, '#initial-loss-verdict')}`);
+    await page.screenshot({ path: join(artifacts, 'preset-digits.png') });
+    await page.click('#data-circle');
+    await page.waitForFunction(() => /(^#|&)data=circle(&|$)/.test(location.hash));
+    assert((await hashFields(page)).loss === 'mse', 'circle: back to mse');
+    assert((await text(page, '#notice')).includes('A working start for circle: loss mse (was softmax).'), `notice: ${await text(page, '#notice')}`);
+    await page.close();
+    // A link that names digits with its own settings keeps them.
+    const own = await openPage(context, `${baseUrl}#data=digits&feat=&loss=mse&net=8:tanh`);
+    logs.push(own.log);
+    const g = await hashFields(own.page);
+    assert(g.loss === 'mse' && g.net === '8:tanh' && (await controlValue(own.page, 'std')) === '0', `a link's own settings: ${JSON.stringify(g)}`);
+    await own.page.close();
+  });
+
   await test("a link with a step gives the native CLI's fingerprint and losses", async () => {
     const link = 'data=xor&net=6:relu,4:tanh&lr=0.05&bs=8&seed=3&noise=10';
     const steps = 250;

@@ -18,6 +18,7 @@
 //!   network text, control lists);
 //! - [`edit`]: config edits as the page's controls make them;
 //! - [`changes`]: change lists, the mid-run changes of live settings;
+//! - [`presets`]: a working start per data set (the data picker);
 //! - [`describe`]: the table as plain data for the page's tests.
 //!
 //! # Keys
@@ -129,6 +130,7 @@ pub mod changes;
 pub mod describe;
 pub mod edit;
 pub mod parse;
+pub mod presets;
 pub mod settings;
 pub mod table;
 #[cfg(test)]

@@ -134,7 +134,12 @@ impl App {
                 (next, *key, msgs)
             }
             Edit::Data(kind) => {
-                let (next, msgs) = codec::with_field(&link, "data", kind.name());
+                // The picker also applies the data set's working start, and
+                // the notice at the top says what it changed.
+                let (next, notice, msgs) = codec::presets::choose_data(&link, kind.name());
+                if let Some(notice) = &notice {
+                    self.page.set_notice(notice);
+                }
                 (next, "data", msgs)
             }
             Edit::Feature(feature, on) => {
