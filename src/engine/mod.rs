@@ -19,6 +19,7 @@ pub mod init;
 pub mod instruments;
 pub mod kernels;
 pub mod layers;
+pub mod learn;
 pub mod link;
 pub mod loss;
 pub mod math;

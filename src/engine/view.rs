@@ -19,6 +19,10 @@ pub struct View {
     pub log_scale: bool,
     /// How fast Play trains (a link's fast-forward always runs at full speed).
     pub speed: Speed,
+    /// The checklist item the Learn panel shows (`#learn=3.4`).
+    pub learn: Option<String>,
+    /// The guided lesson open in the Learn panel (`#lesson=vanishing`).
+    pub lesson: Option<String>,
 }
 
 /// What a link's author hides, locks or embeds for a class.

@@ -66,6 +66,7 @@
 //! | `bug` | bug lab: a planted bug (written only when set) | `frozen-layer wrong-sign no-zero-grad softmax-twice shuffled-labels raw-inputs eval-dropout stale-bn`, or `mystery:<token>` to plant one without naming it |
 //! | `speed` | view: how fast Play trains, per animation frame (written only when not `epoch`) | `batch` (one mini-batch), `epoch` (one epoch), `fast` (ten epochs), `max` (the frame's whole time budget) |
 //! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
+//! | `learn`, `lesson` | view: the Learn panel's open checklist item and guided lesson (written only when set) | an item number such as `3.4`; a lesson id such as `vanishing` (`content/lessons/`) |
 //! | `hide`, `lock` | classroom: controls hidden or locked (written only when set) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
 //!
 //! # Rules

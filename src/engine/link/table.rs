@@ -10,6 +10,7 @@ use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataKind, InitKind, LossKind, Named, OptimizerKind, OutputAct, ScheduleKind,
 };
+use crate::engine::learn;
 use crate::engine::optim::Hyper;
 use crate::engine::view::Speed;
 
@@ -64,6 +65,24 @@ const fn hyper(range: Interval, step: f64, h: Hyper) -> Kind {
 macro_rules! check {
     ($($field:ident).+) => {
         Kind::Check { get: |c| c$(.$field)+, put: |c, on| c$(.$field)+ = on }
+    };
+}
+
+/// A view key naming a Learn panel entry, stored in the `Option<String>`
+/// field `$field`; `$known` says which names exist (an empty value clears it).
+macro_rules! learn_text {
+    ($($field:ident).+, $known:path) => {
+        Kind::Text {
+            get: |c| Some(c$(.$field)+.clone().unwrap_or_default()),
+            set: |c, s| {
+                c$(.$field)+ = match s {
+                    "" => None,
+                    s if $known(s) => Some(s.to_string()),
+                    _ => return Err("is not in the Learn panel".to_string()),
+                };
+                Ok(())
+            },
+        }
     };
 }
 
@@ -416,6 +435,14 @@ pub const SETTINGS: &[Setting] = &[
     .group(Group::View)
     .belongs(Belongs::WhenSet)
     .live(),
+    row("learn", "Checklist item", "the Learn panel's open item, e.g. 3.4", learn_text!(view.learn, learn::is_item))
+        .group(Group::View)
+        .belongs(Belongs::WhenSet)
+        .live(),
+    row("lesson", "Lesson", "the guided lesson open in the Learn panel", learn_text!(view.lesson, learn::is_lesson))
+        .group(Group::View)
+        .belongs(Belongs::WhenSet)
+        .live(),
     // Classroom: set by a link's author, written only when set.
     row("embed", "Embed", "classroom flag set by the link's author", check!(classroom.embed))
         .group(Group::Classroom)

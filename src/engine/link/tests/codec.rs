@@ -48,6 +48,8 @@ const LINK_MUTATIONS: &[LinkMutation] = &[
         l.classroom.embed = true;
     }),
     ("speed-batch", |l| l.view.speed = Speed::Batch),
+    ("learn-item", |l| l.view.learn = Some("3.4".into())),
+    ("learn-lesson", |l| l.view.lesson = Some("vanishing".into())),
     ("speed-max", |l| l.view.speed = Speed::Max),
     ("bug-named", |l| l.bug = Some(PlantedBug { bug: Bug::StaleBn, hidden: false })),
     ("bug-hidden", |l| l.bug = Some(PlantedBug { bug: Bug::WrongSign, hidden: true })),

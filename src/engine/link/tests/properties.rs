@@ -104,10 +104,24 @@ fn arb_bug() -> impl Strategy<Value = Option<PlantedBug>> {
     )
 }
 
-/// Any view toggles and speed.
+/// Any view toggles, speed and open Learn entries.
 fn arb_view() -> impl Strategy<Value = View> {
-    (any::<bool>(), any::<bool>(), any::<bool>(), proptest::sample::select(Speed::VARIANTS))
-        .prop_map(|(show_test, discretize, log_scale, speed)| View { show_test, discretize, log_scale, speed })
+    let catalog = crate::engine::learn::catalog();
+    let items: Vec<String> = catalog.checklist.item.iter().map(|i| i.id.clone()).collect();
+    let lessons: Vec<String> = catalog.lessons.iter().map(|l| l.id.clone()).collect();
+    (
+        (any::<bool>(), any::<bool>(), any::<bool>(), proptest::sample::select(Speed::VARIANTS)),
+        proptest::option::of(proptest::sample::select(items)),
+        proptest::option::of(proptest::sample::select(lessons)),
+    )
+        .prop_map(|((show_test, discretize, log_scale, speed), learn, lesson)| View {
+            show_test,
+            discretize,
+            log_scale,
+            speed,
+            learn,
+            lesson,
+        })
 }
 
 /// Any classroom flags naming distinct real controls.

@@ -13,7 +13,8 @@ use crate::engine::trainer::{LiveChange, Trainer};
 const KEYS: &[&str] = &[
     "v", "seed", "step", "data", "n", "noise", "train", "minor", "k", "feat", "std", "net", "ord", "bnm", "bne",
     "slope", "init", "ia", "bias", "loss", "fg", "fa", "out", "l1", "l2", "lr", "opt", "mom", "rho", "b1", "b2", "eps",
-    "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "embed", "hide", "lock",
+    "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "learn", "lesson", "embed",
+    "hide", "lock",
 ];
 
 #[test]
@@ -236,7 +237,15 @@ fn other_value(s: &Setting, cfg: &Link) -> Option<String> {
         Kind::Check { .. } => differs("1".into()).or_else(|| differs("0".into())),
         Kind::Features => differs("x1".into()),
         Kind::Network => differs("3:relu".into()),
-        Kind::Text { .. } => differs(if s.key == "bug" { "stale-bn".into() } else { "lr".into() }),
+        Kind::Text { .. } => differs(
+            match s.key {
+                "bug" => "stale-bn",
+                "learn" => "3.4",
+                "lesson" => "vanishing",
+                _ => "lr",
+            }
+            .into(),
+        ),
         Kind::Version => None,
     }
 }
@@ -309,7 +318,7 @@ fn page_order_units_and_description() {
     let table = describe();
     assert_eq!(table.controls.iter().map(|c| c.key).collect::<Vec<_>>(), expected);
     assert_eq!(table.codec_keys, KEYS);
-    assert_eq!(table.link_only, ["v", "step", "bug", "embed", "hide", "lock"]);
+    assert_eq!(table.link_only, ["v", "step", "bug", "learn", "lesson", "embed", "hide", "lock"]);
     let lr = table.controls.iter().find(|c| c.key == "lr").expect("lr");
     assert_eq!(
         (lr.kind, lr.min, lr.max, lr.default.as_deref(), lr.live),

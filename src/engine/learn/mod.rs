@@ -1,0 +1,189 @@
+//! Learn: the debugging checklist in the project's own words, and the guided
+//! lessons that walk through it.
+//!
+//! Both are data, not code: `content/checklist.toml` holds the checklist
+//! (one entry per item: what it is, why it matters, how to see it here) and
+//! `content/lessons/*.toml` one lesson per file. The build script converts
+//! them to one JSON document embedded in the crate; [`catalog`] parses it
+//! once. A lesson is a link that sets the experiment, a text, what to look
+//! at, a question whose answer is *measured* on the live state by a
+//! [`Probe`](probe::Probe) (never a fixed string), and a fix: link pairs put
+//! on top of the lesson's link, trained a stated number of steps, so the
+//! learner sees the fix work and the same question now gets another answer.
+//!
+//! - [`probe`]: the measurements questions are answered by;
+//! - [`answer`]: checking a learner's choice against the measurement, and
+//!   the fixed link.
+
+pub mod answer;
+pub mod probe;
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+pub use answer::{check, fixed_link, Answer};
+pub use probe::{Probe, State};
+
+/// One part of the checklist ("1 Start simple").
+#[derive(Clone, Debug, Deserialize)]
+pub struct Section {
+    /// Its number, `"1"` … `"5"`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// One checklist item, as the Learn panel shows it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Item {
+    /// Its number, `"3.4"`: the key of `#learn=3.4`.
+    pub id: String,
+    /// A short heading.
+    pub title: String,
+    /// What the idea is.
+    pub what: String,
+    /// Why it matters.
+    pub why: String,
+    /// How to see and try it on this page.
+    pub here: String,
+}
+
+impl Item {
+    /// The section number of the item (`"3"` for `"3.4"`).
+    pub fn section(&self) -> &str {
+        self.id.split('.').next().unwrap_or("")
+    }
+}
+
+/// The checklist: sections and items in order.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Checklist {
+    /// The parts.
+    pub section: Vec<Section>,
+    /// The items.
+    pub item: Vec<Item>,
+}
+
+/// One answer a learner may pick: right when the probe's value lies in
+/// `[min, max)` (a missing bound is open).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Choice {
+    /// What the learner reads.
+    pub label: String,
+    /// Lowest value this choice covers (inclusive).
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Value this choice stops below (exclusive).
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+impl Choice {
+    /// Whether the measured value `v` makes this choice right.
+    pub fn covers(&self, v: f64) -> bool {
+        self.min.is_none_or(|lo| v >= lo) && self.max.is_none_or(|hi| v < hi)
+    }
+}
+
+/// The fix a lesson ends with.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Fix {
+    /// What the fix changes and why, in a sentence or two.
+    pub text: String,
+    /// Link pairs put on top of the lesson's link (`init=he_n&lr=0.03`); an
+    /// empty value removes the key (`bug=`).
+    pub link: String,
+    /// Steps trained after the fix, so its effect is on screen.
+    pub steps: u64,
+    /// The choice (index) the question's measurement lands in after the fix.
+    pub expect: usize,
+}
+
+/// A guided lesson.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Lesson {
+    /// Its key (`#lesson=vanishing`).
+    pub id: String,
+    /// The checklist item it teaches.
+    pub item: String,
+    /// Its title.
+    pub title: String,
+    /// The experiment: link pairs (may include `step=N`).
+    pub link: String,
+    /// What the lesson shows, a short paragraph.
+    pub text: String,
+    /// Where to look and what to press.
+    pub look: String,
+    /// The question.
+    pub question: String,
+    /// The measurement that answers it.
+    pub probe: Probe,
+    /// The answers offered.
+    pub choice: Vec<Choice>,
+    /// The choice (index) the measurement lands in on the lesson's own link.
+    pub expect: usize,
+    /// What the answer means, shown after a check.
+    pub explain: String,
+    /// The fix.
+    pub fix: Fix,
+}
+
+impl Lesson {
+    /// The lesson's full link: its experiment plus `lesson=<id>`.
+    pub fn href(&self) -> String {
+        format!("{}&lesson={}", self.link, self.id)
+    }
+}
+
+/// Everything the Learn panel shows.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Catalog {
+    /// The checklist.
+    pub checklist: Checklist,
+    /// The lessons, in file-name order.
+    pub lessons: Vec<Lesson>,
+}
+
+impl Catalog {
+    /// The checklist item `id`.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.checklist.item.iter().find(|i| i.id == id)
+    }
+
+    /// The lesson `id`.
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+
+    /// The lesson after `id`, if any.
+    pub fn next_lesson(&self, id: &str) -> Option<&Lesson> {
+        let i = self.lessons.iter().position(|l| l.id == id)?;
+        self.lessons.get(i + 1)
+    }
+
+    /// The lessons that teach item `id`.
+    pub fn lessons_of(&self, id: &str) -> Vec<&Lesson> {
+        self.lessons.iter().filter(|l| l.item == id).collect()
+    }
+}
+
+/// The content, as the build script embedded it.
+const LEARN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/learn.json"));
+
+/// The checklist and the lessons (parsed once). The content is checked by
+/// the crate's tests, so a parse failure here is a build defect.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| serde_json::from_str(LEARN_JSON).expect("content/ is checked by tests/learn.rs"))
+}
+
+/// Whether `id` names a checklist item (`"3.4"`).
+pub fn is_item(id: &str) -> bool {
+    catalog().item(id).is_some()
+}
+
+/// Whether `id` names a lesson.
+pub fn is_lesson(id: &str) -> bool {
+    catalog().lesson(id).is_some()
+}
