@@ -12,7 +12,8 @@
 //! settings panel, generated from the link's settings table), [`views`] (network diagram,
 //! output heatmap, digits, charts), [`dom`] (elements, text, canvas blits),
 //! [`crash`] (panic hook and error banner), [`runs`] (run history, table,
-//! compare, export and import), [`lockstep`] (variants trained side by side).
+//! compare, export and import), [`lockstep`] (variants trained side by side), [`learn`] (the
+//! checklist and the guided lessons).
 
 pub mod app;
 pub mod checks;
@@ -20,6 +21,7 @@ pub mod controls;
 pub mod crash;
 pub mod dom;
 pub mod instruments;
+pub mod learn;
 pub mod lockstep;
 pub mod runs;
 pub mod views;

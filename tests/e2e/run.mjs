@@ -1569,6 +1569,107 @@ try {
     await ctx.close();
   });
 
+  await test('a lesson, start to finish, with only what a learner sees: open Learn, pick the lesson, answer, check, apply the fix, see the answer change, progress kept', async () => {
+    // A fresh context: progress lives in this browser's localStorage.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, log } = await openPage(ctx, baseUrl);
+    logs.push(log);
+    await page.getByRole('button', { name: 'Learn', exact: true }).click();
+    const panel = page.locator('#learn');
+    assert(await panel.isVisible(), 'the Learn panel did not open');
+    assert((await text(page, '#lessons-progress')) === '0 of 13 done', `progress: ${await text(page, '#lessons-progress')}`);
+    await panel.getByRole('button', { name: 'Vanishing gradients in a deep sigmoid net' }).click();
+    await page.waitForFunction(() => location.hash.includes('lesson=vanishing') && document.querySelector('#lesson-title').textContent.includes('Vanishing'));
+    await waitReady(page);
+    const fields = await hashFields(page);
+    assert(fields.net === '8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid', `net=${fields.net}`);
+    assert((await text(page, '#lesson-item')).startsWith('Checklist 3.1'), await text(page, '#lesson-item'));
+    const question = page.getByRole('group', { name: /error signal|gradient reaching the first hidden layer/ });
+    // The learner's first guess is wrong: the reply measures the state and says what it is.
+    await question.getByLabel('About the same: between 1/10 and 10 times').check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'wrong');
+    const wrong = await text(page, '#lesson-result');
+    assert(/^Not quite\. Measured now: [0-9.e-]+\. That is “Far smaller: under 1\/10 of it”/.test(wrong), wrong);
+    await question.getByLabel('Far smaller: under 1/10 of it').check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'right');
+    assert((await text(page, '#lesson-result')).startsWith('Right. Measured now:'), await text(page, '#lesson-result'));
+    assert((await text(page, '#lessons-progress')) === '1 of 13 done', `progress: ${await text(page, '#lessons-progress')}`);
+    await page.screenshot({ path: join(artifacts, 'lesson-1280x800.png') });
+    // The fix: ReLU with He init; the same question now has the other answer.
+    await page.getByRole('button', { name: 'Apply the fix' }).click();
+    await page.waitForFunction(() => location.hash.includes('init=he_n') && location.hash.includes('8:relu'));
+    await waitReady(page);
+    assert((await text(page, '#lesson-title')).includes('Vanishing'), 'the lesson card left after the fix');
+    await question.getByLabel('Far smaller: under 1/10 of it').check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'wrong');
+    assert((await text(page, '#lesson-result')).includes('That is “About the same'), await text(page, '#lesson-result'));
+    // Progress survives a reload; the link reopens the lesson.
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    assert(await panel.isVisible(), 'the Learn panel is closed after a reload of a lesson link');
+    assert((await text(page, '#lessons-progress')) === '1 of 13 done', 'progress lost on reload');
+    assert(await panel.locator('#lessons-list li', { hasText: 'Vanishing gradients' }).locator('.lesson-done').isVisible(), 'no ✓ on the finished lesson');
+    await page.getByRole('button', { name: 'Next lesson' }).click();
+    await page.waitForFunction(() => location.hash.includes('lesson=exploding'));
+    assert((await text(page, '#lesson-title')).startsWith('Exploding'), await text(page, '#lesson-title'));
+    await ctx.close();
+  });
+
+  await test('a lesson whose question reads a check: "Check my answer" asks for the gradient check, then reads its result', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#learn=3.5`);
+    logs.push(log);
+    const item = page.locator('details[data-item="3.5"]');
+    assert(await item.evaluate((d) => d.open), 'item 3.5 is not open');
+    assert((await item.textContent()).includes('Why:'), 'item 3.5 has no "why"');
+    await item.getByRole('button', { name: /Gradient check: what a wrong gradient looks like/ }).click();
+    await page.waitForFunction(() => location.hash.includes('lesson=gradient-check') && location.hash.includes('bug=wrong-sign'));
+    await waitReady(page);
+    await page.getByLabel('Above 1e-3: a wrong gradient').check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'todo');
+    assert((await text(page, '#lesson-result')).includes('Press Gradient check'), await text(page, '#lesson-result'));
+    await page.click('#check-gradients');
+    await page.waitForFunction(() => document.querySelector('#gradcheck-verdict').textContent.trim() !== '', null, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'right');
+    // After the fix the old check no longer counts: it examined the buggy code.
+    await page.getByRole('button', { name: 'Apply the fix' }).click();
+    await page.waitForFunction(() => !location.hash.includes('bug='));
+    await waitReady(page);
+    await page.getByLabel('Below 1e-5: backprop agrees').check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'todo');
+    await page.click('#check-gradients');
+    await page.waitForFunction(() => document.querySelector('#gradcheck-verdict').textContent.trim() !== '', null, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForFunction(() => document.querySelector('#lesson-result').dataset.verdict === 'right');
+    await page.close();
+  });
+
+  await test('checklist references open their item: findings and instrument headings link into Learn; the panel closes and leaves the link', async () => {
+    const { page, log } = await openAtStep(context, 'data=circle&net=16:relu,16:relu&init=he_n&opt=adam&lr=0.3&bs=10', 200);
+    logs.push(log);
+    await stepTimes(page, 3);
+    const ref = page.locator('#live-findings button.learn-ref').first();
+    await ref.waitFor({ timeout: 30_000 });
+    const id = await ref.getAttribute('data-learn');
+    await ref.click();
+    await page.waitForFunction((k) => location.hash.includes(`learn=${k}`), id);
+    assert(await page.locator(`details[data-item="${id}"]`).evaluate((d) => d.open), `item ${id} did not open`);
+    await page.locator('#h-layer-table button.learn-ref', { hasText: '3.3' }).click();
+    await page.waitForFunction(() => location.hash.includes('learn=3.3'));
+    assert(await page.locator('details[data-item="3.3"]').evaluate((d) => d.open), 'item 3.3 did not open');
+    assert(!(await page.locator(`details[data-item="${id}"]`).evaluate((d) => d.open)) || id === '3.3', 'the previous item stayed open');
+    await page.click('#learn-close');
+    await page.waitForFunction(() => !location.hash.includes('learn='));
+    assert(!(await page.locator('#learn').isVisible()), 'the panel did not close');
+    assert((await stepOf(page)) === 203, 'closing the panel changed the run');
+    await page.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));

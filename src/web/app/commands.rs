@@ -9,12 +9,14 @@ use super::{build, App, Built, Command};
 use crate::engine::bug_lab::{self, PlantedBug};
 use crate::engine::config::{Config, Named};
 use crate::engine::instruments::long_checks::Request;
+use crate::engine::learn;
 use crate::engine::link::{self as codec, Link};
 use crate::engine::trainer::LiveChange;
 use crate::engine::transport::Mode;
 use crate::web::controls::Edit;
 use crate::web::dom::{set_text, show};
 use crate::web::instruments;
+use crate::web::learn::LearnAction;
 
 impl App {
     /// Applies one command. Returns whether the loop should run.
@@ -81,6 +83,7 @@ impl App {
                 }
             }
             Command::DismissNotice => self.page.set_notice(""),
+            Command::Learn(action) => self.learn_action(action),
             Command::HashChanged => {
                 let hash = self.window.location().hash().unwrap_or_default();
                 if hash.trim_start_matches('#') != self.written_hash {
@@ -361,5 +364,69 @@ impl App {
                 self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
             }
         }
+    }
+}
+
+impl App {
+    /// An action in the Learn panel. Starting a lesson, its fix and the next
+    /// lesson navigate to a link (so the experiment is exactly the link's,
+    /// and Back returns); opening an item or closing the panel rewrites the
+    /// link's `learn`/`lesson` keys in place.
+    fn learn_action(&mut self, action: LearnAction) {
+        let catalog = learn::catalog();
+        let lesson = self.learn.lesson.as_deref().and_then(|id| catalog.lesson(id));
+        match action {
+            LearnAction::Toggle(open) => {
+                let open = open.unwrap_or(!self.learn.is_open());
+                self.learn.set_open(open);
+                if !open {
+                    self.view.learn = None;
+                    self.view.lesson = None;
+                    self.learn.show_link(None, None);
+                    self.write_hash(&self.link());
+                }
+            }
+            LearnAction::Item(id) if learn::is_item(&id) => {
+                self.learn.open_item(&id);
+                self.learn.set_open(true);
+                self.view.learn = Some(id);
+                self.write_hash(&self.link());
+            }
+            LearnAction::Item(_) => {}
+            LearnAction::Start(id) => {
+                if let Some(next) = catalog.lesson(&id) {
+                    self.navigate(&next.href());
+                }
+            }
+            LearnAction::Next => {
+                if let Some(next) = lesson.and_then(|l| catalog.next_lesson(&l.id)) {
+                    self.navigate(&next.href());
+                }
+            }
+            LearnAction::Fix => {
+                if let Some(l) = lesson {
+                    self.navigate(&learn::fixed_link(l));
+                }
+            }
+            LearnAction::Check => {
+                let Some(l) = lesson else { return };
+                let Some(chosen) = self.learn.chosen() else {
+                    self.learn.show_result("Pick an answer first.", "none");
+                    return;
+                };
+                match learn::check(l, chosen, &self.instruments.lesson_state(&self.trainer)) {
+                    Ok(answer) => {
+                        self.learn.show_result(&answer.message, if answer.correct { "right" } else { "wrong" })
+                    }
+                    Err(todo) => self.learn.show_result(&todo, "todo"),
+                }
+            }
+        }
+    }
+
+    /// Goes to the link `pairs` as if typed into the address bar: a new
+    /// history entry, and `hashchange` builds its experiment.
+    fn navigate(&self, pairs: &str) {
+        let _ = self.window.location().set_hash(pairs);
     }
 }

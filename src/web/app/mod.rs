@@ -51,6 +51,7 @@ use crate::viz::frame_plan::{Plan, Planner};
 use super::controls::{self, Controls, Edit};
 use super::dom::{self, set_attr, set_text, show};
 use super::instruments::{self, Instruments};
+use super::learn::{LearnAction, LearnPanel};
 use super::lockstep::LockstepView;
 use super::runs::RunsPanel;
 use super::views::{Charts, DigitsView, NetworkView, OutputView};
@@ -94,6 +95,8 @@ pub enum Command {
     Lockstep,
     /// Progress or an outcome from the long checks' worker.
     Check(Message),
+    /// Something done in the Learn panel.
+    Learn(LearnAction),
 }
 
 impl Command {
@@ -220,6 +223,8 @@ pub struct App {
     runs: RunsPanel,
     /// Variants trained side by side.
     lockstep: LockstepView,
+    /// The Learn panel: checklist, lessons, the open lesson.
+    learn: LearnPanel,
     /// Records the live run for the history.
     recorder: Recorder,
     /// Training time of the live run (ms).
@@ -266,6 +271,7 @@ impl App {
         let mut app = App {
             runs: RunsPanel::new(&document)?,
             lockstep: LockstepView::new(&document)?,
+            learn: LearnPanel::new(&document)?,
             recorder,
             wall_ms: 0.0,
             saved_ms: 0.0,
@@ -343,6 +349,7 @@ impl App {
         self.shown_live = shown.config.live();
         self.controls.show_config(&shown, self.trainer.model.n_params());
         self.instruments.show_bug(&shown.config, shown.bug);
+        self.learn.show_link(self.view.learn.as_deref(), self.view.lesson.as_deref());
         dom::toggle_class(&self.page.body, "embed", shown.classroom.embed);
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
             show(button, !shown.classroom.hides(id));

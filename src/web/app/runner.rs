@@ -17,6 +17,7 @@ use crate::engine::transport::{self, Shortcut};
 use crate::web::controls;
 use crate::web::dom::{self, set_attr};
 use crate::web::instruments;
+use crate::web::learn::LearnAction;
 
 /// Owns the app, its command queue and its pending animation frame; the
 /// handle cloned into event listeners.
@@ -76,6 +77,11 @@ impl Runner {
             ("help-close", Command::Help(Some(false))),
             ("notice-close", Command::DismissNotice),
             ("lockstep-play", Command::Lockstep),
+            ("learn-button", Command::Learn(LearnAction::Toggle(None))),
+            ("learn-close", Command::Learn(LearnAction::Toggle(Some(false)))),
+            ("lesson-check", Command::Learn(LearnAction::Check)),
+            ("lesson-fix", Command::Learn(LearnAction::Fix)),
+            ("lesson-next", Command::Learn(LearnAction::Next)),
         ] {
             let el = dom::by_id(document, id)?;
             self.listen(&el, "click", cmd);
@@ -104,6 +110,19 @@ impl Runner {
                 }
             }));
         }
+
+        // Links into the Learn panel, anywhere on the page: a checklist
+        // reference (`data-learn="3.4"`) or a lesson (`data-lesson="…"`).
+        let r = Rc::clone(self);
+        self.listeners.borrow_mut().push(EventListener::new(document, "click", move |e| {
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            let found = |attr: &str| el.closest(&format!("[{attr}]")).ok().flatten()?.get_attribute(attr);
+            if let Some(item) = found("data-learn") {
+                r.send(Command::Learn(LearnAction::Item(item)));
+            } else if let Some(lesson) = found("data-lesson") {
+                r.send(Command::Learn(LearnAction::Start(lesson)));
+            }
+        }));
 
         // Keyboard shortcuts (not while typing in a field).
         let r = Rc::clone(self);

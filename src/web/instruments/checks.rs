@@ -60,6 +60,8 @@ impl Instruments {
         for request in [Request::Gradients, Request::Overfit { k: 0 }, Request::Doctor { overfit_k: 0 }] {
             self.clear_outcome(request);
         }
+        self.gradient_result = None;
+        self.overfit_result = None;
         let els = &self.els;
         for el in [&els.of_steps, &els.of_train_acc, &els.of_loss, &els.of_val_acc, &els.of_chance] {
             set_text(el, "–");
@@ -81,6 +83,7 @@ impl Instruments {
         self.clear_outcome(request);
         match self.checks.start(request, trainer) {
             Ok(()) => {
+                self.check_fp = Some(trainer.fingerprint());
                 self.check_started_ms = clock.now();
                 self.show_progress(request, Some(0.0));
             }
@@ -108,9 +111,16 @@ impl Instruments {
             Message::Done(outcome) => {
                 self.checks.finished();
                 self.show_progress(running, None);
+                let fp = self.check_fp.take();
                 match outcome {
-                    Outcome::Gradients { check, note, sampling } => self.show_gradients(&check, note, sampling, ms),
-                    Outcome::Overfit { overfit, summary } => self.show_overfit(&overfit, &summary, ms),
+                    Outcome::Gradients { check, note, sampling } => {
+                        self.show_gradients(&check, note, sampling, ms);
+                        self.gradient_result = fp.map(|fp| (fp, check));
+                    }
+                    Outcome::Overfit { overfit, summary } => {
+                        self.show_overfit(&overfit, &summary, ms);
+                        self.overfit_result = fp.map(|fp| (fp, overfit));
+                    }
                     Outcome::Doctor { findings, .. } => self.show_doctor(&findings, ms),
                 }
             }
@@ -253,7 +263,12 @@ pub(super) fn fill_findings_into(list: &HtmlElement, findings: &[Finding], prefi
         if let Some(evidence) = &item.evidence {
             append(&li, &create_text("span", "evidence", evidence));
         }
-        append(&li, &create_text("span", "checklist", &item.checklist));
+        // The checklist reference opens its item in the Learn panel.
+        let reference = create_text("button", "checklist learn-ref", &item.checklist);
+        set_attr(&reference, "type", "button");
+        set_attr(&reference, "data-learn", f.checklist.id);
+        set_attr(&reference, "title", "Open this item in the Learn panel");
+        append(&li, &reference);
         append(list, &li);
     }
 }

@@ -41,9 +41,13 @@ use std::rc::Rc;
 use web_sys::{CanvasRenderingContext2d, Document, HtmlElement, Performance};
 
 use crate::engine::bug_lab::Bug;
+use crate::engine::fingerprint::Fingerprint;
+use crate::engine::instruments::gradient_check::GradientCheck;
 use crate::engine::instruments::long_checks::Message;
+use crate::engine::instruments::overfit::Overfit;
 use crate::engine::instruments::readouts::{self, UnitSaturation};
 use crate::engine::instruments::{verdicts, Live};
+use crate::engine::learn;
 use crate::engine::trainer::{StepProbe, Trainer};
 
 use super::checks::CheckWorker;
@@ -132,6 +136,12 @@ pub struct Instruments {
     saliency_turn: bool,
     /// Paints the sparklines as images.
     images: dom::ImagePainter,
+    /// The fingerprint of the weights the running check examines.
+    check_fp: Option<Fingerprint>,
+    /// The last gradient check, with the weights it examined.
+    gradient_result: Option<(Fingerprint, GradientCheck)>,
+    /// The last tiny-batch overfit check, with the weights it examined.
+    overfit_result: Option<(Fingerprint, Overfit)>,
 }
 
 impl Instruments {
@@ -161,12 +171,27 @@ impl Instruments {
             observe_ms: 0.0,
             saliency_turn: false,
             images: dom::ImagePainter::new(),
+            check_fp: None,
+            gradient_result: None,
+            overfit_result: None,
         })
     }
 
     /// Whether the live statistics are on.
     pub fn live_on(&self) -> bool {
         self.els.live_toggle.checked()
+    }
+
+    /// What a lesson's question reads: the trainer, and the gradient check
+    /// and overfit results when they examined the weights it has now.
+    pub fn lesson_state<'a>(&'a self, trainer: &'a Trainer) -> learn::State<'a> {
+        let now = trainer.fingerprint();
+        let current = |fp: &Fingerprint| *fp == now;
+        learn::State {
+            trainer,
+            gradient_check: self.gradient_result.as_ref().filter(|(fp, _)| current(fp)).map(|(_, r)| r),
+            overfit: self.overfit_result.as_ref().filter(|(fp, _)| current(fp)).map(|(_, r)| r),
+        }
     }
 
     /// A new trainer (new run, reset, rebuild): fresh live instruments,
