@@ -6,8 +6,9 @@
 //! state: the right answer changes with it).
 
 use gradlab::engine::bug_lab;
+use gradlab::engine::instruments::lessons::{self, State};
 use gradlab::engine::instruments::{gradient_check, overfit};
-use gradlab::engine::learn::{self, catalog, fixed_link, Lesson, Probe, State};
+use gradlab::engine::learn::{self, catalog, fixed_link, Lesson, Probe};
 use gradlab::engine::link as codec;
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 
@@ -32,7 +33,7 @@ fn measured(lesson: &Lesson, link: &str) -> f64 {
     let check = (lesson.probe == Probe::GradientError).then(|| gradient_check::run(&t, false));
     let fit = (lesson.probe == Probe::OverfitAccuracy).then(|| overfit::check(&t, 8, overfit::DEFAULT_STEPS));
     let state = State { trainer: &t, gradient_check: check.as_ref(), overfit: fit.as_ref() };
-    lesson.probe.measure(&state).unwrap_or_else(|e| panic!("{}: {e}", lesson.id))
+    lessons::measure(lesson.probe, &state).unwrap_or_else(|e| panic!("{}: {e}", lesson.id))
 }
 
 fn landed(lesson: &Lesson, value: f64) -> Option<usize> {
@@ -92,9 +93,9 @@ fn check_reads_the_state_not_a_stored_key() {
     let lesson = catalog().lesson("vanishing").expect("the vanishing-gradient lesson");
     let before = trainer_at(&lesson.link);
     let after = trainer_at(&fixed_link(lesson));
-    let right_before = learn::check(lesson, lesson.expect, &State::of(&before)).expect("measurable");
+    let right_before = lessons::check(lesson, lesson.expect, &State::of(&before)).expect("measurable");
     assert!(right_before.correct && right_before.message.starts_with("Right."), "{}", right_before.message);
-    let same_choice_after = learn::check(lesson, lesson.expect, &State::of(&after)).expect("measurable");
+    let same_choice_after = lessons::check(lesson, lesson.expect, &State::of(&after)).expect("measurable");
     assert!(!same_choice_after.correct, "{}", same_choice_after.message);
     assert_eq!(same_choice_after.right, Some(lesson.fix.expect));
     assert!(same_choice_after.message.contains(&lesson.choice[lesson.fix.expect].label));
@@ -104,7 +105,7 @@ fn check_reads_the_state_not_a_stored_key() {
 fn a_probe_that_needs_a_check_says_which_button_to_press() {
     let lesson = catalog().lesson("gradient-check").expect("the gradient-check lesson");
     let t = trainer_at(&lesson.link);
-    let err = learn::check(lesson, 0, &State::of(&t)).expect_err("no gradient check was run");
+    let err = lessons::check(lesson, 0, &State::of(&t)).expect_err("no gradient check was run");
     assert!(err.contains("Gradient check"), "{err}");
 }
 

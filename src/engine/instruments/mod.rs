@@ -23,6 +23,7 @@ pub mod initial_loss;
 pub mod input_scale;
 pub mod label_agreement;
 pub mod layer_stats;
+pub mod lessons;
 pub mod long_checks;
 pub mod loss_breakdown;
 pub mod overfit;

@@ -7,23 +7,21 @@
 //! them to one JSON document embedded in the crate; [`catalog`] parses it
 //! once. A lesson is a link that sets the experiment, a text, what to look
 //! at, a question whose answer is *measured* on the live state by a
-//! [`Probe`](probe::Probe) (never a fixed string), and a fix: link pairs put
+//! [`Probe`] (never a fixed string), and a fix: link pairs put
 //! on top of the lesson's link, trained a stated number of steps, so the
 //! learner sees the fix work and the same question now gets another answer.
 //!
-//! - [`probe`]: the measurements questions are answered by;
-//! - [`answer`]: checking a learner's choice against the measurement, and
-//!   the fixed link.
+//! This module is content and its types only; it imports nothing from the
+//! engine. The measuring is an instrument
+//! ([`crate::engine::instruments::lessons`]); [`fix`] builds the fix's link.
 
-pub mod answer;
-pub mod probe;
+pub mod fix;
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-pub use answer::{check, fixed_link, Answer};
-pub use probe::{Probe, State};
+pub use fix::fixed_link;
 
 /// One part of the checklist ("1 Start simple").
 #[derive(Clone, Debug, Deserialize)]
@@ -134,6 +132,46 @@ impl Lesson {
     pub fn href(&self) -> String {
         format!("{}&lesson={}", self.link, self.id)
     }
+}
+
+/// One measurement of the live state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Probe {
+    /// The data loss at the initial weights (the initial-loss check).
+    InitialLoss,
+    /// The training loss now over the initial loss; [`DIVERGED`](crate::engine::instruments::lessons::DIVERGED) after a
+    /// non-finite value.
+    LossRatio,
+    /// Training accuracy now (0–1).
+    TrainAccuracy,
+    /// Gradient size (RMS) of the first hidden layer's weights over the
+    /// last hidden layer's, at the current weights: ≪ 1 vanishing, ≫ 1
+    /// exploding toward the input.
+    GradientRatio,
+    /// Size (RMS) of the error signal ∂loss/∂activation reaching the first
+    /// hidden layer over the one at the last hidden layer, at the current
+    /// weights: ≫ 1 when it grows on its way back (exploding).
+    SignalRatio,
+    /// The largest share of dead ReLU units in a hidden layer: units that
+    /// output 0 for every training point, at the current weights.
+    DeadShare,
+    /// The network's update/weight ratio (median over layers) over the
+    /// next few steps, on a copy.
+    UpdateRatio,
+    /// L1 + L2 penalty over the data loss, at the last step.
+    PenaltyRatio,
+    /// The worst train/eval variance ratio of BatchNorm's inputs.
+    VarianceShift,
+    /// The largest relative error of the gradient check the learner ran.
+    GradientError,
+    /// Training accuracy on the points of the overfit check the learner ran.
+    OverfitAccuracy,
+    /// How much the mini-batch loss jumps from step to step: the mean
+    /// absolute change over the mean loss, over the last [`NOISE_WINDOW`](crate::engine::instruments::lessons::NOISE_WINDOW).
+    BatchNoise,
+    /// The planted bug's position in the bug lab's list (−1: none).
+    PlantedBug,
 }
 
 /// Everything the Learn panel shows.

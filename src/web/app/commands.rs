@@ -8,6 +8,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 use super::{build, App, Built, Command};
 use crate::engine::bug_lab::{self, PlantedBug};
 use crate::engine::config::{Config, Named};
+use crate::engine::instruments::lessons;
 use crate::engine::instruments::long_checks::Request;
 use crate::engine::learn;
 use crate::engine::link::{self as codec, Link};
@@ -414,7 +415,7 @@ impl App {
                     self.learn.show_result("Pick an answer first.", "none");
                     return;
                 };
-                match learn::check(l, chosen, &self.instruments.lesson_state(&self.trainer)) {
+                match lessons::check(l, chosen, &self.instruments.lesson_state(&self.trainer)) {
                     Ok(answer) => {
                         self.learn.show_result(&answer.message, if answer.correct { "right" } else { "wrong" })
                     }

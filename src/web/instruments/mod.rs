@@ -43,11 +43,11 @@ use web_sys::{CanvasRenderingContext2d, Document, HtmlElement, Performance};
 use crate::engine::bug_lab::Bug;
 use crate::engine::fingerprint::Fingerprint;
 use crate::engine::instruments::gradient_check::GradientCheck;
+use crate::engine::instruments::lessons;
 use crate::engine::instruments::long_checks::Message;
 use crate::engine::instruments::overfit::Overfit;
 use crate::engine::instruments::readouts::{self, UnitSaturation};
 use crate::engine::instruments::{verdicts, Live};
-use crate::engine::learn;
 use crate::engine::trainer::{StepProbe, Trainer};
 
 use super::checks::CheckWorker;
@@ -184,10 +184,10 @@ impl Instruments {
 
     /// What a lesson's question reads: the trainer, and the gradient check
     /// and overfit results when they examined the weights it has now.
-    pub fn lesson_state<'a>(&'a self, trainer: &'a Trainer) -> learn::State<'a> {
+    pub fn lesson_state<'a>(&'a self, trainer: &'a Trainer) -> lessons::State<'a> {
         let now = trainer.fingerprint();
         let current = |fp: &Fingerprint| *fp == now;
-        learn::State {
+        lessons::State {
             trainer,
             gradient_check: self.gradient_result.as_ref().filter(|(fp, _)| current(fp)).map(|(_, r)| r),
             overfit: self.overfit_result.as_ref().filter(|(fp, _)| current(fp)).map(|(_, r)| r),
