@@ -34,7 +34,30 @@ pub struct Classroom {
     pub lock: Vec<String>,
     /// Embed mode: only the views, for iframes and slides.
     pub embed: bool,
+    /// A note from the link's author, shown to students as text.
+    pub note: Option<String>,
 }
+
+/// Longest note a class link carries, in characters.
+pub const MAX_NOTE: usize = 280;
+
+/// A note as a link may carry it: trimmed, control characters refused,
+/// at most [`MAX_NOTE`] characters; empty clears it.
+pub fn parse_note(s: &str) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.chars().count() > MAX_NOTE {
+        return Err(format!("is longer than {MAX_NOTE} characters"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err("holds control characters".to_string());
+    }
+    Ok((!s.is_empty()).then(|| s.to_string()))
+}
+
+/// What `lock=data` locks: every data setting, the seed the data is drawn
+/// from, and New seed (its button and its N key), so nothing regenerates
+/// the data a class is meant to share.
+pub const DATA_CONTROLS: &[&str] = &["data", "n", "noise", "train", "minor", "k", "feat", "std", "seed", "new-seed"];
 
 impl Classroom {
     /// Whether the control `id` (a link key or a transport id) is hidden.
@@ -42,9 +65,22 @@ impl Classroom {
         self.hide.iter().any(|h| h == id)
     }
 
-    /// Whether the control `id` is locked.
+    /// Whether the control `id` is locked: named in `lock`, or a data
+    /// control under `lock=data` ([`DATA_CONTROLS`]).
     pub fn locks(&self, id: &str) -> bool {
-        self.lock.iter().any(|l| l == id)
+        self.lock_reason(id).is_some()
+    }
+
+    /// Why the control `id` is locked, for its tooltip and label; None when
+    /// it is not.
+    pub fn lock_reason(&self, id: &str) -> Option<String> {
+        if self.lock.iter().any(|l| l == id) {
+            Some(format!("Locked by this class link (lock={id})"))
+        } else if self.lock.iter().any(|l| l == "data") && DATA_CONTROLS.contains(&id) {
+            Some("Locked by this class link: lock=data keeps everyone on the same data".to_string())
+        } else {
+            None
+        }
     }
 }
 
@@ -85,5 +121,39 @@ impl Named for Speed {
             Speed::Fast => "fast",
             Speed::Max => "max",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_data_locks_every_data_setting_the_seed_and_new_seed() {
+        let c = Classroom { lock: vec!["data".into()], ..Classroom::default() };
+        for id in DATA_CONTROLS {
+            assert!(c.locks(id), "{id}");
+            assert!(c.lock_reason(id).is_some_and(|r| r.contains("lock=data")), "{id}");
+        }
+        for id in ["lr", "bs", "net", "play", "reset"] {
+            assert!(!c.locks(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn notes_are_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(parse_note("  Try lr 0.3 next  "), Ok(Some("Try lr 0.3 next".to_string())));
+        assert_eq!(parse_note("   "), Ok(None));
+        assert!(parse_note(&"x".repeat(MAX_NOTE + 1)).is_err());
+        assert_eq!(parse_note(&"é".repeat(MAX_NOTE)).map(|n| n.map(|n| n.chars().count())), Ok(Some(MAX_NOTE)));
+        assert!(parse_note("a\u{7}b").is_err() && parse_note("line\nbreak").is_err());
+    }
+
+    #[test]
+    fn a_named_lock_locks_only_its_control_and_says_so() {
+        let c = Classroom { lock: vec!["lr".into(), "reset".into()], ..Classroom::default() };
+        assert_eq!(c.lock_reason("lr").as_deref(), Some("Locked by this class link (lock=lr)"));
+        assert!(c.locks("reset") && !c.locks("data") && !c.locks("seed") && !c.locks("new-seed"));
+        assert!(!Classroom::default().locks("lr"));
     }
 }

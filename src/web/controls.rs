@@ -25,6 +25,7 @@ use crate::engine::grid::EXTENT;
 use crate::engine::link::parse::{self, DROPOUT, LAYER_UNITS};
 use crate::engine::link::{self, Kind, LayerEdit, Link, NetworkEdit, Panel, Setting, MAX_HIDDEN_LAYERS};
 use crate::engine::rng::{Rng, Stream};
+use crate::engine::view::Classroom;
 use crate::viz::{points, thumbnail};
 
 use super::dom::{self, append, create, create_text, set_attr, set_text, show};
@@ -86,7 +87,7 @@ pub struct Controls {
     add_layer: HtmlButtonElement,
     summary: HtmlElement,
     sink: Sink,
-    locked: Vec<String>,
+    locked: Classroom,
     listeners: Vec<EventListener>,
     layer_listeners: Vec<EventListener>,
 }
@@ -104,7 +105,7 @@ impl Controls {
             add_layer: create("button", "small"),
             summary: create("p", "summary"),
             sink,
-            locked: Vec::new(),
+            locked: Classroom::default(),
             listeners: Vec::new(),
             layer_listeners: Vec::new(),
         };
@@ -373,12 +374,17 @@ impl Controls {
     /// Disables the controls a link locked, the richer editors' parts with them.
     fn apply_locks(&mut self, shown: &Link) {
         let cfg = &shown.config;
-        self.locked = shown.classroom.lock.clone();
+        self.locked = shown.classroom.clone();
         let (mut data, mut feat, mut net) = (false, false, false);
         for b in &self.built {
-            let off = shown.classroom.locks(b.spec.key);
+            let reason = shown.classroom.lock_reason(b.spec.key);
+            let off = reason.is_some();
             dom::toggle_class(&b.wrapper, "locked", off);
             dom::set_disabled(&b.input, off);
+            match &reason {
+                Some(why) => set_attr(&b.wrapper, "title", why),
+                None => set_attr(&b.wrapper, "title", b.spec.help),
+            }
             match b.spec.kind {
                 Kind::DataPicker(_) => data = off,
                 Kind::Features => feat = off,
@@ -404,7 +410,7 @@ impl Controls {
 
     /// Whether the link locked control `key`.
     pub fn is_locked(&self, key: &str) -> bool {
-        self.locked.iter().any(|l| l == key)
+        self.locked.locks(key)
     }
 }
 

@@ -13,7 +13,7 @@
 //! output heatmap, digits, charts), [`dom`] (elements, text, canvas blits),
 //! [`crash`] (panic hook and error banner), [`runs`] (run history, table,
 //! compare, export and import), [`lockstep`] (variants trained side by side), [`learn`] (the
-//! checklist and the guided lessons).
+//! checklist and the guided lessons), [`teacher`] (the class-link builder).
 
 pub mod app;
 pub mod checks;
@@ -24,6 +24,7 @@ pub mod instruments;
 pub mod learn;
 pub mod lockstep;
 pub mod runs;
+pub mod teacher;
 pub mod views;
 
 use std::cell::RefCell;

@@ -11,7 +11,7 @@
 //! applies the table's own setters, in table order, step by step, and
 //! `decode(encode(c)) == c` holds with changes too (property-tested).
 
-use super::settings::{setting, Belongs, Group, Setting};
+use super::settings::{setting, Belongs, Group, Kind, Setting};
 use super::{Link, Rejected, MAX_STEP};
 use crate::engine::config::{record_change, Config, MAX_CHANGES};
 
@@ -76,7 +76,8 @@ pub(super) struct Parsed<'a> {
 /// Splits `value` of row `s` into base and changes; plain values (no `@`)
 /// are all base. Errors say why the list is malformed.
 pub(super) fn split<'a>(s: &Setting, value: &'a str) -> Result<Parsed<'a>, String> {
-    if !value.contains('@') {
+    if !value.contains('@') || (s.group != Group::Experiment && matches!(s.kind, Kind::Text { .. })) {
+        // A text beside the experiment (a note) may hold '@' as itself.
         return Ok(Parsed { base: Some(value), changes: Vec::new() });
     }
     if !changeable(s) {

@@ -19,6 +19,8 @@
 //! - [`edit`]: config edits as the page's controls make them;
 //! - [`changes`]: change lists, the mid-run changes of live settings;
 //! - [`presets`]: a working start per data set (the data picker);
+//! - [`class`]: the teacher's class links (hidden and locked controls, a
+//!   planted bug, a step, a note);
 //! - [`describe`]: the table as plain data for the page's tests.
 //!
 //! # Keys
@@ -66,8 +68,9 @@
 //! | `bug` | bug lab: a planted bug (written only when set) | `frozen-layer wrong-sign no-zero-grad softmax-twice shuffled-labels raw-inputs eval-dropout stale-bn`, or `mystery:<token>` to plant one without naming it |
 //! | `speed` | view: how fast Play trains, per animation frame (written only when not `epoch`) | `batch` (one mini-batch), `epoch` (one epoch), `fast` (ten epochs), `max` (the frame's whole time budget) |
 //! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
+//! | `note` | classroom: a note shown to the students as text (written only when set) | up to 280 characters, no control characters |
 //! | `learn`, `lesson` | view: the Learn panel's open checklist item and guided lesson (written only when set) | an item number such as `3.4`; a lesson id such as `vanishing` (`content/lessons/`) |
-//! | `hide`, `lock` | classroom: controls hidden or locked (written only when set) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
+//! | `hide`, `lock` | classroom: controls hidden or locked (written only when set; `lock=data` also locks the seed and New seed) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
 //!
 //! # Rules
 //!
@@ -128,6 +131,7 @@ use crate::engine::config::{Config, DataConfig, LossKind, Named};
 use crate::engine::view::{Classroom, View};
 
 pub mod changes;
+pub mod class;
 pub mod describe;
 pub mod edit;
 pub mod parse;

@@ -478,6 +478,21 @@ pub const SETTINGS: &[Setting] = &[
     .group(Group::Classroom)
     .belongs(Belongs::WhenSet)
     .live(),
+    row(
+        "note",
+        "Note",
+        "classroom flag set by the link's author: a note shown to students",
+        Kind::Text {
+            get: |c| Some(c.classroom.note.clone().unwrap_or_default()),
+            set: |c, s| {
+                c.classroom.note = crate::engine::view::parse_note(s)?;
+                Ok(())
+            },
+        },
+    )
+    .group(Group::Classroom)
+    .belongs(Belongs::WhenSet)
+    .live(),
 ];
 
 /// The rows with a control on the page, in page order (by panel, then by

@@ -18,6 +18,7 @@ use crate::web::controls::Edit;
 use crate::web::dom::{set_text, show};
 use crate::web::instruments;
 use crate::web::learn::LearnAction;
+use crate::web::teacher::TeachAction;
 
 impl App {
     /// Applies one command. Returns whether the loop should run.
@@ -85,6 +86,7 @@ impl App {
             }
             Command::DismissNotice => self.page.set_notice(""),
             Command::Learn(action) => self.learn_action(action),
+            Command::Teach(action) => self.teach_action(action),
             Command::HashChanged => {
                 let hash = self.window.location().hash().unwrap_or_default();
                 if hash.trim_start_matches('#') != self.written_hash {
@@ -422,6 +424,25 @@ impl App {
                     Err(todo) => self.learn.show_result(&todo, "todo"),
                 }
             }
+        }
+    }
+
+    /// An action in the teacher's link builder.
+    fn teach_action(&mut self, action: TeachAction) {
+        match action {
+            TeachAction::Open => {
+                let mut current = self.link();
+                let step = self.trainer.step_count();
+                current.config.step = (step > 0).then_some(step);
+                self.teacher.open(&codec::encode_link(&current), step);
+                self.teacher.update(&self.window);
+            }
+            TeachAction::Update => {
+                self.teacher.update(&self.window);
+            }
+            TeachAction::Copy => self.teacher.copy(&self.window),
+            TeachAction::Preview => self.teacher.preview(&self.window),
+            TeachAction::Close => self.teacher.close(),
         }
     }
 

@@ -54,6 +54,7 @@ use super::instruments::{self, Instruments};
 use super::learn::{LearnAction, LearnPanel};
 use super::lockstep::LockstepView;
 use super::runs::RunsPanel;
+use super::teacher::{TeachAction, TeacherDialog};
 use super::views::{Charts, DigitsView, NetworkView, OutputView};
 pub use runner::Runner;
 
@@ -97,6 +98,8 @@ pub enum Command {
     Check(Message),
     /// Something done in the Learn panel.
     Learn(LearnAction),
+    /// Something done in the teacher's link builder.
+    Teach(TeachAction),
 }
 
 impl Command {
@@ -135,6 +138,8 @@ struct Page {
     share_link: HtmlInputElement,
     share_status: HtmlElement,
     help: HtmlElement,
+    class_note: HtmlElement,
+    class_note_text: HtmlElement,
 }
 
 impl Page {
@@ -162,6 +167,8 @@ impl Page {
             share_box: dom::by_id(document, "share-box")?,
             share_link: dom::typed(document, "share-link")?,
             share_status: dom::by_id(document, "share-status")?,
+            class_note: dom::by_id(document, "class-note")?,
+            class_note_text: dom::by_id(document, "class-note-text")?,
             help: dom::by_id(document, "help")?,
         })
     }
@@ -225,6 +232,8 @@ pub struct App {
     lockstep: LockstepView,
     /// The Learn panel: checklist, lessons, the open lesson.
     learn: LearnPanel,
+    /// The teacher's link builder.
+    teacher: TeacherDialog,
     /// Records the live run for the history.
     recorder: Recorder,
     /// Training time of the live run (ms).
@@ -272,6 +281,7 @@ impl App {
             runs: RunsPanel::new(&document)?,
             lockstep: LockstepView::new(&document)?,
             learn: LearnPanel::new(&document)?,
+            teacher: TeacherDialog::new(&document)?,
             recorder,
             wall_ms: 0.0,
             saved_ms: 0.0,
@@ -351,6 +361,8 @@ impl App {
         self.instruments.show_bug(&shown.config, shown.bug);
         self.learn.show_link(self.view.learn.as_deref(), self.view.lesson.as_deref());
         dom::toggle_class(&self.page.body, "embed", shown.classroom.embed);
+        set_text(&self.page.class_note_text, shown.classroom.note.as_deref().unwrap_or(""));
+        show(&self.page.class_note, shown.classroom.note.is_some());
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
             show(button, !shown.classroom.hides(id));
         }

@@ -18,6 +18,7 @@ use crate::web::controls;
 use crate::web::dom::{self, set_attr};
 use crate::web::instruments;
 use crate::web::learn::LearnAction;
+use crate::web::teacher::TeachAction;
 
 /// Owns the app, its command queue and its pending animation frame; the
 /// handle cloned into event listeners.
@@ -82,6 +83,10 @@ impl Runner {
             ("lesson-check", Command::Learn(LearnAction::Check)),
             ("lesson-fix", Command::Learn(LearnAction::Fix)),
             ("lesson-next", Command::Learn(LearnAction::Next)),
+            ("teach-button", Command::Teach(TeachAction::Open)),
+            ("teach-copy", Command::Teach(TeachAction::Copy)),
+            ("teach-preview", Command::Teach(TeachAction::Preview)),
+            ("teach-close", Command::Teach(TeachAction::Close)),
         ] {
             let el = dom::by_id(document, id)?;
             self.listen(&el, "click", cmd);
@@ -89,6 +94,10 @@ impl Runner {
         for &(id, event, action) in instruments::WIRING {
             let el = dom::by_id(document, id)?;
             self.listen(&el, event, Command::Inst(action));
+        }
+        let teacher = dom::by_id(document, "teacher")?;
+        for event in ["input", "change"] {
+            self.listen(&teacher, event, Command::Teach(TeachAction::Update));
         }
         self.listen(window, "hashchange", Command::HashChanged);
         self.listen(window, "resize", Command::Resize);
@@ -135,6 +144,10 @@ impl Runner {
                 return;
             }
             let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+            // A modal dialog (the teacher's builder) owns the keyboard.
+            if target.as_ref().is_some_and(|t| t.closest("dialog").ok().flatten().is_some()) {
+                return;
+            }
             let tag = target.as_ref().map(|t| t.tag_name().to_ascii_lowercase()).unwrap_or_default();
             let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
             let on_button = tag == "button";

@@ -46,6 +46,7 @@ const LINK_MUTATIONS: &[LinkMutation] = &[
         l.classroom.hide = vec!["lr".into(), "reset".into()];
         l.classroom.lock = vec!["data".into()];
         l.classroom.embed = true;
+        l.classroom.note = Some("Pause at step 500 & compare: 50 % done?".into());
     }),
     ("speed-batch", |l| l.view.speed = Speed::Batch),
     ("learn-item", |l| l.view.learn = Some("3.4".into())),

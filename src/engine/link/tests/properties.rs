@@ -128,7 +128,10 @@ fn arb_view() -> impl Strategy<Value = View> {
 fn arb_classroom() -> impl Strategy<Value = Classroom> {
     let keys: Vec<String> = SETTINGS.iter().map(|f| f.key.to_owned()).collect();
     let pick = move || proptest::sample::subsequence(keys.clone(), 0..4);
-    (pick(), pick(), any::<bool>()).prop_map(|(hide, lock, embed)| Classroom { hide, lock, embed })
+    // A note: any printable text up to the limit, trimmed (what parse_note keeps).
+    let note = proptest::option::of("[^\\p{Cc}]{1,280}")
+        .prop_map(|n| n.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()));
+    (pick(), pick(), any::<bool>(), note).prop_map(|(hide, lock, embed, note)| Classroom { hide, lock, embed, note })
 }
 
 /// Any live settings.

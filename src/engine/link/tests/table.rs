@@ -14,7 +14,7 @@ const KEYS: &[&str] = &[
     "v", "seed", "step", "data", "n", "noise", "train", "minor", "k", "feat", "std", "net", "ord", "bnm", "bne",
     "slope", "init", "ia", "bias", "loss", "fg", "fa", "out", "l1", "l2", "lr", "opt", "mom", "rho", "b1", "b2", "eps",
     "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "learn", "lesson", "embed",
-    "hide", "lock",
+    "hide", "lock", "note",
 ];
 
 #[test]
@@ -242,6 +242,7 @@ fn other_value(s: &Setting, cfg: &Link) -> Option<String> {
                 "bug" => "stale-bn",
                 "learn" => "3.4",
                 "lesson" => "vanishing",
+                "note" => "Read the loss chart",
                 _ => "lr",
             }
             .into(),
@@ -318,7 +319,7 @@ fn page_order_units_and_description() {
     let table = describe();
     assert_eq!(table.controls.iter().map(|c| c.key).collect::<Vec<_>>(), expected);
     assert_eq!(table.codec_keys, KEYS);
-    assert_eq!(table.link_only, ["v", "step", "bug", "learn", "lesson", "embed", "hide", "lock"]);
+    assert_eq!(table.link_only, ["v", "step", "bug", "learn", "lesson", "embed", "hide", "lock", "note"]);
     let lr = table.controls.iter().find(|c| c.key == "lr").expect("lr");
     assert_eq!(
         (lr.kind, lr.min, lr.max, lr.default.as_deref(), lr.live),
