@@ -15,11 +15,11 @@ use super::dom::{self, set_attr, set_text, show};
 use super::runs::{RunsPanel, COLORS};
 use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::Config;
-use crate::engine::runs::lockstep::{preset, Lockstep};
+use crate::engine::runs::lockstep::{preset, shown_labels, Lockstep};
 use crate::engine::runs::lockstep_parts::{Building, EvaluationRound, Round};
 use crate::engine::runs::recorder::Recorder;
 use crate::engine::trainer::{StepOutcome, Trainer};
-use crate::engine::view::Speed;
+use crate::engine::view::{Classroom, Speed};
 use crate::viz::chart::{ChartSpec, Curve};
 
 /// The variants being trained.
@@ -90,7 +90,14 @@ impl LockstepView {
 
     /// Play/Pause: builds the variants of `base` first (one per frame) if
     /// there are none, or if the preset or the base config changed since.
-    pub fn toggle(&mut self, base: &Config, bug: Option<PlantedBug>, speed: Speed, runs: &RunsPanel) {
+    pub fn toggle(
+        &mut self,
+        base: &Config,
+        bug: Option<PlantedBug>,
+        speed: Speed,
+        classroom: &Classroom,
+        runs: &RunsPanel,
+    ) {
         if self.playing {
             self.pause(runs);
             return;
@@ -105,6 +112,7 @@ impl LockstepView {
             match Building::start(&configs, bug) {
                 Ok(building) => {
                     let labels = variants.into_iter().map(|(l, _)| l).collect();
+                    let labels = shown_labels(&wanted.0, labels, |key| classroom.hides(key));
                     self.pending = Some(Pending { building, labels, source: wanted });
                     self.run = None;
                 }

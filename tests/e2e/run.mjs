@@ -1554,6 +1554,31 @@ try {
     await ctx.close();
   });
 
+  await test('a hidden setting stays hidden: no lockstep label, runs column, diff or export gives the hidden learning rate away', async () => {
+    const { ctx, page } = await freshPage('data=xor&lr=0.03&hide=lr');
+    await waitHistoryOn(page);
+    await page.selectOption('#lockstep-preset', 'lrs');
+    await page.click('#lockstep-play');
+    await page.waitForFunction(() => Number(document.querySelector('#lockstep-status').dataset.step) >= 5, null, { timeout: 20_000 });
+    await page.click('#lockstep-play');
+    await page.waitForFunction(() => document.querySelector('#lockstep-play').textContent === 'Run lockstep');
+    const labels = await page.locator('#lockstep-legend li').allTextContents();
+    assert(JSON.stringify(labels) === JSON.stringify(['×0.1 the learning rate', '×0.3 the learning rate', '×1 the learning rate', '×3 the learning rate']), `labels ${labels}`);
+    await waitRuns(page, 4);
+    const headers = await page.locator('#runs-table thead th').allTextContents();
+    assert(headers.length > 3 && !headers.some((h) => /^lr$|learning/i.test(h.trim())), `runs columns ${headers}`);
+    const table = await text(page, '#runs-table');
+    assert(!/0\.003|0\.009|0\.09\b/.test(table), `a hidden learning rate shows in the runs table: ${table}`);
+    const ids = await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+    await page.click(`#run-base-${ids[0]}`);
+    assert(!/lr|0\.003|0\.009/.test(await text(page, '#runs-diff')), await text(page, '#runs-diff'));
+    for (const id of ['#runs-export-json', '#runs-export-csv', '#runs-export-curves']) {
+      assert(await page.locator(id).isDisabled(), `${id} is enabled on a page that hides settings`);
+      assert(((await page.locator(id).getAttribute('title')) ?? '').includes('Export is off on this class page'), `${id} gives no reason`);
+    }
+    await ctx.close();
+  });
+
   await test('runs panel on a phone (390×844): no horizontal scroll; screenshot', async () => {
     const { ctx, page } = await freshPage('', null, { width: 390, height: 844 });
     await waitHistoryOn(page);
@@ -1667,6 +1692,53 @@ try {
     await page.waitForFunction(() => !location.hash.includes('learn='));
     assert(!(await page.locator('#learn').isVisible()), 'the panel did not close');
     assert((await stepOf(page)) === 203, 'closing the panel changed the run');
+    await page.close();
+  });
+
+  await test('teacher: the class-link builder hides, locks, plants a secret bug, sets the step and a note; the preview shows the locks holding; focus returns', async () => {
+    const { page, log } = await openAtStep(context, 'data=xor&lr=0.3', 20);
+    logs.push(log);
+    await page.getByRole('button', { name: 'Learn', exact: true }).click();
+    const opener = page.getByRole('button', { name: 'Teacher: class link' });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: 'Build a class link' });
+    await dialog.waitFor();
+    assert(await page.evaluate(() => document.activeElement.closest('dialog') !== null), 'focus is not inside the dialog');
+    assert((await page.inputValue('#teach-step')) === '20', `step field: ${await page.inputValue('#teach-step')}`);
+    await dialog.getByLabel('Lock All data settings, the seed and New seed').check();
+    await dialog.getByLabel('Hide Learning rate').check();
+    await dialog.getByLabel('Planted bug').selectOption('wrong-sign');
+    await dialog.getByLabel("keep the bug's name secret").check();
+    await dialog.getByLabel('Note to students').fill('Which layer learns backwards? <b>Say why</b> & how.');
+    const address = await page.inputValue('#teach-link');
+    const pairs = new URLSearchParams(address.split('#')[1]);
+    assert(pairs.get('lock') === 'data' && pairs.get('hide') === 'lr' && pairs.get('step') === '20', address);
+    assert(pairs.get('bug')?.startsWith('mystery:') && !address.includes('wrong-sign'), address);
+    assert(pairs.get('data') === 'xor' && pairs.get('lr') === '0.3', address);
+    assert(pairs.get('note') === 'Which layer learns backwards? <b>Say why</b> & how.', `note: ${pairs.get('note')}`);
+    await page.screenshot({ path: join(artifacts, 'teacher-1280x800.png') });
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    const frame = page.frameLocator('#teach-frame');
+    await frame.locator('#step').filter({ hasText: /^20$/ }).waitFor({ timeout: 30_000 });
+    assert(await frame.locator('#field-lr').isHidden(), 'lr visible in the preview');
+    for (const sel of ['#data-circle', '#n', '#noise', '#train', '#std', '#seed', '#new-seed', '#feat-x1sq']) {
+      const el = frame.locator(sel);
+      if ((await el.count()) === 0) continue; // a control this data set does not show
+      assert(await el.isDisabled(), `${sel} is not locked under lock=data`);
+    }
+    const why = await frame.locator('#field-seed').getAttribute('title');
+    assert(why?.includes('lock=data'), `the seed's lock gives no reason: ${why}`);
+    assert(await frame.locator('#field-seed.locked').count() === 1, 'the seed field is not marked locked');
+    assert((await frame.locator('#class-note-text').textContent()) === 'Which layer learns backwards? <b>Say why</b> & how.', 'the note is not shown as text');
+    assert(await frame.locator('#class-note b', { hasText: 'Say why' }).count() === 0, 'the note became HTML');
+    // N (New seed) does nothing while the data is locked.
+    const fp = await frame.locator('#fingerprint').textContent();
+    await frame.locator('body').press('n');
+    await frame.locator('body').evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    assert((await frame.locator('#fingerprint').textContent()) === fp, 'N regenerated locked data');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.waitForFunction(() => !document.querySelector('#teacher').open);
+    assert(await page.evaluate(() => document.activeElement?.id) === 'teach-button', `focus went to ${await page.evaluate(() => document.activeElement?.id)}`);
     await page.close();
   });
 

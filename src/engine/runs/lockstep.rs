@@ -74,6 +74,24 @@ pub fn preset(base: &Config, id: &str) -> Vec<(String, Config)> {
         .collect()
 }
 
+/// The labels a page shows for a preset's variants: `key=value`, unless a
+/// class link hides the key; then the value stays unsaid ("×0.1 the
+/// learning rate" for the learning rates, "variant 2" for the others).
+pub fn shown_labels(id: &str, labels: Vec<String>, hides: impl Fn(&str) -> bool) -> Vec<String> {
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let key = label.split('=').next().unwrap_or_default();
+            match (hides(key), id) {
+                (false, _) => label,
+                (true, "lrs") => format!("×{} the learning rate", ["0.1", "0.3", "1", "3"].get(i).unwrap_or(&"?")),
+                (true, _) => format!("variant {}", i + 1),
+            }
+        })
+        .collect()
+}
+
 fn field_value(cfg: &Config, key: &str) -> Option<String> {
     link::setting(key).and_then(|s| s.text(&link::Link::of(cfg)))
 }
@@ -103,6 +121,19 @@ mod tests {
         }
         let prints: Vec<_> = ls.trainers.iter().map(Trainer::fingerprint).collect();
         assert!(prints.windows(2).all(|w| w[0] != w[1]), "the optimizers diverge from each other");
+    }
+
+    #[test]
+    fn a_hidden_setting_leaves_the_variants_unnamed() {
+        let (base, _) = link::decode("lr=0.03");
+        let labels = |id: &str| preset(&base, id).into_iter().map(|(l, _)| l).collect::<Vec<_>>();
+        let lrs = shown_labels("lrs", labels("lrs"), |k| k == "lr");
+        assert_eq!(
+            lrs,
+            ["×0.1 the learning rate", "×0.3 the learning rate", "×1 the learning rate", "×3 the learning rate"]
+        );
+        assert_eq!(shown_labels("optimizers", labels("optimizers"), |k| k == "opt")[2], "variant 3");
+        assert_eq!(shown_labels("lrs", labels("lrs"), |k| k == "opt")[0], "lr=0.003");
     }
 
     #[test]

@@ -163,6 +163,17 @@ pub fn entries(runs: &[RunRecord]) -> Vec<Entry<'_>> {
     entries_with(runs, compare::settings)
 }
 
+/// Each record with its settings, leaving out those a class link hides
+/// (`hidden`: link keys), so that no column, diff line or overlay label on
+/// that page shows them.
+pub fn entries_hiding<'a>(runs: &'a [RunRecord], hidden: &[String]) -> Vec<Entry<'a>> {
+    entries_with(runs, |link| {
+        let mut settings = compare::settings(link);
+        settings.retain(|(k, _)| !hidden.iter().any(|h| h == k));
+        settings
+    })
+}
+
 /// Pinned runs first, then by the sort column (empty cells last in either
 /// direction); stable. Each entry's sort value is computed once.
 pub fn sort<'a>(entries: Vec<Entry<'a>>, sort: &Sort) -> Vec<Entry<'a>> {
@@ -475,6 +486,22 @@ mod tests {
         assert_eq!(Cell::Empty.shown(), "–");
         assert_eq!(Cell::Text("10".into()).order(&Cell::Text("9".into())), Ordering::Greater, "numeric text");
         assert_eq!(Cell::Text("adam".into()).order(&Cell::Text("sgd".into())), Ordering::Less);
+    }
+
+    #[test]
+    fn a_hidden_setting_is_in_no_column_diff_or_overlay_label() {
+        let runs = vec![run("a", "lr=0.003&bs=10", Some(0.2), 1.7e12), run("b", "lr=0.09&bs=25", Some(0.3), 1.7e12)];
+        let open = entries(&runs);
+        assert_eq!(differing_keys(&open), ["lr", "bs"]);
+        let hiding = entries_hiding(&runs, &["lr".to_string()]);
+        assert_eq!(differing_keys(&hiding), ["bs"]);
+        let ids: Vec<String> = runs.iter().map(|r| r.id.clone()).collect();
+        for o in overlay(&hiding, &ids) {
+            assert!(!o.label.contains("lr=") && !o.label.contains("0.003") && !o.label.contains("0.09"), "{}", o.label);
+        }
+        for line in diff_lines(&hiding, &hiding[0], &ids) {
+            assert!(!line.text.contains("lr") && !line.keys.contains(&"lr"), "{}", line.text);
+        }
     }
 
     #[test]

@@ -123,7 +123,7 @@ impl App {
                     self.draw_all();
                     self.save_run();
                 }
-                self.lockstep.toggle(&self.trainer.cfg, self.bug(), self.view.speed, &self.runs);
+                self.lockstep.toggle(&self.trainer.cfg, self.bug(), self.view.speed, &self.classroom, &self.runs);
             }
         }
         self.is_running()

@@ -360,6 +360,7 @@ impl App {
         self.controls.show_config(&shown, self.trainer.model.n_params());
         self.instruments.show_bug(&shown.config, shown.bug);
         self.learn.show_link(self.view.learn.as_deref(), self.view.lesson.as_deref());
+        self.runs.set_hidden(&shown.classroom.hide);
         dom::toggle_class(&self.page.body, "embed", shown.classroom.embed);
         set_text(&self.page.class_note_text, shown.classroom.note.as_deref().unwrap_or(""));
         show(&self.page.class_note, shown.classroom.note.is_some());

@@ -22,7 +22,9 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use idb::{Database, ObjectStore, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlAnchorElement, HtmlCanvasElement, HtmlElement, HtmlInputElement};
+use web_sys::{
+    Document, Element, HtmlAnchorElement, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+};
 
 mod render;
 
@@ -40,6 +42,10 @@ const STORE: &str = "runs";
 /// Colours of the overlaid runs, in selection order.
 pub const COLORS: [[u8; 3]; MAX_OVERLAY] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189]];
 
+/// Why exports are off on a page whose class link hides settings.
+const EXPORT_OFF: &str =
+    "Export is off on this class page: an exported run holds its whole link, with the settings your teacher hid.";
+
 /// The panel's elements.
 struct Els {
     status: HtmlElement,
@@ -53,6 +59,7 @@ struct Els {
     edit_name: HtmlInputElement,
     edit_note: HtmlInputElement,
     import: HtmlInputElement,
+    exports: Vec<HtmlButtonElement>,
 }
 
 /// The panel's state, shared by its listeners and background writes.
@@ -69,6 +76,9 @@ struct Inner {
     editing: Option<String>,
     /// The table's page (from 0; [`table::PAGE_ROWS`] rows each).
     page: usize,
+    /// Settings a class link hides: in no column, diff or label, and no
+    /// export (an exported record is the whole link).
+    hidden: Vec<String>,
 }
 
 /// The runs panel; the app hands it snapshots of the live run.
@@ -92,6 +102,10 @@ impl RunsPanel {
             edit_name: dom::typed(document, "run-edit-name")?,
             edit_note: dom::typed(document, "run-edit-note")?,
             import: dom::typed(document, "runs-import")?,
+            exports: ["runs-export-json", "runs-export-csv", "runs-export-curves"]
+                .iter()
+                .map(|id| dom::typed::<HtmlButtonElement>(document, id))
+                .collect::<Result<_, _>>()?,
         };
         let inner = Rc::new(RefCell::new(Inner {
             els,
@@ -104,6 +118,7 @@ impl RunsPanel {
             baseline: None,
             editing: None,
             page: 0,
+            hidden: Vec::new(),
         }));
         let mut listeners = Vec::new();
         let on = |id: &str, event: &'static str, f: fn(&Rc<RefCell<Inner>>, &web_sys::Event)| {
@@ -139,6 +154,23 @@ impl RunsPanel {
         render(&inner);
         open_store(&inner);
         Ok(RunsPanel { inner, _listeners: listeners })
+    }
+
+    /// Hides the settings `keys` (a class link's `hide`) from the panel;
+    /// exports go off while any is hidden, and the buttons say why.
+    pub fn set_hidden(&self, keys: &[String]) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.hidden == keys {
+            return;
+        }
+        inner.hidden = keys.to_vec();
+        let off = !keys.is_empty();
+        for button in &inner.els.exports {
+            button.set_disabled(off);
+            set_attr(button, "title", if off { EXPORT_OFF } else { "" });
+        }
+        drop(inner);
+        render(&self.inner);
     }
 
     /// Saves a snapshot of a run (the live one): keeps the user's name, note
@@ -382,6 +414,10 @@ fn finish_edit(rc: &Rc<RefCell<Inner>>, save: bool) {
 
 fn export(rc: &Rc<RefCell<Inner>>, what: &str) {
     let inner = rc.borrow();
+    if !inner.hidden.is_empty() {
+        set_text(&inner.els.msg, EXPORT_OFF);
+        return;
+    }
     let list = table::chosen(&inner.runs, &inner.sort, &inner.selected);
     if list.is_empty() {
         set_text(&inner.els.msg, "There are no runs to export yet: train a few steps first.");

@@ -24,7 +24,7 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
     set_text(&els.count, &format!("{} run(s)", inner.runs.len()));
     set_attr(&els.count, "data-count", &inner.runs.len().to_string());
 
-    let list = table::sort(table::entries(&inner.runs), &inner.sort);
+    let list = table::sort(table::entries_hiding(&inner.runs, &inner.hidden), &inner.sort);
     let cols = table::columns(&table::differing_keys(&list));
     let baseline = inner.baseline.as_ref().and_then(|b| list.iter().find(|e| &e.run.id == b));
     dom::clear(&els.table);
