@@ -85,6 +85,9 @@ pub struct Controls {
     layers_box: HtmlElement,
     layers: Vec<LayerRow>,
     add_layer: HtmlButtonElement,
+    /// The "All layers" width and activation.
+    all_units: Option<HtmlInputElement>,
+    all_act: Option<HtmlSelectElement>,
     summary: HtmlElement,
     sink: Sink,
     locked: Classroom,
@@ -103,6 +106,8 @@ impl Controls {
             layers_box: create("div", "layers"),
             layers: Vec::new(),
             add_layer: create("button", "small"),
+            all_units: None,
+            all_act: None,
             summary: create("p", "summary"),
             sink,
             locked: Classroom::default(),
@@ -226,6 +231,7 @@ impl Controls {
                 self.listeners
                     .push(EventListener::new(&self.add_layer, "click", move |_| sink(Edit::Network(NetworkEdit::Add))));
                 append(wrapper, &self.add_layer);
+                append(wrapper, &self.all_layers_row());
                 let text_label = create_text("label", "net-text-label", "As link text");
                 set_attr(&text_label, "for", key);
                 append(wrapper, &text_label);
@@ -255,7 +261,7 @@ impl Controls {
         let cfg = &shown.config;
         for b in &self.built {
             let key = b.spec.key;
-            show(&b.wrapper, link::applies(key, shown) && !shown.classroom.hides(key));
+            show(&b.wrapper, b.spec.is_member(shown) && !shown.classroom.hides(key));
             match b.spec.kind {
                 Kind::DataPicker(_) => set_attr(&b.input, "data-value", cfg.data.kind.name()),
                 Kind::Features => set_attr(&b.input, "data-value", &link::value_text(key, shown)),
@@ -300,6 +306,54 @@ impl Controls {
             dom::set_value(&row.dropout, &spec.dropout.to_string());
         }
         self.add_layer.set_disabled(cfg.hidden.len() >= MAX_HIDDEN_LAYERS);
+    }
+
+    /// "All layers": one width and one activation for every hidden layer at
+    /// once (building a deep net of one kind takes two edits, not one per
+    /// layer). The fields are empty prompts: a choice applies and clears.
+    fn all_layers_row(&mut self) -> HtmlElement {
+        let row: HtmlElement = create("div", "layer layer-all");
+        append(&row, &create_text("span", "layer-name", "All"));
+        let units: HtmlInputElement = create("input", "units");
+        units.set_type("number");
+        units.set_id("net-all-units");
+        set_attr(&units, "min", &LAYER_UNITS.lo.to_string());
+        set_attr(&units, "max", &LAYER_UNITS.hi.to_string());
+        set_attr(&units, "placeholder", "width");
+        set_attr(&units, "aria-label", "Width of every hidden layer");
+        append(&row, &units);
+        let act: HtmlSelectElement = create("select", "act");
+        act.set_id("net-all-act");
+        set_attr(&act, "aria-label", "Activation of every hidden layer");
+        for (value, label) in
+            std::iter::once(("", "activation…")).chain(parse::names::<Act>().into_iter().map(|n| (n, n)))
+        {
+            let opt = create_text("option", "", label);
+            set_attr(&opt, "value", value);
+            append(&act, &opt);
+        }
+        append(&row, &act);
+        let sink = Rc::clone(&self.sink);
+        let u = units.clone();
+        self.listeners.push(EventListener::new(&units, "change", move |_| {
+            let value = u.value();
+            u.set_value("");
+            if !value.is_empty() {
+                sink(Edit::Network(NetworkEdit::All(LayerEdit::Units(value))));
+            }
+        }));
+        let sink = Rc::clone(&self.sink);
+        let a = act.clone();
+        self.listeners.push(EventListener::new(&act, "change", move |_| {
+            let value = a.value();
+            a.set_value("");
+            if !value.is_empty() {
+                sink(Edit::Network(NetworkEdit::All(LayerEdit::Act(value))));
+            }
+        }));
+        self.all_units = Some(units);
+        self.all_act = Some(act);
+        row
     }
 
     fn layer_row(&mut self, i: usize) -> LayerRow {
@@ -377,14 +431,17 @@ impl Controls {
         self.locked = shown.classroom.clone();
         let (mut data, mut feat, mut net) = (false, false, false);
         for b in &self.built {
-            let reason = shown.classroom.lock_reason(b.spec.key);
-            let off = reason.is_some();
-            dom::toggle_class(&b.wrapper, "locked", off);
+            // Locked by the class link, or doing nothing in this experiment
+            // (its reason shown under it): either way disabled, saying why.
+            let lock = shown.classroom.lock_reason(b.spec.key);
+            let unused = link::irrelevant_reason(b.spec.key, shown);
+            let off = lock.is_some() || unused.is_some();
+            dom::toggle_class(&b.wrapper, "locked", lock.is_some());
+            dom::toggle_class(&b.wrapper, "off", unused.is_some());
+            set_attr(&b.wrapper, "data-off", unused.unwrap_or(""));
             dom::set_disabled(&b.input, off);
-            match &reason {
-                Some(why) => set_attr(&b.wrapper, "title", why),
-                None => set_attr(&b.wrapper, "title", b.spec.help),
-            }
+            let title = lock.as_deref().or(unused).unwrap_or(b.spec.help);
+            set_attr(&b.wrapper, "title", title);
             match b.spec.kind {
                 Kind::DataPicker(_) => data = off,
                 Kind::Features => feat = off,
@@ -399,6 +456,11 @@ impl Controls {
             input.set_disabled(feat);
         }
         self.add_layer.set_disabled(net || cfg.hidden.len() >= MAX_HIDDEN_LAYERS);
+        let no_layers = net || cfg.hidden.is_empty();
+        if let (Some(units), Some(act)) = (&self.all_units, &self.all_act) {
+            units.set_disabled(no_layers);
+            act.set_disabled(no_layers);
+        }
         for row in &self.layers {
             row.units.set_disabled(net);
             row.act.set_disabled(net);

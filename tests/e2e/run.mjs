@@ -1742,6 +1742,29 @@ try {
     await page.close();
   });
 
+  await test('controls that do nothing here are disabled and say why; every layer takes one width and activation at once', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=digits&std=1&loss=softmax&net=8:tanh,8:tanh,8:tanh,8:tanh`);
+    logs.push(log);
+    for (const [key, why] of [['out', 'MSE'], ['noise', 'digits'], ['n', 'digits'], ['bnm', 'BatchNorm']]) {
+      assert(await page.locator(`#field-${key}`).isVisible(), `#field-${key} is hidden instead of disabled`);
+      assert(await page.locator(`#${key}`).isDisabled(), `#${key} is enabled although it does nothing here`);
+      const reason = await page.locator(`#field-${key}`).getAttribute('data-off');
+      assert(reason?.includes(why), `#field-${key} says "${reason}"`);
+    }
+    assert(await page.locator('#lr').isEnabled(), 'lr disabled');
+    await page.locator('#field-out').screenshot({ path: join(artifacts, 'control-off.png') });
+    await page.selectOption('#net-all-act', 'sigmoid');
+    await page.waitForFunction(() => location.hash.includes('net=8:sigmoid,8:sigmoid,8:sigmoid,8:sigmoid'));
+    await page.fill('#net-all-units', '16');
+    await page.press('#net-all-units', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('net=16:sigmoid,16:sigmoid,16:sigmoid,16:sigmoid'));
+    assert((await page.inputValue('#net-all-units')) === '' && (await page.inputValue('#net-all-act')) === '', 'the All row keeps a stale value');
+    await page.selectOption('#loss', 'mse');
+    await page.waitForFunction(() => !document.querySelector('#out').disabled);
+    assert(((await page.locator('#field-out').getAttribute('data-off')) ?? '') === '', 'out still says it is off under MSE');
+    await page.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));

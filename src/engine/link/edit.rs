@@ -19,6 +19,13 @@ pub fn applies(key: &str, link: &Link) -> bool {
     setting(key).is_none_or(|s| s.is_member(link) && (s.relevant)(&link.config))
 }
 
+/// Why the control `key` does nothing in `link` although it belongs there
+/// (a variant's parameter of another variant is not asked about): its
+/// control is disabled and shows the reason.
+pub fn irrelevant_reason(key: &str, link: &Link) -> Option<&'static str> {
+    setting(key).filter(|s| s.is_member(link) && !(s.relevant)(&link.config)).map(|s| s.irrelevant)
+}
+
 /// The link text of `key` in `link` as its control shows it: `0` for a view
 /// toggle that is off, the default speed, and empty for a parameter of a
 /// variant not chosen (or an unknown key).
@@ -56,6 +63,9 @@ pub enum NetworkEdit {
     Add,
     /// Change one property of block `.0` (counted from 0).
     Layer(usize, LayerEdit),
+    /// Change one property of every block at once (width or activation;
+    /// BatchNorm and dropout too; not Remove).
+    All(LayerEdit),
 }
 
 /// One property of one hidden block.
@@ -86,6 +96,12 @@ pub fn edit_network(link: &Link, edit: &NetworkEdit) -> Result<Link, String> {
             };
             if edit_layer(layer, e, *i)? {
                 hidden.remove(*i);
+            }
+        }
+        NetworkEdit::All(LayerEdit::Remove) => return Err("remove layers one at a time".into()),
+        NetworkEdit::All(e) => {
+            for (i, layer) in hidden.iter_mut().enumerate() {
+                edit_layer(layer, e, i)?;
             }
         }
     }

@@ -141,7 +141,7 @@ pub mod table;
 #[cfg(test)]
 mod tests;
 
-pub use edit::{applies, edit_network, normalize, value_text, with_field, LayerEdit, NetworkEdit};
+pub use edit::{applies, edit_network, irrelevant_reason, normalize, value_text, with_field, LayerEdit, NetworkEdit};
 pub use settings::{setting, Belongs, Group, Kind, Number, Panel, Setting};
 pub use table::page_order;
 pub use table::SETTINGS;

@@ -179,6 +179,9 @@ pub struct Setting {
     pub live: bool,
     /// Whether the control is relevant to a config (beyond its variant).
     pub relevant: fn(&Config) -> bool,
+    /// Why it does nothing where it is not relevant (its control says so,
+    /// disabled, instead of vanishing).
+    pub irrelevant: &'static str,
 }
 
 /// A row of the table with the usual defaults: an experiment setting, always
@@ -195,6 +198,7 @@ pub const fn row(key: &'static str, label: &'static str, help: &'static str, kin
         belongs: Belongs::Always,
         live: false,
         relevant: |_| true,
+        irrelevant: "",
     }
 }
 
@@ -229,9 +233,11 @@ impl Setting {
         self
     }
 
-    /// Its control is shown only where `relevant` says.
-    pub const fn relevant(mut self, relevant: fn(&Config) -> bool) -> Self {
+    /// It does something only where `relevant` says; elsewhere its control
+    /// is disabled and says `why`.
+    pub const fn relevant(mut self, relevant: fn(&Config) -> bool, why: &'static str) -> Self {
         self.relevant = relevant;
+        self.irrelevant = why;
         self
     }
 

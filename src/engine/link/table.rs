@@ -119,11 +119,11 @@ pub const SETTINGS: &[Setting] = &[
         .on(Panel::Data, 10),
     row("n", "Points", "Number of points generated", int!(10, 5000, 10, usize, config.data.n_points))
         .on(Panel::Data, 60)
-        .relevant(|c| c.data.kind.is_planar()),
+        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
     row("noise", "Noise", "Label noise of the generator, 0–50 %", int!(0, 50, 5, u32, config.data.noise_pct))
         .on(Panel::Data, 20)
         .unit("%")
-        .relevant(|c| c.data.kind.is_planar()),
+        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
     row(
         "train",
         "Training share",
@@ -140,13 +140,16 @@ pub const SETTINGS: &[Setting] = &[
     )
     .on(Panel::Data, 40)
     .unit("%")
-    .relevant(|c| c.data.kind.is_binary()),
+    .relevant(|c| c.data.kind.is_binary(), "Only for the two-class data sets"),
     row("k", "Classes", "Number of classes of the K-class sets", int!(3, 5, 1, usize, config.data.classes))
         .on(Panel::Data, 50)
-        .relevant(|c| matches!(c.data.kind, DataKind::Blobs | DataKind::SpiralK)),
+        .relevant(
+            |c| matches!(c.data.kind, DataKind::Blobs | DataKind::SpiralK),
+            "Only for blobs and spiralk, the K-class data sets",
+        ),
     row("feat", "Features", "Inputs computed from (x1, x2)", Kind::Features)
         .on(Panel::Data, 70)
-        .relevant(|c| c.data.kind.is_planar()),
+        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
     row("std", "Standardize inputs", "Zero mean, unit variance (training statistics)", check!(config.data.standardize))
         .on(Panel::Data, 80),
     // Network.
@@ -158,7 +161,10 @@ pub const SETTINGS: &[Setting] = &[
         Kind::Choice(choice!(BlockOrder, config.order)),
     )
     .on(Panel::Model, 20)
-    .relevant(|c| any_bn(c) && c.hidden.iter().any(|l| l.dropout > 0.0)),
+    .relevant(
+        |c| any_bn(c) && c.hidden.iter().any(|l| l.dropout > 0.0),
+        "Matters only with BatchNorm and dropout in the network",
+    ),
     row(
         "bnm",
         "BN momentum",
@@ -166,13 +172,13 @@ pub const SETTINGS: &[Setting] = &[
         real!(UNIT_OPEN, 0.01, config.bn_momentum),
     )
     .on(Panel::Model, 30)
-    .relevant(any_bn),
+    .relevant(any_bn, "Only with a BatchNorm layer: tick BN on a hidden layer"),
     row("bne", "BN ε", "Added to the variance", real!(POS_UNIT, 0.0, config.bn_eps))
         .on(Panel::Model, 40)
-        .relevant(any_bn),
+        .relevant(any_bn, "Only with a BatchNorm layer: tick BN on a hidden layer"),
     row("slope", "Leaky ReLU slope", "Slope for x < 0", real!(UNIT_OPEN, 0.01, config.leaky_slope))
         .on(Panel::Model, 50)
-        .relevant(|c| c.hidden.iter().any(|l| l.act == Act::LeakyRelu)),
+        .relevant(|c| c.hidden.iter().any(|l| l.act == Act::LeakyRelu), "Only with a leaky ReLU (lrelu) layer"),
     row("init", "Initialization", "How the weights are drawn", Kind::Choice(choice!(InitKind, config.init)))
         .on(Panel::Model, 60),
     row(
@@ -250,7 +256,10 @@ pub const SETTINGS: &[Setting] = &[
     .belongs(of("loss", &["focal"])),
     row("out", "Output activation", "With the MSE loss", Kind::Choice(choice!(OutputAct, config.output_act)))
         .on(Panel::Model, 90)
-        .relevant(|c| c.loss == LossKind::Mse),
+        .relevant(
+            |c| c.loss == LossKind::Mse,
+            "Only with the MSE loss: softmax, BCE and focal apply their own output function",
+        ),
     row("l1", "L1", "L1 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, config.l1))
         .on(Panel::Training, 160)
         .live(),
@@ -413,13 +422,13 @@ pub const SETTINGS: &[Setting] = &[
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live()
-        .relevant(|c| c.data.kind.is_planar()),
+        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
     row("disc", "Discretize output", "Show the predicted class only", check!(view.discretize))
         .on(Panel::Heatmap, 20)
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live()
-        .relevant(|c| !c.data.kind.is_regression() && c.data.kind.is_planar()),
+        .relevant(|c| !c.data.kind.is_regression() && c.data.kind.is_planar(), "Only for the 2-D classification sets"),
     row("log", "Log scale", "Logarithmic loss axis", check!(view.log_scale))
         .on(Panel::Charts, 10)
         .group(Group::View)

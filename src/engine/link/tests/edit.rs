@@ -66,6 +66,15 @@ fn applies_follows_variants_and_relevance() {
     assert!(!applies("slope", &d) && applies("slope", &clean("net=2:lrelu")));
     let digits = clean("data=digits&feat=&loss=softmax");
     assert!(!applies("feat", &digits) && !applies("test", &digits) && !applies("disc", &clean("data=plane")));
+    // Irrelevant, not absent: the control stays, disabled, with the reason.
+    assert!(irrelevant_reason("out", &clean("loss=softmax")).is_some_and(|r| r.contains("MSE")));
+    assert_eq!(irrelevant_reason("out", &d), None);
+    assert!(irrelevant_reason("feat", &digits).is_some_and(|r| r.contains("digits")));
+    assert_eq!(irrelevant_reason("mom", &d), None, "another optimizer's parameter is not a member");
+    for s in SETTINGS.iter().filter(|s| s.panel.is_some()) {
+        let always = (s.relevant)(&digits.config) && (s.relevant)(&d.config) && (s.relevant)(&bn_dropout.config);
+        assert!(always || !s.irrelevant.is_empty(), "{} has no reason for being off", s.key);
+    }
     assert!(applies("lr", &digits) && applies("zz", &d));
 }
 
@@ -115,4 +124,15 @@ fn bad_network_edits_are_refused_with_a_reason() {
     assert_eq!(refused(layer(2, LayerEdit::Remove)), "no such layer");
     let full = clean(&format!("net={}", vec!["2:relu"; MAX_HIDDEN_LAYERS].join(",")));
     assert_eq!(edit_network(&full, &NetworkEdit::Add), Err("at most 16 hidden layers".into()));
+}
+
+#[test]
+fn every_layer_at_once_takes_one_width_or_activation() {
+    let deep = clean("net=2:tanh,3:relu:bn,4:sigmoid:d0.2");
+    let wide = edit_network(&deep, &NetworkEdit::All(LayerEdit::Units("8".into()))).expect("valid width");
+    assert_eq!(net_to_text(&wide.config.hidden), "8:tanh,8:relu:bn,8:sigmoid:d0.2");
+    let sig = edit_network(&wide, &NetworkEdit::All(LayerEdit::Act("sigmoid".into()))).expect("valid activation");
+    assert_eq!(net_to_text(&sig.config.hidden), "8:sigmoid,8:sigmoid:bn,8:sigmoid:d0.2");
+    assert!(edit_network(&deep, &NetworkEdit::All(LayerEdit::Units("999".into()))).is_err());
+    assert!(edit_network(&deep, &NetworkEdit::All(LayerEdit::Remove)).is_err());
 }
