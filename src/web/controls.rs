@@ -34,6 +34,7 @@ use super::dom::{self, append, create, create_text, set_attr, set_text, show};
 fn container_id(panel: Panel) -> &'static str {
     match panel {
         Panel::Data => "controls-data",
+        Panel::Layers => "controls-layers",
         Panel::Model => "controls-model",
         Panel::Training => "controls-training",
         Panel::Heatmap => "controls-heatmap",

@@ -1765,6 +1765,37 @@ try {
     await page.close();
   });
 
+  await test('layout: at 1024×768 and 1280×800 the first screen holds the data picker, the network, the output heatmap and the whole loss chart; on a phone Play stays in reach', async () => {
+    for (const [width, height] of [[1024, 768], [1280, 800]]) {
+      const ctx = await browser.newContext({ viewport: { width, height } });
+      const { page, log } = await openPage(ctx, baseUrl);
+      logs.push(log);
+      const boxes = await page.evaluate(() => Object.fromEntries(['#controls-data', '#network', '#heatmap', '#chart-loss'].map((s) => {
+        const r = document.querySelector(s).getBoundingClientRect();
+        return [s, { top: r.top, bottom: r.bottom, left: r.left, right: r.right }];
+      })));
+      for (const [sel, b] of Object.entries(boxes)) {
+        assert(b.top >= 0 && b.top < height - 40 && b.right <= width, `${width}×${height}: ${sel} starts at y=${Math.round(b.top)} (x ${Math.round(b.left)}…${Math.round(b.right)})`);
+      }
+      assert(boxes['#chart-loss'].bottom <= height, `${width}×${height}: the loss chart ends at y=${Math.round(boxes['#chart-loss'].bottom)}`);
+      assert(boxes['#network'].right <= boxes['#heatmap'].left, `${width}×${height}: network and output are not side by side`);
+      await page.screenshot({ path: join(artifacts, `first-screen-${width}x${height}.png`) });
+      await ctx.close();
+    }
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const { page, log } = await openPage(phone, baseUrl);
+    logs.push(log);
+    await page.evaluate(() => document.querySelector('#runs').scrollIntoView());
+    const play = await page.locator('#play').boundingBox();
+    assert(play && play.y >= 0 && play.y + play.height <= 844, `Play is off screen after scrolling: ${JSON.stringify(play)}`);
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#play').textContent === 'Pause');
+    await page.click('#play');
+    await waitPaused(page);
+    await page.screenshot({ path: join(artifacts, 'phone-scrolled.png') });
+    await phone.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));

@@ -23,7 +23,9 @@ use super::table::SETTINGS;
 pub enum Panel {
     /// Data set, split and features.
     Data,
-    /// Architecture, initialization and output.
+    /// The hidden layers' editor, under the network diagram.
+    Layers,
+    /// Block order, BatchNorm, initialization and output.
     Model,
     /// Optimizer, loss, schedule, regularization, batch, seed.
     Training,

@@ -153,7 +153,7 @@ pub const SETTINGS: &[Setting] = &[
     row("std", "Standardize inputs", "Zero mean, unit variance (training statistics)", check!(config.data.standardize))
         .on(Panel::Data, 80),
     // Network.
-    row("net", "Hidden layers", "units:activation[:bn][:dRATE], comma-separated", Kind::Network).on(Panel::Model, 10),
+    row("net", "Hidden layers", "units:activation[:bn][:dRATE], comma-separated", Kind::Network).on(Panel::Layers, 10),
     row(
         "ord",
         "Block order",

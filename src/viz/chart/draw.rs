@@ -1,12 +1,11 @@
 //! Drawing a [`ChartSpec`] with plotters: background, caption, the mesh
 //! with its ticks and axis descriptions, the y-bands, each curve as runs of
-//! plottable points, and the legend. Also the chart's look: font, colours,
+//! plottable points, and the legend in a strip under the plot. Also the chart's look: font, colours,
 //! stroke widths.
 
 use super::range::{runs, x_range, y_range_with_bands};
 use super::ticks::{format_tick, snap_zero};
 use super::{ChartSpec, Curve};
-use plotters::chart::SeriesAnno;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -26,6 +25,8 @@ const BAND_ALPHA: f64 = 0.15;
 const MIN_SIDE: u32 = 48;
 /// Stroke width of the curves, px.
 const CURVE_PX: u32 = 2;
+/// Height of the legend strip under the plot, px.
+const LEGEND_PX: u32 = 22;
 /// Dash length and gap of dashed curves, px.
 const DASH: (i32, i32) = (6, 4);
 
@@ -47,6 +48,13 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec)
     if w < MIN_SIDE || h < MIN_SIDE {
         return Ok(());
     }
+    // The legend goes in a strip under the plot, never over the curves.
+    let labelled = spec.curves.iter().any(|c| !c.label.is_empty());
+    let (plot, strip) = area.split_vertically(h - if labelled { LEGEND_PX } else { 0 });
+    if labelled {
+        draw_legend(&strip, &spec.curves)?;
+    }
+    let area = &plot;
     let (x0, x1) = x_range(&spec.curves);
     let (y0, y1) = y_range_with_bands(&spec.curves, &spec.bands, spec.log_y);
     let mut builder = ChartBuilder::on(area);
@@ -116,15 +124,28 @@ where
         draw_curve(&mut chart, curve, spec.log_y)?;
     }
 
-    if spec.curves.iter().any(|c| !c.label.is_empty()) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 14).into_font().color(&TEXT))
-            .draw()
-            .map_err(err)?;
+    Ok(())
+}
+
+/// The legend, left to right in `strip`: per labelled curve a short line
+/// sample (dashed for a dashed curve) and its label.
+fn draw_legend<DB: DrawingBackend>(strip: &DrawingArea<DB, Shift>, curves: &[Curve]) -> Result<(), String> {
+    let font = (FONT, 14).into_font().color(&TEXT);
+    let y = (LEGEND_PX / 2) as i32;
+    let mut x = 52; // under the plot, past the y axis's labels
+    for curve in curves.iter().filter(|c| !c.label.is_empty()) {
+        let [r, g, b] = curve.color;
+        let style = RGBColor(r, g, b).stroke_width(CURVE_PX);
+        let sample = vec![(x, y), (x + 18, y)];
+        if curve.dashed {
+            strip.draw(&DashedPathElement::new(sample, 5, 3, style)).map_err(err)?;
+        } else {
+            strip.draw(&PathElement::new(sample, style)).map_err(err)?;
+        }
+        x += 24;
+        strip.draw(&Text::new(curve.label.as_str(), (x, y - 8), font.clone())).map_err(err)?;
+        let (w, _) = strip.estimate_text_size(&curve.label, &font).map_err(err)?;
+        x += w as i32 + 16;
     }
     Ok(())
 }
@@ -144,37 +165,15 @@ where
     let color = RGBColor(r, g, b);
     let style = color.stroke_width(CURVE_PX);
     let runs = runs(&curve.points, log_y);
-    for (i, run) in runs.iter().enumerate() {
-        let anno = match run.as_slice() {
+    for run in &runs {
+        match run.as_slice() {
             [single] => chart.draw_series(std::iter::once(Circle::new(*single, CURVE_PX + 1, color.filled()))),
             _ if curve.dashed => chart.draw_series(DashedLineSeries::new(run.iter().copied(), DASH.0, DASH.1, style)),
             _ => chart.draw_series(LineSeries::new(run.iter().copied(), style)),
         }
         .map_err(err)?;
-        if i == 0 {
-            add_legend(anno, curve, style);
-        }
-    }
-    if runs.is_empty() {
-        // A curve with nothing to plot still gets its legend entry.
-        let anno = chart.draw_series(LineSeries::new(std::iter::empty(), style)).map_err(err)?;
-        add_legend(anno, curve, style);
     }
     Ok(())
-}
-
-/// Gives a drawn series the curve's legend entry (none for an empty label):
-/// a short solid or dashed line sample.
-fn add_legend<DB: DrawingBackend>(anno: &mut SeriesAnno<'_, DB>, curve: &Curve, style: ShapeStyle) {
-    if curve.label.is_empty() {
-        return;
-    }
-    anno.label(curve.label.as_str());
-    if curve.dashed {
-        anno.legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, style));
-    } else {
-        anno.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-    }
 }
 
 #[cfg(test)]
@@ -234,6 +233,27 @@ mod tests {
     /// Number of occurrences of `needle`, ignoring ASCII case.
     fn count(hay: &str, needle: &str) -> usize {
         hay.to_ascii_lowercase().matches(&needle.to_ascii_lowercase()).count()
+    }
+
+    #[test]
+    fn the_legend_sits_under_the_plot_not_over_the_curves() {
+        let spec = ChartSpec {
+            title: String::new(),
+            x_label: String::new(),
+            y_label: String::new(),
+            curves: vec![
+                curve("train", vec![(0.0, 1.0), (10.0, 0.1)], [0, 0, 0], false),
+                curve("test", vec![(0.0, 1.1), (10.0, 0.2)], [230, 120, 0], true),
+            ],
+            ..ChartSpec::default()
+        };
+        let out = svg(&spec, 360, 180);
+        for label in ["train", "test"] {
+            let at = out.find(&format!(">\n{label}\n<")).expect("the label is drawn");
+            let tag = &out[out[..at].rfind("<text").expect("a text element")..at];
+            let y: f64 = tag.split("y=\"").nth(1).and_then(|v| v.split('"').next()).and_then(|v| v.parse().ok()).expect("a y");
+            assert!(y >= f64::from(180 - LEGEND_PX), "{label} drawn at y = {y}, inside the plot");
+        }
     }
 
     #[test]

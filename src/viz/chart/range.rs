@@ -32,16 +32,17 @@ pub(super) fn runs(points: &[(f64, f64)], log_y: bool) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-/// x-range of the curves: min..max of the x values of finite points; `(0, 1)` when
-/// there is none, `x .. x + max(1, 10 % of |x|)` for a single x.
+/// x-range of the curves: min..max of the x values of finite points; `(0, 10)` when
+/// there is none, `x .. x + max(10, 10 % of |x|)` for a single x (so step 0
+/// reads 0, 2, …, 10, not fractions of a step).
 pub fn x_range(curves: &[Curve]) -> (f64, f64) {
     let xs = curves.iter().flat_map(|c| c.points.iter()).filter(|p| plottable(p, false)).map(|p| p.0);
     match min_max(xs) {
-        None => (0.0, 1.0),
+        None => (0.0, 10.0),
         Some((lo, hi)) if lo < hi => (lo, hi),
         // One x (e.g. step 0 only): extend to the right, since steps and
         // epochs only grow.
-        Some((x, _)) => (x, x + (x.abs() * 0.1).max(1.0)),
+        Some((x, _)) => (x, x + (x.abs() * 0.1).max(10.0)),
     }
 }
 
@@ -203,10 +204,11 @@ mod tests {
 
     #[test]
     fn x_range_cases() {
-        assert_eq!(x_range(&[]), (0.0, 1.0));
+        assert_eq!(x_range(&[]), (0.0, 10.0));
         let c = |pts: Vec<(f64, f64)>| vec![curve("", pts, [0, 0, 0], false)];
-        assert_eq!(x_range(&c(vec![(0.0, 1.0)])), (0.0, 1.0));
+        assert_eq!(x_range(&c(vec![(0.0, 1.0)])), (0.0, 10.0));
         assert_eq!(x_range(&c(vec![(100.0, 1.0)])), (100.0, 110.0));
+        assert_eq!(x_range(&c(vec![(1000.0, 1.0)])), (1000.0, 1100.0));
         assert_eq!(x_range(&c(vec![(3.0, 1.0), (f64::NAN, 1.0), (9.0, 2.0), (20.0, f64::NAN)])), (3.0, 9.0));
     }
 }
