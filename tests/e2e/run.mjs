@@ -1796,6 +1796,27 @@ try {
     await phone.close();
   });
 
+  await test('embed: an 800×500 iframe shows the views without scrolling, no New seed or Share, and a link to the full page', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 900, height: 600 });
+    await page.setContent(`<!doctype html><title>host</title><iframe id="f" src="${baseUrl}#data=xor&net=6:relu,4:relu&embed=1" width="800" height="500" style="border:0"></iframe>`);
+    const frame = page.frameLocator('#f');
+    await frame.locator('#play:not([disabled])').waitFor({ timeout: 20_000 });
+    const size = await frame.locator('html').evaluate((el) => [el.scrollWidth, el.scrollHeight]);
+    assert(size[0] <= 800 && size[1] <= 500, `the embed needs scrolling: ${size}`);
+    for (const sel of ['#new-seed', '#share', '.panel-data', '#runs']) {
+      assert(!(await frame.locator(sel).isVisible()), `${sel} is visible in embed mode`);
+    }
+    for (const sel of ['#play', '#heatmap', '#network', '#chart-loss']) {
+      assert(await frame.locator(sel).isVisible(), `${sel} is missing in embed mode`);
+    }
+    const href = await frame.locator('#open-full').getAttribute('href');
+    assert(href.includes('data=xor') && href.includes('net=6:relu,4:relu') && !href.includes('embed'), `open-full href ${href}`);
+    assert((await frame.locator('#open-full').getAttribute('target')) === '_blank', 'the full page does not open in a new tab');
+    await page.screenshot({ path: join(artifacts, 'embed-800x500.png'), clip: { x: 0, y: 0, width: 800, height: 500 } });
+    await page.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));

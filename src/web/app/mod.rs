@@ -140,6 +140,7 @@ struct Page {
     help: HtmlElement,
     class_note: HtmlElement,
     class_note_text: HtmlElement,
+    open_full: HtmlElement,
 }
 
 impl Page {
@@ -169,6 +170,7 @@ impl Page {
             share_status: dom::by_id(document, "share-status")?,
             class_note: dom::by_id(document, "class-note")?,
             class_note_text: dom::by_id(document, "class-note-text")?,
+            open_full: dom::by_id(document, "open-full")?,
             help: dom::by_id(document, "help")?,
         })
     }
@@ -362,6 +364,12 @@ impl App {
         self.learn.show_link(self.view.learn.as_deref(), self.view.lesson.as_deref());
         self.runs.set_hidden(&shown.classroom.hide);
         dom::toggle_class(&self.page.body, "embed", shown.classroom.embed);
+        if shown.classroom.embed {
+            // The full page: the same experiment without embed mode.
+            let mut full = shown.clone();
+            full.classroom.embed = false;
+            set_attr(&self.page.open_full, "href", &format!("#{}", codec::encode_link(&full)));
+        }
         set_text(&self.page.class_note_text, shown.classroom.note.as_deref().unwrap_or(""));
         show(&self.page.class_note, shown.classroom.note.is_some());
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
