@@ -15,6 +15,7 @@
 //!
 //! Modules:
 //! - [`color`]: the diverging value colour map, class colours, heatmaps.
+//! - [`describe`]: the text alternatives of the pictures, with their values.
 //! - [`points`]: data points as discs (train) and rings (test) over a plane.
 //! - [`chart`]: loss/accuracy curves with plotters, for any `DrawingBackend`.
 //! - [`network`]: geometry and edge styles of the network diagram.
@@ -29,6 +30,7 @@
 
 pub mod chart;
 pub mod color;
+pub mod describe;
 pub mod diagram;
 pub mod digits;
 pub mod frame_plan;

@@ -24,6 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
+import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -410,12 +411,23 @@ try {
     await page.waitForFunction(() => document.querySelector('#step').textContent === '0');
     assert((await text(page, '#fingerprint')) === initial, 'r did not reset');
     await page.keyboard.press('?');
-    assert(!(await isHidden(page, '#help')), 'help overlay not shown');
+    await page.waitForFunction(() => document.querySelector('#help').open);
     const help = await text(page, '#help');
     for (const key of ['Space', '→', 'R', '?']) assert(help.includes(key), `help does not list ${key}`);
     await page.screenshot({ path: join(artifacts, 'help.png') });
+    // Modal: Tab cycles inside the dialog; Escape closes it.
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      assert(await page.evaluate(() => document.activeElement?.closest('#help') !== null || document.activeElement === document.body), 'focus left the help dialog');
+    }
     await page.keyboard.press('Escape');
-    assert(await isHidden(page, '#help'), 'Escape did not close the help');
+    await page.waitForFunction(() => !document.querySelector('#help').open);
+    // Opened from its button, it gives focus back to the button.
+    await page.click('#help-button');
+    await page.waitForFunction(() => document.querySelector('#help').open);
+    await page.click('#help-close');
+    await page.waitForFunction(() => !document.querySelector('#help').open);
+    assert(await page.evaluate(() => document.activeElement?.id) === 'help-button', 'focus did not return to the ? button');
     await page.close();
   });
 
@@ -1815,6 +1827,48 @@ try {
     assert((await frame.locator('#open-full').getAttribute('target')) === '_blank', 'the full page does not open in a new tab');
     await page.screenshot({ path: join(artifacts, 'embed-800x500.png'), clip: { x: 0, y: 0, width: 800, height: 500 } });
     await page.close();
+  });
+
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode and the runs panel; pictures carry their values', async () => {
+    const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    const audit = async (page) => {
+      await page.addScriptTag({ path: axePath });
+      const r = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag22aa', 'best-practice'] } }));
+      return r.violations.map((v) => `${v.id} (${v.impact}) × ${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    };
+    const states = [
+      ['default page', '', async () => {}],
+      ['a lesson', 'lesson=vanishing&data=spiral', async () => {}],
+      ['teacher mode', '', async (page) => { await page.click('#learn-button'); await page.click('#teach-button'); await page.waitForFunction(() => document.querySelector('#teacher').open); }],
+      ['embed mode', 'embed=1&data=xor', async () => {}],
+      ['runs panel', 'data=xor', async (page) => {
+        await stepTimes(page, 3);
+        await page.click('#reset');
+        await stepTimes(page, 2);
+        await waitRuns(page, 2);
+        await page.locator('#runs-table tbody tr input[type=checkbox]').first().check();
+        await page.locator('#runs').scrollIntoViewIfNeeded();
+      }],
+    ];
+    const failures = [];
+    for (const [name, hash, prepare] of states) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const { page, log } = await openPage(ctx, `${baseUrl}#${hash}`);
+      logs.push(log);
+      await prepare(page);
+      const found = await audit(page);
+      if (found.length) failures.push(`${name}: ${found.join('; ')}`);
+      if (name === 'default page') {
+        await stepTimes(page, 5);
+        const shown = await text(page, '#train-loss');
+        const label = await page.locator('#chart-loss').getAttribute('aria-label');
+        assert(label.includes('5 steps') && label.includes(shown), `the loss chart's text alternative "${label}" does not carry ${shown}`);
+        const map = await page.locator('#heatmap').getAttribute('aria-label');
+        assert(map.includes(await text(page, '#train-acc')), `the heatmap's text alternative "${map}"`);
+      }
+      await ctx.close();
+    }
+    assert(failures.length === 0, failures.join('\n'));
   });
 
   await test('no console errors or uncaught exceptions', async () => {

@@ -251,7 +251,8 @@ mod tests {
         for label in ["train", "test"] {
             let at = out.find(&format!(">\n{label}\n<")).expect("the label is drawn");
             let tag = &out[out[..at].rfind("<text").expect("a text element")..at];
-            let y: f64 = tag.split("y=\"").nth(1).and_then(|v| v.split('"').next()).and_then(|v| v.parse().ok()).expect("a y");
+            let y: f64 =
+                tag.split("y=\"").nth(1).and_then(|v| v.split('"').next()).and_then(|v| v.parse().ok()).expect("a y");
             assert!(y >= f64::from(180 - LEGEND_PX), "{label} drawn at y = {y}, inside the plot");
         }
     }

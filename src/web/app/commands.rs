@@ -78,10 +78,15 @@ impl App {
             }
             Command::Share => self.share(),
             Command::Help(on) => {
-                let visible = on.unwrap_or(self.page.help.hidden());
-                show(&self.page.help, visible);
-                if visible {
-                    let _ = self.page.help.focus();
+                // A modal <dialog>: focus stays inside while it is open, Esc
+                // closes it, and focus returns to where it was.
+                let help = &self.page.help;
+                match (on.unwrap_or(!help.open()), help.open()) {
+                    (true, false) => {
+                        let _ = help.show_modal();
+                    }
+                    (false, true) => help.close(),
+                    _ => {}
                 }
             }
             Command::DismissNotice => self.page.set_notice(""),

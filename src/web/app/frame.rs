@@ -8,8 +8,9 @@ use crate::engine::history::Metrics;
 use crate::engine::trainer::StepOutcome;
 use crate::engine::transport::Mode;
 use crate::engine::view::Speed;
+use crate::viz::describe;
 use crate::viz::frame_plan::{Plan, EVAL_SLICE_MS, MAX_TASK_MS, TRAIN_BUDGET_MS};
-use crate::web::dom::{set_text, show};
+use crate::web::dom::{set_attr, set_text, show};
 
 impl App {
     /// One whole mini-batch (finishing a step under way first), observed
@@ -320,6 +321,10 @@ impl App {
         set_text(&page.train_acc, &pct(metrics.train_acc));
         set_text(&page.test_acc, &pct(metrics.test_acc));
         set_text(&page.fingerprint, &self.trainer.fingerprint().to_string());
+        // The pictures' text alternatives carry the same values.
+        set_attr(&page.chart_loss, "aria-label", &describe::loss_chart(&metrics));
+        set_attr(&page.chart_acc, "aria-label", &describe::accuracy_chart(&metrics));
+        set_attr(&page.heatmap, "aria-label", &describe::heatmap(&metrics));
         self.shown_step = Some(step);
     }
 

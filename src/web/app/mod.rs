@@ -37,7 +37,7 @@ mod runner;
 
 use std::rc::Rc;
 
-use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement, Performance, Window};
+use web_sys::{Document, HtmlButtonElement, HtmlDialogElement, HtmlElement, HtmlInputElement, Performance, Window};
 
 use crate::engine::config::{Config, Live};
 use crate::engine::instruments::long_checks::Message;
@@ -137,10 +137,13 @@ struct Page {
     share_box: HtmlElement,
     share_link: HtmlInputElement,
     share_status: HtmlElement,
-    help: HtmlElement,
+    help: HtmlDialogElement,
     class_note: HtmlElement,
     class_note_text: HtmlElement,
     open_full: HtmlElement,
+    chart_loss: HtmlElement,
+    chart_acc: HtmlElement,
+    heatmap: HtmlElement,
 }
 
 impl Page {
@@ -171,7 +174,10 @@ impl Page {
             class_note: dom::by_id(document, "class-note")?,
             class_note_text: dom::by_id(document, "class-note-text")?,
             open_full: dom::by_id(document, "open-full")?,
-            help: dom::by_id(document, "help")?,
+            chart_loss: dom::by_id(document, "chart-loss")?,
+            chart_acc: dom::by_id(document, "chart-acc")?,
+            heatmap: dom::by_id(document, "heatmap")?,
+            help: dom::typed(document, "help")?,
         })
     }
 

@@ -83,9 +83,15 @@ fn pager(text: &str, rows: std::ops::Range<usize>, total: usize, span: usize) ->
 fn header(cols: &[table::Column], sort: &Sort) -> Element {
     let thead: Element = dom::create("thead", "");
     let head: Element = dom::create("tr", "");
-    for title in ["", "pin"] {
-        dom::append(&head, &dom::create_text("th", "", title));
-    }
+    // The first column holds the choice boxes: its header is read out,
+    // not shown.
+    let choose = dom::create_text("th", "", "");
+    set_attr(&choose, "scope", "col");
+    dom::append(&choose, &dom::create_text("span", "sr-only", "chosen"));
+    dom::append(&head, &choose);
+    let pin = dom::create_text("th", "", "pin");
+    set_attr(&pin, "scope", "col");
+    dom::append(&head, &pin);
     for col in cols {
         let th: Element = dom::create("th", "");
         set_attr(&th, "scope", "col");
