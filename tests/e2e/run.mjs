@@ -1797,6 +1797,11 @@ try {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const { page, log } = await openPage(phone, baseUrl);
     logs.push(log);
+    // Charts are drawn at their displayed size × devicePixelRatio.
+    await stepTimes(page, 2);
+    const chart = await page.locator('#chart-loss').evaluate((c) => [c.width, c.height, c.clientWidth, c.clientHeight, devicePixelRatio]);
+    assert(chart[4] === 2 && Math.abs(chart[0] - chart[2] * 2) <= 1 && Math.abs(chart[1] - chart[3] * 2) <= 2, `loss chart bitmap ${chart[0]}×${chart[1]} for ${chart[2]}×${chart[3]} CSS px at DPR ${chart[4]}`);
+    await page.locator('#chart-loss').screenshot({ path: join(artifacts, 'chart-phone-dpr2.png') });
     await page.evaluate(() => document.querySelector('#runs').scrollIntoView());
     const play = await page.locator('#play').boundingBox();
     assert(play && play.y >= 0 && play.y + play.height <= 844, `Play is off screen after scrolling: ${JSON.stringify(play)}`);

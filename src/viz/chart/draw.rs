@@ -28,10 +28,34 @@ const CURVE_PX: u32 = 2;
 /// Height of the legend strip under the plot, px.
 const LEGEND_PX: u32 = 22;
 /// Dash length and gap of dashed curves, px.
-const DASH: (i32, i32) = (6, 4);
+const DASH: (u32, u32) = (6, 4);
 
 /// Relative widening of a log y axis beyond its whole decades.
 const LOG_NUDGE: f64 = 1e-9;
+
+/// Device pixels per CSS pixel: every size of the chart's look (fonts,
+/// margins, strokes, the legend) is written in CSS pixels and multiplied by
+/// it, so a canvas drawn at its displayed size × devicePixelRatio is sharp
+/// and looks the same on every screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale(pub f64);
+
+impl Scale {
+    /// `v` CSS pixels in device pixels.
+    fn px(self, v: u32) -> u32 {
+        (f64::from(v) * self.0).round().max(1.0) as u32
+    }
+
+    /// A signed length or coordinate in device pixels.
+    fn i(self, v: i32) -> i32 {
+        (f64::from(v) * self.0).round() as i32
+    }
+
+    /// A font size in device pixels.
+    fn font(self, size: u32) -> f64 {
+        f64::from(size) * self.0
+    }
+}
 
 /// Turns any displayable error (plotters' drawing errors) into text.
 fn err(e: impl std::fmt::Display) -> String {
@@ -43,38 +67,48 @@ fn err(e: impl std::fmt::Display) -> String {
 /// labelled curves. Bad data never fails (see the module docs); an error
 /// only comes from the backend itself.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, spec: &ChartSpec) -> Result<(), String> {
+    draw_scaled(area, spec, Scale(1.0))
+}
+
+/// [`draw`] with every size multiplied by `scale` (a canvas sized to its
+/// displayed size × devicePixelRatio).
+pub fn draw_scaled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    scale: Scale,
+) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
-    if w < MIN_SIDE || h < MIN_SIDE {
+    if w < scale.px(MIN_SIDE) || h < scale.px(MIN_SIDE) {
         return Ok(());
     }
     // The legend goes in a strip under the plot, never over the curves.
     let labelled = spec.curves.iter().any(|c| !c.label.is_empty());
-    let (plot, strip) = area.split_vertically(h - if labelled { LEGEND_PX } else { 0 });
+    let (plot, strip) = area.split_vertically(h - if labelled { scale.px(LEGEND_PX) } else { 0 });
     if labelled {
-        draw_legend(&strip, &spec.curves)?;
+        draw_legend(&strip, &spec.curves, scale)?;
     }
     let area = &plot;
     let (x0, x1) = x_range(&spec.curves);
     let (y0, y1) = y_range_with_bands(&spec.curves, &spec.bands, spec.log_y);
     let mut builder = ChartBuilder::on(area);
     builder
-        .margin(6)
-        .margin_right(14)
-        .x_label_area_size(if spec.x_label.is_empty() { 24 } else { 40 })
-        .y_label_area_size(if spec.y_label.is_empty() { 44 } else { 58 });
+        .margin(scale.px(6))
+        .margin_right(scale.px(14))
+        .x_label_area_size(scale.px(if spec.x_label.is_empty() { 24 } else { 40 }))
+        .y_label_area_size(scale.px(if spec.y_label.is_empty() { 44 } else { 58 }));
     if !spec.title.is_empty() {
-        builder.caption(&spec.title, (FONT, 17).into_font().color(&TEXT));
+        builder.caption(&spec.title, (FONT, scale.font(17)).into_font().color(&TEXT));
     }
     if spec.log_y {
         // Widened by a hair so that rounding in plotters' decade ticks
         // (ln 1e-4 / ln 10 = −3.9999…) keeps the end decades labelled.
         let y_axis = (y0 * (1.0 - LOG_NUDGE))..(y1 * (1.0 + LOG_NUDGE));
         let chart = builder.build_cartesian_2d(x0..x1, y_axis.log_scale()).map_err(err)?;
-        draw_into(chart, spec, (x0, x1), (y0, y1))
+        draw_into(chart, spec, (x0, x1), (y0, y1), scale)
     } else {
         let chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
-        draw_into(chart, spec, (x0, x1), (y0, y1))
+        draw_into(chart, spec, (x0, x1), (y0, y1), scale)
     }
 }
 
@@ -84,6 +118,7 @@ fn draw_into<'a, DB, Y>(
     spec: &ChartSpec,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
+    scale: Scale,
 ) -> Result<(), String>
 where
     DB: DrawingBackend + 'a,
@@ -99,8 +134,8 @@ where
         .x_labels(6)
         .y_labels(6)
         .max_light_lines(1)
-        .label_style((FONT, 14).into_font().color(&TEXT))
-        .axis_desc_style((FONT, 15).into_font().color(&TEXT))
+        .label_style((FONT, scale.font(14)).into_font().color(&TEXT))
+        .axis_desc_style((FONT, scale.font(15)).into_font().color(&TEXT))
         .bold_line_style(RGBColor(225, 225, 225))
         .light_line_style(RGBColor(244, 244, 244))
         .axis_style(RGBColor(150, 150, 150));
@@ -121,7 +156,7 @@ where
     }
 
     for curve in &spec.curves {
-        draw_curve(&mut chart, curve, spec.log_y)?;
+        draw_curve(&mut chart, curve, spec.log_y, scale)?;
     }
 
     Ok(())
@@ -129,23 +164,27 @@ where
 
 /// The legend, left to right in `strip`: per labelled curve a short line
 /// sample (dashed for a dashed curve) and its label.
-fn draw_legend<DB: DrawingBackend>(strip: &DrawingArea<DB, Shift>, curves: &[Curve]) -> Result<(), String> {
-    let font = (FONT, 14).into_font().color(&TEXT);
-    let y = (LEGEND_PX / 2) as i32;
-    let mut x = 52; // under the plot, past the y axis's labels
+fn draw_legend<DB: DrawingBackend>(
+    strip: &DrawingArea<DB, Shift>,
+    curves: &[Curve],
+    scale: Scale,
+) -> Result<(), String> {
+    let font = (FONT, scale.font(14)).into_font().color(&TEXT);
+    let y = scale.i(LEGEND_PX as i32 / 2);
+    let mut x = scale.i(52); // under the plot, past the y axis's labels
     for curve in curves.iter().filter(|c| !c.label.is_empty()) {
         let [r, g, b] = curve.color;
-        let style = RGBColor(r, g, b).stroke_width(CURVE_PX);
-        let sample = vec![(x, y), (x + 18, y)];
+        let style = RGBColor(r, g, b).stroke_width(scale.px(CURVE_PX));
+        let sample = vec![(x, y), (x + scale.i(18), y)];
         if curve.dashed {
-            strip.draw(&DashedPathElement::new(sample, 5, 3, style)).map_err(err)?;
+            strip.draw(&DashedPathElement::new(sample, scale.px(5), scale.px(3), style)).map_err(err)?;
         } else {
             strip.draw(&PathElement::new(sample, style)).map_err(err)?;
         }
-        x += 24;
-        strip.draw(&Text::new(curve.label.as_str(), (x, y - 8), font.clone())).map_err(err)?;
+        x += scale.i(24);
+        strip.draw(&Text::new(curve.label.as_str(), (x, y - scale.i(8)), font.clone())).map_err(err)?;
         let (w, _) = strip.estimate_text_size(&curve.label, &font).map_err(err)?;
-        x += w as i32 + 16;
+        x += w as i32 + scale.i(16);
     }
     Ok(())
 }
@@ -156,6 +195,7 @@ fn draw_curve<'a, DB, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
     curve: &Curve,
     log_y: bool,
+    scale: Scale,
 ) -> Result<(), String>
 where
     DB: DrawingBackend + 'a,
@@ -163,12 +203,16 @@ where
 {
     let [r, g, b] = curve.color;
     let color = RGBColor(r, g, b);
-    let style = color.stroke_width(CURVE_PX);
+    let style = color.stroke_width(scale.px(CURVE_PX));
     let runs = runs(&curve.points, log_y);
     for run in &runs {
         match run.as_slice() {
-            [single] => chart.draw_series(std::iter::once(Circle::new(*single, CURVE_PX + 1, color.filled()))),
-            _ if curve.dashed => chart.draw_series(DashedLineSeries::new(run.iter().copied(), DASH.0, DASH.1, style)),
+            [single] => {
+                chart.draw_series(std::iter::once(Circle::new(*single, scale.px(CURVE_PX + 1), color.filled())))
+            }
+            _ if curve.dashed => {
+                chart.draw_series(DashedLineSeries::new(run.iter().copied(), scale.px(DASH.0), scale.px(DASH.1), style))
+            }
             _ => chart.draw_series(LineSeries::new(run.iter().copied(), style)),
         }
         .map_err(err)?;
@@ -233,6 +277,33 @@ mod tests {
     /// Number of occurrences of `needle`, ignoring ASCII case.
     fn count(hay: &str, needle: &str) -> usize {
         hay.to_ascii_lowercase().matches(&needle.to_ascii_lowercase()).count()
+    }
+
+    #[test]
+    fn a_scaled_chart_draws_every_size_times_the_scale() {
+        let spec = ChartSpec {
+            curves: vec![curve("train", vec![(0.0, 1.0), (10.0, 0.1)], [0, 0, 0], false)],
+            ..ChartSpec::default()
+        };
+        let font_of = |out: &str| -> f64 {
+            let at = out.find(">\ntrain\n<").expect("the legend label");
+            let tag = &out[out[..at].rfind("<text").expect("a text element")..at];
+            tag.split("font-size=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .expect("a size")
+        };
+        let one = svg(&spec, 360, 180);
+        let mut two = String::new();
+        {
+            let area = SVGBackend::with_string(&mut two, (720, 360)).into_drawing_area();
+            draw_scaled(&area, &spec, Scale(2.0)).expect("chart draws");
+            area.present().expect("svg is written");
+        }
+        let (a, b) = (font_of(&one), font_of(&two));
+        assert!((b / a - 2.0).abs() < 1e-9, "label font {a} at scale 1, {b} at scale 2");
+        assert!(two.contains("stroke-width=\"4\""), "curves are not drawn twice as thick");
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod draw;
 mod range;
 mod ticks;
 
-pub use draw::draw;
+pub use draw::{draw, draw_scaled, Scale};
 pub use range::{x_range, y_range};
 pub use ticks::format_tick;
 

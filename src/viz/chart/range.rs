@@ -32,17 +32,20 @@ pub(super) fn runs(points: &[(f64, f64)], log_y: bool) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
+/// Least width of the x axis, in steps.
+const MIN_X_SPAN: f64 = 10.0;
+
 /// x-range of the curves: min..max of the x values of finite points; `(0, 10)` when
 /// there is none, `x .. x + max(10, 10 % of |x|)` for a single x (so step 0
-/// reads 0, 2, …, 10, not fractions of a step).
+/// reads 0, 2, …, 10, not fractions of a step); likewise a span shorter
+/// than that is widened to it.
 pub fn x_range(curves: &[Curve]) -> (f64, f64) {
     let xs = curves.iter().flat_map(|c| c.points.iter()).filter(|p| plottable(p, false)).map(|p| p.0);
     match min_max(xs) {
         None => (0.0, 10.0),
-        Some((lo, hi)) if lo < hi => (lo, hi),
-        // One x (e.g. step 0 only): extend to the right, since steps and
-        // epochs only grow.
-        Some((x, _)) => (x, x + (x.abs() * 0.1).max(10.0)),
+        // x is a step count: at least 10 steps wide, so the ticks are whole
+        // steps; a single x (step 0) extends to the right, since steps only grow.
+        Some((lo, hi)) => (lo, hi.max(lo + (lo.abs() * 0.1).max(MIN_X_SPAN))),
     }
 }
 
@@ -209,6 +212,7 @@ mod tests {
         assert_eq!(x_range(&c(vec![(0.0, 1.0)])), (0.0, 10.0));
         assert_eq!(x_range(&c(vec![(100.0, 1.0)])), (100.0, 110.0));
         assert_eq!(x_range(&c(vec![(1000.0, 1.0)])), (1000.0, 1100.0));
-        assert_eq!(x_range(&c(vec![(3.0, 1.0), (f64::NAN, 1.0), (9.0, 2.0), (20.0, f64::NAN)])), (3.0, 9.0));
+        assert_eq!(x_range(&c(vec![(3.0, 1.0), (f64::NAN, 1.0), (19.0, 2.0), (40.0, f64::NAN)])), (3.0, 19.0));
+        assert_eq!(x_range(&c(vec![(0.0, 1.0), (2.0, 0.5)])), (0.0, 10.0), "two steps: whole-step ticks");
     }
 }
