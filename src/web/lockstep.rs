@@ -129,20 +129,29 @@ impl LockstepView {
 
     /// Stops training; the variants are evaluated (in slices) and saved to
     /// the history on the next frames.
-    pub fn pause(&mut self, _runs: &RunsPanel) {
+    pub fn pause(&mut self, runs: &RunsPanel) {
         if self.playing {
             self.playing = false;
             self.pending = None;
+            let mut save_now = false;
             if let Some(run) = self.run.as_mut() {
                 let evaluated = run
                     .ls
                     .trainers
                     .iter()
                     .all(|t| t.history.evals.points().last().map(|(s, _)| *s) == Some(t.step_count()));
-                if !evaluated || run.round.is_some() {
+                if !evaluated || run.round.is_some() || run.evaluation.is_some() {
+                    // Saved once the evaluation of this step is done.
                     run.evaluation.get_or_insert(None);
+                    run.save_after = true;
+                } else {
+                    // Already evaluated at this step: no evaluation will
+                    // come to save them, so save now.
+                    save_now = true;
                 }
-                run.save_after = true;
+            }
+            if save_now {
+                self.save(runs);
             }
             self.shown();
             self.draw();

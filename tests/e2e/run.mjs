@@ -1222,8 +1222,14 @@ try {
     return { ctx, page, log };
   }
   const runCount = (page) => page.locator('#runs-count').getAttribute('data-count').then(Number);
-  const waitRuns = (page, n) =>
-    page.waitForFunction((k) => Number(document.querySelector('#runs-count').dataset.count) === k, n, { timeout: 15_000 });
+  const waitRuns = async (page, n) => {
+    try {
+      await page.waitForFunction((k) => Number(document.querySelector('#runs-count').dataset.count) === k, n, { timeout: 15_000 });
+    } catch (err) {
+      const now = await page.evaluate(() => [document.querySelector('#runs-count').dataset.count, document.querySelector('#runs-status').textContent, document.querySelector('#runs-msg').textContent]);
+      throw new Error(`expected ${n} runs; the panel shows ${JSON.stringify(now)}`);
+    }
+  };
   const waitHistoryOn = (page) =>
     page.waitForFunction(() => document.querySelector('#runs-status').dataset.state === 'on', null, { timeout: 15_000 });
   /** Opens `hash` in the same page (the previous run is saved) and trains `steps` single steps. */

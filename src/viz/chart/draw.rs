@@ -89,6 +89,9 @@ pub fn draw_scaled<DB: DrawingBackend>(
         draw_legend(&strip, &spec.curves, scale)?;
     }
     let area = &plot;
+    // As many ticks as fit: about one per 35 CSS px of height, 70 of width.
+    let fit = |side: u32, per: f64| ((f64::from(side) / scale.0 / per) as usize).clamp(2, 6);
+    let ticks = (fit(w, 70.0), fit(h, 35.0));
     let (x0, x1) = x_range(&spec.curves);
     let (y0, y1) = y_range_with_bands(&spec.curves, &spec.bands, spec.log_y);
     let mut builder = ChartBuilder::on(area);
@@ -105,10 +108,10 @@ pub fn draw_scaled<DB: DrawingBackend>(
         // (ln 1e-4 / ln 10 = −3.9999…) keeps the end decades labelled.
         let y_axis = (y0 * (1.0 - LOG_NUDGE))..(y1 * (1.0 + LOG_NUDGE));
         let chart = builder.build_cartesian_2d(x0..x1, y_axis.log_scale()).map_err(err)?;
-        draw_into(chart, spec, (x0, x1), (y0, y1), scale)
+        draw_into(chart, spec, (x0, x1), (y0, y1), (scale, ticks))
     } else {
         let chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
-        draw_into(chart, spec, (x0, x1), (y0, y1), scale)
+        draw_into(chart, spec, (x0, x1), (y0, y1), (scale, ticks))
     }
 }
 
@@ -118,7 +121,7 @@ fn draw_into<'a, DB, Y>(
     spec: &ChartSpec,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
-    scale: Scale,
+    (scale, (x_ticks, y_ticks)): (Scale, (usize, usize)),
 ) -> Result<(), String>
 where
     DB: DrawingBackend + 'a,
@@ -131,8 +134,8 @@ where
     let mut mesh = chart.configure_mesh();
     mesh.x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .x_labels(6)
-        .y_labels(6)
+        .x_labels(x_ticks)
+        .y_labels(y_ticks)
         .max_light_lines(1)
         .label_style((FONT, scale.font(14)).into_font().color(&TEXT))
         .axis_desc_style((FONT, scale.font(15)).into_font().color(&TEXT))
