@@ -334,27 +334,25 @@ impl Controls {
             append(&act, &opt);
         }
         append(&row, &act);
-        let sink = Rc::clone(&self.sink);
-        let u = units.clone();
-        self.listeners.push(EventListener::new(&units, "change", move |_| {
-            let value = u.value();
-            u.set_value("");
-            if !value.is_empty() {
-                sink(Edit::Network(NetworkEdit::All(LayerEdit::Units(value))));
-            }
-        }));
-        let sink = Rc::clone(&self.sink);
-        let a = act.clone();
-        self.listeners.push(EventListener::new(&act, "change", move |_| {
-            let value = a.value();
-            a.set_value("");
-            if !value.is_empty() {
-                sink(Edit::Network(NetworkEdit::All(LayerEdit::Act(value))));
-            }
-        }));
+        self.on_all(&units, LayerEdit::Units);
+        self.on_all(&act, LayerEdit::Act);
         self.all_units = Some(units);
         self.all_act = Some(act);
         row
+    }
+
+    /// A change of an "All layers" field (an input or a select) edits every
+    /// layer through `edit`, then clears the field back to its prompt.
+    fn on_all(&mut self, field: &Element, edit: fn(String) -> LayerEdit) {
+        let sink = Rc::clone(&self.sink);
+        let el = field.clone();
+        self.listeners.push(EventListener::new(field, "change", move |_| {
+            let value = dom::value_of(&el);
+            dom::set_value(&el, "");
+            if !value.is_empty() {
+                sink(Edit::Network(NetworkEdit::All(edit(value))));
+            }
+        }));
     }
 
     fn layer_row(&mut self, i: usize) -> LayerRow {

@@ -108,15 +108,23 @@ impl LearnPanel {
     /// opened (either opens the panel).
     pub fn show_link(&mut self, item: Option<&str>, lesson: Option<&str>) {
         if let Some(id) = lesson {
-            if self.lesson.as_deref() != Some(id) {
+            if self.lesson.as_deref() == Some(id) {
+                // The same lesson, another state (its fix, an edit): the
+                // last reply no longer describes what is on screen.
+                set_text(&self.result, "");
+                set_attr(&self.result, "data-verdict", "");
+            } else {
                 self.show_lesson(id);
             }
         } else {
             self.lesson = None;
             show(&self.card, false);
         }
-        if let Some(id) = item {
-            self.open_item(id);
+        // Opened (and scrolled to) only when it changes, not at every edit.
+        match item {
+            Some(id) if self.item.as_deref() != Some(id) => self.open_item(id),
+            Some(_) => {}
+            None => self.item = None,
         }
         if item.is_some() || lesson.is_some() {
             self.set_open(true);

@@ -1,7 +1,5 @@
 //! The link of a lesson's fix: the lesson's link with the fix's pairs on top.
 
-use std::collections::BTreeMap;
-
 use super::Lesson;
 
 /// The link of the lesson with its fix applied: the lesson's pairs with the
@@ -23,13 +21,10 @@ pub fn fixed_link(lesson: &Lesson) -> String {
 
 /// `k=v&k=v` as pairs in order (the last of a repeated key wins).
 fn ordered_pairs(link: &str) -> Vec<(String, String)> {
-    let mut seen = BTreeMap::new();
     let mut out: Vec<(String, String)> = Vec::new();
     for pair in link.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if seen.insert(k.to_string(), ()).is_some() {
-            out.retain(|(key, _)| key != k);
-        }
+        out.retain(|(key, _)| key != k);
         out.push((k.to_string(), v.to_string()));
     }
     out

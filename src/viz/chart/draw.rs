@@ -25,6 +25,8 @@ const BAND_ALPHA: f64 = 0.15;
 const MIN_SIDE: u32 = 48;
 /// Stroke width of the curves, px.
 const CURVE_PX: u32 = 2;
+/// Below this height (CSS px) a chart leaves out its title and x description.
+const SHORT_PX: f64 = 170.0;
 /// Height of the legend strip under the plot, px.
 const LEGEND_PX: u32 = 22;
 /// Dash length and gap of dashed curves, px.
@@ -89,29 +91,35 @@ pub fn draw_scaled<DB: DrawingBackend>(
         draw_legend(&strip, &spec.curves, scale)?;
     }
     let area = &plot;
-    // As many ticks as fit: about one per 35 CSS px of height, 70 of width.
-    let fit = |side: u32, per: f64| ((f64::from(side) / scale.0 / per) as usize).clamp(2, 6);
-    let ticks = (fit(w, 70.0), fit(h, 35.0));
+    // A short chart gives its room to the plot: no title, no x description
+    // (the page names the chart beside it and in its text alternative).
+    let short = f64::from(h) / scale.0 < SHORT_PX;
+    let (title, x_label) = if short { ("", "") } else { (spec.title.as_str(), spec.x_label.as_str()) };
+    // As many ticks as fit: about one per 30 CSS px of the plot's height
+    // (what the title, x labels and legend leave), one per 70 of width.
+    let fit = |side: f64, per: f64| ((side / per) as usize).clamp(2, 6);
+    let used = (if title.is_empty() { 0 } else { 25 }) + (if x_label.is_empty() { 24 } else { 40 }) + LEGEND_PX;
+    let ticks = (fit(f64::from(w) / scale.0, 70.0), fit(f64::from(h) / scale.0 - f64::from(used), 30.0));
     let (x0, x1) = x_range(&spec.curves);
     let (y0, y1) = y_range_with_bands(&spec.curves, &spec.bands, spec.log_y);
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(scale.px(6))
         .margin_right(scale.px(14))
-        .x_label_area_size(scale.px(if spec.x_label.is_empty() { 24 } else { 40 }))
+        .x_label_area_size(scale.px(if x_label.is_empty() { 24 } else { 40 }))
         .y_label_area_size(scale.px(if spec.y_label.is_empty() { 44 } else { 58 }));
-    if !spec.title.is_empty() {
-        builder.caption(&spec.title, (FONT, scale.font(17)).into_font().color(&TEXT));
+    if !title.is_empty() {
+        builder.caption(title, (FONT, scale.font(17)).into_font().color(&TEXT));
     }
     if spec.log_y {
         // Widened by a hair so that rounding in plotters' decade ticks
         // (ln 1e-4 / ln 10 = −3.9999…) keeps the end decades labelled.
         let y_axis = (y0 * (1.0 - LOG_NUDGE))..(y1 * (1.0 + LOG_NUDGE));
         let chart = builder.build_cartesian_2d(x0..x1, y_axis.log_scale()).map_err(err)?;
-        draw_into(chart, spec, (x0, x1), (y0, y1), (scale, ticks))
+        draw_into(chart, spec, (x0, x1), (y0, y1), (scale, ticks, x_label))
     } else {
         let chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?;
-        draw_into(chart, spec, (x0, x1), (y0, y1), (scale, ticks))
+        draw_into(chart, spec, (x0, x1), (y0, y1), (scale, ticks, x_label))
     }
 }
 
@@ -121,7 +129,7 @@ fn draw_into<'a, DB, Y>(
     spec: &ChartSpec,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
-    (scale, (x_ticks, y_ticks)): (Scale, (usize, usize)),
+    (scale, (x_ticks, y_ticks), x_label): (Scale, (usize, usize), &str),
 ) -> Result<(), String>
 where
     DB: DrawingBackend + 'a,
@@ -142,8 +150,8 @@ where
         .bold_line_style(RGBColor(225, 225, 225))
         .light_line_style(RGBColor(244, 244, 244))
         .axis_style(RGBColor(150, 150, 150));
-    if !spec.x_label.is_empty() {
-        mesh.x_desc(spec.x_label.as_str());
+    if !x_label.is_empty() {
+        mesh.x_desc(x_label);
     }
     if !spec.y_label.is_empty() {
         mesh.y_desc(spec.y_label.as_str());
