@@ -1,5 +1,7 @@
 //! Build script: gathers the Learn panel's text into one JSON document the
-//! crate embeds (`OUT_DIR/learn.json`, read by `engine::learn`).
+//! crate embeds (`OUT_DIR/learn.json`, read by `engine::learn`), and each
+//! language's catalog into another (`OUT_DIR/i18n.json`, read by
+//! `engine::i18n`).
 //!
 //! The text is written as TOML, for people: `content/checklist.toml` (the
 //! checklist, item by item) and one file per lesson in `content/lessons/`
@@ -7,9 +9,15 @@
 //! no code changes. The script only converts TOML to JSON and fails the
 //! build, naming the file, when one does not parse; what the fields mean
 //! is checked by the crate's tests (`tests/learn.rs`).
+//!
+//! A language's catalog is the folder `content/i18n/<lang>/`: its TOML
+//! files are merged into one flat map (`[finding]` + `dead = "…"` is the key
+//! `finding.dead`; an array's entries are `key.0`, `key.1`, …). A key
+//! written in two files of one language fails the build, naming both.
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let content = Path::new("content");
@@ -29,6 +37,56 @@ fn main() {
     let doc = serde_json::json!({ "checklist": checklist, "lessons": lessons });
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("learn.json");
     fs::write(&out, doc.to_string()).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    write_catalogs(&content.join("i18n"));
+}
+
+/// Every language's catalog, flattened, as one JSON object by language tag.
+fn write_catalogs(dir: &Path) {
+    let mut langs = serde_json::Map::new();
+    for lang_dir in toml_entries(dir, true) {
+        let tag = lang_dir.file_name().expect("a folder name").to_string_lossy().into_owned();
+        let mut flat = BTreeMap::new();
+        for file in toml_entries(&lang_dir, false) {
+            flatten("", &read_toml(&file), &file, &mut flat);
+        }
+        let map = flat.into_iter().map(|(k, (v, _))| (k, serde_json::Value::String(v))).collect();
+        langs.insert(tag, serde_json::Value::Object(map));
+    }
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("i18n.json");
+    fs::write(&out, serde_json::Value::Object(langs).to_string()).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+}
+
+/// The sub-folders (`folders`) or the `.toml` files of `dir`, sorted.
+fn toml_entries(dir: &Path, folders: bool) -> Vec<PathBuf> {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a readable folder").path())
+        .filter(|p| if folders { p.is_dir() } else { p.extension().is_some_and(|x| x == "toml") })
+        .collect();
+    paths.sort();
+    for p in &paths {
+        println!("cargo:rerun-if-changed={}", p.display());
+    }
+    paths
+}
+
+/// Puts every string of `value` into `flat` under its dotted key (with the
+/// file it came from, to name both files of a duplicate).
+fn flatten(prefix: &str, value: &serde_json::Value, file: &Path, flat: &mut BTreeMap<String, (String, PathBuf)>) {
+    let key = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+    match value {
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| flatten(&key(k), v, file, flat)),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, v)| flatten(&key(&i.to_string()), v, file, flat))
+        }
+        serde_json::Value::String(s) => {
+            if let Some((_, first)) = flat.insert(prefix.to_string(), (s.clone(), file.to_path_buf())) {
+                panic!("{prefix}: written in {} and in {}", first.display(), file.display());
+            }
+        }
+        other => panic!("{}: {prefix} is {other}, not text", file.display()),
+    }
 }
 
 /// One TOML file as a JSON value; the build fails with the file's name and

@@ -15,6 +15,7 @@ pub mod format;
 pub mod gradcheck;
 pub mod grid;
 pub mod history;
+pub mod i18n;
 pub mod init;
 pub mod instruments;
 pub mod kernels;

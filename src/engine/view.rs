@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::i18n::Lang;
 use crate::engine::named::Named;
 
 /// What the page draws and how fast Play goes.
@@ -23,6 +24,9 @@ pub struct View {
     pub learn: Option<String>,
     /// The guided lesson open in the Learn panel (`#lesson=vanishing`).
     pub lesson: Option<String>,
+    /// The page's language (`#lang=zh-CN`).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 /// What a link's author hides, locks or embeds for a class.

@@ -11,8 +11,12 @@
 //! on top of the lesson's link, trained a stated number of steps, so the
 //! learner sees the fix work and the same question now gets another answer.
 //!
+//! The text is written in English; [`catalog`] gives it in the page's
+//! language, each text translated by the language's catalog
+//! ([`crate::engine::i18n`], keys in [`translation_keys`]).
+//!
 //! This module is content and its types only; it imports nothing from the
-//! engine. The measuring is an instrument
+//! engine but the catalogs. The measuring is an instrument
 //! ([`crate::engine::instruments::lessons`]); [`fix`] builds the fix's link.
 
 pub mod fix;
@@ -20,6 +24,8 @@ pub mod fix;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+
+use crate::engine::i18n::{self, Lang};
 
 pub use fix::fixed_link;
 
@@ -209,19 +215,101 @@ impl Catalog {
 /// The content, as the build script embedded it.
 const LEARN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/learn.json"));
 
-/// The checklist and the lessons (parsed once). The content is checked by
-/// the crate's tests, so a parse failure here is a build defect.
-pub fn catalog() -> &'static Catalog {
+/// The checklist and the lessons in English, as written in `content/`
+/// (parsed once). The content is checked by the crate's tests, so a parse
+/// failure here is a build defect.
+pub fn source() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| serde_json::from_str(LEARN_JSON).expect("content/ is checked by tests/learn.rs"))
 }
 
+/// The checklist and the lessons in the current language
+/// ([`i18n::current`]): the English source with every text the language's
+/// catalog translates put in (see [`translation_keys`]).
+pub fn catalog() -> &'static Catalog {
+    static ZH_CN: OnceLock<Catalog> = OnceLock::new();
+    match i18n::current() {
+        Lang::En => source(),
+        Lang::ZhCn => ZH_CN.get_or_init(|| translated(Lang::ZhCn)),
+    }
+}
+
+/// The source with `lang`'s texts put in (a text the catalog lacks stays English).
+fn translated(lang: Lang) -> Catalog {
+    let mut c = source().clone();
+    let put = |field: &mut String, key: String| {
+        if let Some(t) = i18n::lookup(lang, &key) {
+            *field = t.to_string();
+        }
+    };
+    for s in &mut c.checklist.section {
+        put(&mut s.title, format!("section.{}", s.id));
+    }
+    for item in &mut c.checklist.item {
+        for (field, name) in
+            [(&mut item.title, "title"), (&mut item.what, "what"), (&mut item.why, "why"), (&mut item.here, "here")]
+        {
+            put(field, format!("checklist.{}.{name}", item.id));
+        }
+    }
+    for l in &mut c.lessons {
+        let id = l.id.clone();
+        for (field, name) in [
+            (&mut l.title, "title"),
+            (&mut l.text, "text"),
+            (&mut l.look, "look"),
+            (&mut l.question, "question"),
+            (&mut l.explain, "explain"),
+            (&mut l.fix.text, "fix"),
+        ] {
+            put(field, format!("lesson.{id}.{name}"));
+        }
+        for (i, choice) in l.choice.iter_mut().enumerate() {
+            put(&mut choice.label, format!("lesson.{id}.choice.{i}"));
+        }
+    }
+    c
+}
+
+/// Every catalog key a translation of the Learn content must hold, with
+/// the English it translates: `section.<n>`, `checklist.<id>.<title|what|why|here>`,
+/// `lesson.<id>.<title|text|look|question|explain|fix>` and
+/// `lesson.<id>.choice.<i>`.
+pub fn translation_keys() -> Vec<(String, &'static str)> {
+    let c = source();
+    let mut keys = Vec::new();
+    for s in &c.checklist.section {
+        keys.push((format!("section.{}", s.id), s.title.as_str()));
+    }
+    for item in &c.checklist.item {
+        for (text, name) in [(&item.title, "title"), (&item.what, "what"), (&item.why, "why"), (&item.here, "here")] {
+            keys.push((format!("checklist.{}.{name}", item.id), text.as_str()));
+        }
+    }
+    for l in &c.lessons {
+        for (text, name) in [
+            (&l.title, "title"),
+            (&l.text, "text"),
+            (&l.look, "look"),
+            (&l.question, "question"),
+            (&l.explain, "explain"),
+            (&l.fix.text, "fix"),
+        ] {
+            keys.push((format!("lesson.{}.{name}", l.id), text.as_str()));
+        }
+        for (i, choice) in l.choice.iter().enumerate() {
+            keys.push((format!("lesson.{}.choice.{i}", l.id), choice.label.as_str()));
+        }
+    }
+    keys
+}
+
 /// Whether `id` names a checklist item (`"3.4"`).
 pub fn is_item(id: &str) -> bool {
-    catalog().item(id).is_some()
+    source().item(id).is_some()
 }
 
 /// Whether `id` names a lesson.
 pub fn is_lesson(id: &str) -> bool {
-    catalog().lesson(id).is_some()
+    source().lesson(id).is_some()
 }

@@ -70,6 +70,7 @@
 //! | `test`, `disc`, `log`, `embed` | view: test points, discretized heatmap, log-scale charts, embed mode (written only when on) | `0 1` |
 //! | `note` | classroom: a note shown to the students as text (written only when set) | up to 280 characters, no control characters |
 //! | `learn`, `lesson` | view: the Learn panel's open checklist item and guided lesson (written only when set) | an item number such as `3.4`; a lesson id such as `vanishing` (`content/lessons/`) |
+//! | `lang` | view: the page's language (written only when not English) | `en`, `zh-CN` |
 //! | `hide`, `lock` | classroom: controls hidden or locked (written only when set; `lock=data` also locks the seed and New seed) | comma list of link keys or `play step-once step-epoch reset new-seed share` |
 //!
 //! # Rules

@@ -10,6 +10,7 @@ use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{
     Act, BlockOrder, ClipKind, Config, DataKind, InitKind, LossKind, Named, OptimizerKind, OutputAct, ScheduleKind,
 };
+use crate::engine::i18n::Lang;
 use crate::engine::learn;
 use crate::engine::optim::Hyper;
 use crate::engine::view::Speed;
@@ -448,6 +449,16 @@ pub const SETTINGS: &[Setting] = &[
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live(),
+    row(
+        "lang",
+        "Language",
+        "The page's language: English or Simplified Chinese",
+        Kind::Choice(choice!(Lang, view.lang)),
+    )
+    .on(Panel::Transport, 20)
+    .group(Group::View)
+    .belongs(Belongs::WhenSet)
+    .live(),
     row("lesson", "Lesson", "the guided lesson open in the Learn panel", learn_text!(view.lesson, learn::is_lesson))
         .group(Group::View)
         .belongs(Belongs::WhenSet)

@@ -51,6 +51,7 @@ const LINK_MUTATIONS: &[LinkMutation] = &[
     ("speed-batch", |l| l.view.speed = Speed::Batch),
     ("learn-item", |l| l.view.learn = Some("3.4".into())),
     ("learn-lesson", |l| l.view.lesson = Some("vanishing".into())),
+    ("lang", |l| l.view.lang = crate::engine::i18n::Lang::ZhCn),
     ("speed-max", |l| l.view.speed = Speed::Max),
     ("bug-named", |l| l.bug = Some(PlantedBug { bug: Bug::StaleBn, hidden: false })),
     ("bug-hidden", |l| l.bug = Some(PlantedBug { bug: Bug::WrongSign, hidden: true })),

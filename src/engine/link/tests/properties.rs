@@ -106,21 +106,23 @@ fn arb_bug() -> impl Strategy<Value = Option<PlantedBug>> {
 
 /// Any view toggles, speed and open Learn entries.
 fn arb_view() -> impl Strategy<Value = View> {
-    let catalog = crate::engine::learn::catalog();
+    let catalog = crate::engine::learn::source();
     let items: Vec<String> = catalog.checklist.item.iter().map(|i| i.id.clone()).collect();
     let lessons: Vec<String> = catalog.lessons.iter().map(|l| l.id.clone()).collect();
     (
         (any::<bool>(), any::<bool>(), any::<bool>(), proptest::sample::select(Speed::VARIANTS)),
         proptest::option::of(proptest::sample::select(items)),
         proptest::option::of(proptest::sample::select(lessons)),
+        proptest::sample::select(crate::engine::i18n::Lang::VARIANTS),
     )
-        .prop_map(|((show_test, discretize, log_scale, speed), learn, lesson)| View {
+        .prop_map(|((show_test, discretize, log_scale, speed), learn, lesson, lang)| View {
             show_test,
             discretize,
             log_scale,
             speed,
             learn,
             lesson,
+            lang,
         })
 }
 

@@ -13,8 +13,8 @@ use crate::engine::trainer::{LiveChange, Trainer};
 const KEYS: &[&str] = &[
     "v", "seed", "step", "data", "n", "noise", "train", "minor", "k", "feat", "std", "net", "ord", "bnm", "bne",
     "slope", "init", "ia", "bias", "loss", "fg", "fa", "out", "l1", "l2", "lr", "opt", "mom", "rho", "b1", "b2", "eps",
-    "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "learn", "lesson", "embed",
-    "hide", "lock", "note",
+    "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "learn", "lang", "lesson",
+    "embed", "hide", "lock", "note",
 ];
 
 #[test]
@@ -306,7 +306,7 @@ fn page_order_units_and_description() {
         "net", "ord", "bnm", "bne", "slope", "init", "ia", "bias", "out", // Model
         "lr", "bs", "opt", "mom", "rho", "b1", "b2", "eps", "wd", "sched", "se", "sg", "loss", "fg", "fa", "l1", "l2",
         "clip", "cv", "seed", // Training
-        "test", "disc", "log", "speed", // Heatmap, charts, transport
+        "test", "disc", "log", "speed", "lang", // Heatmap, charts, transport
     ];
     assert_eq!(order, expected);
     let places: BTreeSet<_> = SETTINGS.iter().filter_map(|s| s.panel).collect();
