@@ -7,12 +7,13 @@
 // sits beside it under the same name with `_bg.wasm` (wasm-bindgen's
 // naming, kept by Trunk's content hashes). Each message goes to Rust
 // (`run_check_in_worker` or `parse_runs_in_worker`, src/web/checks.rs),
-// which posts the progress and the outcome back. Cancel terminates this
+// which posts the progress and the outcome back, in the page's language
+// (`lang`). Cancel terminates this
 // worker.
 let module = null;
 
 self.onmessage = async (event) => {
-  const { glue, request, snapshot, import: file } = event.data;
+  const { glue, request, snapshot, import: file, lang } = event.data;
   try {
     module ??= import(glue).then(async (m) => {
       await m.default({ module_or_path: glue.replace(/\.js$/, '_bg.wasm') });
@@ -27,9 +28,9 @@ self.onmessage = async (event) => {
         self.postMessage({ Rejected: `the file could not be read (${err})` });
         return;
       }
-      m.parse_runs_in_worker(text);
+      m.parse_runs_in_worker(text, lang);
     } else {
-      m.run_check_in_worker(request, snapshot);
+      m.run_check_in_worker(request, snapshot, lang);
     }
   } catch (err) {
     // The shape of Rust's `Message::Failed(text)`, or of `Parsed::Rejected(text)`.

@@ -30,6 +30,7 @@
 
 use crate::engine::config::{Config, DataKind, LossKind, Named};
 use crate::engine::error::EngineError;
+use crate::engine::i18n;
 use crate::engine::layers::Pass;
 use crate::engine::loss;
 use crate::engine::model::{Model, ParamInfo};
@@ -80,30 +81,44 @@ impl Bug {
     /// One sentence saying what the planted code does wrong (for "reveal").
     pub fn description(self) -> &'static str {
         match self {
-            Bug::FrozenLayer => "The optimizer never updates the first dense layer: its weights keep their initial values.",
-            Bug::WrongSign => "The first dense layer's backward pass returns the gradient with the wrong sign.",
-            Bug::NoZeroGrad => "Gradients are never reset between steps, so each step applies the sum of all past gradients.",
-            Bug::SoftmaxTwice => {
-                "The network's outputs already went through softmax (sigmoid for one output), and the loss applies it again."
-            }
-            Bug::ShuffledLabels => "The training labels were shuffled separately from their inputs.",
-            Bug::RawInputs => "The inputs are fed without standardization (digit pixels at 0–16 instead of 0–1).",
-            Bug::EvalDropout => "Dropout is left on when the model is evaluated.",
-            Bug::StaleBn => "BatchNorm's running mean and variance are never updated, so evaluation uses (0, 1).",
+            Bug::FrozenLayer => i18n::text("bug.frozen_layer.description"),
+            Bug::WrongSign => i18n::text("bug.wrong_sign.description"),
+            Bug::NoZeroGrad => i18n::text("bug.no_zero_grad.description"),
+            Bug::SoftmaxTwice => i18n::text("bug.softmax_twice.description"),
+            Bug::ShuffledLabels => i18n::text("bug.shuffled_labels.description"),
+            Bug::RawInputs => i18n::text("bug.raw_inputs.description"),
+            Bug::EvalDropout => i18n::text("bug.eval_dropout.description"),
+            Bug::StaleBn => i18n::text("bug.stale_bn.description"),
         }
     }
 
     /// Which instrument catches it, in a few words.
     pub fn caught_by(self) -> &'static str {
         match self {
-            Bug::FrozenLayer => "layer statistics: an update/weight ratio of 0 with a non-zero gradient",
-            Bug::WrongSign => "gradient check: relative error near 1 in that layer",
-            Bug::NoZeroGrad => "update check: the applied gradient differs from the batch's gradient",
-            Bug::SoftmaxTwice => "tiny-batch overfit: the loss stalls although every point is classified right",
-            Bug::ShuffledLabels => "label agreement: a point's nearest neighbour shares its label only at chance",
-            Bug::RawInputs => "input scale and initial loss: inputs far from mean 0, std 1",
-            Bug::EvalDropout => "evaluation mode: two evaluations of the same inputs differ",
-            Bug::StaleBn => "variance shift: BN running statistics still at their initial values",
+            Bug::FrozenLayer => i18n::text("bug.frozen_layer.caught_by"),
+            Bug::WrongSign => i18n::text("bug.wrong_sign.caught_by"),
+            Bug::NoZeroGrad => i18n::text("bug.no_zero_grad.caught_by"),
+            Bug::SoftmaxTwice => i18n::text("bug.softmax_twice.caught_by"),
+            Bug::ShuffledLabels => i18n::text("bug.shuffled_labels.caught_by"),
+            Bug::RawInputs => i18n::text("bug.raw_inputs.caught_by"),
+            Bug::EvalDropout => i18n::text("bug.eval_dropout.caught_by"),
+            Bug::StaleBn => i18n::text("bug.stale_bn.caught_by"),
+        }
+    }
+
+    /// Its label in the bug picker: its name (the link value), with what it
+    /// does where the language needs it.
+    pub fn option(self) -> String {
+        let name = self.name();
+        match self {
+            Bug::FrozenLayer => crate::tr!("bug.frozen_layer.option", name = name),
+            Bug::WrongSign => crate::tr!("bug.wrong_sign.option", name = name),
+            Bug::NoZeroGrad => crate::tr!("bug.no_zero_grad.option", name = name),
+            Bug::SoftmaxTwice => crate::tr!("bug.softmax_twice.option", name = name),
+            Bug::ShuffledLabels => crate::tr!("bug.shuffled_labels.option", name = name),
+            Bug::RawInputs => crate::tr!("bug.raw_inputs.option", name = name),
+            Bug::EvalDropout => crate::tr!("bug.eval_dropout.option", name = name),
+            Bug::StaleBn => crate::tr!("bug.stale_bn.option", name = name),
         }
     }
 
@@ -177,18 +192,18 @@ impl PlantedBug {
         if let Some(token) = s.strip_prefix(MYSTERY_PREFIX) {
             return Bug::from_token(token)
                 .map(|bug| PlantedBug { bug, hidden: true })
-                .ok_or_else(|| "is not a known mystery bug".to_string());
+                .ok_or_else(|| crate::tr!("bug.lab.unknown_mystery"));
         }
         Bug::from_name(s).map(|bug| PlantedBug { bug, hidden: false }).ok_or_else(|| {
             let names: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
-            format!("must be one of {} or mystery:<token>", names.join(", "))
+            crate::tr!("bug.lab.one_of", names = names.join(", "), mystery = format!("{MYSTERY_PREFIX}<token>"))
         })
     }
 
     /// What the page may show before "reveal": the name, or "a hidden bug".
     pub fn label(self) -> &'static str {
         if self.hidden {
-            "a hidden bug"
+            i18n::text("bug.lab.hidden")
         } else {
             self.bug.name()
         }

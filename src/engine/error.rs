@@ -17,9 +17,9 @@ pub enum EngineError {
 impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EngineError::InvalidConfig(m) => write!(f, "invalid configuration: {m}"),
-            EngineError::DataParse(m) => write!(f, "cannot parse data: {m}"),
-            EngineError::Asset(m) => write!(f, "asset problem: {m}"),
+            EngineError::InvalidConfig(m) => f.write_str(&crate::tr!("link.error.invalid_config", message = m)),
+            EngineError::DataParse(m) => f.write_str(&crate::tr!("link.error.data_parse", message = m)),
+            EngineError::Asset(m) => f.write_str(&crate::tr!("link.error.asset", message = m)),
         }
     }
 }

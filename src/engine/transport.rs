@@ -3,6 +3,7 @@
 //! the next step, and which keyboard shortcut means which transport button.
 //! The page (`web::app`) keeps the mode and acts on these decisions.
 
+use crate::engine::i18n;
 use crate::engine::view::Speed;
 
 /// What the frame loop is doing.
@@ -43,14 +44,15 @@ impl Mode {
         }
     }
 
-    /// The status line's text, and whether the Play button reads Pause.
+    /// The status line's text (in the page's language), and whether the
+    /// Play button reads Pause.
     pub fn status(self) -> (&'static str, bool) {
         match self {
-            Mode::Paused => ("Paused", false),
-            Mode::Playing => ("Training", true),
-            Mode::FastForward(_) => ("Fast-forwarding to the link's step", true),
-            Mode::UntilEpoch(_) => ("Training one epoch", true),
-            Mode::Diverged => ("Diverged", false),
+            Mode::Paused => (i18n::text("transport.paused"), false),
+            Mode::Playing => (i18n::text("transport.training"), true),
+            Mode::FastForward(_) => (i18n::text("transport.fast_forward"), true),
+            Mode::UntilEpoch(_) => (i18n::text("transport.one_epoch"), true),
+            Mode::Diverged => (i18n::text("transport.diverged"), false),
         }
     }
 
@@ -108,12 +110,15 @@ pub fn shortcut(key: &str, shift: bool, typing: bool, on_button: bool) -> Option
 /// The notice for a link: the fields the codec rejected (`key=value: reason`),
 /// and, when the config could not be trained, why the default experiment is shown.
 pub fn link_notice(rejected: &[(String, String, String)], untrainable: Option<&str>) -> String {
-    let mut notes: Vec<String> = rejected.iter().map(|(k, v, why)| format!("• {k}={v}: {why}")).collect();
+    let mut notes: Vec<String> = rejected
+        .iter()
+        .map(|(k, v, why)| crate::tr!("transport.notice.item", key = k, value = v, reason = why))
+        .collect();
     if !notes.is_empty() {
-        notes.insert(0, "Some settings in the link were ignored (defaults used instead):".into());
+        notes.insert(0, crate::tr!("transport.notice.ignored"));
     }
     if let Some(err) = untrainable {
-        notes.push(format!("This link's settings cannot be trained ({err}); showing the default experiment."));
+        notes.push(crate::tr!("transport.notice.untrainable", error = err));
     }
     notes.join("\n")
 }

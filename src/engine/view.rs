@@ -50,10 +50,10 @@ pub const MAX_NOTE: usize = 280;
 pub fn parse_note(s: &str) -> Result<Option<String>, String> {
     let s = s.trim();
     if s.chars().count() > MAX_NOTE {
-        return Err(format!("is longer than {MAX_NOTE} characters"));
+        return Err(crate::tr!("link.note.too_long", max = MAX_NOTE));
     }
     if s.chars().any(char::is_control) {
-        return Err("holds control characters".to_string());
+        return Err(crate::tr!("link.note.control"));
     }
     Ok((!s.is_empty()).then(|| s.to_string()))
 }
@@ -79,9 +79,9 @@ impl Classroom {
     /// it is not.
     pub fn lock_reason(&self, id: &str) -> Option<String> {
         if self.lock.iter().any(|l| l == id) {
-            Some(format!("Locked by this class link (lock={id})"))
+            Some(crate::tr!("link.lock.named", key = "lock", id = id))
         } else if self.lock.iter().any(|l| l == "data") && DATA_CONTROLS.contains(&id) {
-            Some("Locked by this class link: lock=data keeps everyone on the same data".to_string())
+            Some(crate::tr!("link.lock.data", lock = "lock=data"))
         } else {
             None
         }

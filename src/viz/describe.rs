@@ -7,35 +7,25 @@ use crate::engine::history::Metrics;
 
 /// The loss chart: what it plots and where the curves end now.
 pub fn loss_chart(m: &Metrics) -> String {
-    format!(
-        "Loss chart: training and test data loss over {} steps; now training {}, test {}.",
-        m.step,
-        figure(m.train_loss),
-        figure(m.test_loss)
-    )
+    crate::tr!("viz.describe.loss_chart", steps = m.step, train = figure(m.train_loss), test = figure(m.test_loss))
 }
 
 /// The accuracy chart: what it plots and where the curves end now.
 pub fn accuracy_chart(m: &Metrics) -> String {
     let pct = |a: Option<f64>| or_dash(a, |a| percent(a, 1));
-    format!(
-        "Accuracy chart: training and test accuracy over {} steps; now training {}, test {}.",
-        m.step,
-        pct(m.train_acc),
-        pct(m.test_acc)
-    )
+    crate::tr!("viz.describe.accuracy_chart", steps = m.step, train = pct(m.train_acc), test = pct(m.test_acc))
 }
 
 /// The output heatmap: the model's output over the input plane, with how
 /// well it separates the points now.
 pub fn heatmap(m: &Metrics) -> String {
     let pct = |a: Option<f64>| or_dash(a, |a| percent(a, 1));
-    format!(
-        "Model output over the input plane (x1 to the right, x2 up) with the training points, at step {}: training accuracy {}, test accuracy {}, training loss {}.",
-        m.step,
-        pct(m.train_acc),
-        pct(m.test_acc),
-        figure(m.train_loss)
+    crate::tr!(
+        "viz.describe.heatmap",
+        step = m.step,
+        train_acc = pct(m.train_acc),
+        test_acc = pct(m.test_acc),
+        train_loss = figure(m.train_loss)
     )
 }
 

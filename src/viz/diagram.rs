@@ -25,13 +25,13 @@ pub fn shown(col: usize, width: usize, planar: bool) -> usize {
 /// Widths and labels of the columns: inputs, each hidden layer, output.
 pub fn columns(n_in: usize, hidden: &[usize], n_out: usize) -> (Vec<usize>, Vec<String>) {
     let mut widths = vec![n_in];
-    let mut labels = vec!["input".to_string()];
+    let mut labels = vec![crate::tr!("viz.diagram.input")];
     for (i, &units) in hidden.iter().enumerate() {
         widths.push(units);
-        labels.push(format!("hidden {}", i + 1));
+        labels.push(crate::tr!("viz.diagram.hidden", n = i + 1));
     }
     widths.push(n_out);
-    labels.push("output".to_string());
+    labels.push(crate::tr!("viz.diagram.output"));
     (widths, labels)
 }
 
@@ -69,25 +69,29 @@ pub fn layout(w: i32, widths: &[usize], planar: bool) -> Layout {
     Layout { node, height, centres }
 }
 
-/// The short column caption: `hidden 3` → `h3`, `input` → `in`, `output` → `out`.
-pub fn short_label(label: &str) -> String {
-    match label {
-        "input" => "in".to_string(),
-        "output" => "out".to_string(),
-        _ => label.strip_prefix("hidden ").map_or_else(|| label.to_string(), |n| format!("h{n}")),
+/// The short caption of column `col` of `n_cols`: `in`, `h3` (the third
+/// hidden layer), `out`.
+pub fn short_label(col: usize, n_cols: usize) -> String {
+    if col == 0 {
+        crate::tr!("viz.diagram.input_short")
+    } else if col + 1 >= n_cols {
+        crate::tr!("viz.diagram.output_short")
+    } else {
+        crate::tr!("viz.diagram.hidden_short", n = col)
     }
 }
 
-/// Captions of column `col`, longest first ("hidden 3 (16 of 32)" →
-/// "h3 16/32" → "h3"); the page draws the first that fits between columns.
-pub fn captions(col: usize, label: &str, width: usize, planar: bool) -> Vec<String> {
+/// Captions of column `col` of `n_cols` (its long `label`, from
+/// [`columns`]), longest first ("hidden 3 (16 of 32)" → "h3 16/32" →
+/// "h3"); the page draws the first that fits between columns.
+pub fn captions(col: usize, n_cols: usize, label: &str, width: usize, planar: bool) -> Vec<String> {
     if col == 0 && !planar {
-        return vec![format!("{width} px")];
+        return vec![crate::tr!("viz.diagram.pixels", width = width)];
     }
-    let short = short_label(label);
+    let short = short_label(col, n_cols);
     let mut v = Vec::new();
     if width > MAX_NODES {
-        v.push(format!("{label} ({MAX_NODES} of {width})"));
+        v.push(crate::tr!("viz.diagram.some_of", label = label, shown = MAX_NODES, width = width));
         v.push(format!("{short} {MAX_NODES}/{width}"));
     } else {
         v.push(label.to_string());
@@ -142,10 +146,10 @@ mod tests {
 
     #[test]
     fn captions_shorten_and_units_have_ranges() {
-        assert_eq!(captions(2, "hidden 2", 32, true), ["hidden 2 (16 of 32)", "h2 16/32", "h2"]);
-        assert_eq!(captions(3, "output", 1, true), ["output", "out"]);
-        assert_eq!(captions(0, "input", 64, false), ["64 px"]);
-        assert_eq!(short_label("input"), "in");
+        assert_eq!(captions(2, 4, "hidden 2", 32, true), ["hidden 2 (16 of 32)", "h2 16/32", "h2"]);
+        assert_eq!(captions(3, 4, "output", 1, true), ["output", "out"]);
+        assert_eq!(captions(0, 4, "input", 64, false), ["64 px"]);
+        assert_eq!((short_label(0, 4), short_label(1, 4), short_label(3, 4)), ("in".into(), "h1".into(), "out".into()));
         assert_eq!(unit_range(&[1.0, -5.0, f32::NAN, 7.0, 3.0, 0.5], 1, 2), (-5.0, 7.0));
     }
 

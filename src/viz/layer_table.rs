@@ -11,8 +11,19 @@ use crate::engine::instruments::readouts::ratio_band;
 
 /// The metrics of the live table, in column order.
 pub const METRICS: [&str; 6] = ["act", "dead", "sat", "wnorm", "gnorm", "ratio"];
-/// Their short labels (shown above each cell on narrow screens).
-pub const METRIC_LABELS: [&str; 6] = ["act. mean ± std", "dead", "saturated", "‖W‖", "‖∇W‖", "update/‖W‖"];
+
+/// The short label of a metric of [`METRICS`] (shown above each cell on
+/// narrow screens), in the current language.
+pub fn metric_label(metric: &str) -> String {
+    match metric {
+        "act" => crate::tr!("viz.layer_table.act"),
+        "dead" => crate::tr!("viz.layer_table.dead"),
+        "sat" => crate::tr!("viz.layer_table.sat"),
+        "wnorm" => "‖W‖".to_string(),
+        "gnorm" => "‖∇W‖".to_string(),
+        _ => crate::tr!("viz.layer_table.ratio"),
+    }
+}
 /// The update/weight band the ratio's sparkline shades, and its reference line.
 pub const RATIO_BAND: (f64, f64) = (1e-4, 1e-2);
 /// The update/weight ratio rule of thumb.
@@ -158,6 +169,12 @@ mod tests {
         assert_eq!(ratio.spark().reference, Some(1e-3));
         assert_eq!(ratio.band, Some(ratio_band(ratio.value)));
         assert_eq!(ratio.spark().values.len(), 3);
+    }
+
+    #[test]
+    fn metric_labels_are_short_words() {
+        let labels: Vec<String> = METRICS.iter().map(|m| metric_label(m)).collect();
+        assert_eq!(labels, ["act. mean ± std", "dead", "saturated", "‖W‖", "‖∇W‖", "update/‖W‖"]);
     }
 
     #[test]

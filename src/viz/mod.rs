@@ -41,3 +41,44 @@ pub mod points;
 pub mod saliency;
 pub mod sparkline;
 pub mod thumbnail;
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::i18n::{lookup, Lang};
+
+    /// Every key `src/viz` and `src/web` name in a `tr!` (a key on the
+    /// line after the macro's name included, which the crate-wide test in
+    /// `tests/i18n.rs` does not read), with its file.
+    fn keys_in(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("a source folder") {
+            let path = entry.expect("a readable entry").path();
+            if path.is_dir() {
+                keys_in(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            let call = concat!("tr", "!(");
+            for (at, _) in text.match_indices(call) {
+                let rest = text[at + call.len()..].trim_start();
+                let key = rest.strip_prefix('"').and_then(|r| r.split('"').next()).unwrap_or("");
+                if key.contains('.') && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.') {
+                    found.push((key.to_string(), path.display().to_string()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_pictures_and_the_page_name_is_in_every_language() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        keys_in(&root.join("viz"), &mut found);
+        keys_in(&root.join("web"), &mut found);
+        assert!(found.len() > 50, "{} keys", found.len());
+        let missing: Vec<_> = found
+            .iter()
+            .filter(|(key, _)| lookup(Lang::En, key).is_none() || lookup(Lang::ZhCn, key).is_none())
+            .collect();
+        assert!(missing.is_empty(), "keys without a text in some language: {missing:?}");
+    }
+}

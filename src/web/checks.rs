@@ -50,9 +50,22 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// Worker side: the page's language (`lang`, a link value), so what the
+/// worker writes is in it.
+fn speak(lang: &str) {
+    use crate::engine::named::Named;
+    crate::engine::i18n::set(crate::engine::i18n::Lang::from_name(lang).unwrap_or_default());
+}
+
+/// The current language's link value, sent with every message to a worker.
+fn lang_value() -> JsValue {
+    JsValue::from_str(crate::engine::named::Named::name(crate::engine::i18n::current()))
+}
+
 /// Worker side: runs one check and posts its progress and outcome.
 #[wasm_bindgen]
-pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array) {
+pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array, lang: String) {
+    speak(&lang);
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post = |message: &Message| {
         if let Ok(value) = to_js(message) {
@@ -61,7 +74,7 @@ pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array) {
     };
     let request: Request = match serde_wasm_bindgen::from_value(request) {
         Ok(r) => r,
-        Err(e) => return post(&Message::Failed(format!("a malformed check request: {e}"))),
+        Err(e) => return post(&Message::Failed(crate::tr!("web.worker.malformed_request", error = e))),
     };
     let trainer = match long_checks::restore(&snapshot.to_vec()) {
         Ok(t) => t,
@@ -81,7 +94,8 @@ pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array) {
 /// Worker side: reads and checks an imported runs file and posts the
 /// records back, one JSON text each ([`Parsed`]).
 #[wasm_bindgen]
-pub fn parse_runs_in_worker(text: String) {
+pub fn parse_runs_in_worker(text: String, lang: String) {
+    speak(&lang);
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if let Ok(value) = to_js(&Parsed::of_file(&text)) {
         let _ = scope.post_message(&value);
@@ -110,19 +124,20 @@ pub async fn parse_runs_off_thread(file: &web_sys::File) -> Result<Parsed, Strin
     };
     let on_error = EventListener::new(&worker, "error", move |e| {
         let text = e.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
-        settle(false, JsValue::from_str(&format!("the import worker stopped: {text}")));
+        settle(false, JsValue::from_str(&crate::tr!("web.worker.import_stopped", error = text)));
     });
     let message = Object::new();
     let set = |k: &str, v: &JsValue| Reflect::set(&message, &JsValue::from_str(k), v).map(drop);
     set("glue", &JsValue::from_str(&GLUE_URL.with(String::clone)))
         .and_then(|()| set("import", file))
+        .and_then(|()| set("lang", &lang_value()))
         .and_then(|()| worker.post_message(&message))
         .map_err(|e| format!("{e:?}"))?;
     let reply = wasm_bindgen_futures::JsFuture::from(promise).await;
     drop((on_message, on_error));
     worker.terminate();
     let value = reply.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| format!("an unreadable answer from the import worker: {e}"))
+    serde_wasm_bindgen::from_value(value).map_err(|e| crate::tr!("web.worker.import_unreadable", error = e))
 }
 
 /// Page side: the running check, if any, and its worker.
@@ -155,6 +170,7 @@ impl CheckWorker {
         set("glue", &JsValue::from_str(&glue))
             .and_then(|()| set("request", &to_js(&request)?))
             .and_then(|()| set("snapshot", &Uint8Array::from(bytes.as_slice())))
+            .and_then(|()| set("lang", &lang_value()))
             .map_err(|e| format!("{e:?}"))?;
         worker.post_message(&message).map_err(|e| format!("{e:?}"))?;
         self.running = Some(request);
@@ -187,13 +203,13 @@ impl CheckWorker {
         self.listeners.push(EventListener::new(&worker, "message", move |event| {
             let data = event.unchecked_ref::<MessageEvent>().data();
             let message = serde_wasm_bindgen::from_value(data)
-                .unwrap_or_else(|e| Message::Failed(format!("an unreadable message from the checks' worker: {e}")));
+                .unwrap_or_else(|e| Message::Failed(crate::tr!("web.worker.checks_unreadable", error = e)));
             deliver(message);
         }));
         let deliver = Rc::clone(&self.on_message);
         self.listeners.push(EventListener::new(&worker, "error", move |event| {
             let text = event.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).unwrap_or_default();
-            deliver(Message::Failed(format!("the checks' worker stopped: {text}")));
+            deliver(Message::Failed(crate::tr!("web.worker.checks_stopped", error = text)));
         }));
         self.worker = Some(worker.clone());
         Ok(worker)

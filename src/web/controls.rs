@@ -22,6 +22,7 @@ use web_sys::{Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlIn
 
 use crate::engine::config::{Act, Config, DataConfig, DataKind, Feature, Named};
 use crate::engine::grid::EXTENT;
+use crate::engine::i18n::Lang;
 use crate::engine::link::parse::{self, DROPOUT, LAYER_UNITS};
 use crate::engine::link::{self, Kind, LayerEdit, Link, NetworkEdit, Panel, Setting, MAX_HIDDEN_LAYERS};
 use crate::engine::rng::{Rng, Stream};
@@ -120,12 +121,22 @@ impl Controls {
             let panel = dom::by_id(&document, container_id(panel))?;
             let wrapper: HtmlElement = create("div", "field");
             wrapper.set_id(&format!("field-{}", spec.key));
-            wrapper.set_title(spec.help);
+            wrapper.set_title(spec.help());
             let input = me.build_one(spec, &wrapper)?;
             append(&panel, &wrapper);
             me.built.push(Built { spec, wrapper, input });
         }
         Ok(me)
+    }
+
+    /// The same controls built again in the current language (after a
+    /// language change); the caller shows the config again.
+    pub fn relabel(&mut self) -> Result<(), String> {
+        for built in &self.built {
+            built.wrapper.remove();
+        }
+        *self = Controls::build(Rc::clone(&self.sink))?;
+        Ok(())
     }
 
     fn label(wrapper: &HtmlElement, spec: &Setting) {
@@ -142,7 +153,7 @@ impl Controls {
                 let select: HtmlSelectElement = create("select", "");
                 select.set_id(key);
                 for name in (choice.names)() {
-                    let opt = create_text("option", "", name);
+                    let opt = create_text("option", "", option_label(key, name));
                     set_attr(&opt, "value", name);
                     append(&select, &opt);
                 }
@@ -177,7 +188,7 @@ impl Controls {
                 let group: HtmlElement = create("div", "data-picker");
                 group.set_id(key);
                 set_attr(&group, "role", "group");
-                set_attr(&group, "aria-label", spec.label);
+                set_attr(&group, "aria-label", spec.label());
                 for &kind in DataKind::VARIANTS {
                     let button: HtmlButtonElement = create("button", "data-choice");
                     button.set_id(&format!("data-{}", kind.name()));
@@ -187,7 +198,7 @@ impl Controls {
                     let thumb = dom::canvas("data-thumb", 48, 48);
                     draw_data_thumb(&thumb, kind);
                     append(&button, &thumb);
-                    append(&button, &create_text("span", "", kind.name()));
+                    append(&button, &create_text("span", "", &data_label(kind)));
                     let sink = Rc::clone(&self.sink);
                     self.listeners.push(EventListener::new(&button, "click", move |_| sink(Edit::Data(kind))));
                     append(&group, &button);
@@ -202,7 +213,7 @@ impl Controls {
                 let group: HtmlElement = create("div", "features");
                 group.set_id(key);
                 set_attr(&group, "role", "group");
-                set_attr(&group, "aria-label", spec.label);
+                set_attr(&group, "aria-label", spec.label());
                 for &feature in Feature::VARIANTS {
                     let label: HtmlElement = create("label", "feature");
                     let input: HtmlInputElement = create("input", "");
@@ -227,13 +238,13 @@ impl Controls {
                 append(wrapper, &self.layers_box);
                 self.add_layer.set_id("net-add");
                 self.add_layer.set_type("button");
-                self.add_layer.set_text_content(Some("+ Add layer"));
+                self.add_layer.set_text_content(Some(&crate::tr!("web.controls.add_layer")));
                 let sink = Rc::clone(&self.sink);
                 self.listeners
                     .push(EventListener::new(&self.add_layer, "click", move |_| sink(Edit::Network(NetworkEdit::Add))));
                 append(wrapper, &self.add_layer);
                 append(wrapper, &self.all_layers_row());
-                let text_label = create_text("label", "net-text-label", "As link text");
+                let text_label = create_text("label", "net-text-label", &crate::tr!("web.controls.as_link_text"));
                 set_attr(&text_label, "for", key);
                 append(wrapper, &text_label);
                 let input: HtmlInputElement = create("input", "net-text");
@@ -284,8 +295,12 @@ impl Controls {
         }
         self.show_layers(cfg);
         let widths: Vec<String> = cfg.hidden.iter().map(|l| l.units.to_string()).collect();
-        let shape = if widths.is_empty() { "no hidden layer".to_string() } else { widths.join("–") };
-        set_text(&self.summary, &format!("{} hidden layer(s): {shape}; {n_params} parameters", cfg.hidden.len()));
+        let summary = if widths.is_empty() {
+            crate::tr!("web.controls.summary_none", params = n_params)
+        } else {
+            crate::tr!("web.controls.summary", layers = widths.len(), shape = widths.join("–"), params = n_params)
+        };
+        set_text(&self.summary, &summary);
         self.apply_locks(shown);
     }
 
@@ -314,20 +329,21 @@ impl Controls {
     /// layer). The fields are empty prompts: a choice applies and clears.
     fn all_layers_row(&mut self) -> HtmlElement {
         let row: HtmlElement = create("div", "layer layer-all");
-        append(&row, &create_text("span", "layer-name", "All"));
+        append(&row, &create_text("span", "layer-name", &crate::tr!("web.controls.all")));
         let units: HtmlInputElement = create("input", "units");
         units.set_type("number");
         units.set_id("net-all-units");
         set_attr(&units, "min", &LAYER_UNITS.lo.to_string());
         set_attr(&units, "max", &LAYER_UNITS.hi.to_string());
-        set_attr(&units, "placeholder", "width");
-        set_attr(&units, "aria-label", "Width of every hidden layer");
+        set_attr(&units, "placeholder", &crate::tr!("web.controls.all_width"));
+        set_attr(&units, "aria-label", &crate::tr!("web.controls.all_width_label"));
         append(&row, &units);
         let act: HtmlSelectElement = create("select", "act");
         act.set_id("net-all-act");
-        set_attr(&act, "aria-label", "Activation of every hidden layer");
+        set_attr(&act, "aria-label", &crate::tr!("web.controls.all_act_label"));
+        let prompt = crate::tr!("web.controls.all_act");
         for (value, label) in
-            std::iter::once(("", "activation…")).chain(parse::names::<Act>().into_iter().map(|n| (n, n)))
+            std::iter::once(("", prompt.as_str())).chain(parse::names::<Act>().into_iter().map(|n| (n, n)))
         {
             let opt = create_text("option", "", label);
             set_attr(&opt, "value", value);
@@ -365,12 +381,12 @@ impl Controls {
         units.set_id(&id("units"));
         set_attr(&units, "min", &LAYER_UNITS.lo.to_string());
         set_attr(&units, "max", &LAYER_UNITS.hi.to_string());
-        set_attr(&units, "aria-label", &format!("Layer {} width", i + 1));
+        set_attr(&units, "aria-label", &crate::tr!("web.controls.layer_width", n = i + 1));
         append(&row, &units);
 
         let act: HtmlSelectElement = create("select", "act");
         act.set_id(&id("act"));
-        set_attr(&act, "aria-label", &format!("Layer {} activation", i + 1));
+        set_attr(&act, "aria-label", &crate::tr!("web.controls.layer_act", n = i + 1));
         for name in parse::names::<Act>() {
             let opt = create_text("option", "", name);
             set_attr(&opt, "value", name);
@@ -387,7 +403,7 @@ impl Controls {
         append(&row, &bn_label);
 
         let do_label: HtmlElement = create("label", "dropout");
-        append(&do_label, &create_text("span", "", "drop"));
+        append(&do_label, &create_text("span", "", &crate::tr!("web.controls.drop")));
         let dropout: HtmlInputElement = create("input", "");
         dropout.set_type("number");
         dropout.set_id(&id("do"));
@@ -395,7 +411,7 @@ impl Controls {
         set_attr(&dropout, "min", &min.to_string());
         set_attr(&dropout, "max", &max.to_string());
         set_attr(&dropout, "step", &DROPOUT_STEP.to_string());
-        set_attr(&dropout, "aria-label", &format!("Layer {} dropout rate", i + 1));
+        set_attr(&dropout, "aria-label", &crate::tr!("web.controls.layer_dropout", n = i + 1));
         append(&do_label, &dropout);
         append(&row, &do_label);
 
@@ -403,7 +419,7 @@ impl Controls {
         remove.set_type("button");
         remove.set_id(&id("remove"));
         remove.set_text_content(Some("×"));
-        set_attr(&remove, "aria-label", &format!("Remove layer {}", i + 1));
+        set_attr(&remove, "aria-label", &crate::tr!("web.controls.remove_layer", n = i + 1));
         append(&row, &remove);
 
         let sink = &self.sink;
@@ -439,7 +455,7 @@ impl Controls {
             dom::toggle_class(&b.wrapper, "off", unused.is_some());
             set_attr(&b.wrapper, "data-off", unused.unwrap_or(""));
             dom::set_disabled(&b.input, off);
-            let title = lock.as_deref().or(unused).unwrap_or(b.spec.help);
+            let title = lock.as_deref().or(unused).unwrap_or(b.spec.help());
             set_attr(&b.wrapper, "title", title);
             match b.spec.kind {
                 Kind::DataPicker(_) => data = off,
@@ -488,6 +504,31 @@ fn set_number_bounds(input: &Element, spec: &Setting, shown: &Link) {
 
 fn toggle_class_el(el: &HtmlElement, class: &str) {
     dom::toggle_class(el, class, true);
+}
+
+/// What a choice's option reads: its link name, except the language menu,
+/// which names each language in itself ("简体中文").
+fn option_label(key: &str, name: &'static str) -> &'static str {
+    match (key, Lang::from_name(name)) {
+        ("lang", Some(lang)) => lang.endonym(),
+        _ => name,
+    }
+}
+
+/// A data set's name on its picker button, in the current language.
+fn data_label(kind: DataKind) -> String {
+    match kind {
+        DataKind::Circle => crate::tr!("web.data.circle"),
+        DataKind::Xor => crate::tr!("web.data.xor"),
+        DataKind::Gauss => crate::tr!("web.data.gauss"),
+        DataKind::Spiral => crate::tr!("web.data.spiral"),
+        DataKind::Moons => crate::tr!("web.data.moons"),
+        DataKind::Blobs => crate::tr!("web.data.blobs"),
+        DataKind::SpiralK => crate::tr!("web.data.spiralk"),
+        DataKind::Plane => crate::tr!("web.data.plane"),
+        DataKind::MultiGauss => crate::tr!("web.data.mgauss"),
+        DataKind::Digits => crate::tr!("web.data.digits"),
+    }
 }
 
 /// Readable feature names.

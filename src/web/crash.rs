@@ -43,7 +43,7 @@ pub fn show(message: &str) {
         el.set_hidden(false);
     }
     if let Ok(el) = dom::by_id(&document, "status") {
-        dom::set_text(&el, "Stopped");
+        dom::set_text(&el, &crate::tr!("web.crash.stopped"));
     }
     if let Ok(el) = document
         .get_element_by_id("play")

@@ -55,6 +55,7 @@ pub struct LearnPanel {
     next: HtmlElement,
     lessons: HtmlElement,
     progress: HtmlElement,
+    checklist: HtmlElement,
     /// The checklist items' `<details>`, by item id.
     items: Vec<(String, HtmlElement)>,
     /// The lesson on the card.
@@ -85,11 +86,25 @@ impl LearnPanel {
             lessons: id("lessons-list")?,
             progress: id("lessons-progress")?,
             items: fill_checklist(&id("checklist")?, learn::catalog()),
+            checklist: id("checklist")?,
             lesson: None,
             item: None,
         };
         panel.fill_lessons();
         Ok(panel)
+    }
+
+    /// Everything again in the current language: the lesson list, the
+    /// checklist (the open item stays open) and the lesson on the card.
+    pub fn relabel(&mut self) {
+        self.items = fill_checklist(&self.checklist, learn::catalog());
+        self.fill_lessons();
+        if let Some(id) = self.lesson.clone() {
+            self.show_lesson(&id);
+        }
+        if let Some(id) = self.item.clone() {
+            self.open_item(&id);
+        }
     }
 
     /// Whether the panel is open.
@@ -152,9 +167,9 @@ impl LearnPanel {
         let Some(lesson) = catalog.lesson(id) else { return };
         let n = catalog.lessons.iter().position(|l| l.id == id).map_or(0, |i| i + 1);
         self.lesson = Some(id.to_string());
-        set_text(&self.kicker, &format!("Lesson {n} of {}", catalog.lessons.len()));
+        set_text(&self.kicker, &crate::tr!("learn.lesson_n_of", n = n, total = catalog.lessons.len()));
         let item_title = catalog.item(&lesson.item).map_or("", |i| i.title.as_str());
-        set_text(&self.item_ref, &format!("Checklist {} · {item_title}", lesson.item));
+        set_text(&self.item_ref, &crate::tr!("learn.checklist_ref", id = lesson.item, title = item_title));
         set_attr(&self.item_ref, "data-learn", &lesson.item);
         set_text(&self.title, &lesson.title);
         set_text(&self.text, &lesson.text);
@@ -213,13 +228,13 @@ impl LearnPanel {
             set_attr(&button, "data-lesson", &lesson.id);
             append(&li, &button);
             if finished {
-                let mark = create_text("span", "lesson-done", "✓ done");
+                let mark = create_text("span", "lesson-done", &crate::tr!("learn.done_mark"));
                 append(&li, &mark);
             }
             append(&self.lessons, &li);
         }
         let count = catalog.lessons.iter().filter(|l| done.contains(&l.id)).count();
-        set_text(&self.progress, &format!("{count} of {} done", catalog.lessons.len()));
+        set_text(&self.progress, &crate::tr!("learn.progress", count = count, total = catalog.lessons.len()));
     }
 }
 
@@ -236,15 +251,20 @@ fn fill_checklist(root: &HtmlElement, catalog: &Catalog) -> Vec<(String, HtmlEle
             details.set_id(&format!("learn-{}", item.id.replace('.', "-")));
             set_attr(&details, "data-item", &item.id);
             append(&details, &create_text("summary", "", &format!("{} {}", item.id, item.title)));
-            for (label, text) in [("What: ", &item.what), ("Why: ", &item.why), ("Here: ", &item.here)] {
+            let what = [
+                (crate::tr!("learn.what"), &item.what),
+                (crate::tr!("learn.why"), &item.why),
+                (crate::tr!("learn.here"), &item.here),
+            ];
+            for (label, text) in what {
                 let p: HtmlElement = create("p", "");
-                append(&p, &create_text("b", "", label));
+                append(&p, &create_text("b", "", &label));
                 append(&p, &create_text("span", "", text));
                 append(&details, &p);
             }
             let lessons = catalog.lessons_of(&item.id);
             if !lessons.is_empty() {
-                let p: HtmlElement = create_text("p", "learn-lessons", "Try it: ");
+                let p: HtmlElement = create_text("p", "learn-lessons", &crate::tr!("learn.try_it"));
                 for lesson in lessons {
                     let b = create_text("button", "lesson-start small", &lesson.title);
                     set_attr(&b, "type", "button");

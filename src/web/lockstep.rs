@@ -80,6 +80,14 @@ impl LockstepView {
         })
     }
 
+    /// The status line, legend and chart again in the current language.
+    pub fn relabel(&self) {
+        if self.run.is_some() {
+            self.shown();
+            self.draw();
+        }
+    }
+
     /// Whether frames are wanted: training, building, or finishing a round
     /// or an evaluation after a pause.
     pub fn busy(&self) -> bool {
@@ -117,7 +125,7 @@ impl LockstepView {
                     self.run = None;
                 }
                 Err(e) => {
-                    set_text(&self.status, &format!("These variants cannot be trained: {e}"));
+                    set_text(&self.status, &crate::tr!("web.lockstep.untrainable", error = e));
                     return;
                 }
             }
@@ -167,10 +175,10 @@ impl LockstepView {
                 Ok(Some(ls)) => self.started(ls),
                 Ok(None) => {
                     let (built, all) = pending.building.progress();
-                    set_text(&self.status, &format!("Building the variants: {built} of {all}…"));
+                    set_text(&self.status, &crate::tr!("web.lockstep.building", built = built, all = all));
                 }
                 Err(e) => {
-                    set_text(&self.status, &format!("These variants cannot be trained: {e}"));
+                    set_text(&self.status, &crate::tr!("web.lockstep.untrainable", error = e));
                     self.pending = None;
                     self.playing = false;
                 }
@@ -281,14 +289,14 @@ impl LockstepView {
     }
 
     fn shown(&self) {
-        set_text(&self.play, if self.playing { "Pause lockstep" } else { "Run lockstep" });
+        let play = if self.playing { crate::tr!("web.lockstep.pause") } else { crate::tr!("web.lockstep.run") };
+        set_text(&self.play, &play);
         set_attr(&self.play, "aria-pressed", if self.playing { "true" } else { "false" });
         let step = self.run.as_ref().and_then(|r| r.ls.trainers.first()).map_or(0, Trainer::step_count);
         let text = match &self.run {
-            None => "Trains 4 variants of the current settings on the same data and batches.".to_string(),
-            Some(r) => {
-                format!("{} variants, step {step}{}", r.labels.len(), if self.playing { "" } else { " (paused)" })
-            }
+            None => crate::tr!("web.lockstep.idle"),
+            Some(r) if self.playing => crate::tr!("web.lockstep.running", n = r.labels.len(), step = step),
+            Some(r) => crate::tr!("web.lockstep.paused", n = r.labels.len(), step = step),
         };
         set_text(&self.status, &text);
         set_attr(&self.status, "data-step", &step.to_string());
@@ -329,9 +337,9 @@ impl LockstepView {
         }
         set_attr(&self.chart, "data-curves", &curves.len().to_string());
         let spec = ChartSpec {
-            title: "Lockstep: training loss".into(),
-            y_label: "data loss".into(),
-            x_label: "step".into(),
+            title: crate::tr!("web.lockstep.chart_title"),
+            y_label: crate::tr!("web.charts.data_loss"),
+            x_label: crate::tr!("web.charts.step"),
             log_y: false,
             bands: Vec::new(),
             curves,

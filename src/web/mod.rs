@@ -13,7 +13,8 @@
 //! output heatmap, digits, charts), [`dom`] (elements, text, canvas blits),
 //! [`crash`] (panic hook and error banner), [`runs`] (run history, table,
 //! compare, export and import), [`lockstep`] (variants trained side by side), [`learn`] (the
-//! checklist and the guided lessons), [`teacher`] (the class-link builder).
+//! checklist and the guided lessons), [`teacher`] (the class-link builder), [`lang`] (the page's static text in
+//! the chosen language).
 
 pub mod app;
 pub mod checks;
@@ -21,6 +22,7 @@ pub mod controls;
 pub mod crash;
 pub mod dom;
 pub mod instruments;
+pub mod lang;
 pub mod learn;
 pub mod lockstep;
 pub mod runs;
@@ -51,7 +53,7 @@ pub fn start() {
     crash::install(&window);
     match app::Runner::start(&window) {
         Ok(runner) => RUNNER.with(|slot| *slot.borrow_mut() = Some(runner)),
-        Err(message) => crash::show(&format!("GradLab could not start: {message}")),
+        Err(message) => crash::show(&crate::tr!("web.crash.could_not_start", error = message)),
     }
 }
 

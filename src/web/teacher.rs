@@ -45,6 +45,8 @@ pub struct TeacherDialog {
     secret: HtmlInputElement,
     note: HtmlInputElement,
     embed: HtmlInputElement,
+    /// The controls table's body.
+    controls: HtmlElement,
     rows: Vec<ControlRow>,
     link: HtmlInputElement,
     open: HtmlElement,
@@ -58,7 +60,7 @@ impl TeacherDialog {
     /// Binds to the dialog and fills its pickers and the controls table.
     pub fn new(document: &Document) -> Result<TeacherDialog, String> {
         let typed = |id: &str| dom::typed::<HtmlInputElement>(document, id);
-        let d = TeacherDialog {
+        let mut d = TeacherDialog {
             dialog: dom::typed(document, "teacher")?,
             from: dom::typed(document, "teach-from")?,
             step: typed("teach-step")?,
@@ -66,22 +68,43 @@ impl TeacherDialog {
             secret: typed("teach-secret")?,
             note: typed("teach-note")?,
             embed: typed("teach-embed")?,
-            rows: control_rows(&by_id(document, "teach-controls")?),
+            controls: by_id(document, "teach-controls")?,
+            rows: Vec::new(),
             link: typed("teach-link")?,
             open: by_id(document, "teach-open")?,
             frame: by_id(document, "teach-frame")?,
             status: by_id(document, "teach-status")?,
             current: String::new(),
         };
-        add_option(&d.from, "", "The current state (settings and step)");
-        for lesson in &learn::catalog().lessons {
-            add_option(&d.from, &lesson.id, &format!("Lesson: {}", lesson.title));
-        }
-        add_option(&d.bug, "", "none (correct code)");
-        for bug in Bug::ALL {
-            add_option(&d.bug, bug.name(), bug.name());
-        }
+        d.relabel();
         Ok(d)
+    }
+
+    /// Fills the pickers and the controls table in the current language
+    /// (again after a language change: what was chosen stays chosen).
+    pub fn relabel(&mut self) {
+        let (from, bug) = (self.from.value(), self.bug.value());
+        dom::clear(&self.from);
+        add_option(&self.from, "", &crate::tr!("web.teacher.current_state"));
+        for lesson in &learn::catalog().lessons {
+            add_option(&self.from, &lesson.id, &crate::tr!("web.teacher.lesson", title = lesson.title));
+        }
+        dom::clear(&self.bug);
+        add_option(&self.bug, "", &crate::tr!("web.teacher.no_bug"));
+        for bug in Bug::ALL {
+            add_option(&self.bug, bug.name(), bug.name());
+        }
+        self.from.set_value(&from);
+        self.bug.set_value(&bug);
+        let ticked: Vec<(&str, bool, bool)> =
+            self.rows.iter().map(|r| (r.id, r.hide.checked(), r.lock.checked())).collect();
+        self.rows = control_rows(&self.controls);
+        for row in &self.rows {
+            if let Some(&(_, hide, lock)) = ticked.iter().find(|(id, _, _)| *id == row.id) {
+                row.hide.set_checked(hide);
+                row.lock.set_checked(lock);
+            }
+        }
     }
 
     /// Opens the dialog on the current state (`current`: its link pairs, at
@@ -129,8 +152,9 @@ impl TeacherDialog {
         let address = format!("{}{page}#{pairs}", location.origin().unwrap_or_default());
         self.link.set_value(&address);
         set_attr(&self.open, "href", &format!("{page}#{pairs}"));
-        let problems: Vec<String> = rejected.iter().map(|r| format!("{}: {}", r.key, r.reason)).collect();
-        set_text(&self.status, &problems.join("; "));
+        let problems: Vec<String> =
+            rejected.iter().map(|r| crate::tr!("web.teacher.problem", key = r.key, reason = r.reason)).collect();
+        set_text(&self.status, &problems.join(&crate::tr!("web.teacher.problem_separator")));
         address
     }
 
@@ -149,10 +173,10 @@ impl TeacherDialog {
         let promise = window.navigator().clipboard().write_text(&address);
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => set_text(&status, "Link copied."),
+                Ok(_) => set_text(&status, &crate::tr!("web.share.copied")),
                 Err(_) => {
                     field.select();
-                    set_text(&status, "Press Ctrl+C (⌘C) to copy the selected link.");
+                    set_text(&status, &crate::tr!("web.share.press_copy"));
                 }
             }
         });
@@ -167,17 +191,18 @@ fn control_rows(tbody: &HtmlElement) -> Vec<ControlRow> {
         .map(|(id, label)| {
             let tr: HtmlElement = create("tr", "");
             append(&tr, &create_text("th", "", &label));
-            let tick = |what: &str, verb: &str| {
+            let tick = |what: &str, aria: String| {
                 let td: HtmlElement = create("td", "");
                 let input: HtmlInputElement = create("input", "");
                 input.set_type("checkbox");
                 input.set_id(&format!("teach-{what}-{id}"));
-                set_attr(&input, "aria-label", &format!("{verb} {label}"));
+                set_attr(&input, "aria-label", &aria);
                 append(&td, &input);
                 append(&tr, &td);
                 input
             };
-            let (hide, lock) = (tick("hide", "Hide"), tick("lock", "Lock"));
+            let hide = tick("hide", crate::tr!("web.teacher.hide", control = label));
+            let lock = tick("lock", crate::tr!("web.teacher.lock", control = label));
             append(tbody, &tr);
             ControlRow { id, hide, lock }
         })

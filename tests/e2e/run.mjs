@@ -1882,6 +1882,134 @@ try {
     assert(failures.length === 0, failures.join('\n'));
   });
 
+  // ---- languages ----
+
+  /** The Latin words a translation may keep (content/i18n/latin-terms.txt). */
+  const latinTerms = (await readFile(join(root, 'content', 'i18n', 'latin-terms.txt'), 'utf8'))
+    .split('\n').map((l) => l.split('#')[0].trim().toLowerCase()).filter(Boolean);
+  /**
+   * English words a person sees on the page: visible text, and the title,
+   * aria-label and placeholder of visible elements (options of a visible
+   * select included). Skipped: `translate="no"` (user text, hashes), and
+   * words of the allowed terms. Returns "word in «context»" strings.
+   */
+  const englishOnPage = (page) => page.evaluate((terms) => {
+    const allowed = new Set(terms);
+    const found = new Set();
+    const shown = (el) => {
+      if (el.closest('[translate="no"], [hidden], script, style, noscript, dialog:not([open])')) return false;
+      if (el.tagName === 'OPTION') return shown(el.closest('select'));
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const check = (textValue, el) => {
+      const cleaned = textValue.replace(/\b(e|E)[-+]?\d+\b/g, ' ');
+      for (const w of cleaned.match(/[A-Za-z]{2,}/g) ?? []) {
+        if (!allowed.has(w.toLowerCase())) found.add(`${w} in «${textValue.trim().slice(0, 80)}» (${el.id || el.className || el.tagName})`);
+      }
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const el = walker.currentNode.parentElement;
+      if (el && shown(el)) check(walker.currentNode.textContent, el);
+    }
+    for (const el of document.querySelectorAll('[title], [aria-label], [placeholder], option')) {
+      if (!shown(el)) continue;
+      for (const a of ['title', 'aria-label', 'placeholder']) if (el.getAttribute(a)) check(el.getAttribute(a), el);
+      if (el.tagName === 'OPTION') check(el.textContent, el);
+    }
+    return [...found];
+  }, latinTerms);
+
+  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
+    const states = [
+      ['default page', 'data=circle', async () => {}],
+      ['after 5 steps and a gradient check', 'data=spiral', async (page) => {
+        await stepTimes(page, 5);
+        await page.click('#check-gradients');
+        await page.waitForFunction(() => document.querySelector('#gradcheck-verdict').textContent.trim() !== '', null, { timeout: 30_000 });
+      }],
+      ['a lesson, answered', 'lesson=vanishing', async (page) => {
+        await page.locator('#lesson-choices input').first().check();
+        await page.click('#lesson-check');
+        await page.waitForFunction(() => document.querySelector('#lesson-result').textContent.trim() !== '');
+      }],
+      ['the checklist', 'learn=3.4', async () => {}],
+      ['the teacher dialog', '', async (page) => {
+        await page.click('#learn-button');
+        await page.click('#teach-button');
+        await page.waitForFunction(() => document.querySelector('#teacher').open);
+      }],
+      ['the runs panel and lockstep', 'data=xor', async (page) => {
+        await stepTimes(page, 3);
+        await page.click('#reset');
+        await stepTimes(page, 2);
+        await waitRuns(page, 2);
+        await page.locator('#runs-table tbody tr input[type=checkbox]').first().check();
+        await page.selectOption('#lockstep-preset', 'lrs');
+        await page.click('#lockstep-play');
+        await page.waitForFunction(() => Number(document.querySelector('#lockstep-status').dataset.step) >= 2, null, { timeout: 30_000 });
+        await page.click('#lockstep-play');
+        await page.locator('#runs').scrollIntoViewIfNeeded();
+      }],
+      ['the doctor on a planted bug', 'data=xor&bug=wrong-sign', async (page) => {
+        await page.click('#doctor');
+        await page.waitForFunction(() => document.querySelector('#doctor-findings li'), null, { timeout: 30_000 });
+      }],
+      ['the help dialog', '', async (page) => {
+        await page.keyboard.press('?');
+        await page.waitForFunction(() => document.querySelector('#help').open);
+      }],
+      ['the digits data set', 'data=digits&step=3', async (page) => { await waitStepPaused(page, 3); }],
+    ];
+    const failures = [];
+    for (const [name, hash, prepare] of states) {
+      const { page, log } = await openPage(context, `${baseUrl}#lang=zh-CN&${hash}`);
+      logs.push(log);
+      assert((await page.getAttribute('html', 'lang')) === 'zh-CN', `${name}: html lang`);
+      await prepare(page);
+      const left = await englishOnPage(page);
+      if (left.length) failures.push(`${name}: ${left.length} English words:\n  ${left.slice(0, 25).join('\n  ')}`);
+      if (name === 'default page') await page.screenshot({ path: join(artifacts, 'lang-zh-CN-1280x800.png') });
+      if (name === 'a lesson, answered') await page.screenshot({ path: join(artifacts, 'lang-zh-CN-lesson.png') });
+      await page.close();
+    }
+    assert(failures.length === 0, failures.join('\n'));
+  }, 240_000);
+
+  await test('languages: switching the language with its control keeps the run (step, fingerprint, runs) and is written in the link; the English page has no Chinese', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=xor`);
+    logs.push(log);
+    await stepTimes(page, 4);
+    const before = { step: await stepOf(page), fp: await text(page, '#fingerprint'), play: await text(page, '#play') };
+    assert(before.step === 4 && before.play === 'Play', JSON.stringify(before));
+    const chinese = /[\u4e00-\u9fff]/;
+    const bodyText = () => page.evaluate(() => document.body.innerText);
+    assert(!chinese.test((await bodyText()).replace('简体中文', '')), 'Chinese on the English page');
+    await page.selectOption('#lang', 'zh-CN');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert((await hashFields(page)).lang === 'zh-CN', `hash: ${JSON.stringify(await hashFields(page))}`);
+    assert((await stepOf(page)) === before.step, 'the step changed');
+    assert((await text(page, '#fingerprint')) === before.fp, 'the model changed');
+    assert(chinese.test(await text(page, '#play')), `Play reads "${await text(page, '#play')}"`);
+    assert(chinese.test(await text(page, 'label[for=lr]')), 'the learning-rate label is not translated');
+    assert((await page.evaluate(() => document.activeElement?.id)) === 'lang', 'focus left the language menu');
+    await stepTimes(page, 1);
+    assert((await stepOf(page)) === before.step + 1, 'training does not go on after the switch');
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert((await text(page, '#play')) === 'Play', `Play reads "${await text(page, '#play')}"`);
+    assert(!chinese.test((await bodyText()).replace('简体中文', '')), 'Chinese left after switching back');
+    assert(!('lang' in (await hashFields(page))), 'lang=en written in the link');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.selectOption('#lang', 'zh-CN');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await page.screenshot({ path: join(artifacts, 'lang-zh-CN-390x844.png') });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.screenshot({ path: join(artifacts, 'lang-zh-CN-1024x768.png') });
+    await page.close();
+  });
+
   await test('no console errors or uncaught exceptions', async () => {
     const errors = logs.flatMap((l) => l.errors);
     assert(errors.length === 0, errors.join('\n'));

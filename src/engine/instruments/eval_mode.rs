@@ -40,15 +40,11 @@ impl EvalMode {
         if self.deterministic {
             return Vec::new();
         }
-        let sentence = format!(
-            "Evaluating the same {} inputs twice gives outputs that differ by up to {}.",
-            self.rows,
-            num(self.max_diff)
-        );
+        let sentence = crate::tr!("finding.random_evaluation.sentence", rows = self.rows, diff = num(self.max_diff));
         let f = Finding::new(Severity::Error, Problem::RandomEvaluation, checklist::DROPOUT, "eval_mode", sentence)
-            .cause("evaluation is random: dropout is still on at test time (a bug in the code)")
-            .fix("switch the model to evaluation mode for every prediction: dropout must be the identity there")
-            .evidence("largest difference", self.max_diff);
+            .cause(crate::tr!("finding.random_evaluation.cause"))
+            .fix(crate::tr!("finding.random_evaluation.fix"))
+            .evidence(crate::tr!("finding.evidence.largest_difference"), self.max_diff);
         vec![f]
     }
 }

@@ -2,7 +2,8 @@
 //! sentence about one problem, with a severity and the checklist item
 //! (docs/CHECKLIST.md) it illustrates.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -148,17 +149,52 @@ impl Problem {
     }
 }
 
-/// An item of docs/CHECKLIST.md: `section.row` and its idea in a few words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// An item of docs/CHECKLIST.md: `section.row`; its idea in a few words
+/// is [`ChecklistItem::title`], in the page's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChecklistItem {
     /// `section.row`, e.g. `3.4`.
     pub id: &'static str,
-    /// The idea, e.g. `Dead ReLUs`.
-    pub title: &'static str,
 }
 
-/// An item travels as its fields; it comes back as the item of the same id
-/// (an unknown id is an error: items are compiled in, never made up).
+impl ChecklistItem {
+    /// The idea, e.g. `Dead ReLUs`, in the current language.
+    pub fn title(self) -> &'static str {
+        use crate::engine::i18n;
+        match self.id {
+            "1.1" => i18n::text("finding.checklist.small_model"),
+            "1.2" => i18n::text("finding.checklist.overfit"),
+            "2.1" => i18n::text("finding.checklist.loss_fits_task"),
+            "2.2" => i18n::text("finding.checklist.loss_scales"),
+            "2.3" => i18n::text("finding.checklist.initial_loss"),
+            "3.1" => i18n::text("finding.checklist.gradient_flow"),
+            "3.3" => i18n::text("finding.checklist.update_ratio"),
+            "3.4" => i18n::text("finding.checklist.dead_relu"),
+            "3.5" => i18n::text("finding.checklist.gradient_check"),
+            "3.6" => i18n::text("finding.checklist.visualise"),
+            "4.2" => i18n::text("finding.checklist.learning_rate"),
+            "4.3" => i18n::text("finding.checklist.clipping"),
+            "4.4" => i18n::text("finding.checklist.batch_norm"),
+            "4.6" => i18n::text("finding.checklist.regularization"),
+            "4.7" => i18n::text("finding.checklist.dropout"),
+            "4.8" => i18n::text("finding.checklist.dropout_bn_order"),
+            _ => "",
+        }
+    }
+}
+
+/// An item travels as its id and its title.
+impl Serialize for ChecklistItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ChecklistItem", 2)?;
+        s.serialize_field("id", self.id)?;
+        s.serialize_field("title", self.title())?;
+        s.end()
+    }
+}
+
+/// An item comes back as the item of the same id (an unknown id is an
+/// error: items are compiled in, never made up).
 impl<'de> Deserialize<'de> for ChecklistItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -198,42 +234,37 @@ pub mod checklist {
     ];
 
     /// 1.1 Start with a small model.
-    pub const SMALL_MODEL: ChecklistItem = ChecklistItem { id: "1.1", title: "Start with a small model" };
+    pub const SMALL_MODEL: ChecklistItem = ChecklistItem { id: "1.1" };
     /// 1.2 Overfit a tiny batch.
-    pub const OVERFIT: ChecklistItem = ChecklistItem { id: "1.2", title: "Overfit one or two data points" };
+    pub const OVERFIT: ChecklistItem = ChecklistItem { id: "1.2" };
     /// 2.1 The loss suits the task.
-    pub const LOSS_FITS_TASK: ChecklistItem = ChecklistItem { id: "2.1", title: "The loss must suit the task" };
+    pub const LOSS_FITS_TASK: ChecklistItem = ChecklistItem { id: "2.1" };
     /// 2.2 Losses on comparable scales.
-    pub const LOSS_SCALES: ChecklistItem = ChecklistItem { id: "2.2", title: "Losses on comparable scales" };
+    pub const LOSS_SCALES: ChecklistItem = ChecklistItem { id: "2.2" };
     /// 2.3 The initial loss matches chance.
-    pub const INITIAL_LOSS: ChecklistItem = ChecklistItem { id: "2.3", title: "The initial loss must match chance" };
+    pub const INITIAL_LOSS: ChecklistItem = ChecklistItem { id: "2.3" };
     /// 3.1 Gradient bugs, updates never applied, vanishing or exploding gradients.
-    pub const GRADIENT_FLOW: ChecklistItem = ChecklistItem {
-        id: "3.1",
-        title: "Bugs in gradients, updates never applied, vanishing or exploding gradients",
-    };
+    pub const GRADIENT_FLOW: ChecklistItem = ChecklistItem { id: "3.1" };
     /// 3.3 Update/weight ratio near 1e-3.
-    pub const UPDATE_RATIO: ChecklistItem =
-        ChecklistItem { id: "3.3", title: "Magnitudes of activations, weights and updates" };
+    pub const UPDATE_RATIO: ChecklistItem = ChecklistItem { id: "3.3" };
     /// 3.4 Dead ReLUs.
-    pub const DEAD_RELU: ChecklistItem = ChecklistItem { id: "3.4", title: "Dead ReLUs" };
+    pub const DEAD_RELU: ChecklistItem = ChecklistItem { id: "3.4" };
     /// 3.5 Gradient checking.
-    pub const GRADIENT_CHECK: ChecklistItem = ChecklistItem { id: "3.5", title: "Gradient checking" };
+    pub const GRADIENT_CHECK: ChecklistItem = ChecklistItem { id: "3.5" };
     /// 3.6 Visualise.
-    pub const VISUALISE: ChecklistItem = ChecklistItem { id: "3.6", title: "Visualise activations and gradients" };
+    pub const VISUALISE: ChecklistItem = ChecklistItem { id: "3.6" };
     /// 4.2 Learning rate.
-    pub const LEARNING_RATE: ChecklistItem = ChecklistItem { id: "4.2", title: "Learning rate" };
+    pub const LEARNING_RATE: ChecklistItem = ChecklistItem { id: "4.2" };
     /// 4.3 Gradient clipping.
-    pub const CLIPPING: ChecklistItem = ChecklistItem { id: "4.3", title: "Gradient clipping" };
+    pub const CLIPPING: ChecklistItem = ChecklistItem { id: "4.3" };
     /// 4.4 Batch normalization.
-    pub const BATCH_NORM: ChecklistItem = ChecklistItem { id: "4.4", title: "Batch normalization" };
+    pub const BATCH_NORM: ChecklistItem = ChecklistItem { id: "4.4" };
     /// 4.6 Regularization.
-    pub const REGULARIZATION: ChecklistItem = ChecklistItem { id: "4.6", title: "Regularization" };
+    pub const REGULARIZATION: ChecklistItem = ChecklistItem { id: "4.6" };
     /// 4.7 Dropout at training only.
-    pub const DROPOUT: ChecklistItem = ChecklistItem { id: "4.7", title: "Dropout during training only" };
+    pub const DROPOUT: ChecklistItem = ChecklistItem { id: "4.7" };
     /// 4.8 Order of dropout and BN.
-    pub const DROPOUT_BN_ORDER: ChecklistItem =
-        ChecklistItem { id: "4.8", title: "The order of dropout and batch norm" };
+    pub const DROPOUT_BN_ORDER: ChecklistItem = ChecklistItem { id: "4.8" };
 }
 
 /// One measured number a finding rests on.
@@ -333,16 +364,13 @@ impl Finding {
 
     /// The whole text: observation, cause and fix.
     pub fn text(&self) -> String {
-        let mut out = self.sentence.clone();
-        if !self.cause.is_empty() {
-            out.push_str(" Cause: ");
-            out.push_str(&self.cause);
+        let (sentence, cause, fix) = (&self.sentence, &self.cause, &self.fix);
+        match (cause.is_empty(), fix.is_empty()) {
+            (false, false) => crate::tr!("finding.text.cause_fix", sentence = sentence, cause = cause, fix = fix),
+            (false, true) => crate::tr!("finding.text.cause", sentence = sentence, cause = cause),
+            (true, false) => crate::tr!("finding.text.fix", sentence = sentence, fix = fix),
+            (true, true) => sentence.clone(),
         }
-        if !self.fix.is_empty() {
-            out.push_str(" Fix: ");
-            out.push_str(&self.fix);
-        }
-        out
     }
 
     /// Whether the finding is a warning or an error (not a note).

@@ -240,9 +240,12 @@ impl GradientCheck {
     pub fn sampling_note(&self) -> Option<String> {
         let p = self.plan;
         p.bounded().then(|| {
-            format!(
-                "Sampled to finish in about a second: at most {} entries per tensor on {} of the mini-batch's {} rows ({} entries in all).",
-                p.per_tensor, p.rows, p.batch_rows, self.checked
+            crate::tr!(
+                "inst.gradient_check.sampled",
+                per_tensor = p.per_tensor,
+                rows = p.rows,
+                batch_rows = p.batch_rows,
+                entries = self.checked
             )
         })
     }
@@ -254,24 +257,29 @@ impl GradientCheck {
             return Some(self.inconclusive_reason());
         }
         let left_out = self.kinked + self.tiny;
-        let by_design: Vec<String> =
-            self.tensors.iter().filter(|t| t.zero_by_design).map(|t| format!("b of {}", t.block)).collect();
+        let by_design: Vec<String> = self
+            .tensors
+            .iter()
+            .filter(|t| t.zero_by_design)
+            .map(|t| crate::tr!("inst.place.tensor", param = "b", place = &t.block))
+            .collect();
         let design = if by_design.is_empty() {
             String::new()
         } else {
-            format!(
-                " The gradient of {} is 0 by construction: BatchNorm subtracts the batch mean right after it.",
-                by_design.join(", ")
+            crate::tr!(
+                "inst.gradient_check.by_design",
+                tensors = by_design.join(crate::engine::i18n::text("inst.place.separator"))
             )
         };
         (left_out > 0).then(|| {
-            format!(
-                "{} of {} entries were left out ({} on a ReLU kink, {} with a gradient below 1e-8); the verdict rests on the other {}.{design}",
-                left_out,
-                self.checked,
-                self.kinked,
-                self.tiny,
-                self.checked - left_out
+            crate::tr!(
+                "inst.gradient_check.left_out",
+                left_out = left_out,
+                checked = self.checked,
+                kinked = self.kinked,
+                tiny = self.tiny,
+                rest = self.checked - left_out,
+                design = design
             )
         })
     }
@@ -281,29 +289,36 @@ impl GradientCheck {
             .tensors
             .iter()
             .filter(|t| t.band == Band::Inconclusive && !t.zero_by_design)
-            .map(|t| format!("{} of {}", t.param, t.block))
+            .map(|t| crate::tr!("inst.place.tensor", param = &t.param, place = &t.block))
             .collect();
-        let judged = self.checked - self.kinked - self.tiny;
+        let (checked, kinked, tiny) = (self.checked, self.kinked, self.tiny);
+        let judged = checked - kinked - tiny;
         if judged > 0 {
-            return format!(
-                "Inconclusive: no entry of {} could be judged ({} of {} entries sit on a ReLU kink, {} have a gradient below 1e-8); the {judged} judged {} with backprop, but a wrong backward pass in those tensors would go unseen.",
-                unjudged.join(", "),
-                self.kinked,
-                self.checked,
-                self.tiny,
-                if judged == 1 { "entry agrees" } else { "entries agree" }
-            );
+            let tensors = unjudged.join(crate::engine::i18n::text("inst.place.separator"));
+            return if judged == 1 {
+                crate::tr!(
+                    "finding.gradient_check.partly",
+                    tensors = tensors,
+                    kinked = kinked,
+                    checked = checked,
+                    tiny = tiny,
+                    judged = judged
+                )
+            } else {
+                crate::tr!(
+                    "finding.gradient_check.partly_many",
+                    tensors = tensors,
+                    kinked = kinked,
+                    checked = checked,
+                    tiny = tiny,
+                    judged = judged
+                )
+            };
         }
-        if self.tiny >= self.kinked {
-            format!(
-                "Inconclusive: {} of {} entries have a gradient below 1e-8 (and {} sit on a ReLU kink), so there is nothing to compare: an all-zero gradient agrees with any backward pass. The gradients vanish (saturated or dead units); fix that first, then check again.",
-                self.tiny, self.checked, self.kinked
-            )
+        if tiny >= kinked {
+            crate::tr!("finding.gradient_check.vanished", tiny = tiny, checked = checked, kinked = kinked)
         } else {
-            format!(
-                "Inconclusive: {} of {} entries sit exactly on a ReLU kink (their ±h nudge moves a ReLU input across 0, e.g. every pre-activation is 0 after a zero or constant initialization), where the numerical derivative is not defined; the rest have gradients below 1e-8.",
-                self.kinked, self.checked
-            )
+            crate::tr!("finding.gradient_check.kinked", kinked = kinked, checked = checked)
         }
     }
 
@@ -318,9 +333,9 @@ impl GradientCheck {
                 "gradient_check",
                 self.inconclusive_reason(),
             )
-            .evidence("entries checked", self.checked as f64)
-            .evidence("entries on a kink", self.kinked as f64)
-            .evidence("entries below 1e-8", self.tiny as f64);
+            .evidence(crate::tr!("finding.evidence.entries_checked"), self.checked as f64)
+            .evidence(crate::tr!("finding.evidence.entries_kinked"), self.kinked as f64)
+            .evidence(crate::tr!("finding.evidence.entries_tiny"), self.tiny as f64);
             return vec![f];
         }
         let Some(worst) =
@@ -328,23 +343,26 @@ impl GradientCheck {
         else {
             return Vec::new();
         };
-        let sentence = format!(
-            "Backprop disagrees with the numerical gradient for {} of {}: relative error up to {} (median {}) on entries away from any kink.",
-            worst.param,
-            worst.block,
-            num(worst.max_rel),
-            num(worst.median_rel)
+        let sentence = crate::tr!(
+            "finding.wrong_gradient.sentence",
+            param = &worst.param,
+            place = &worst.block,
+            max = num(worst.max_rel),
+            median = num(worst.median_rel)
         );
-        let f = Finding::new(Severity::Error, Problem::WrongGradient, checklist::GRADIENT_CHECK, "gradient_check", sentence)
-            .cause(format!(
-                "above 1e-3 on smooth entries the backward pass of {} computes the wrong derivative: a bug in the code, not in the settings",
-                worst.block
-            ))
-            .fix("find the bug in that layer's backward pass (compare its formula with the derivative of its forward pass)")
-            .evidence("max relative error", worst.max_rel)
-            .evidence("median relative error", worst.median_rel)
-            .at(worst.layer)
-            .place(worst.block.clone());
+        let f = Finding::new(
+            Severity::Error,
+            Problem::WrongGradient,
+            checklist::GRADIENT_CHECK,
+            "gradient_check",
+            sentence,
+        )
+        .cause(crate::tr!("finding.wrong_gradient.cause", place = &worst.block))
+        .fix(crate::tr!("finding.wrong_gradient.fix"))
+        .evidence(crate::tr!("finding.evidence.max_rel"), worst.max_rel)
+        .evidence(crate::tr!("finding.evidence.median_rel"), worst.median_rel)
+        .at(worst.layer)
+        .place(worst.block.clone());
         vec![f]
     }
 }

@@ -220,31 +220,23 @@ fn causes(trainer: &Trainer, output_std: f64) -> Vec<String> {
     let mut out = Vec::new();
     let logit_loss = trainer.cfg.loss != LossKind::Mse;
     if logit_loss && output_std > MAX_LOGIT_STD {
-        out.push(format!(
-            "the initial logits have std {} (He or Xavier give about 1): the weights are initialized too large",
-            num(output_std)
-        ));
+        out.push(crate::tr!("finding.initial_loss.large_logits", std = num(output_std)));
     }
     let scale = input_scale::measure(trainer);
     if let Some(w) = scale.worst() {
-        out.push(format!(
-            "input {} has mean {} and std {}: the inputs are not normalized",
-            w.name,
-            num(w.mean),
-            num(w.std)
-        ));
+        out.push(crate::tr!("finding.initial_loss.unnormalized", name = &w.name, mean = num(w.mean), std = num(w.std)));
     }
     if trainer.cfg.bias_init.abs() > 1.0 {
-        out.push(format!("every bias starts at {}", num(trainer.cfg.bias_init)));
+        out.push(crate::tr!("finding.initial_loss.bias", bias = num(trainer.cfg.bias_init)));
     }
     if matches!(trainer.encoding.task, Task::Classes(_)) && trainer.cfg.loss == LossKind::Mse {
-        out.push("MSE on a multi-class task: softmax cross-entropy is the loss that suits it".to_string());
+        out.push(crate::tr!("finding.initial_loss.mse_classes"));
     }
     if !logit_loss && output_std > 1.0 {
-        out.push(format!("the initial outputs have std {}: the weights are initialized too large", num(output_std)));
+        out.push(crate::tr!("finding.initial_loss.large_outputs", std = num(output_std)));
     }
     if out.is_empty() {
-        out.push("the initialization scale or the loss does not suit the data".to_string());
+        out.push(crate::tr!("finding.initial_loss.unknown"));
     }
     out
 }
@@ -257,20 +249,20 @@ impl InitialLoss {
             Verdict::Suspicious => Severity::Warning,
             Verdict::Wrong => Severity::Error,
         };
-        let sentence = format!(
-            "The initial outputs would score a loss of {} on labels unrelated to the inputs, {}× the {} a uniform prediction gives (measured on the real labels: {}).",
-            num(self.label_free),
-            num(self.label_free / self.uniform),
-            num(self.uniform),
-            num(self.measured)
+        let sentence = crate::tr!(
+            "finding.initial_loss.sentence",
+            loss = num(self.label_free),
+            times = num(self.label_free / self.uniform),
+            uniform = num(self.uniform),
+            measured = num(self.measured)
         );
         let f = Finding::new(severity, Problem::InitialLoss, checklist::INITIAL_LOSS, "initial_loss", sentence)
-            .cause(self.causes.join("; "))
-            .fix("start from small random weights (Xavier for tanh/sigmoid, He for ReLU), zero biases and standardized inputs, so the first prediction is nearly uniform")
-            .evidence("label-free initial loss", self.label_free)
-            .evidence("initial loss", self.measured)
-            .evidence("uniform reference", self.uniform)
-            .evidence("initial output std", self.output_std);
+            .cause(self.causes.join(crate::engine::i18n::text("finding.initial_loss.separator")))
+            .fix(crate::tr!("finding.initial_loss.fix"))
+            .evidence(crate::tr!("finding.evidence.label_free_loss"), self.label_free)
+            .evidence(crate::tr!("finding.evidence.initial_loss"), self.measured)
+            .evidence(crate::tr!("finding.evidence.uniform_reference"), self.uniform)
+            .evidence(crate::tr!("finding.evidence.initial_output_std"), self.output_std);
         vec![f]
     }
 }

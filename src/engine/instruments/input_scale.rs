@@ -43,7 +43,7 @@ pub fn measure(trainer: &Trainer) -> InputScale {
     let x = &trainer.train.x;
     let names: Vec<String> = match &trainer.input_map {
         Some(map) => map.features.iter().map(|f| f.name().to_string()).collect(),
-        None => (0..x.ncols()).map(|j| format!("pixel {j}")).collect(),
+        None => (0..x.ncols()).map(|j| crate::tr!("inst.place.pixel", j = j)).collect(),
     };
     let columns = x
         .columns()
@@ -87,7 +87,7 @@ impl InputScale {
     pub fn findings(&self) -> Vec<Finding> {
         let Some(w) = self.worst() else { return Vec::new() };
         let sentence =
-            format!("Input {} has mean {} and std {}, far from mean 0 and std 1.", w.name, num(w.mean), num(w.std));
+            crate::tr!("finding.unnormalized.sentence", name = &w.name, mean = num(w.mean), std = num(w.std));
         let f = Finding::new(
             Severity::Warning,
             Problem::UnnormalizedInputs,
@@ -95,15 +95,14 @@ impl InputScale {
             "input_scale",
             sentence,
         )
-        .evidence("input mean", w.mean)
-        .evidence("input std", w.std);
+        .evidence(crate::tr!("finding.evidence.input_mean"), w.mean)
+        .evidence(crate::tr!("finding.evidence.input_std"), w.std);
         let f = if self.standardize {
             f.severity(Severity::Error)
-                .cause("standardization is on, yet the inputs reach the model unscaled: the data pipeline skips it (a bug in the code)")
-                .fix("apply the training set's mean and std to every input before the model sees it")
+                .cause(crate::tr!("finding.unnormalized.standardized_cause"))
+                .fix(crate::tr!("finding.unnormalized.standardized_fix"))
         } else {
-            f.cause("large inputs make the first layer's pre-activations large: tanh/sigmoid units saturate, the initial loss grows and one learning rate cannot suit every input")
-                .fix("turn on standardization (each input to mean 0, std 1, with the training set's statistics)")
+            f.cause(crate::tr!("finding.unnormalized.cause")).fix(crate::tr!("finding.unnormalized.fix"))
         };
         vec![f]
     }

@@ -60,16 +60,17 @@ impl LabelAgreement {
         if self.agreement > self.chance + MARGIN {
             return Vec::new();
         }
-        let sentence = format!(
-            "Only {}% of training points share the label of their nearest neighbour, about the {}% that chance gives.",
-            num(self.agreement * 100.0),
-            num(self.chance * 100.0)
+        let sentence = crate::tr!(
+            "finding.labels_unrelated.sentence",
+            agreement = num(self.agreement * 100.0),
+            chance = num(self.chance * 100.0)
         );
-        let f = Finding::new(Severity::Error, Problem::LabelsUnrelated, checklist::OVERFIT, "label_agreement", sentence)
-            .cause("the labels do not follow the inputs: they were shuffled or misaligned with their examples (a bug in the data pipeline); a model can memorize such labels but never generalize")
-            .fix("keep each label with its example when shuffling, splitting or batching")
-            .evidence("nearest-neighbour agreement", self.agreement)
-            .evidence("chance agreement", self.chance);
+        let f =
+            Finding::new(Severity::Error, Problem::LabelsUnrelated, checklist::OVERFIT, "label_agreement", sentence)
+                .cause(crate::tr!("finding.labels_unrelated.cause"))
+                .fix(crate::tr!("finding.labels_unrelated.fix"))
+                .evidence(crate::tr!("finding.evidence.neighbour_agreement"), self.agreement)
+                .evidence(crate::tr!("finding.evidence.chance_agreement"), self.chance);
         vec![f]
     }
 }

@@ -53,32 +53,30 @@ pub fn measure(probe: Probe, s: &State) -> Result<f64, String> {
         Probe::LossRatio => Ok(loss_ratio(t)),
         Probe::TrainAccuracy => {
             let acc = t.clone().evaluate().train_acc;
-            acc.ok_or_else(|| "This data set has no accuracy (regression).".to_string())
+            acc.ok_or_else(|| crate::tr!("inst.lesson.regression"))
         }
         Probe::GradientRatio => gradient_ratio(t),
         Probe::SignalRatio => init_scale::measure(t)
             .signal_ratio
             .filter(|r| r.is_finite())
-            .ok_or_else(|| "The network needs at least two hidden layers.".to_string()),
+            .ok_or_else(|| crate::tr!("inst.lesson.two_hidden")),
         Probe::DeadShare => init_scale::measure(t)
             .blocks
             .iter()
             .filter_map(|b| b.dead)
             .max_by(f64::total_cmp)
-            .ok_or_else(|| "The network has no ReLU layer.".to_string()),
+            .ok_or_else(|| crate::tr!("inst.lesson.no_relu")),
         Probe::UpdateRatio => update_ratio(t),
         Probe::PenaltyRatio => Ok(penalty_ratio(t)),
         Probe::VarianceShift => readouts::worst_shift(&variance_shift::measure(t))
             .map(|(r, _)| r)
-            .ok_or_else(|| "The network has no BatchNorm layer to measure.".to_string()),
-        Probe::GradientError => s
-            .gradient_check
-            .map(worst_error)
-            .ok_or_else(|| "Press Gradient check (in Checks) first, then check your answer.".to_string()),
-        Probe::OverfitAccuracy => s
-            .overfit
-            .and_then(|o| o.train_acc)
-            .ok_or_else(|| "Press Overfit a tiny batch (in Checks) first, then check your answer.".to_string()),
+            .ok_or_else(|| crate::tr!("inst.lesson.no_bn")),
+        Probe::GradientError => {
+            s.gradient_check.map(worst_error).ok_or_else(|| crate::tr!("inst.lesson.press_gradients"))
+        }
+        Probe::OverfitAccuracy => {
+            s.overfit.and_then(|o| o.train_acc).ok_or_else(|| crate::tr!("inst.lesson.press_overfit"))
+        }
         Probe::BatchNoise => batch_noise(t),
         Probe::PlantedBug => {
             Ok(bug_lab::planted(t).and_then(|b| Bug::ALL.iter().position(|&x| x == b)).map_or(-1.0, |i| i as f64))
@@ -105,15 +103,11 @@ pub fn check(lesson: &Lesson, chosen: usize, state: &State) -> Result<Answer, St
     let value = measure(lesson.probe, state)?;
     let right = lesson.choice.iter().position(|c| c.covers(value));
     let correct = right == Some(chosen);
-    let measured = format!("Measured now: {}.", num(value));
+    let measured = crate::tr!("inst.lesson.measured", value = num(value));
     let message = match (correct, right) {
-        (true, _) => format!("Right. {measured} {}", lesson.explain),
-        (false, Some(r)) => {
-            format!("Not quite. {measured} That is “{}”. Look again, then try.", lesson.choice[r].label)
-        }
-        (false, None) => format!(
-            "{measured} None of the answers fits this state: the experiment was changed. Start the lesson again."
-        ),
+        (true, _) => crate::tr!("inst.lesson.right", measured = measured, explain = &lesson.explain),
+        (false, Some(r)) => crate::tr!("inst.lesson.not_quite", measured = measured, choice = &lesson.choice[r].label),
+        (false, None) => crate::tr!("inst.lesson.changed", measured = measured),
     };
     Ok(Answer { value, right, correct, message })
 }
@@ -137,8 +131,8 @@ fn gradient_ratio(t: &Trainer) -> Result<f64, String> {
     let hidden = &scale.blocks[..scale.blocks.len().saturating_sub(1)];
     match hidden {
         [first, .., last] if last.grad_rms > 0.0 => Ok(first.grad_rms / last.grad_rms),
-        [_, .., _] => Err("The last hidden layer receives no gradient at all.".to_string()),
-        _ => Err("The network needs at least two hidden layers.".to_string()),
+        [_, .., _] => Err(crate::tr!("inst.lesson.no_gradient")),
+        _ => Err(crate::tr!("inst.lesson.two_hidden")),
     }
 }
 
@@ -147,7 +141,7 @@ fn update_ratio(t: &Trainer) -> Result<f64, String> {
     let mut live = Live::attach(&mut copy);
     for _ in 0..UPDATE_STEPS {
         if matches!(copy.step(), StepOutcome::Diverged(_)) {
-            return Err("The run diverges: the weights became NaN or infinite.".to_string());
+            return Err(crate::tr!("inst.lesson.diverges"));
         }
         live.observe(&copy);
     }
@@ -171,7 +165,7 @@ fn batch_noise(t: &Trainer) -> Result<f64, String> {
     let points = t.history.batch_loss.points();
     let recent = &points[points.len().saturating_sub(NOISE_WINDOW)..];
     if recent.len() < 10 {
-        return Err("Train at least 10 steps first (press Play or Step).".to_string());
+        return Err(crate::tr!("inst.lesson.train_first"));
     }
     let mean = recent.iter().map(|p| p.1).sum::<f64>() / recent.len() as f64;
     let jumps = recent.windows(2).map(|w| (w[1].1 - w[0].1).abs()).sum::<f64>() / (recent.len() - 1) as f64;

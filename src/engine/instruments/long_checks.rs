@@ -36,9 +36,9 @@ impl Request {
     /// What the page calls it.
     pub fn name(self) -> &'static str {
         match self {
-            Request::Gradients => "gradient check",
-            Request::Overfit { .. } => "overfit check",
-            Request::Doctor { .. } => "doctor",
+            Request::Gradients => crate::engine::i18n::text("inst.check.gradients"),
+            Request::Overfit { .. } => crate::engine::i18n::text("inst.check.overfit"),
+            Request::Doctor { .. } => crate::engine::i18n::text("inst.check.doctor"),
         }
     }
 }

@@ -112,12 +112,12 @@ impl LossParts {
         if !self.dominates(uniform) {
             return Vec::new();
         }
-        let sentence = format!(
-            "The penalty ({}) is {}× the data loss ({}) and its gradient {}× the data gradient.",
-            num(self.l1 + self.l2),
-            num(self.ratio),
-            num(self.data),
-            num(grad_ratio)
+        let sentence = crate::tr!(
+            "finding.penalty.now",
+            penalty = num(self.l1 + self.l2),
+            times = num(self.ratio),
+            data = num(self.data),
+            grad = num(grad_ratio)
         );
         let f = Finding::new(
             Severity::Warning,
@@ -126,10 +126,10 @@ impl LossParts {
             "loss_breakdown",
             sentence,
         )
-        .cause("the regularization strength λ is too large: training shrinks the weights instead of fitting the data, and a broken data-loss gradient would go unnoticed")
-        .fix("lower λ (by 10× or more) until the penalty is a fraction of the data loss; check the data loss with the penalty off")
-        .evidence("penalty / data loss", self.ratio)
-        .evidence("penalty / data gradient", grad_ratio);
+        .cause(crate::tr!("finding.penalty.now_cause"))
+        .fix(crate::tr!("finding.penalty.fix"))
+        .evidence(crate::tr!("finding.evidence.penalty_ratio"), self.ratio)
+        .evidence(crate::tr!("finding.evidence.penalty_grad_ratio"), grad_ratio);
         vec![f]
     }
 }

@@ -22,6 +22,8 @@ pub mod init_scale;
 pub mod initial_loss;
 pub mod input_scale;
 pub mod label_agreement;
+#[cfg(test)]
+mod lang_tests;
 pub mod layer_stats;
 pub mod lessons;
 pub mod long_checks;
@@ -172,9 +174,9 @@ pub fn places<F: Real>(model: &Model<F>) -> Vec<String> {
 /// Human label of block `k` of `n`: `hidden 1`, …, `output`.
 pub fn block_label(k: usize, n: usize) -> String {
     if k + 1 == n {
-        "output".to_string()
+        crate::tr!("inst.place.output")
     } else {
-        format!("hidden {}", k + 1)
+        crate::tr!("inst.place.hidden", k = k + 1)
     }
 }
 

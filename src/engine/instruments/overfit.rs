@@ -140,7 +140,7 @@ fn run_with(trainer: &Trainer, k: usize, max_steps: u64, progress: &mut Progress
     while t.step_count() < max_steps {
         progress.set(t.step_count() as f64 / max_steps.max(1) as f64);
         if let StepOutcome::Diverged(d) = t.step() {
-            diverged = Some(d.to_string());
+            diverged = Some(super::sentinel::describe(&d, &[]));
             break;
         }
         if !t.step_count().is_multiple_of(EVAL_EVERY) && t.step_count() != max_steps {
@@ -264,36 +264,26 @@ impl Overfit {
     /// agree with them.
     pub fn summary(&self) -> String {
         let pct = |a: f64| format!("{}%", (a * 100.0).round());
+        let (k, loss, initial, steps) = (self.k, num(self.loss), num(self.initial_loss), self.steps);
         let fit = match (self.passed, self.train_acc) {
-            (true, Some(acc)) => format!(
-                "Memorized {} points: {} correct, loss {} (from {}) after {} steps.",
-                self.k,
-                pct(acc),
-                num(self.loss),
-                num(self.initial_loss),
-                self.steps
+            (true, Some(acc)) => crate::tr!(
+                "inst.overfit.memorized",
+                k = k,
+                acc = pct(acc),
+                loss = loss,
+                initial = initial,
+                steps = steps
             ),
-            (true, None) => format!(
-                "Memorized {} points: loss {} (from {}) after {} steps.",
-                self.k,
-                num(self.loss),
-                num(self.initial_loss),
-                self.steps
-            ),
+            (true, None) => {
+                crate::tr!("inst.overfit.memorized_regression", k = k, loss = loss, initial = initial, steps = steps)
+            }
             (false, _) => return self.findings().first().map(|f| f.text()).unwrap_or_default(),
         };
         let val = match (self.val_acc, self.chance) {
-            (Some(v), Some(c)) if (v - c).abs() <= 0.1 => format!(
-                " Validation accuracy {} is near chance ({}), as expected from {} points.",
-                pct(v),
-                pct(c),
-                self.k
-            ),
-            (Some(v), Some(c)) => format!(
-                " Validation accuracy {} against {} chance: this check is about fitting, not generalizing.",
-                pct(v),
-                pct(c)
-            ),
+            (Some(v), Some(c)) if (v - c).abs() <= 0.1 => {
+                crate::tr!("inst.overfit.near_chance", val = pct(v), chance = pct(c), k = k)
+            }
+            (Some(v), Some(c)) => crate::tr!("inst.overfit.not_generalizing", val = pct(v), chance = pct(c)),
             _ => String::new(),
         };
         fit + &val
@@ -304,17 +294,17 @@ impl Overfit {
         if self.passed {
             return Vec::new();
         }
-        let acc = self.train_acc.map_or(String::new(), |a| format!(" and {}% accuracy", (a * 100.0).round()));
+        let (k, steps) = (self.k, self.steps);
         let f = if let Some(d) = &self.diverged {
             Finding::new(
                 Severity::Warning,
                 Problem::CannotOverfit,
                 checklist::OVERFIT,
                 "overfit",
-                format!("Training on {} points with Adam at {} diverged ({d}).", self.k, LR),
+                crate::tr!("finding.cannot_overfit.diverged", k = k, lr = LR, why = d),
             )
-            .cause("even a standard optimizer blows up: the initialization or the penalties are far off")
-            .fix("fix the initialization scale first (see the other findings), then check again")
+            .cause(crate::tr!("finding.cannot_overfit.diverged_cause"))
+            .fix(crate::tr!("finding.cannot_overfit.diverged_fix"))
         } else if self.train_acc == Some(1.0)
             && self.logit_loss
             && !self.with_dropout
@@ -325,38 +315,42 @@ impl Overfit {
                 Problem::LossStalls,
                 checklist::OVERFIT,
                 "overfit",
-                format!(
-                    "On {} points every prediction is right, yet the loss stalls at {} ({}× its start) after {} steps.",
-                    self.k,
-                    num(self.loss),
-                    num(self.loss / self.initial_loss),
-                    self.steps
+                crate::tr!(
+                    "finding.loss_stalls.sentence",
+                    k = k,
+                    loss = num(self.loss),
+                    times = num(self.loss / self.initial_loss),
+                    steps = steps
                 ),
             )
-            .cause("the outputs are squashed before the loss (softmax or sigmoid applied to outputs the loss treats as logits), so no output can become confident")
-            .fix("feed the loss the raw outputs (logits): remove the extra softmax/sigmoid")
+            .cause(crate::tr!("finding.loss_stalls.cause"))
+            .fix(crate::tr!("finding.loss_stalls.fix"))
         } else {
-            let dropout = if self.with_dropout { ", its dropout drops too much" } else { "" };
-            Finding::new(
-                Severity::Warning,
-                Problem::CannotOverfit,
-                checklist::OVERFIT,
-                "overfit",
-                format!(
-                    "The model cannot memorize {} points: after {} steps of Adam at {} it reaches loss {}{acc}.",
-                    self.k,
-                    self.steps,
-                    LR,
-                    num(self.loss),
+            let loss = num(self.loss);
+            let sentence = match self.train_acc {
+                Some(a) => crate::tr!(
+                    "finding.cannot_overfit.sentence_acc",
+                    k = k,
+                    steps = steps,
+                    lr = LR,
+                    loss = loss,
+                    acc = (a * 100.0).round()
                 ),
-            )
-            .cause(format!(
-                "a healthy model memorizes a handful of points at once, so the model is too small{dropout}, or the code is buggy"
-            ))
-            .fix("grow the model one piece at a time (more units or layers) and check again; if it still cannot fit, look for a bug")
+                None => crate::tr!("finding.cannot_overfit.sentence", k = k, steps = steps, lr = LR, loss = loss),
+            };
+            let cause = if self.with_dropout {
+                crate::tr!("finding.cannot_overfit.dropout_cause")
+            } else {
+                crate::tr!("finding.cannot_overfit.cause")
+            };
+            Finding::new(Severity::Warning, Problem::CannotOverfit, checklist::OVERFIT, "overfit", sentence)
+                .cause(cause)
+                .fix(crate::tr!("finding.cannot_overfit.fix"))
         };
-        let f =
-            f.evidence("points", self.k as f64).evidence("steps", self.steps as f64).evidence("final loss", self.loss);
+        let f = f
+            .evidence(crate::tr!("finding.evidence.points"), k as f64)
+            .evidence(crate::tr!("finding.evidence.steps"), steps as f64)
+            .evidence(crate::tr!("finding.evidence.final_loss"), self.loss);
         vec![f]
     }
 }

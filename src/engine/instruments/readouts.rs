@@ -14,6 +14,7 @@ use super::loss_breakdown::LossParts;
 use super::variance_shift::{UnitShift, VarianceShift};
 use crate::engine::config::{ClipKind, Config, Named};
 use crate::engine::format::num;
+use crate::engine::i18n;
 use crate::engine::math;
 use crate::engine::trainer::Trainer;
 
@@ -30,20 +31,19 @@ pub fn has_bn_and_dropout(cfg: &Config) -> bool {
 /// How often the live statistics look at a step (None: they are off).
 pub fn observe_note(stride: Option<u64>) -> String {
     match stride {
-        None => "off: training does no extra work".to_string(),
-        Some(1) => "observing every step".to_string(),
-        Some(s) => format!("observing every {s}th step (training at full speed)"),
+        None => crate::tr!("inst.live.off"),
+        Some(1) => crate::tr!("inst.live.every_step"),
+        Some(s) => crate::tr!("inst.live.every_nth", stride = s),
     }
 }
 
 /// Checklist 4.3: how many of `steps` steps the gradient clipping changed.
 pub fn clipping(clip: ClipKind, clipped: u64, steps: u64) -> String {
-    let rule = match clip {
-        ClipKind::None => return "Clipping is off (choose it under Training).".to_string(),
-        ClipKind::Value(c) => format!("components beyond ±{c}"),
-        ClipKind::Norm(c) => format!("global norm above {c}"),
-    };
-    format!("{clipped} of {steps} steps clipped ({rule}).")
+    match clip {
+        ClipKind::None => crate::tr!("inst.live.clipping_off"),
+        ClipKind::Value(c) => crate::tr!("inst.live.clipped_value", clipped = clipped, steps = steps, c = c),
+        ClipKind::Norm(c) => crate::tr!("inst.live.clipped_norm", clipped = clipped, steps = steps, c = c),
+    }
 }
 
 /// Checklist 4.4 and 4.7: which mode BN and dropout run in ("" when the net has neither).
@@ -52,19 +52,17 @@ pub fn mode_note(cfg: &Config) -> &'static str {
     let dropout = cfg.hidden.iter().any(|l| l.dropout > 0.0);
     match (bn, dropout) {
         (false, false) => "",
-        (true, false) => "Training steps run BatchNorm on batch statistics (and update its running ones); losses, accuracies and pictures use evaluation mode: the running statistics.",
-        (false, true) => "Training steps drop units at random (train mode); losses, accuracies and pictures use evaluation mode: dropout off.",
-        (true, true) => "Training steps use train mode: dropout on, BatchNorm on batch statistics; losses, accuracies and pictures use evaluation mode: dropout off, BatchNorm on its running statistics.",
+        (true, false) => i18n::text("inst.live.mode_bn"),
+        (false, true) => i18n::text("inst.live.mode_dropout"),
+        (true, true) => i18n::text("inst.live.mode_both"),
     }
 }
 
 /// The sentinel's line for the first non-finite value, described as `where`.
 pub fn sentinel(first: Option<&str>) -> String {
     match first {
-        Some(place) => format!(
-            "First non-finite value: {place}. Lower the learning rate, clip gradients, or check the initialization."
-        ),
-        None => "No NaN or infinity so far.".to_string(),
+        Some(place) => crate::tr!("inst.live.non_finite", place = place),
+        None => crate::tr!("inst.live.all_finite"),
     }
 }
 
@@ -72,7 +70,7 @@ pub fn sentinel(first: Option<&str>) -> String {
 /// penalty, penalty/data ratio.
 pub fn loss_figures(parts: &LossParts) -> [(f64, String); 3] {
     let penalty = parts.l1 + parts.l2;
-    let ratio = if penalty > 0.0 { num(parts.ratio) } else { "no penalty".into() };
+    let ratio = if penalty > 0.0 { num(parts.ratio) } else { crate::tr!("inst.live.no_penalty") };
     [(parts.data, num(parts.data)), (penalty, num(penalty)), (parts.ratio, ratio)]
 }
 
@@ -85,12 +83,12 @@ pub fn shift_rows(shift: &VarianceShift) -> Vec<[String; 6]> {
         .map(|l| {
             let mean = |f: &dyn Fn(&UnitShift) -> f64| l.units.iter().map(f).sum::<f64>() / l.units.len().max(1) as f64;
             [
-                format!("layer {}", l.layer),
-                l.dropout_before.map_or("none".into(), |p| format!("p = {p}")),
+                crate::tr!("inst.place.layer", l = l.layer),
+                l.dropout_before.map_or_else(|| crate::tr!("inst.live.no_dropout"), |p| format!("p = {p}")),
                 num(mean(&|u| u.train_var)),
                 num(mean(&|u| u.eval_var)),
                 num(l.mean_ratio),
-                if l.running_at_init { "never updated".into() } else { num(l.running_fit) },
+                if l.running_at_init { crate::tr!("inst.live.never_updated") } else { num(l.running_fit) },
             ]
         })
         .collect()
@@ -113,7 +111,16 @@ pub fn worst_shift(shift: &VarianceShift) -> Option<(f64, String)> {
 
 /// The histogram's caption: what is shown, its range and its snapshots.
 pub fn histogram_caption(kind: &str, block: &str, lo: f64, hi: f64, ridges: usize, steps: (u64, u64)) -> String {
-    format!("{kind} of {block}: values {} … {}, {ridges} snapshots, steps {} → {}", num(lo), num(hi), steps.0, steps.1)
+    crate::tr!(
+        "inst.live.histogram",
+        kind = kind,
+        block = block,
+        lo = num(lo),
+        hi = num(hi),
+        ridges = ridges,
+        from = steps.0,
+        to = steps.1
+    )
 }
 
 /// An update/weight ratio's band name (`data-band`; "" when not finite).
@@ -193,9 +200,7 @@ pub fn marks(layers: &LayerStats, saturation: &UnitSaturation) -> Vec<((usize, u
     for (k, track) in layers.layers.iter().enumerate() {
         let col = k + 1;
         for u in layers.dead_units(k) {
-            let reason = format!(
-                "dead: this ReLU output 0 for every example of the last {window} observed steps, so no gradient reaches its weights"
-            );
+            let reason = crate::tr!("inst.live.dead", window = window);
             out.push(((col, u), Mark::Dead(reason)));
         }
         if k + 1 == n {
@@ -204,10 +209,7 @@ pub fn marks(layers: &LayerStats, saturation: &UnitSaturation) -> Vec<((usize, u
         let act = track.block.act.map_or("", |(_, a)| a.name());
         for (u, &s) in saturation.shares.get(k).into_iter().flatten().enumerate() {
             if s > UNIT_SATURATED {
-                let reason = format!(
-                    "saturated: {:.0} % of recent outputs sit in the flat tails of {act}, where almost no gradient passes",
-                    100.0 * s
-                );
+                let reason = crate::tr!("inst.live.saturated", share = format!("{:.0}", 100.0 * s), act = act);
                 out.push(((col, u), Mark::Saturated(reason)));
             }
         }

@@ -36,25 +36,47 @@ impl Sentinel {
 /// A non-finite value in the page's words: `step 3: non-finite activation
 /// output in hidden 2 (Dense 16→16)`.
 pub fn describe(nf: &NonFinite, places: &[String]) -> String {
-    let mut s = format!("step {}: non-finite {}", nf.step, nf.tensor.name());
-    if !nf.detail.is_empty() {
-        s.push(' ');
-        s.push_str(&nf.detail);
+    let (step, tensor) = (nf.step, tensor_name(nf.tensor));
+    // The activation's detail is a word; the others are parameter names (`W`, `b`).
+    let detail = if nf.detail == "output" { crate::tr!("inst.sentinel.output") } else { nf.detail.clone() };
+    let place = nf.layer.map(|l| places.get(l).cloned().unwrap_or_else(|| crate::tr!("inst.place.layer", l = l)));
+    let layer = &nf.layer_name;
+    match (place, detail.is_empty()) {
+        (None, true) => crate::tr!("inst.sentinel.what", step = step, tensor = tensor),
+        (None, false) => crate::tr!("inst.sentinel.what_detail", step = step, tensor = tensor, detail = detail),
+        (Some(place), true) => {
+            crate::tr!("inst.sentinel.where", step = step, tensor = tensor, place = place, layer = layer)
+        }
+        (Some(place), false) => crate::tr!(
+            "inst.sentinel.where_detail",
+            step = step,
+            tensor = tensor,
+            detail = detail,
+            place = place,
+            layer = layer
+        ),
     }
-    if let Some(l) = nf.layer {
-        let place = places.get(l).cloned().unwrap_or_else(|| format!("layer {l}"));
-        s.push_str(&format!(" in {place} ({})", nf.layer_name));
+}
+
+/// What kind of tensor went non-finite, in the page's words.
+fn tensor_name(kind: TensorKind) -> &'static str {
+    use crate::engine::i18n;
+    match kind {
+        TensorKind::Parameter => i18n::text("inst.sentinel.parameter"),
+        TensorKind::OptimizerState => i18n::text("inst.sentinel.optimizer_state"),
+        TensorKind::Activation => i18n::text("inst.sentinel.activation"),
+        TensorKind::Loss => i18n::text("inst.sentinel.loss"),
+        TensorKind::Gradient => i18n::text("inst.sentinel.gradient"),
     }
-    s
 }
 
 /// The finding for a non-finite value, with the page's `places`.
 pub fn finding(d: &NonFinite, places: &[String]) -> Finding {
-    let sentence = format!("Training produced a non-finite value ({}).", describe(d, places));
+    let sentence = crate::tr!("finding.non_finite.sentence", what = describe(d, places));
     let f = Finding::new(Severity::Error, Problem::NonFinite, checklist::CLIPPING, "sentinel", sentence)
-        .cause("a step grew some value past the float range: usually a too-large learning rate, sometimes a too-large initialization")
-        .fix("lower the learning rate, or clip the gradient norm; check the initialization scale")
-        .evidence("step", d.step as f64);
+        .cause(crate::tr!("finding.non_finite.cause"))
+        .fix(crate::tr!("finding.non_finite.fix"))
+        .evidence(crate::tr!("finding.evidence.step"), d.step as f64);
     match d.layer {
         Some(l) => {
             let f = f.at(l);

@@ -61,23 +61,12 @@ impl UpdateCheck {
         if self.rel_diff <= TOLERANCE {
             return Vec::new();
         }
-        let sentence = format!(
-            "The gradient applied at step {} differs from that step's mini-batch gradient by {} of its size.",
-            self.step,
-            num(self.rel_diff)
-        );
-        let f = Finding::new(
-            Severity::Error,
-            Problem::StaleGradient,
-            checklist::GRADIENT_FLOW,
-            "update_check",
-            sentence,
-        )
-        .cause(
-            "gradients are not reset between steps (they accumulate) or something else alters them: a bug in the code",
-        )
-        .fix("zero the gradients before every backward pass")
-        .evidence("relative difference", self.rel_diff);
+        let sentence = crate::tr!("finding.stale_gradient.sentence", step = self.step, diff = num(self.rel_diff));
+        let f =
+            Finding::new(Severity::Error, Problem::StaleGradient, checklist::GRADIENT_FLOW, "update_check", sentence)
+                .cause(crate::tr!("finding.stale_gradient.cause"))
+                .fix(crate::tr!("finding.stale_gradient.fix"))
+                .evidence(crate::tr!("finding.evidence.relative_difference"), self.rel_diff);
         vec![f]
     }
 }

@@ -145,11 +145,11 @@ impl VarianceShift {
         for l in &self.layers {
             if l.running_at_init && self.step > 0 {
                 let train_var = l.units.iter().map(|u| u.train_var).sum::<f64>() / l.units.len().max(1) as f64;
-                let sentence = format!(
-                    "The BatchNorm of {} still has running mean 0 and variance 1 after {} steps, while its inputs have variance {} in training.",
-                    l.place,
-                    self.step,
-                    num(train_var)
+                let sentence = crate::tr!(
+                    "finding.stale_bn.sentence",
+                    place = &l.place,
+                    steps = self.step,
+                    variance = num(train_var)
                 );
                 let f = Finding::new(
                     Severity::Error,
@@ -158,21 +158,21 @@ impl VarianceShift {
                     "variance_shift",
                     sentence,
                 )
-                .cause("its running statistics are never updated, so evaluation normalizes with the wrong mean and variance: a bug in the code")
-                .fix("update the running mean and variance in every training step (and only then)")
-                .evidence("training-mode input variance", train_var)
+                .cause(crate::tr!("finding.stale_bn.cause"))
+                .fix(crate::tr!("finding.stale_bn.fix"))
+                .evidence(crate::tr!("finding.evidence.bn_input_variance"), train_var)
                 .at(l.layer)
                 .place(l.place.clone());
                 out.push(f);
             }
             if l.dropout_before.is_some() && (l.mean_ratio > SHIFT || l.mean_ratio < 1.0 / SHIFT) {
                 let p = l.dropout_before.unwrap_or(0.0);
-                let sentence = format!(
-                    "The BatchNorm of {} sees its inputs' variance {}× larger with dropout on than off (dropout p = {} before it predicts {}×).",
-                    l.place,
-                    num(l.mean_ratio),
-                    p,
-                    num(1.0 / (1.0 - p))
+                let sentence = crate::tr!(
+                    "finding.variance_shift.sentence",
+                    place = &l.place,
+                    ratio = num(l.mean_ratio),
+                    p = p,
+                    expected = num(1.0 / (1.0 - p))
                 );
                 let f = Finding::new(
                     Severity::Warning,
@@ -181,10 +181,10 @@ impl VarianceShift {
                     "variance_shift",
                     sentence,
                 )
-                .cause("inverted dropout scales kept units by 1/(1 − p), so BN learns running statistics from a larger variance than it meets in evaluation (variance shift)")
-                .fix("put dropout after the last BatchNorm only (order Dense → BN → act → Dropout, and no dropout in earlier blocks), or drop dropout where BN is used")
-                .evidence("train/eval variance ratio", l.mean_ratio)
-                .evidence("dropout p", p)
+                .cause(crate::tr!("finding.variance_shift.cause"))
+                .fix(crate::tr!("finding.variance_shift.fix", order = "Dense → BN → act → Dropout"))
+                .evidence(crate::tr!("finding.evidence.variance_ratio"), l.mean_ratio)
+                .evidence(crate::tr!("finding.evidence.dropout_p"), p)
                 .at(l.layer)
                 .place(l.place.clone());
                 out.push(f);

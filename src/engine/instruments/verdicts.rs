@@ -18,6 +18,7 @@ use super::summary::LayerRow;
 use crate::engine::bug_lab::{Bug, PlantedBug};
 use crate::engine::config::{Config, LossKind, Named};
 use crate::engine::format::{num, or_dash, percent};
+use crate::engine::i18n;
 
 /// A verdict as shown: its text and class (`ok`, `warn`, `bad`).
 pub type Verdict = (&'static str, &'static str);
@@ -25,33 +26,45 @@ pub type Verdict = (&'static str, &'static str);
 /// The initial-loss check's verdict.
 pub fn initial_loss(v: initial_loss::Verdict) -> Verdict {
     match v {
-        initial_loss::Verdict::Ok => ("ok", "ok"),
-        initial_loss::Verdict::Suspicious => ("suspicious", "warn"),
-        initial_loss::Verdict::Wrong => ("wrong", "bad"),
+        initial_loss::Verdict::Ok => (i18n::text("inst.initial_loss.ok"), "ok"),
+        initial_loss::Verdict::Suspicious => (i18n::text("inst.initial_loss.suspicious"), "warn"),
+        initial_loss::Verdict::Wrong => (i18n::text("inst.initial_loss.wrong"), "bad"),
     }
 }
 
 /// What the uniform prediction's loss is, for this loss and output width.
 pub fn uniform_label(loss: LossKind, n_out: usize) -> String {
     match (loss, n_out) {
-        (LossKind::Mse, _) => "uniform (output 0)".to_string(),
-        (_, 1) => "uniform: ln 2".to_string(),
-        (_, c) => format!("uniform: ln {c}"),
+        (LossKind::Mse, _) => crate::tr!("inst.initial_loss.uniform_mse"),
+        (_, 1) => crate::tr!("inst.initial_loss.uniform", c = 2),
+        (_, c) => crate::tr!("inst.initial_loss.uniform", c = c),
     }
 }
 
 /// The gradient check's verdict.
 pub fn gradients(band: Band) -> Verdict {
     match band {
-        Band::Excellent => ("pass: excellent (< 1e-7)", "ok"),
-        Band::Ok => ("pass: ok (≤ 1e-5)", "ok"),
-        Band::Suspicious => ("suspicious (≤ 1e-3)", "warn"),
-        Band::Fail => ("fail (> 1e-3): a backward pass is wrong", "bad"),
-        Band::Inconclusive => ("inconclusive (see why below)", "warn"),
+        Band::Excellent => (i18n::text("inst.gradient_check.excellent"), "ok"),
+        Band::Ok => (i18n::text("inst.gradient_check.ok"), "ok"),
+        Band::Suspicious => (i18n::text("inst.gradient_check.suspicious"), "warn"),
+        Band::Fail => (i18n::text("inst.gradient_check.fail"), "bad"),
+        Band::Inconclusive => (i18n::text("inst.gradient_check.inconclusive"), "warn"),
     }
 }
 
-/// A gradient-check band's name (`data-band` and the table's last column).
+/// A gradient-check band's name in the current language (the table's last
+/// column; [`band_label`] is its `data-band`).
+pub fn band_text(b: Band) -> &'static str {
+    match b {
+        Band::Excellent => i18n::text("inst.gradient_check.band.excellent"),
+        Band::Ok => i18n::text("inst.gradient_check.band.ok"),
+        Band::Suspicious => i18n::text("inst.gradient_check.band.suspicious"),
+        Band::Fail => i18n::text("inst.gradient_check.band.fail"),
+        Band::Inconclusive => i18n::text("inst.gradient_check.band.inconclusive"),
+    }
+}
+
+/// A gradient-check band's name (`data-band`).
 pub fn band_label(b: Band) -> &'static str {
     match b {
         Band::Excellent => "excellent",
@@ -65,20 +78,20 @@ pub fn band_label(b: Band) -> &'static str {
 /// One row of the gradient check's table: block, parameter, max and median
 /// relative error, band.
 pub fn gradient_row(row: &TensorRow) -> [String; 5] {
-    [row.block.clone(), row.param.clone(), num(row.max_rel), num(row.median_rel), band_label(row.band).to_string()]
+    [row.block.clone(), row.param.clone(), num(row.max_rel), num(row.median_rel), band_text(row.band).to_string()]
 }
 
 /// The gradient check's timing line.
 pub fn gradients_time(r: &GradientCheck, ms: f64) -> String {
-    format!("{} entries in {ms:.0} ms", r.checked)
+    crate::tr!("inst.gradient_check.time", entries = r.checked, ms = format!("{ms:.0}"))
 }
 
 /// The overfit check's verdict.
 pub fn overfit(passed: bool) -> Verdict {
     if passed {
-        ("pass", "ok")
+        (i18n::text("inst.overfit.pass"), "ok")
     } else {
-        ("fail", "bad")
+        (i18n::text("inst.overfit.fail"), "bad")
     }
 }
 
@@ -105,20 +118,26 @@ pub fn overfit_figures(r: &Overfit, ms: f64) -> OverfitFigures {
     OverfitFigures {
         steps: (r.steps as f64, r.steps.to_string()),
         train_acc: pct(r.train_acc),
-        loss: (r.loss, format!("{} (from {})", num(r.loss), num(r.initial_loss))),
+        loss: (r.loss, crate::tr!("inst.overfit.loss", loss = num(r.loss), initial = num(r.initial_loss))),
         val_acc: pct(r.val_acc),
         chance: pct(r.chance),
-        time: format!("{} points, {ms:.0} ms", r.k),
+        time: crate::tr!("inst.overfit.time", k = r.k, ms = format!("{ms:.0}")),
     }
 }
 
 /// The doctor's timing line.
 pub fn doctor_time(findings: usize, ms: f64) -> String {
-    format!("{findings} findings in {ms:.0} ms")
+    crate::tr!("inst.doctor.time", findings = findings, ms = format!("{ms:.0}"))
 }
 
-/// What the doctor says when every check passed.
+/// What the doctor says when every check passed, in English (the page
+/// shows [`no_findings`], in its language).
 pub const NO_FINDINGS: &str = "No problem found: every check passed.";
+
+/// What the doctor says when every check passed.
+pub fn no_findings() -> &'static str {
+    i18n::text("inst.doctor.none")
+}
 
 /// A long check's progress: the bar's value and the percentage text.
 pub fn progress(done: f64) -> (String, String) {
@@ -138,7 +157,7 @@ pub fn severity_name(s: Severity) -> &'static str {
 /// A finding as a list item: every text it shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FindingItem {
-    /// Severity name.
+    /// Severity name (an identifier: `data-severity`, the class).
     pub severity: &'static str,
     /// The badge: the severity, and "fix this first" on the first alarm.
     pub badge: String,
@@ -157,23 +176,35 @@ pub struct FindingItem {
 /// The `i`-th finding of a ranked list as an item.
 pub fn finding_item(i: usize, f: &Finding) -> FindingItem {
     let severity = severity_name(f.severity);
+    let word = match f.severity {
+        Severity::Error => i18n::text("inst.finding.error"),
+        Severity::Warning => i18n::text("inst.finding.warning"),
+        Severity::Info => i18n::text("inst.finding.info"),
+    };
     let numbers: Vec<String> = f.evidence.iter().map(|e| format!("{} {}", e.label, num(e.value))).collect();
     FindingItem {
         severity,
-        badge: if i == 0 && f.is_alarm() { format!("{severity} · fix this first") } else { severity.to_string() },
+        badge: if i == 0 && f.is_alarm() {
+            crate::tr!("inst.finding.first", severity = word)
+        } else {
+            word.to_string()
+        },
         sentence: f.sentence.clone(),
         cause: f.cause.clone(),
         fix: f.fix.clone(),
         evidence: (!numbers.is_empty()).then(|| numbers.join(" · ")),
-        checklist: format!("Checklist {} · {}", f.checklist.id, f.checklist.title),
+        checklist: crate::tr!("inst.finding.checklist", id = f.checklist.id, title = f.checklist.title()),
     }
 }
 
 /// A summary row's cells: index, name, `n_in → n_out`, parameters (and
 /// running buffers).
 pub fn summary_cells(row: &LayerRow) -> [String; 4] {
-    let params =
-        if row.buffers > 0 { format!("{} (+{} running)", row.params, row.buffers) } else { row.params.to_string() };
+    let params = if row.buffers > 0 {
+        crate::tr!("inst.summary.running", params = row.params, buffers = row.buffers)
+    } else {
+        row.params.to_string()
+    };
     [row.index.to_string(), row.name.clone(), format!("{} → {}", row.n_in, row.n_out), params]
 }
 
@@ -189,9 +220,9 @@ pub fn kind_class(kind: &str) -> &'static str {
 
 /// The `#bug` options, `(value, label)`: none, each bug, a random hidden one.
 pub fn bug_options() -> Vec<(String, String)> {
-    let mut out = vec![("none".to_string(), "none (correct code)".to_string())];
-    out.extend(Bug::ALL.iter().map(|b| (b.name().to_string(), b.name().to_string())));
-    out.push(("random".to_string(), "a random hidden bug (find it!)".to_string()));
+    let mut out = vec![("none".to_string(), crate::tr!("bug.lab.none_option"))];
+    out.extend(Bug::ALL.iter().map(|b| (b.name().to_string(), b.option())));
+    out.push(("random".to_string(), crate::tr!("bug.lab.random_option")));
     out
 }
 
@@ -246,25 +277,33 @@ pub fn bug_view(cfg: &Config, planted: Option<PlantedBug>, revealed: Option<Bug>
     match planted {
         None => BugView {
             choice: BugChoice::Option("none"),
-            status: "No bug planted: the code is correct.".into(),
+            status: crate::tr!("bug.lab.none"),
             reveal: false,
             known: None,
         },
         Some(p) if p.hidden && revealed.is_none() => BugView {
-            choice: BugChoice::Hidden("a hidden bug"),
-            status: "A bug is planted in this run. Train, watch the instruments and run the checks to find it; then reveal it."
-                .into(),
+            choice: BugChoice::Hidden(i18n::text("bug.lab.hidden")),
+            status: crate::tr!("bug.lab.planted_hidden"),
             reveal: true,
             known: None,
         },
         Some(p) => {
-            let effect = if p.bug.applies_to(cfg) { "" } else { " (it changes nothing in this experiment)" };
-            let status = if p.hidden { "The hidden bug was" } else { "Planted" };
+            let name = p.bug.name();
+            let status = match (p.hidden, p.bug.applies_to(cfg)) {
+                (true, true) => crate::tr!("bug.lab.revealed", name = name),
+                (true, false) => crate::tr!("bug.lab.revealed_inert", name = name),
+                (false, true) => crate::tr!("bug.lab.planted", name = name),
+                (false, false) => crate::tr!("bug.lab.planted_inert", name = name),
+            };
             BugView {
-                choice: if p.hidden { BugChoice::Hidden("a hidden bug (revealed)") } else { BugChoice::Option(p.bug.name()) },
-                status: format!("{status}: {}{effect}.", p.bug.name()),
+                choice: if p.hidden {
+                    BugChoice::Hidden(i18n::text("bug.lab.hidden_revealed"))
+                } else {
+                    BugChoice::Option(name)
+                },
+                status,
                 reveal: false,
-                known: Some((p.bug.name(), p.bug.description(), format!("Caught by {}.", p.bug.caught_by()))),
+                known: Some((name, p.bug.description(), crate::tr!("bug.lab.caught_by", what = p.bug.caught_by()))),
             }
         }
     }

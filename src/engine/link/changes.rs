@@ -81,21 +81,21 @@ pub(super) fn split<'a>(s: &Setting, value: &'a str) -> Result<Parsed<'a>, Strin
         return Ok(Parsed { base: Some(value), changes: Vec::new() });
     }
     if !changeable(s) {
-        return Err(format!("{} cannot change mid-run (no change list)", s.key));
+        return Err(crate::tr!("link.changes.not_live", key = s.key));
     }
     let mut parsed = Parsed { base: None, changes: Vec::new() };
     for (i, element) in value.split(',').enumerate() {
         match element.rsplit_once('@') {
             None if i == 0 => parsed.base = Some(element),
-            None => return Err("expected value@step after the first value".into()),
+            None => return Err(crate::tr!("link.changes.expected_step")),
             Some((text, step)) => {
                 let at = step
                     .parse::<u64>()
                     .ok()
                     .filter(|at| (1..=MAX_STEP).contains(at))
-                    .ok_or(format!("a change's step must be an integer from 1 to {MAX_STEP}"))?;
+                    .ok_or_else(|| crate::tr!("link.changes.step_range", max = MAX_STEP))?;
                 if parsed.changes.last().is_some_and(|(before, _)| *before >= at) {
-                    return Err("a change list's steps must increase".into());
+                    return Err(crate::tr!("link.changes.increase"));
                 }
                 parsed.changes.push((at, text));
             }
@@ -113,7 +113,7 @@ pub(super) fn apply(link: &mut Link, rows: &[(&'static Setting, Vec<(u64, &str)>
     steps.sort_unstable();
     steps.dedup();
     if steps.len() > MAX_CHANGES {
-        let reason = format!("at most {MAX_CHANGES} mid-run changes; the later ones are ignored");
+        let reason = crate::tr!("link.changes.too_many", max = MAX_CHANGES);
         rejected.push(Rejected::new(super::LINK_KEY, "", reason));
         steps.truncate(MAX_CHANGES);
     }
@@ -125,7 +125,7 @@ pub(super) fn apply(link: &mut Link, rows: &[(&'static Setting, Vec<(u64, &str)>
             for (_, text) in list.iter().filter(|(step, _)| *step == at) {
                 if let Err(reason) = s.set(&mut state, text) {
                     let value = format!("{text}@{at}");
-                    rejected.push(Rejected::new(s.key, &value, format!("{reason}; this change is ignored")));
+                    rejected.push(Rejected::new(s.key, &value, crate::tr!("link.changes.ignored", reason = reason)));
                 }
             }
         }

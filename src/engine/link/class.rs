@@ -48,20 +48,20 @@ pub fn class_link(base: &str, class: &ClassLink) -> (String, Vec<Rejected>) {
 /// The controls a teacher may hide or lock, as `(id, label)`: all the data
 /// settings at once, every control on the page, then the transport buttons.
 pub fn teachable_controls() -> Vec<(&'static str, String)> {
-    let mut out = vec![("data", "All data settings, the seed and New seed".to_string())];
+    let mut out = vec![("data", crate::tr!("link.class.all_data"))];
     out.extend(page_order().into_iter().filter(|s| s.key != "data").map(|s| (s.key, s.title())));
-    out.extend(TRANSPORT_CONTROLS.iter().map(|&id| (id, transport_label(id).to_string())));
+    out.extend(TRANSPORT_CONTROLS.iter().map(|&id| (id, transport_label(id))));
     out
 }
 
-fn transport_label(id: &str) -> &'static str {
+fn transport_label(id: &str) -> String {
     match id {
-        "play" => "Play button",
-        "step-once" => "Step button",
-        "step-epoch" => "Epoch button",
-        "reset" => "Reset button",
-        "new-seed" => "New seed button",
-        _ => "Share button",
+        "play" => crate::tr!("link.class.play"),
+        "step-once" => crate::tr!("link.class.step_once"),
+        "step-epoch" => crate::tr!("link.class.step_epoch"),
+        "reset" => crate::tr!("link.class.reset"),
+        "new-seed" => crate::tr!("link.class.new_seed"),
+        _ => crate::tr!("link.class.share"),
     }
 }
 

@@ -23,7 +23,7 @@ pub fn applies(key: &str, link: &Link) -> bool {
 /// (a variant's parameter of another variant is not asked about): its
 /// control is disabled and shows the reason.
 pub fn irrelevant_reason(key: &str, link: &Link) -> Option<&'static str> {
-    setting(key).filter(|s| s.is_member(link) && !(s.relevant)(&link.config)).map(|s| s.irrelevant)
+    setting(key).filter(|s| s.is_member(link) && !(s.relevant)(&link.config)).map(|s| s.irrelevant())
 }
 
 /// The link text of `key` in `link` as its control shows it: `0` for a view
@@ -38,11 +38,14 @@ pub fn value_text(key: &str, link: &Link) -> String {
 /// (why the value was refused, or which dependent field fell back).
 pub fn with_field(link: &Link, key: &str, text: &str) -> (Link, Vec<String>) {
     let Some(s) = setting(key) else {
-        return (link.clone(), vec![format!("{key} is not a setting")]);
+        return (link.clone(), vec![crate::tr!("link.edit.not_a_setting", key = key)]);
     };
     let mut next = link.clone();
     if let Err(reason) = s.set(&mut next, text.trim()) {
-        return (link.clone(), vec![format!("{key}: {reason}; kept {}", value_text(key, link))]);
+        return (
+            link.clone(),
+            vec![crate::tr!("link.edit.kept", key = key, reason = reason, value = value_text(key, link))],
+        );
     }
     normalize(next)
 }
@@ -92,13 +95,13 @@ pub fn edit_network(link: &Link, edit: &NetworkEdit) -> Result<Link, String> {
         NetworkEdit::Add => add_layer(hidden)?,
         NetworkEdit::Layer(i, e) => {
             let Some(layer) = hidden.get_mut(*i) else {
-                return Err("no such layer".into());
+                return Err(crate::tr!("link.edit.no_layer"));
             };
             if edit_layer(layer, e, *i)? {
                 hidden.remove(*i);
             }
         }
-        NetworkEdit::All(LayerEdit::Remove) => return Err("remove layers one at a time".into()),
+        NetworkEdit::All(LayerEdit::Remove) => return Err(crate::tr!("link.edit.remove_one")),
         NetworkEdit::All(e) => {
             for (i, layer) in hidden.iter_mut().enumerate() {
                 edit_layer(layer, e, i)?;
@@ -115,7 +118,7 @@ pub fn edit_network(link: &Link, edit: &NetworkEdit) -> Result<Link, String> {
 /// Appends a copy of the last block (4 tanh units when there is none).
 fn add_layer(hidden: &mut Vec<LayerSpec>) -> Result<(), String> {
     if hidden.len() >= MAX_HIDDEN_LAYERS {
-        return Err(format!("at most {MAX_HIDDEN_LAYERS} hidden layers"));
+        return Err(crate::tr!("link.edit.max_layers", max = MAX_HIDDEN_LAYERS));
     }
     let last =
         hidden.last().cloned().unwrap_or(LayerSpec { units: 4, act: Act::Tanh, batch_norm: false, dropout: 0.0 });
@@ -127,18 +130,19 @@ fn add_layer(hidden: &mut Vec<LayerSpec>) -> Result<(), String> {
 fn edit_layer(layer: &mut LayerSpec, edit: &LayerEdit, i: usize) -> Result<bool, String> {
     match edit {
         LayerEdit::Units(t) => {
-            let units = LAYER_UNITS.parse(t.trim()).map_err(|_| {
-                format!("layer {}: width must be an integer between {} and {}", i + 1, LAYER_UNITS.lo, LAYER_UNITS.hi)
-            })?;
+            let units = LAYER_UNITS
+                .parse(t.trim())
+                .map_err(|_| crate::tr!("link.edit.width", n = i + 1, lo = LAYER_UNITS.lo, hi = LAYER_UNITS.hi))?;
             layer.units = units as usize;
         }
         LayerEdit::Act(name) => {
-            layer.act = Act::from_name(name).ok_or_else(|| format!("unknown activation {name:?}"))?;
+            layer.act =
+                Act::from_name(name).ok_or_else(|| crate::tr!("link.edit.unknown_act", name = format!("{name:?}")))?;
         }
         LayerEdit::BatchNorm(on) => layer.batch_norm = *on,
         LayerEdit::Dropout(t) => {
             layer.dropout = DROPOUT.parse(t.trim()).map_err(|_| {
-                format!("layer {}: dropout must be at least {} and below {}", i + 1, real(DROPOUT.lo), real(DROPOUT.hi))
+                crate::tr!("link.edit.dropout", n = i + 1, lo = real(DROPOUT.lo), hi = real(DROPOUT.hi))
             })?;
         }
         LayerEdit::Remove => return Ok(true),

@@ -250,21 +250,21 @@ pub fn decode_link(link: &str) -> (Link, Vec<Rejected>) {
     let mut pairs = hash.split('&').filter(|pair| !pair.is_empty());
     for pair in pairs.by_ref().take(MAX_FIELDS) {
         let Some((key, value)) = pair.split_once('=') else {
-            rejected.push(Rejected::new(&unescape(pair), "", "expected key=value; ignored"));
+            rejected.push(Rejected::new(&unescape(pair), "", crate::tr!("link.expected_pair")));
             continue;
         };
         let (key, value) = (unescape(key), unescape(value));
         match SETTINGS.iter().position(|s| s.key == key) {
-            None => rejected.push(Rejected::new(&key, &value, "unknown key; ignored")),
+            None => rejected.push(Rejected::new(&key, &value, crate::tr!("link.unknown_key"))),
             Some(i) if values[i].is_some() => {
-                rejected.push(Rejected::new(&key, &value, "duplicate key; the first value is used"));
+                rejected.push(Rejected::new(&key, &value, crate::tr!("link.duplicate_key")));
             }
             Some(i) => values[i] = Some(value),
         }
     }
     let dropped = pairs.count();
     if dropped > 0 {
-        let reason = format!("only the first {MAX_FIELDS} fields are read; {dropped} more ignored");
+        let reason = crate::tr!("link.too_many_fields", max = MAX_FIELDS, dropped = dropped);
         rejected.push(Rejected::new(LINK_KEY, "", reason));
     }
 
@@ -280,7 +280,8 @@ pub fn decode_link(link: &str) -> (Link, Vec<Rejected>) {
         });
         if let Err(reason) = set {
             // The version has no default to fall back to: its reason says what happens.
-            let reason = if setting.key == VERSION_KEY { reason } else { format!("{reason}; using the default") };
+            let reason =
+                if setting.key == VERSION_KEY { reason } else { crate::tr!("link.using_default", reason = reason) };
             rejected.push(Rejected::new(setting.key, value, reason));
         }
     }
@@ -312,7 +313,7 @@ fn limit_bytes<'a>(hash: &'a str, rejected: &mut Vec<Rejected>) -> &'a str {
     if hash.as_bytes()[cut] != b'&' {
         cut = hash[..cut].rfind('&').unwrap_or(0);
     }
-    let reason = format!("the link is longer than {MAX_INPUT_BYTES} bytes; the rest is ignored");
+    let reason = crate::tr!("link.too_long", max = MAX_INPUT_BYTES);
     rejected.push(Rejected::new(LINK_KEY, hash[cut..].trim_start_matches('&'), reason));
     &hash[..cut]
 }
@@ -321,23 +322,23 @@ fn limit_bytes<'a>(hash: &'a str, rejected: &mut Vec<Rejected>) -> &'a str {
 fn check_cross_fields(cfg: &mut Config, rejected: &mut Vec<Rejected>) {
     let kind = cfg.data.kind;
     if kind.is_planar() && cfg.data.features.is_empty() {
-        let reason = format!("{} needs at least one input feature; using the default", kind.name());
+        let reason = crate::tr!("link.needs_feature", data = kind.name());
         rejected.push(Rejected::new("feat", "", reason));
         cfg.data.features = DataConfig::default().features;
     }
-    let loss_needs = match cfg.loss {
-        LossKind::Mse => None,
-        LossKind::SoftmaxCe => kind.is_regression().then_some("class labels"),
-        LossKind::Bce | LossKind::Focal { .. } => (!kind.is_binary()).then_some("two classes"),
+    let unfit = match cfg.loss {
+        LossKind::Mse => false,
+        LossKind::SoftmaxCe => kind.is_regression(),
+        LossKind::Bce | LossKind::Focal { .. } => !kind.is_binary(),
     };
-    if let Some(needs) = loss_needs {
+    if unfit {
         let default = Config::default().loss;
-        let reason = format!(
-            "{} needs {needs}, which {} does not have; using the default {}",
-            cfg.loss.name(),
-            kind.name(),
-            default.name()
-        );
+        let (loss, data, default_name) = (cfg.loss.name(), kind.name(), default.name());
+        let reason = if matches!(cfg.loss, LossKind::SoftmaxCe) {
+            crate::tr!("link.loss_needs_labels", loss = loss, data = data, default = default_name)
+        } else {
+            crate::tr!("link.loss_needs_two_classes", loss = loss, data = data, default = default_name)
+        };
         rejected.push(Rejected::new("loss", cfg.loss.name(), reason));
         cfg.loss = default;
     }

@@ -37,7 +37,7 @@ impl Ints {
     pub fn parse(self, s: &str) -> Result<u64, String> {
         match s.parse::<u64>() {
             Ok(x) if self.contains(x) => Ok(x),
-            _ => Err(format!("must be an integer between {} and {}", self.lo, self.hi)),
+            _ => Err(crate::tr!("link.parse.int_between", lo = self.lo, hi = self.hi)),
         }
     }
 }
@@ -99,11 +99,11 @@ impl Interval {
     pub fn describe(self) -> String {
         let (lo, hi) = (real(self.lo), real(self.hi));
         if !self.lo_open && !self.hi_open {
-            return format!("must be a number between {lo} and {hi}");
+            return crate::tr!("link.parse.real_between", lo = lo, hi = hi);
         }
         let lo_op = if self.lo_open { ">" } else { "≥" };
         let hi_op = if self.hi_open { "<" } else { "≤" };
-        format!("must be a number {lo_op} {lo} and {hi_op} {hi}")
+        crate::tr!("link.parse.real_bounds", lo_op = lo_op, lo = lo, hi_op = hi_op, hi = hi)
     }
 
     /// The inclusive `(min, max)` a number input with arrows of `step` (`0`:
@@ -147,7 +147,7 @@ pub fn real(x: f64) -> String {
 
 /// The choice named `s`.
 pub fn pick<T: Named>(s: &str) -> Result<T, String> {
-    T::from_name(s).ok_or_else(|| format!("must be one of {}", names::<T>().join(", ")))
+    T::from_name(s).ok_or_else(|| crate::tr!("link.parse.one_of", names = names::<T>().join(", ")))
 }
 
 /// The names of every choice of `T`, in display order.
@@ -159,11 +159,8 @@ pub fn names<T: Named>() -> Vec<&'static str> {
 pub fn check_version(s: &str) -> Result<(), String> {
     match s.parse::<u64>() {
         Ok(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
-        Ok(v) => Err(format!(
-            "format version {v} is not supported (this page reads version {FORMAT_VERSION}); \
-             the other fields are read best effort"
-        )),
-        Err(_) => Err(format!("must be the format version {FORMAT_VERSION}; the other fields are read best effort")),
+        Ok(v) => Err(crate::tr!("link.parse.version_unsupported", v = v, version = FORMAT_VERSION)),
+        Err(_) => Err(crate::tr!("link.parse.version_expected", version = FORMAT_VERSION)),
     }
 }
 
@@ -178,7 +175,8 @@ pub fn controls(s: &str, is_key: impl Fn(&str) -> bool) -> Result<Vec<String>, S
     let mut out: Vec<String> = Vec::new();
     for name in s.split(',').filter(|n| !n.is_empty()) {
         if !is_key(name) && !TRANSPORT_CONTROLS.contains(&name) {
-            return Err("must list controls by their link keys (e.g. lr,bs,data) or play, step-once, step-epoch, reset, new-seed, share".into());
+            let names = TRANSPORT_CONTROLS.join(", ");
+            return Err(crate::tr!("link.parse.controls", example = "lr,bs,data", names = names));
         }
         if !out.iter().any(|o| o == name) {
             out.push(name.to_string());
@@ -195,9 +193,9 @@ pub fn features(s: &str) -> Result<Vec<Feature>, String> {
     }
     for name in s.split(',') {
         let f = Feature::from_name(name)
-            .ok_or_else(|| format!("must be a comma list of {}", names::<Feature>().join(", ")))?;
+            .ok_or_else(|| crate::tr!("link.parse.feature_list", names = names::<Feature>().join(", ")))?;
         if out.contains(&f) {
-            return Err(format!("lists {} twice", f.name()));
+            return Err(crate::tr!("link.parse.twice", name = f.name()));
         }
         out.push(f);
     }
@@ -234,16 +232,20 @@ pub fn net(s: &str) -> Result<Vec<LayerSpec>, String> {
         return Ok(Vec::new());
     }
     if s.split(',').nth(MAX_HIDDEN_LAYERS).is_some() {
-        return Err(format!("must have at most {MAX_HIDDEN_LAYERS} hidden layers"));
+        return Err(crate::tr!("link.parse.max_layers", max = MAX_HIDDEN_LAYERS));
     }
-    s.split(',').enumerate().map(|(i, block)| layer(block).map_err(|e| format!("layer {}: {e}", i + 1))).collect()
+    s.split(',')
+        .enumerate()
+        .map(|(i, block)| layer(block).map_err(|e| crate::tr!("link.parse.layer", n = i + 1, reason = e)))
+        .collect()
 }
 
 /// One `units:act[:bn][:dRATE]` block.
 fn layer(block: &str) -> Result<LayerSpec, String> {
     let mut parts = block.split(':');
-    let units = LAYER_UNITS.parse(parts.next().unwrap_or("")).map_err(|e| format!("units {e}"))?;
-    let act = pick(parts.next().unwrap_or("")).map_err(|e| format!("activation {e}"))?;
+    let units =
+        LAYER_UNITS.parse(parts.next().unwrap_or("")).map_err(|e| crate::tr!("link.parse.units", reason = e))?;
+    let act = pick(parts.next().unwrap_or("")).map_err(|e| crate::tr!("link.parse.activation", reason = e))?;
     let mut spec = LayerSpec { units: units as usize, act, batch_norm: false, dropout: 0.0 };
     let (mut seen_bn, mut seen_dropout) = (false, false);
     for option in parts {
@@ -252,9 +254,9 @@ fn layer(block: &str) -> Result<LayerSpec, String> {
             spec.batch_norm = true;
         } else if let (Some(rate), false) = (option.strip_prefix('d'), seen_dropout) {
             seen_dropout = true;
-            spec.dropout = DROPOUT.parse(rate).map_err(|e| format!("dropout {e}"))?;
+            spec.dropout = DROPOUT.parse(rate).map_err(|e| crate::tr!("link.parse.dropout", reason = e))?;
         } else {
-            return Err("options after the activation must be bn and d<rate>, each at most once".into());
+            return Err(crate::tr!("link.parse.layer_options"));
         }
     }
     Ok(spec)

@@ -42,19 +42,21 @@ pub fn choose_data(link: &Link, kind: &str) -> (Link, Option<String>, Vec<String
         let now = row.text(&after);
         if now != before {
             let shown = |t: Option<String>| match (row.kind, t.as_deref()) {
-                (Kind::Check { .. }, Some("1")) => "on".to_string(),
-                (Kind::Check { .. }, _) => "off".to_string(),
+                (Kind::Check { .. }, Some("1")) => crate::tr!("link.preset.on"),
+                (Kind::Check { .. }, _) => crate::tr!("link.preset.off"),
                 (_, t) => t.unwrap_or("").to_string(),
             };
-            let label = row.label.to_lowercase();
-            changed.push(format!("{label} {} (was {})", shown(now), shown(before)));
+            let label = row.label().to_lowercase();
+            changed.push(crate::tr!("link.preset.change", label = label, now = shown(now), was = shown(before)));
         }
         next = after;
     }
     // What the data set change itself made fall back is said by the preset now.
     msgs.retain(|m| !m.starts_with("loss:"));
-    let notice = (!changed.is_empty())
-        .then(|| format!("A working start for {}: {}.", next.config.data.kind.name(), changed.join(", ")));
+    let notice = (!changed.is_empty()).then(|| {
+        let changes = changed.join(crate::engine::i18n::text("link.preset.separator"));
+        crate::tr!("link.preset.notice", data = next.config.data.kind.name(), changes = changes)
+    });
     (next, notice, msgs)
 }
 

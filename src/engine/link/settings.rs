@@ -2,7 +2,8 @@
 //! its value. The rows themselves are [`super::table::SETTINGS`].
 //!
 //! A [`Setting`] describes one link key completely: its label, help and unit
-//! for the page, the [`Panel`] its control goes in (none: link-only), its
+//! for the page (catalog entries keyed by the link key, in the page's
+//! language), the [`Panel`] its control goes in (none: link-only), its
 //! [`Kind`] (which is at once how the value is parsed and how its control is
 //! drawn, with the one range both use), which variant of another setting it
 //! belongs to ([`Belongs`]), whether it applies mid-run, and when its control
@@ -11,6 +12,7 @@
 //! controls and the config edits of [`super::edit`] all read it from here.
 
 use crate::engine::config::{Config, OptimizerKind, FORMAT_VERSION};
+use crate::engine::i18n::{self, Lang};
 
 use super::Link;
 use crate::engine::optim::Hyper;
@@ -159,16 +161,17 @@ pub enum Belongs {
 }
 
 /// One row of the table: everything about one link key.
+///
+/// Its words (label, help, unit, why it is off) are not written here: they
+/// are catalog entries keyed by the link key (`setting.<key>.label`,
+/// `.help`, `.unit`, `.off` in `content/i18n/<lang>/settings*.toml`), read
+/// in the page's language by [`Setting::label`] and its siblings.
 #[derive(Clone, Copy, Debug)]
 pub struct Setting {
     /// The key in the link, also the control's element id.
     pub key: &'static str,
-    /// Visible label (without the unit).
-    pub label: &'static str,
-    /// Unit shown after the label (`%`, `steps`), if any.
-    pub unit: Option<&'static str>,
-    /// Tooltip, or for a link-only key why it has no control.
-    pub help: &'static str,
+    /// Whether a unit is shown after the label (`setting.<key>.unit`).
+    has_unit: bool,
     /// The panel of its control, with its position there; `None`: link-only.
     pub panel: Option<(Panel, u8)>,
     /// What part of the link it is.
@@ -181,27 +184,32 @@ pub struct Setting {
     pub live: bool,
     /// Whether the control is relevant to a config (beyond its variant).
     pub relevant: fn(&Config) -> bool,
-    /// Why it does nothing where it is not relevant (its control says so,
-    /// disabled, instead of vanishing).
-    pub irrelevant: &'static str,
+    /// Whether `relevant` can say no, so the row has a reason for being off
+    /// (`setting.<key>.off`).
+    has_reason: bool,
 }
 
 /// A row of the table with the usual defaults: an experiment setting, always
 /// written, rebuilding when changed, always relevant.
-pub const fn row(key: &'static str, label: &'static str, help: &'static str, kind: Kind) -> Setting {
+pub const fn row(key: &'static str, kind: Kind) -> Setting {
     Setting {
         key,
-        label,
-        unit: None,
-        help,
+        has_unit: false,
         panel: None,
         group: Group::Experiment,
         kind,
         belongs: Belongs::Always,
         live: false,
         relevant: |_| true,
-        irrelevant: "",
+        has_reason: false,
     }
+}
+
+/// The catalog text `setting.<key>.<part>` in the page's language (English
+/// when the language lacks it); `None` when English lacks it too.
+fn row_text(key: &str, part: &str) -> Option<&'static str> {
+    let key = format!("setting.{key}.{part}");
+    i18n::lookup(i18n::current(), &key).or_else(|| i18n::lookup(Lang::En, &key))
 }
 
 impl Setting {
@@ -211,9 +219,9 @@ impl Setting {
         self
     }
 
-    /// Its value has a unit.
-    pub const fn unit(mut self, unit: &'static str) -> Self {
-        self.unit = Some(unit);
+    /// Its value has a unit (`setting.<key>.unit`).
+    pub const fn with_unit(mut self) -> Self {
+        self.has_unit = true;
         self
     }
 
@@ -236,18 +244,54 @@ impl Setting {
     }
 
     /// It does something only where `relevant` says; elsewhere its control
-    /// is disabled and says `why`.
-    pub const fn relevant(mut self, relevant: fn(&Config) -> bool, why: &'static str) -> Self {
+    /// is disabled and says why (`setting.<key>.off`).
+    pub const fn relevant(mut self, relevant: fn(&Config) -> bool) -> Self {
         self.relevant = relevant;
-        self.irrelevant = why;
+        self.has_reason = true;
         self
+    }
+
+    /// Visible label (without the unit), in the page's language.
+    pub fn label(&self) -> &'static str {
+        row_text(self.key, "label").unwrap_or(self.key)
+    }
+
+    /// Tooltip, or for a link-only key why it has no control.
+    pub fn help(&self) -> &'static str {
+        row_text(self.key, "help").unwrap_or("")
+    }
+
+    /// Unit shown after the label (`%`, `steps`), if any.
+    pub fn unit(&self) -> Option<&'static str> {
+        if self.has_unit {
+            row_text(self.key, "unit")
+        } else {
+            None
+        }
+    }
+
+    /// Why it does nothing where it is not relevant (its control says so,
+    /// disabled, instead of vanishing); empty for a row always relevant.
+    pub fn irrelevant(&self) -> &'static str {
+        if self.has_reason {
+            row_text(self.key, "off").unwrap_or("")
+        } else {
+            ""
+        }
+    }
+
+    /// The catalog keys of the row's words: label and help, its unit and
+    /// its reason for being off when it has them.
+    pub fn text_keys(&self) -> Vec<String> {
+        let parts = [("label", true), ("help", true), ("unit", self.has_unit), ("off", self.has_reason)];
+        parts.iter().filter(|(_, has)| *has).map(|(part, _)| format!("setting.{}.{part}", self.key)).collect()
     }
 
     /// The label with its unit: `Noise %`.
     pub fn title(&self) -> String {
-        match self.unit {
-            Some(unit) => format!("{} {unit}", self.label),
-            None => self.label.to_string(),
+        match self.unit() {
+            Some(unit) => crate::tr!("setting.with_unit", label = self.label(), unit = unit),
+            None => self.label().to_string(),
         }
     }
 

@@ -5,6 +5,11 @@
 //! `opt`, `sched`, `clip`) comes before the keys of its parameters, which
 //! only adjust the variant already chosen. The rows of the bug lab, the view
 //! and the classroom come last, each group together.
+//!
+//! A row's words (label, help, unit, why it is off) are catalog entries
+//! keyed by its link key (`content/i18n/<lang>/settings.toml`): a row with
+//! `.with_unit()` has a `setting.<key>.unit`, a row with `.relevant(…)` a
+//! `setting.<key>.off` (the tests check every row's keys in every language).
 
 use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{
@@ -79,7 +84,7 @@ macro_rules! learn_text {
                 c$(.$field)+ = match s {
                     "" => None,
                     s if $known(s) => Some(s.to_string()),
-                    _ => return Err("is not in the Learn panel".to_string()),
+                    _ => return Err(crate::tr!("link.not_in_learn")),
                 };
                 Ok(())
             },
@@ -99,93 +104,48 @@ fn any_bn(c: &Config) -> bool {
 /// Every link key, in the order they are written and applied.
 pub const SETTINGS: &[Setting] = &[
     // Format.
-    row(VERSION_KEY, "Format version", "format version", Kind::Version).group(Group::Format),
+    row(VERSION_KEY, Kind::Version).group(Group::Format),
     row(
         "seed",
-        "Seed",
-        "Drives data, initial weights, shuffles and dropout",
         Kind::Int { range: ints(0, u64::MAX), step: 1, get: |c| Some(c.config.seed), put: |c, x| c.config.seed = x },
     )
     .on(Panel::Training, 200),
     row(
         "step",
-        "Step",
-        "the step a shared link fast-forwards to (Share writes it)",
         Kind::Int { range: ints(0, MAX_STEP), step: 1, get: |c| c.config.step, put: |c, x| c.config.step = Some(x) },
     )
     .group(Group::Format)
     .belongs(Belongs::WhenSet),
     // Data.
-    row("data", "Data set", "Which data to learn", Kind::DataPicker(choice!(DataKind, config.data.kind)))
-        .on(Panel::Data, 10),
-    row("n", "Points", "Number of points generated", int!(10, 5000, 10, usize, config.data.n_points))
-        .on(Panel::Data, 60)
-        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
-    row("noise", "Noise", "Label noise of the generator, 0–50 %", int!(0, 50, 5, u32, config.data.noise_pct))
+    row("data", Kind::DataPicker(choice!(DataKind, config.data.kind))).on(Panel::Data, 10),
+    row("n", int!(10, 5000, 10, usize, config.data.n_points)).on(Panel::Data, 60).relevant(|c| c.data.kind.is_planar()),
+    row("noise", int!(0, 50, 5, u32, config.data.noise_pct))
         .on(Panel::Data, 20)
-        .unit("%")
-        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
-    row(
-        "train",
-        "Training share",
-        "Share of the points used for training",
-        int!(10, 90, 10, u32, config.data.train_pct),
-    )
-    .on(Panel::Data, 30)
-    .unit("%"),
-    row(
-        "minor",
-        "Class 1 share",
-        "Share of class 1 (imbalance); 50 = balanced",
-        int!(5, 50, 5, u32, config.data.minority_pct),
-    )
-    .on(Panel::Data, 40)
-    .unit("%")
-    .relevant(|c| c.data.kind.is_binary(), "Only for the two-class data sets"),
-    row("k", "Classes", "Number of classes of the K-class sets", int!(3, 5, 1, usize, config.data.classes))
+        .with_unit()
+        .relevant(|c| c.data.kind.is_planar()),
+    row("train", int!(10, 90, 10, u32, config.data.train_pct)).on(Panel::Data, 30).with_unit(),
+    row("minor", int!(5, 50, 5, u32, config.data.minority_pct))
+        .on(Panel::Data, 40)
+        .with_unit()
+        .relevant(|c| c.data.kind.is_binary()),
+    row("k", int!(3, 5, 1, usize, config.data.classes))
         .on(Panel::Data, 50)
-        .relevant(
-            |c| matches!(c.data.kind, DataKind::Blobs | DataKind::SpiralK),
-            "Only for blobs and spiralk, the K-class data sets",
-        ),
-    row("feat", "Features", "Inputs computed from (x1, x2)", Kind::Features)
-        .on(Panel::Data, 70)
-        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
-    row("std", "Standardize inputs", "Zero mean, unit variance (training statistics)", check!(config.data.standardize))
-        .on(Panel::Data, 80),
+        .relevant(|c| matches!(c.data.kind, DataKind::Blobs | DataKind::SpiralK)),
+    row("feat", Kind::Features).on(Panel::Data, 70).relevant(|c| c.data.kind.is_planar()),
+    row("std", check!(config.data.standardize)).on(Panel::Data, 80),
     // Network.
-    row("net", "Hidden layers", "units:activation[:bn][:dRATE], comma-separated", Kind::Network).on(Panel::Layers, 10),
-    row(
-        "ord",
-        "Block order",
-        "Dense→BN→act→Dropout, or Dense→act→Dropout→BN",
-        Kind::Choice(choice!(BlockOrder, config.order)),
-    )
-    .on(Panel::Model, 20)
-    .relevant(
-        |c| any_bn(c) && c.hidden.iter().any(|l| l.dropout > 0.0),
-        "Matters only with BatchNorm and dropout in the network",
-    ),
-    row(
-        "bnm",
-        "BN momentum",
-        "Running statistics: m·running + (1−m)·batch",
-        real!(UNIT_OPEN, 0.01, config.bn_momentum),
-    )
-    .on(Panel::Model, 30)
-    .relevant(any_bn, "Only with a BatchNorm layer: tick BN on a hidden layer"),
-    row("bne", "BN ε", "Added to the variance", real!(POS_UNIT, 0.0, config.bn_eps))
-        .on(Panel::Model, 40)
-        .relevant(any_bn, "Only with a BatchNorm layer: tick BN on a hidden layer"),
-    row("slope", "Leaky ReLU slope", "Slope for x < 0", real!(UNIT_OPEN, 0.01, config.leaky_slope))
+    row("net", Kind::Network).on(Panel::Layers, 10),
+    row("ord", Kind::Choice(choice!(BlockOrder, config.order)))
+        .on(Panel::Model, 20)
+        .relevant(|c| any_bn(c) && c.hidden.iter().any(|l| l.dropout > 0.0)),
+    row("bnm", real!(UNIT_OPEN, 0.01, config.bn_momentum)).on(Panel::Model, 30).relevant(any_bn),
+    row("bne", real!(POS_UNIT, 0.0, config.bn_eps)).on(Panel::Model, 40).relevant(any_bn),
+    row("slope", real!(UNIT_OPEN, 0.01, config.leaky_slope))
         .on(Panel::Model, 50)
-        .relevant(|c| c.hidden.iter().any(|l| l.act == Act::LeakyRelu), "Only with a leaky ReLU (lrelu) layer"),
-    row("init", "Initialization", "How the weights are drawn", Kind::Choice(choice!(InitKind, config.init)))
-        .on(Panel::Model, 60),
+        .relevant(|c| c.hidden.iter().any(|l| l.act == Act::LeakyRelu)),
+    row("init", Kind::Choice(choice!(InitKind, config.init))).on(Panel::Model, 60),
     row(
         "ia",
-        "Init parameter",
-        "Constant value, uniform bound or normal σ",
         Kind::Real {
             range: SYMMETRIC_10,
             narrower: &[("uniform", UP_TO_10), ("normal", UP_TO_10)],
@@ -205,14 +165,11 @@ pub const SETTINGS: &[Setting] = &[
     )
     .on(Panel::Model, 70)
     .belongs(of("init", &["const", "uniform", "normal"])),
-    row("bias", "Initial bias", "Every bias starts here", real!(SYMMETRIC_10, 0.1, config.bias_init))
-        .on(Panel::Model, 80),
+    row("bias", real!(SYMMETRIC_10, 0.1, config.bias_init)).on(Panel::Model, 80),
     // Loss and penalties.
-    row("loss", "Loss", "Training loss", Kind::Choice(choice!(LossKind, config.loss))).on(Panel::Training, 130),
+    row("loss", Kind::Choice(choice!(LossKind, config.loss))).on(Panel::Training, 130),
     row(
         "fg",
-        "Focal γ",
-        "Focusing parameter",
         Kind::Real {
             range: UP_TO_10,
             narrower: &[],
@@ -234,8 +191,6 @@ pub const SETTINGS: &[Setting] = &[
     .belongs(of("loss", &["focal"])),
     row(
         "fa",
-        "Focal α",
-        "Weight of class 1",
         Kind::Real {
             range: UNIT,
             narrower: &[],
@@ -255,64 +210,23 @@ pub const SETTINGS: &[Setting] = &[
     )
     .on(Panel::Training, 150)
     .belongs(of("loss", &["focal"])),
-    row("out", "Output activation", "With the MSE loss", Kind::Choice(choice!(OutputAct, config.output_act)))
+    row("out", Kind::Choice(choice!(OutputAct, config.output_act)))
         .on(Panel::Model, 90)
-        .relevant(
-            |c| c.loss == LossKind::Mse,
-            "Only with the MSE loss: softmax, BCE and focal apply their own output function",
-        ),
-    row("l1", "L1", "L1 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, config.l1))
-        .on(Panel::Training, 160)
-        .live(),
-    row("l2", "L2", "L2 penalty strength; applies mid-run", real!(UP_TO_10, 0.0, config.l2))
-        .on(Panel::Training, 170)
-        .live(),
+        .relevant(|c| c.loss == LossKind::Mse),
+    row("l1", real!(UP_TO_10, 0.0, config.l1)).on(Panel::Training, 160).live(),
+    row("l2", real!(UP_TO_10, 0.0, config.l2)).on(Panel::Training, 170).live(),
     // Optimization.
-    row("lr", "Learning rate", "Applies mid-run", real!(LEARNING_RATE, 0.0, config.lr)).on(Panel::Training, 10).live(),
-    row("opt", "Optimizer", "Update rule", Kind::Choice(choice!(OptimizerKind, config.optimizer)))
-        .on(Panel::Training, 30)
-        .live(),
-    row("mom", "Momentum μ", "Momentum and Nesterov", hyper(UNIT_OPEN, 0.01, Hyper::Mu))
-        .on(Panel::Training, 40)
-        .belongs(Belongs::Optimizer)
-        .live(),
-    row("rho", "RMSProp ρ", "Decay of the squared-gradient average", hyper(UNIT_OPEN, 0.01, Hyper::Rho))
-        .on(Panel::Training, 50)
-        .belongs(Belongs::Optimizer)
-        .live(),
-    row("b1", "β1", "First-moment decay (Adam, AdamW; Lion's interpolation)", hyper(UNIT_OPEN, 0.01, Hyper::Beta1))
-        .on(Panel::Training, 60)
-        .belongs(Belongs::Optimizer)
-        .live(),
-    row("b2", "β2", "Second-moment decay (Adam, AdamW; Lion's momentum)", hyper(UNIT_OPEN, 0.001, Hyper::Beta2))
-        .on(Panel::Training, 70)
-        .belongs(Belongs::Optimizer)
-        .live(),
-    row("eps", "Optimizer ε", "Added to the root", hyper(POS_UNIT, 0.0, Hyper::Eps))
-        .on(Panel::Training, 80)
-        .belongs(Belongs::Optimizer)
-        .live(),
-    row(
-        "wd",
-        "Weight decay",
-        "Decoupled decay of the weights (AdamW, Lion)",
-        hyper(UP_TO_10, 0.001, Hyper::WeightDecay),
-    )
-    .on(Panel::Training, 90)
-    .belongs(Belongs::Optimizer)
-    .live(),
-    row(
-        "sched",
-        "LR schedule",
-        "Multiplier of the learning rate over steps; applies mid-run",
-        Kind::Choice(choice!(ScheduleKind, config.schedule)),
-    )
-    .on(Panel::Training, 100)
-    .live(),
+    row("lr", real!(LEARNING_RATE, 0.0, config.lr)).on(Panel::Training, 10).live(),
+    row("opt", Kind::Choice(choice!(OptimizerKind, config.optimizer))).on(Panel::Training, 30).live(),
+    row("mom", hyper(UNIT_OPEN, 0.01, Hyper::Mu)).on(Panel::Training, 40).belongs(Belongs::Optimizer).live(),
+    row("rho", hyper(UNIT_OPEN, 0.01, Hyper::Rho)).on(Panel::Training, 50).belongs(Belongs::Optimizer).live(),
+    row("b1", hyper(UNIT_OPEN, 0.01, Hyper::Beta1)).on(Panel::Training, 60).belongs(Belongs::Optimizer).live(),
+    row("b2", hyper(UNIT_OPEN, 0.001, Hyper::Beta2)).on(Panel::Training, 70).belongs(Belongs::Optimizer).live(),
+    row("eps", hyper(POS_UNIT, 0.0, Hyper::Eps)).on(Panel::Training, 80).belongs(Belongs::Optimizer).live(),
+    row("wd", hyper(UP_TO_10, 0.001, Hyper::WeightDecay)).on(Panel::Training, 90).belongs(Belongs::Optimizer).live(),
+    row("sched", Kind::Choice(choice!(ScheduleKind, config.schedule))).on(Panel::Training, 100).live(),
     row(
         "se",
-        "Schedule",
-        "Decay interval, cosine period or warm-up length",
         Kind::Int {
             range: ints(1, MAX_STEP),
             step: 1,
@@ -335,13 +249,11 @@ pub const SETTINGS: &[Setting] = &[
         },
     )
     .on(Panel::Training, 110)
-    .unit("steps")
+    .with_unit()
     .belongs(of("sched", &["step", "exp", "cos", "warmup"]))
     .live(),
     row(
         "sg",
-        "Schedule factor",
-        "γ per interval, or the final cosine multiplier",
         Kind::Real {
             range: UNIT,
             narrower: &[("step", POS_UNIT), ("exp", POS_UNIT)],
@@ -367,18 +279,9 @@ pub const SETTINGS: &[Setting] = &[
     .on(Panel::Training, 120)
     .belongs(of("sched", &["step", "exp", "cos"]))
     .live(),
-    row(
-        "clip",
-        "Gradient clipping",
-        "By value or by global norm; applies mid-run",
-        Kind::Choice(choice!(ClipKind, config.clip)),
-    )
-    .on(Panel::Training, 180)
-    .live(),
+    row("clip", Kind::Choice(choice!(ClipKind, config.clip))).on(Panel::Training, 180).live(),
     row(
         "cv",
-        "Clip threshold",
-        "Largest gradient value or norm",
         Kind::Real {
             range: CLIP,
             narrower: &[],
@@ -399,14 +302,10 @@ pub const SETTINGS: &[Setting] = &[
     .on(Panel::Training, 190)
     .belongs(of("clip", &["value", "norm"]))
     .live(),
-    row("bs", "Batch size", "1 … the training set; applies mid-run", int!(1, 100_000, 1, usize, config.batch_size))
-        .on(Panel::Training, 20)
-        .live(),
+    row("bs", int!(1, 100_000, 1, usize, config.batch_size)).on(Panel::Training, 20).live(),
     // Bug lab: written only when a bug is planted.
     row(
         "bug",
-        "Planted bug",
-        "planted bug for the bug lab, set by the link's author (the instruments panel owns its UI)",
         Kind::Text {
             get: |c| c.bug.map(PlantedBug::to_link_value),
             set: |c, s| {
@@ -418,60 +317,35 @@ pub const SETTINGS: &[Setting] = &[
     .group(Group::BugLab)
     .belongs(Belongs::WhenSet),
     // View toggles: written only when set.
-    row("test", "Show test data", "Draw the test points on the output", check!(view.show_test))
+    row("test", check!(view.show_test))
         .on(Panel::Heatmap, 10)
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live()
-        .relevant(|c| c.data.kind.is_planar(), "Only for the 2-D data sets: digits is a fixed set of 8×8 images"),
-    row("disc", "Discretize output", "Show the predicted class only", check!(view.discretize))
+        .relevant(|c| c.data.kind.is_planar()),
+    row("disc", check!(view.discretize))
         .on(Panel::Heatmap, 20)
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live()
-        .relevant(|c| !c.data.kind.is_regression() && c.data.kind.is_planar(), "Only for the 2-D classification sets"),
-    row("log", "Log scale", "Logarithmic loss axis", check!(view.log_scale))
-        .on(Panel::Charts, 10)
+        .relevant(|c| !c.data.kind.is_regression() && c.data.kind.is_planar()),
+    row("log", check!(view.log_scale)).on(Panel::Charts, 10).group(Group::View).belongs(Belongs::WhenSet).live(),
+    row("speed", Kind::Choice(choice!(Speed, view.speed)))
+        .on(Panel::Transport, 10)
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live(),
-    row(
-        "speed",
-        "Speed",
-        "Per frame while playing: one mini-batch, one epoch, ten epochs, or as much as the frame allows",
-        Kind::Choice(choice!(Speed, view.speed)),
-    )
-    .on(Panel::Transport, 10)
-    .group(Group::View)
-    .belongs(Belongs::WhenSet)
-    .live(),
-    row("learn", "Checklist item", "the Learn panel's open item, e.g. 3.4", learn_text!(view.learn, learn::is_item))
+    row("learn", learn_text!(view.learn, learn::is_item)).group(Group::View).belongs(Belongs::WhenSet).live(),
+    row("lang", Kind::Choice(choice!(Lang, view.lang)))
+        .on(Panel::Transport, 20)
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live(),
-    row(
-        "lang",
-        "Language",
-        "The page's language: English or Simplified Chinese",
-        Kind::Choice(choice!(Lang, view.lang)),
-    )
-    .on(Panel::Transport, 20)
-    .group(Group::View)
-    .belongs(Belongs::WhenSet)
-    .live(),
-    row("lesson", "Lesson", "the guided lesson open in the Learn panel", learn_text!(view.lesson, learn::is_lesson))
-        .group(Group::View)
-        .belongs(Belongs::WhenSet)
-        .live(),
+    row("lesson", learn_text!(view.lesson, learn::is_lesson)).group(Group::View).belongs(Belongs::WhenSet).live(),
     // Classroom: set by a link's author, written only when set.
-    row("embed", "Embed", "classroom flag set by the link's author", check!(classroom.embed))
-        .group(Group::Classroom)
-        .belongs(Belongs::WhenSet)
-        .live(),
+    row("embed", check!(classroom.embed)).group(Group::Classroom).belongs(Belongs::WhenSet).live(),
     row(
         "hide",
-        "Hidden controls",
-        "classroom flag set by the link's author",
         Kind::Text {
             get: |c| Some(c.classroom.hide.join(",")),
             set: |c, s| {
@@ -485,8 +359,6 @@ pub const SETTINGS: &[Setting] = &[
     .live(),
     row(
         "lock",
-        "Locked controls",
-        "classroom flag set by the link's author",
         Kind::Text {
             get: |c| Some(c.classroom.lock.join(",")),
             set: |c, s| {
@@ -500,8 +372,6 @@ pub const SETTINGS: &[Setting] = &[
     .live(),
     row(
         "note",
-        "Note",
-        "classroom flag set by the link's author: a note shown to students",
         Kind::Text {
             get: |c| Some(c.classroom.note.clone().unwrap_or_default()),
             set: |c, s| {

@@ -69,7 +69,7 @@ impl Importing {
             } else {
                 let i = self.next - self.existing.len();
                 let record: RunRecord = serde_json::from_str(&self.texts[i])
-                    .map_err(|e| ImportError::BadRecord(i, format!("unreadable: {e}")))?;
+                    .map_err(|e| ImportError::BadRecord(i, crate::tr!("runs.import.unreadable", error = e)))?;
                 self.merge(record);
             }
             self.next += 1;

@@ -85,8 +85,10 @@ pub fn shown_labels(id: &str, labels: Vec<String>, hides: impl Fn(&str) -> bool)
             let key = label.split('=').next().unwrap_or_default();
             match (hides(key), id) {
                 (false, _) => label,
-                (true, "lrs") => format!("×{} the learning rate", ["0.1", "0.3", "1", "3"].get(i).unwrap_or(&"?")),
-                (true, _) => format!("variant {}", i + 1),
+                (true, "lrs") => {
+                    crate::tr!("runs.lockstep.lr_factor", factor = ["0.1", "0.3", "1", "3"].get(i).unwrap_or(&"?"))
+                }
+                (true, _) => crate::tr!("runs.lockstep.variant", n = i + 1),
             }
         })
         .collect()

@@ -30,10 +30,10 @@ impl Building {
     /// `bug` is planted in every variant.
     pub fn start(variants: &[Config], bug: Option<PlantedBug>) -> Result<Self, EngineError> {
         if !(2..=MAX_VARIANTS).contains(&variants.len()) {
-            return Err(EngineError::InvalidConfig(format!("lockstep needs 2 to {MAX_VARIANTS} variants")));
+            return Err(EngineError::InvalidConfig(crate::tr!("runs.lockstep.count", max = MAX_VARIANTS)));
         }
         if variants.iter().any(|v| v.seed != variants[0].seed) {
-            return Err(EngineError::InvalidConfig("lockstep variants must share one seed".into()));
+            return Err(EngineError::InvalidConfig(crate::tr!("runs.lockstep.seed")));
         }
         Ok(Self { variants: variants.to_vec(), bug, built: Vec::new() })
     }

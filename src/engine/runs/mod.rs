@@ -137,15 +137,14 @@ pub enum ImportError {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImportError::TooLarge(n) => {
-                write!(f, "the file is {n} bytes; at most {MAX_IMPORT_BYTES} bytes can be imported")
-            }
-            ImportError::Malformed(m) => write!(f, "not a GradLab runs file: {m}"),
-            ImportError::WrongSchema(m) => write!(f, "unsupported file: {m}"),
-            ImportError::TooManyRuns(n) => write!(f, "the file holds {n} runs; at most {MAX_RUNS} can be imported"),
-            ImportError::BadRecord(i, m) => write!(f, "run {} is invalid: {m}", i + 1),
-        }
+        let text = match self {
+            ImportError::TooLarge(n) => crate::tr!("runs.import.too_large", bytes = n, max = MAX_IMPORT_BYTES),
+            ImportError::Malformed(m) => crate::tr!("runs.import.malformed", message = m),
+            ImportError::WrongSchema(m) => crate::tr!("runs.import.unsupported", message = m),
+            ImportError::TooManyRuns(n) => crate::tr!("runs.import.too_many", runs = n, max = MAX_RUNS),
+            ImportError::BadRecord(i, m) => crate::tr!("runs.import.bad_record", n = i + 1, message = m),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -164,13 +163,11 @@ pub fn import_json(text: &str) -> Result<Vec<RunRecord>, ImportError> {
     }
     let file: ExportFile = serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
     if file.schema != SCHEMA {
-        return Err(ImportError::WrongSchema(format!("schema is not \"{SCHEMA}\"")));
+        return Err(ImportError::WrongSchema(crate::tr!("runs.import.schema", schema = SCHEMA)));
     }
     if file.version == 0 || file.version > SCHEMA_VERSION {
-        return Err(ImportError::WrongSchema(format!(
-            "version {} (this GradLab reads version {SCHEMA_VERSION})",
-            file.version
-        )));
+        let reason = crate::tr!("runs.import.version", version = file.version, reads = SCHEMA_VERSION);
+        return Err(ImportError::WrongSchema(reason));
     }
     if file.runs.len() > MAX_RUNS {
         return Err(ImportError::TooManyRuns(file.runs.len()));
@@ -187,26 +184,26 @@ pub fn validate(run: &RunRecord) -> Result<(), String> {
         [("name", &run.name), ("note", &run.note), ("user_agent", &run.user_agent), ("app_version", &run.app_version)];
     for (field, text) in texts {
         if text.chars().count() > MAX_TEXT {
-            return Err(format!("{field} is longer than {MAX_TEXT} characters"));
+            return Err(crate::tr!("runs.check.text_long", field = field, max = MAX_TEXT));
         }
     }
     if run.id.is_empty() || run.id.len() > 64 || !run.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err("id must be 1–64 letters, digits or dashes".into());
+        return Err(crate::tr!("runs.check.id", field = "id"));
     }
     if run.fingerprint.len() != 16 || !run.fingerprint.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err("fingerprint must be 16 hex digits".into());
+        return Err(crate::tr!("runs.check.fingerprint", field = "fingerprint"));
     }
     if run.link.len() > MAX_LINK {
-        return Err(format!("link is longer than {MAX_LINK} bytes"));
+        return Err(crate::tr!("runs.check.link_long", field = "link", max = MAX_LINK));
     }
     if let Some(r) = codec::decode(&run.link).1.first() {
-        return Err(format!("link field {} is rejected: {}", r.key, r.reason));
+        return Err(crate::tr!("runs.check.link_field", key = r.key, reason = r.reason));
     }
     if !(run.started_ms.is_finite() && run.started_ms >= 0.0 && run.wall_ms.is_finite() && run.wall_ms >= 0.0) {
-        return Err("started_ms and wall_ms must be finite and not negative".into());
+        return Err(crate::tr!("runs.check.times", started = "started_ms", wall = "wall_ms"));
     }
     if run.changed_at.is_some_and(|s| s > run.steps) {
-        return Err("changed_at is after the last step".into());
+        return Err(crate::tr!("runs.check.changed_at", field = "changed_at"));
     }
     validate_metrics("last", &run.last)?;
     validate_metrics("best", &run.best)?;
@@ -217,7 +214,7 @@ fn validate_metrics(which: &str, m: &MetricSet) -> Result<(), String> {
     let finite = [m.train_loss, m.test_loss, m.train_acc, m.test_acc].iter().flatten().all(|v| v.is_finite());
     let acc_ok = [m.train_acc, m.test_acc].iter().flatten().all(|v| (0.0..=1.0).contains(v));
     if !finite || !acc_ok {
-        return Err(format!("{which} metrics must be finite, accuracies within [0, 1]"));
+        return Err(crate::tr!("runs.check.metrics", which = which));
     }
     Ok(())
 }
@@ -225,17 +222,17 @@ fn validate_metrics(which: &str, m: &MetricSet) -> Result<(), String> {
 fn validate_curves(c: &Curves) -> Result<(), String> {
     let n = c.step.len();
     if n > MAX_POINTS {
-        return Err(format!("curves hold {n} points; at most {MAX_POINTS}"));
+        return Err(crate::tr!("runs.check.points", n = n, max = MAX_POINTS));
     }
     let series = [&c.train_loss, &c.test_loss, &c.train_acc, &c.test_acc];
     if series.iter().any(|s| s.len() != n) {
-        return Err("curve series must all have one value per step".into());
+        return Err(crate::tr!("runs.check.series"));
     }
     if c.step.windows(2).any(|w| w[1] <= w[0]) {
-        return Err("curve steps must increase".into());
+        return Err(crate::tr!("runs.check.steps"));
     }
     if series.iter().any(|s| s.iter().flatten().any(|v| !v.is_finite())) {
-        return Err("curve values must be finite (or null)".into());
+        return Err(crate::tr!("runs.check.values"));
     }
     Ok(())
 }

@@ -27,11 +27,9 @@ impl StoreState {
     /// The status line: its `data-state` and text.
     pub fn status(&self) -> (&'static str, String) {
         match self {
-            StoreState::Opening => ("opening", "Opening the history…".to_string()),
-            StoreState::On => ("on", "History is on: every run is saved in this browser.".to_string()),
-            StoreState::Off(why) => {
-                ("off", format!("History is off: {why}. This tab's runs are kept until it closes; export still works."))
-            }
+            StoreState::Opening => ("opening", crate::tr!("runs.store.opening")),
+            StoreState::On => ("on", crate::tr!("runs.store.on")),
+            StoreState::Off(why) => ("off", crate::tr!("runs.store.off", why = why)),
         }
     }
 }
@@ -144,7 +142,7 @@ pub fn fresh_ids(existing: &[RunRecord], incoming: Vec<RunRecord>, dups: &[usize
 
 /// The message after an import.
 pub fn import_message(added: usize, skipped: usize) -> String {
-    format!("Imported {added} run(s); {skipped} duplicate(s) (same fingerprint and settings) skipped.")
+    crate::tr!("runs.store.imported", added = added, skipped = skipped)
 }
 
 #[cfg(test)]

@@ -12,15 +12,8 @@ use super::RunRecord;
 use crate::engine::format;
 use std::cmp::Ordering;
 
-/// Metric columns after the settings: id, header.
-pub const METRICS: &[(&str, &str)] = &[
-    ("steps", "steps"),
-    ("train_loss", "train loss"),
-    ("test_loss", "test loss"),
-    ("best_test_loss", "best test loss"),
-    ("test_acc", "test acc"),
-    ("started", "started"),
-];
+/// Metric columns after the settings, by id (their headers: [`header`]).
+pub const METRICS: &[&str] = &["steps", "train_loss", "test_loss", "best_test_loss", "test_acc", "started"];
 /// Most runs overlaid in one chart.
 pub const MAX_OVERLAY: usize = 4;
 
@@ -37,7 +30,7 @@ pub fn page_rows(page: usize, total: usize) -> std::ops::Range<usize> {
 /// What the pager says for page `page` of `total` rows (`None`: one page holds them all).
 pub fn page_text(page: usize, total: usize) -> Option<String> {
     let rows = page_rows(page, total);
-    (total > PAGE_ROWS).then(|| format!("Runs {}–{} of {total}", rows.start + 1, rows.end))
+    (total > PAGE_ROWS).then(|| crate::tr!("runs.table.page", first = rows.start + 1, last = rows.end, total = total))
 }
 /// Most runs listed in the diff.
 pub const MAX_DIFF: usize = 50;
@@ -225,19 +218,35 @@ impl Column {
     }
 }
 
-/// Name, note, the differing settings, then the metrics.
+/// Name, note, the differing settings (headed by their link keys), then the metrics.
 pub fn columns(keys: &[&str]) -> Vec<Column> {
-    let col = |id: String, title: &str| Column { id, title: title.to_string() };
-    let mut cols = vec![col("name".into(), "name"), col("note".into(), "note")];
-    cols.extend(keys.iter().map(|k| col(format!("set:{k}"), k)));
-    cols.extend(METRICS.iter().map(|(c, h)| col(c.to_string(), h)));
+    let col = |id: &str, title: String| Column { id: id.to_string(), title };
+    let mut cols = vec![col("name", header("name")), col("note", header("note"))];
+    cols.extend(keys.iter().map(|k| col(&format!("set:{k}"), k.to_string())));
+    cols.extend(METRICS.iter().map(|c| col(c, header(c))));
     cols
+}
+
+/// The header of the column `id` (name, note or a metric), in the page's
+/// language; the id itself for any other column.
+pub fn header(id: &str) -> String {
+    match id {
+        "name" => crate::tr!("runs.col.name"),
+        "note" => crate::tr!("runs.col.note"),
+        "steps" => crate::tr!("runs.col.steps"),
+        "train_loss" => crate::tr!("runs.col.train_loss"),
+        "test_loss" => crate::tr!("runs.col.test_loss"),
+        "best_test_loss" => crate::tr!("runs.col.best_test_loss"),
+        "test_acc" => crate::tr!("runs.col.test_acc"),
+        "started" => crate::tr!("runs.col.started"),
+        other => other.to_string(),
+    }
 }
 
 /// A run's short name: its name, or `run` and the start of its id.
 pub fn short(r: &RunRecord) -> String {
     if r.name.is_empty() {
-        format!("run {}", &r.id[..r.id.len().min(6)])
+        crate::tr!("runs.table.short", id = &r.id[..r.id.len().min(6)])
     } else {
         r.name.clone()
     }
@@ -268,9 +277,7 @@ fn civil_date(days: i64) -> (i64, i64, i64) {
 
 /// The title of a steps cell whose run changed a setting mid-run.
 pub fn changed_title(at: u64) -> String {
-    format!(
-        "settings changed mid-run at step {at}; this run was saved before links carried changes, so its link replays the starting settings"
-    )
+    crate::tr!("runs.table.changed", step = at)
 }
 
 /// One cell as shown.
@@ -339,11 +346,11 @@ pub fn diff_lines(entries: &[Entry<'_>], baseline: &Entry<'_>, selected: &[Strin
         .map(|e| {
             let d = diff(baseline, e);
             let text = if d.is_empty() {
-                format!("{}: same settings", short(e.run))
+                crate::tr!("runs.diff.same", run = short(e.run))
             } else {
                 let parts: Vec<String> =
                     d.iter().map(|x| format!("{} {} → {}", x.key, or_dash(&x.baseline), or_dash(&x.value))).collect();
-                format!("{}: {}", short(e.run), parts.join(", "))
+                crate::tr!("runs.diff.line", run = short(e.run), changes = parts.join(", "))
             };
             DiffLine { id: e.run.id.clone(), text, keys: d.iter().map(|x| x.key).collect() }
         })

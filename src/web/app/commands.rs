@@ -99,11 +99,15 @@ impl App {
                     match build(&hash) {
                         Ok(Built { trainer, mode, notice, view, classroom }) => {
                             self.save_run();
+                            let lang_changed = view.lang != self.view.lang;
                             self.trainer = trainer;
                             self.mode = mode;
                             self.view = view;
                             self.classroom = classroom;
                             self.page.set_notice(&notice);
+                            if lang_changed {
+                                self.relabel();
+                            }
                             self.rebuilt();
                         }
                         Err(message) => crate::web::crash::show(&message),
@@ -180,16 +184,20 @@ impl App {
     fn set_link(&mut self, mut next: Link, key: &str) {
         next.config.step = None;
         if self.controls.is_locked(key) {
-            set_text(&self.page.control_msg, &format!("{key} is locked by this link"));
+            set_text(&self.page.control_msg, &crate::tr!("web.app.locked", key = key));
             self.config_shown();
             return;
         }
         let view_changed = next.view != self.view;
+        let lang_changed = next.view.lang != self.view.lang;
         if next.view.show_test != self.view.show_test {
             self.output.paint_points(&self.trainer, &next.view);
         }
         self.view = next.view;
         self.classroom = next.classroom;
+        if lang_changed {
+            self.relabel();
+        }
         if next.config == self.trainer.cfg {
             self.write_hash(&self.link());
             self.config_shown();
@@ -228,7 +236,7 @@ impl App {
     /// Plants `bug` (or none) in the current experiment: a new run.
     fn set_bug(&mut self, bug: Option<PlantedBug>) {
         if self.controls.is_locked("bug") {
-            set_text(&self.page.control_msg, "bug is locked by this link");
+            set_text(&self.page.control_msg, &crate::tr!("web.app.locked", key = "bug"));
             self.config_shown();
             return;
         }
@@ -251,7 +259,7 @@ impl App {
                 self.rebuilt();
             }
             Err(err) => {
-                set_text(&self.page.control_msg, &format!("This setting cannot be trained: {err}"));
+                set_text(&self.page.control_msg, &crate::tr!("web.app.untrainable", error = err));
                 self.write_hash(&self.link());
                 self.config_shown();
             }
@@ -300,18 +308,18 @@ impl App {
         let link = format!("{base}#{}", codec::encode_link(&shared));
         self.page.share_link.set_value(&link);
         show(&self.page.share_box, true);
-        set_text(&self.page.share_status, "Copying…");
+        set_text(&self.page.share_status, &crate::tr!("web.share.copying"));
         let field = self.page.share_link.clone();
         let status = self.page.share_status.clone();
         let clipboard = self.window.navigator().clipboard();
         let fallback = move |status: &HtmlElement, field: &HtmlInputElement| {
             field.select();
-            set_text(status, "Press Ctrl+C (⌘C) to copy the selected link.");
+            set_text(status, &crate::tr!("web.share.press_copy"));
         };
         let promise = clipboard.write_text(&link);
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => set_text(&status, "Link copied."),
+                Ok(_) => set_text(&status, &crate::tr!("web.share.copied")),
                 Err(_) => fallback(&status, &field),
             }
         });
@@ -419,7 +427,7 @@ impl App {
             LearnAction::Check => {
                 let Some(l) = lesson else { return };
                 let Some(chosen) = self.learn.chosen() else {
-                    self.learn.show_result("Pick an answer first.", "none");
+                    self.learn.show_result(&crate::tr!("web.learn.pick_answer"), "none");
                     return;
                 };
                 match lessons::check(l, chosen, &self.instruments.lesson_state(&self.trainer)) {

@@ -70,11 +70,7 @@ impl App {
             let places = crate::engine::instruments::places(&self.trainer.model);
             set_text(
                 &self.page.diverged,
-                &format!(
-                    "Training diverged at {}. Training is paused and the history is kept; \
-                     try a smaller learning rate or gradient clipping, then Reset.",
-                    crate::engine::instruments::diagnosis::describe(&why, &places)
-                ),
+                &crate::tr!("web.app.diverged", place = crate::engine::instruments::diagnosis::describe(&why, &places)),
             );
             show(&self.page.diverged, true);
             return Part::Diverged;

@@ -322,8 +322,34 @@ impl App {
             last_frame: FrameCost::default(),
         };
         app.page.set_notice(&notice);
+        crate::web::lang::translate_page(&document, app.view.lang);
         app.rebuilt();
         Ok(app)
+    }
+
+    /// After the language changed: the page's static text, the controls,
+    /// and every panel's text again in the new language. Nothing of the run
+    /// changes; results of checks already run stay as they were written.
+    fn relabel(&mut self) {
+        let document = crate::web::dom::document();
+        crate::web::lang::translate_page(&document, self.view.lang);
+        let focused_lang = document.active_element().is_some_and(|e| e.id() == "lang");
+        if let Err(message) = self.controls.relabel() {
+            crate::web::crash::show(&message);
+        }
+        self.instruments.relabel(&mut self.trainer);
+        self.network.relabel(&self.trainer);
+        self.learn.relabel();
+        self.runs.relabel();
+        self.lockstep.relabel();
+        self.teacher.relabel();
+        self.config_shown();
+        self.draw_all();
+        if focused_lang {
+            if let Ok(select) = crate::web::dom::by_id(&document, "lang") {
+                let _ = select.focus();
+            }
+        }
     }
 
     /// Whether frames are wanted: training, lockstep, or an evaluation
@@ -388,7 +414,7 @@ impl App {
         let (status, playing) = self.mode.status();
         set_text(&self.page.status, status);
         let page = &self.page;
-        set_text(&page.play, if playing { "Pause" } else { "Play" });
+        set_text(&page.play, &if playing { crate::tr!("web.app.pause") } else { crate::tr!("web.app.play") });
         set_attr(&page.play, "aria-pressed", if playing { "true" } else { "false" });
         let diverged = self.mode == Mode::Diverged;
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&page.transport) {
@@ -419,7 +445,14 @@ struct Built {
 /// What a hash builds. Fields the codec rejected are listed in the notice;
 /// a config the trainer refuses falls back to the defaults (also noted).
 fn build(hash: &str) -> Result<Built, String> {
-    let (codec::Link { config, view, classroom, bug }, rejected) = codec::decode_link(hash.trim_start_matches('#'));
+    let hash = hash.trim_start_matches('#');
+    let (mut link, mut rejected) = codec::decode_link(hash);
+    if link.view.lang != crate::engine::i18n::current() {
+        // The link's language first, so what it rejects is said in it.
+        crate::engine::i18n::set(link.view.lang);
+        (link, rejected) = codec::decode_link(hash);
+    }
+    let codec::Link { config, view, classroom, bug } = link;
     let rejected: Vec<(String, String, String)> =
         rejected.iter().map(|r| (r.key.to_string(), r.value.to_string(), r.reason.to_string())).collect();
     let (trainer, config, untrainable) = match crate::engine::bug_lab::trainer(&config, bug) {
@@ -427,7 +460,7 @@ fn build(hash: &str) -> Result<Built, String> {
         Err(err) => {
             let config = Config::default();
             let trainer = crate::engine::bug_lab::trainer(&config, None)
-                .map_err(|e| format!("the default experiment cannot be built: {e}"))?;
+                .map_err(|e| crate::tr!("web.app.default_unbuildable", error = e))?;
             (trainer, config, Some(err.to_string()))
         }
     };

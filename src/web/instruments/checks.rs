@@ -87,7 +87,7 @@ impl Instruments {
                 self.check_started_ms = clock.now();
                 self.show_progress(request, Some(0.0));
             }
-            Err(e) => set_text(self.time_el(request), &format!("could not start the {}: {e}", request.name())),
+            Err(e) => set_text(self.time_el(request), &start_failed(request, &e)),
         }
     }
 
@@ -96,7 +96,7 @@ impl Instruments {
         if let Some(running) = self.checks.running() {
             self.checks.cancel();
             self.show_progress(running, None);
-            set_text(self.time_el(running), "cancelled");
+            set_text(self.time_el(running), &crate::tr!("web.checks.cancelled"));
         }
     }
 
@@ -127,7 +127,7 @@ impl Instruments {
             Message::Failed(why) => {
                 self.checks.cancel();
                 self.show_progress(running, None);
-                set_text(self.time_el(running), &format!("the {} could not run: {why}", running.name()));
+                set_text(self.time_el(running), &run_failed(running, &why));
             }
         }
     }
@@ -255,10 +255,10 @@ pub(super) fn fill_findings_into(list: &HtmlElement, findings: &[Finding], prefi
         append(&li, &create_text("span", "badge", &item.badge));
         append(&li, &create_text("span", "sentence", &item.sentence));
         if !item.cause.is_empty() {
-            append(&li, &labelled("cause", "Why: ", &item.cause));
+            append(&li, &labelled("cause", &crate::tr!("web.checks.why"), &item.cause));
         }
         if !item.fix.is_empty() {
-            append(&li, &labelled("fix", "Fix: ", &item.fix));
+            append(&li, &labelled("fix", &crate::tr!("web.checks.fix"), &item.fix));
         }
         if let Some(evidence) = &item.evidence {
             append(&li, &create_text("span", "evidence", evidence));
@@ -267,9 +267,27 @@ pub(super) fn fill_findings_into(list: &HtmlElement, findings: &[Finding], prefi
         let reference = create_text("button", "checklist learn-ref", &item.checklist);
         set_attr(&reference, "type", "button");
         set_attr(&reference, "data-learn", f.checklist.id);
-        set_attr(&reference, "title", "Open this item in the Learn panel");
+        set_attr(&reference, "title", &crate::tr!("web.checks.open_in_learn"));
         append(&li, &reference);
         append(list, &li);
+    }
+}
+
+/// Why a long check could not start.
+fn start_failed(request: Request, error: &str) -> String {
+    match request {
+        Request::Gradients => crate::tr!("web.checks.start_failed.gradients", error = error),
+        Request::Overfit { .. } => crate::tr!("web.checks.start_failed.overfit", error = error),
+        Request::Doctor { .. } => crate::tr!("web.checks.start_failed.doctor", error = error),
+    }
+}
+
+/// Why a long check stopped without an outcome.
+fn run_failed(request: Request, why: &str) -> String {
+    match request {
+        Request::Gradients => crate::tr!("web.checks.run_failed.gradients", why = why),
+        Request::Overfit { .. } => crate::tr!("web.checks.run_failed.overfit", why = why),
+        Request::Doctor { .. } => crate::tr!("web.checks.run_failed.doctor", why = why),
     }
 }
 

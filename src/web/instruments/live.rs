@@ -11,7 +11,7 @@ use crate::engine::config::Named;
 use crate::engine::instruments::histograms::Histogram;
 use crate::engine::instruments::{loss_breakdown, readouts, variance_shift, Block};
 use crate::engine::trainer::Trainer;
-use crate::viz::layer_table::{self, METRICS, METRIC_LABELS};
+use crate::viz::layer_table::{self, METRICS};
 use crate::viz::{histogram, sparkline};
 use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 
@@ -46,10 +46,10 @@ impl Instruments {
             set_attr(&th, "scope", "row");
             append(&tr, &th);
             let mut cells = Vec::new();
-            for (metric, label) in METRICS.iter().zip(METRIC_LABELS) {
+            for metric in METRICS {
                 let td: HtmlElement = create("td", "metric");
                 td.set_id(&format!("ls-{k}-{metric}"));
-                set_attr(&td, "data-label", label);
+                set_attr(&td, "data-label", &layer_table::metric_label(metric));
                 let spark: HtmlElement = create("img", "spark");
                 set_attr(&spark, "alt", "");
                 set_attr(&spark, "width", &SPARK_W.to_string());
@@ -79,7 +79,7 @@ impl Instruments {
             for (metric, cell) in METRICS.iter().zip(&row.cells) {
                 match layer_table::cell(metric, track) {
                     layer_table::Cell::NotApplicable => {
-                        set_text(&cell.text, "n/a");
+                        set_text(&cell.text, &crate::tr!("web.instruments.not_applicable"));
                         set_attr(&cell.td, "data-value", "");
                         self.rgba.fill(255);
                         self.images.paint(&cell.spark, &self.rgba, SPARK_W as u32, SPARK_H as u32);
@@ -182,7 +182,7 @@ impl Instruments {
 
     pub(super) fn paint_histogram(&mut self) {
         let Some(live) = &self.live else {
-            set_text(&self.els.hist_range, "Switch the live statistics on to record histograms.");
+            set_text(&self.els.hist_range, &crate::tr!("web.instruments.histograms_off"));
             return;
         };
         let k: usize = self.els.hist_layer.value().parse().unwrap_or(0);
@@ -206,7 +206,7 @@ impl Instruments {
                 a.ridges,
                 (a.first_step, a.last_step),
             ),
-            None => "No snapshot yet: train a few steps.".to_string(),
+            None => crate::tr!("web.instruments.no_snapshot"),
         };
         set_text(&self.els.hist_range, &text);
     }

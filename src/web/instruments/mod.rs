@@ -148,11 +148,7 @@ impl Instruments {
     /// Binds to the panel's elements and fills the static pickers.
     pub fn new(document: &Document, on_check: Rc<dyn Fn(Message)>) -> Result<Instruments, String> {
         let els = Els::find(document)?;
-        for (value, label) in verdicts::bug_options() {
-            let opt = create_text("option", "", &label);
-            set_attr(&opt, "value", &value);
-            append(&els.bug, &opt);
-        }
+        fill_bug_options(&els);
         Ok(Instruments {
             els,
             checks: CheckWorker::new(on_check),
@@ -192,6 +188,20 @@ impl Instruments {
             gradient_check: self.gradient_result.as_ref().filter(|(fp, _)| current(fp)).map(|(_, r)| r),
             overfit: self.overfit_result.as_ref().filter(|(fp, _)| current(fp)).map(|(_, r)| r),
         }
+    }
+
+    /// The panel's own text again in the current language: the layer rows,
+    /// the summary, the initial-loss check and the bug lab. Results of
+    /// checks already run stay as written; live findings are written anew.
+    pub fn relabel(&mut self, trainer: &mut Trainer) {
+        fill_bug_options(&self.els);
+        self.findings_shown.clear();
+        dom::clear(&self.els.live_findings);
+        let blocks = crate::engine::instruments::blocks(&trainer.model);
+        self.build_rows(&blocks);
+        self.show_summary(trainer);
+        self.show_initial_loss(trainer);
+        self.show_bug(&trainer.cfg, crate::engine::bug_lab::planted_bug(trainer));
     }
 
     /// A new trainer (new run, reset, rebuild): fresh live instruments,
@@ -332,6 +342,16 @@ impl Instruments {
         }
         let marks = self.live.as_ref().map(|l| readouts::marks(&l.layers, &self.unit_sat)).unwrap_or_default();
         network.set_marks(marks);
+    }
+}
+
+/// Fills the bug picker (`#bug`) in the current language.
+fn fill_bug_options(els: &Els) {
+    dom::clear(&els.bug);
+    for (value, label) in verdicts::bug_options() {
+        let opt = create_text("option", "", &label);
+        set_attr(&opt, "value", &value);
+        append(&els.bug, &opt);
     }
 }
 

@@ -43,8 +43,9 @@ const STORE: &str = "runs";
 pub const COLORS: [[u8; 3]; MAX_OVERLAY] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189]];
 
 /// Why exports are off on a page whose class link hides settings.
-const EXPORT_OFF: &str =
-    "Export is off on this class page: an exported run holds its whole link, with the settings your teacher hid.";
+fn export_off() -> String {
+    crate::tr!("web.runs.export_off")
+}
 
 /// The panel's elements.
 struct Els {
@@ -167,10 +168,17 @@ impl RunsPanel {
         let off = !keys.is_empty();
         for button in &inner.els.exports {
             button.set_disabled(off);
-            set_attr(button, "title", if off { EXPORT_OFF } else { "" });
+            set_attr(button, "title", &if off { export_off() } else { String::new() });
         }
         drop(inner);
         render(&self.inner);
+    }
+
+    /// The table, diff and overlay again in the current language.
+    pub fn relabel(&self) {
+        let hidden = self.inner.borrow().hidden.clone();
+        self.inner.borrow_mut().hidden = vec![String::new()];
+        self.set_hidden(&hidden);
     }
 
     /// Saves a snapshot of a run (the live one): keeps the user's name, note
@@ -273,7 +281,7 @@ fn persist(rc: &Rc<RefCell<Inner>>, records: Vec<RunRecord>) {
     let rc = Rc::clone(rc);
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = write(&db, &records, &[]).await {
-            turn_off(&rc, format!("saving failed: {e}"));
+            turn_off(&rc, crate::tr!("web.runs.saving_failed", error = e));
         }
     });
 }
@@ -287,7 +295,7 @@ fn forget(rc: &Rc<RefCell<Inner>>, ids: Vec<String>) {
     let rc = Rc::clone(rc);
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = write(&db, &[], &ids).await {
-            turn_off(&rc, format!("deleting failed: {e}"));
+            turn_off(&rc, crate::tr!("web.runs.deleting_failed", error = e));
         }
     });
 }
@@ -303,7 +311,7 @@ async fn write(db: &Database, put: &[RunRecord], delete: &[String]) -> Result<()
     }
     match tx.commit().map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))? {
         TransactionResult::Committed => Ok(()),
-        _ => Err("the transaction was aborted (storage full or blocked?)".into()),
+        _ => Err(crate::tr!("web.runs.aborted")),
     }
 }
 
@@ -415,12 +423,12 @@ fn finish_edit(rc: &Rc<RefCell<Inner>>, save: bool) {
 fn export(rc: &Rc<RefCell<Inner>>, what: &str) {
     let inner = rc.borrow();
     if !inner.hidden.is_empty() {
-        set_text(&inner.els.msg, EXPORT_OFF);
+        set_text(&inner.els.msg, &export_off());
         return;
     }
     let list = table::chosen(&inner.runs, &inner.sort, &inner.selected);
     if list.is_empty() {
-        set_text(&inner.els.msg, "There are no runs to export yet: train a few steps first.");
+        set_text(&inner.els.msg, &crate::tr!("web.runs.nothing_to_export"));
         return;
     }
     let (text, name, mime) = match what {
@@ -429,8 +437,8 @@ fn export(rc: &Rc<RefCell<Inner>>, what: &str) {
         _ => (runs::csv::curves_csv(&list), "gradlab-curves.csv", "text/csv"),
     };
     match download_text(&text, name, mime) {
-        Ok(()) => set_text(&inner.els.msg, &format!("Exported {} run(s) as {name}.", list.len())),
-        Err(_) => set_text(&inner.els.msg, "The browser refused the download."),
+        Ok(()) => set_text(&inner.els.msg, &crate::tr!("web.runs.exported", n = list.len(), file = name)),
+        Err(_) => set_text(&inner.els.msg, &crate::tr!("web.runs.download_refused")),
     }
 }
 
@@ -474,10 +482,8 @@ fn import(rc: &Rc<RefCell<Inner>>) {
     input.set_value("");
     let msg = rc.borrow().els.msg.clone();
     if file.size() > MAX_IMPORT_BYTES as f64 {
-        set_text(
-            &msg,
-            &format!("Import rejected: {}. Nothing was changed.", runs::ImportError::TooLarge(file.size() as usize)),
-        );
+        let why = runs::ImportError::TooLarge(file.size() as usize);
+        set_text(&msg, &crate::tr!("web.runs.import_rejected", why = why));
         return;
     }
     let rc = Rc::clone(rc);
@@ -485,7 +491,7 @@ fn import(rc: &Rc<RefCell<Inner>>) {
         let texts = match super::checks::parse_runs_off_thread(&file).await {
             Ok(Parsed::Records(texts)) => texts,
             Ok(Parsed::Rejected(why)) | Err(why) => {
-                set_text(&msg, &format!("Import rejected: {why}. Nothing was changed."));
+                set_text(&msg, &crate::tr!("web.runs.import_rejected", why = why));
                 return;
             }
         };
@@ -496,11 +502,11 @@ fn import(rc: &Rc<RefCell<Inner>>) {
                 Ok(true) => break,
                 Ok(false) => {
                     let (done, all) = importing.progress();
-                    set_text(&msg, &format!("Importing… {done} of {all} records read."));
+                    set_text(&msg, &crate::tr!("web.runs.importing", done = done, all = all));
                     next_task().await;
                 }
                 Err(e) => {
-                    set_text(&msg, &format!("Import rejected: {e}. Nothing was changed."));
+                    set_text(&msg, &crate::tr!("web.runs.import_rejected", why = e));
                     return;
                 }
             }

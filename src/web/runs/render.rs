@@ -21,7 +21,7 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
     let (state, status) = inner.history.status();
     set_text(&els.status, &status);
     set_attr(&els.status, "data-state", state);
-    set_text(&els.count, &format!("{} run(s)", inner.runs.len()));
+    set_text(&els.count, &crate::tr!("web.runs.count", n = inner.runs.len()));
     set_attr(&els.count, "data-count", &inner.runs.len().to_string());
 
     let list = table::sort(table::entries_hiding(&inner.runs, &inner.hidden), &inner.sort);
@@ -43,7 +43,7 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
     dom::append(&els.table, &tbody);
     if list.is_empty() {
         let tr: Element = dom::create("tr", "");
-        let td = dom::create_text("td", "hint", "No runs yet: press Play, and the run appears here.");
+        let td = dom::create_text("td", "hint", &crate::tr!("web.runs.empty"));
         set_attr(&td, "colspan", &(cols.len() + 3).to_string());
         dom::append(&tr, &td);
         dom::append(&tbody, &tr);
@@ -58,10 +58,10 @@ fn pager(text: &str, rows: std::ops::Range<usize>, total: usize, span: usize) ->
     let td: Element = dom::create("td", "");
     set_attr(&td, "colspan", &span.to_string());
     for (id, act, label, enabled) in [
-        ("runs-prev", "page-prev", "← Previous", rows.start > 0),
-        ("runs-next", "page-next", "Next →", rows.end < total),
+        ("runs-prev", "page-prev", crate::tr!("web.runs.previous"), rows.start > 0),
+        ("runs-next", "page-next", crate::tr!("web.runs.next"), rows.end < total),
     ] {
-        let b = dom::create_text("button", "", label);
+        let b = dom::create_text("button", "", &label);
         set_attr(&b, "type", "button");
         set_attr(&b, "id", id);
         set_attr(&b, "data-act", act);
@@ -87,9 +87,9 @@ fn header(cols: &[table::Column], sort: &Sort) -> Element {
     // not shown.
     let choose = dom::create_text("th", "", "");
     set_attr(&choose, "scope", "col");
-    dom::append(&choose, &dom::create_text("span", "sr-only", "chosen"));
+    dom::append(&choose, &dom::create_text("span", "sr-only", &crate::tr!("web.runs.chosen")));
     dom::append(&head, &choose);
-    let pin = dom::create_text("th", "", "pin");
+    let pin = dom::create_text("th", "", &crate::tr!("web.runs.pin"));
     set_attr(&pin, "scope", "col");
     dom::append(&head, &pin);
     for col in cols {
@@ -108,7 +108,7 @@ fn header(cols: &[table::Column], sort: &Sort) -> Element {
         dom::append(&th, &b);
         dom::append(&head, &th);
     }
-    dom::append(&head, &dom::create_text("th", "", "actions"));
+    dom::append(&head, &dom::create_text("th", "", &crate::tr!("web.runs.actions")));
     dom::append(&thead, &head);
     thead
 }
@@ -127,11 +127,11 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
     set_attr(&sel, "id", &format!("run-sel-{}", r.id));
     set_attr(&sel, "data-act", "sel");
     set_attr(&sel, "data-id", &r.id);
-    set_attr(&sel, "aria-label", &format!("choose {}", table::short(r)));
+    set_attr(&sel, "aria-label", &crate::tr!("web.runs.choose", run = table::short(r)));
     dom::append(&td, &sel);
     dom::append(&tr, &td);
     let td: Element = dom::create("td", "");
-    dom::append(&td, &row_button(r, "pin", if r.pinned { "★" } else { "☆" }, "pin or unpin"));
+    dom::append(&td, &row_button(r, "pin", if r.pinned { "★" } else { "☆" }, &crate::tr!("web.runs.pin_title")));
     dom::append(&tr, &td);
     for c in cells {
         let td = dom::create_text("td", "", &c.text);
@@ -151,12 +151,12 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
     }
     let td: Element = dom::create("td", "actions");
     for (act, label, title) in [
-        ("open", "Open", "restore this run's link"),
-        ("edit", "Edit", "name and note"),
-        ("base", "Base", "use as the diff baseline"),
-        ("del", "Delete", "delete this run"),
+        ("open", crate::tr!("web.runs.open"), crate::tr!("web.runs.open_title")),
+        ("edit", crate::tr!("web.runs.edit"), crate::tr!("web.runs.edit_title")),
+        ("base", crate::tr!("web.runs.base"), crate::tr!("web.runs.base_title")),
+        ("del", crate::tr!("web.runs.delete"), crate::tr!("web.runs.delete_title")),
     ] {
-        dom::append(&td, &row_button(r, act, label, title));
+        dom::append(&td, &row_button(r, act, &label, &title));
     }
     dom::append(&tr, &td);
     tr
@@ -177,13 +177,13 @@ fn render_diff(inner: &Inner, list: &[table::Entry<'_>], baseline: Option<&table
     let ul = &inner.els.diff;
     dom::clear(ul);
     let Some(base) = baseline else {
-        dom::append(
-            ul,
-            &dom::create_text("li", "hint", "Press Base on a run to compare every run's settings with it."),
-        );
+        dom::append(ul, &dom::create_text("li", "hint", &crate::tr!("web.runs.no_baseline")));
         return;
     };
-    dom::append(ul, &dom::create_text("li", "diff-base", &format!("Baseline: {}", table::short(base.run))));
+    dom::append(
+        ul,
+        &dom::create_text("li", "diff-base", &crate::tr!("web.runs.baseline", run = table::short(base.run))),
+    );
     for line in table::diff_lines(list, base, &inner.selected) {
         let li = dom::create_text("li", "", &line.text);
         set_attr(&li, "data-id", &line.id);
@@ -216,9 +216,9 @@ fn render_overlay(inner: &Inner, list: &[table::Entry<'_>]) {
         dom::append(legend, &li);
     }
     let spec = ChartSpec {
-        title: "Loss of the chosen runs (train solid, test dashed)".into(),
-        y_label: "data loss".into(),
-        x_label: "step".into(),
+        title: crate::tr!("web.runs.chart_title"),
+        y_label: crate::tr!("web.charts.data_loss"),
+        x_label: crate::tr!("web.charts.step"),
         log_y: false,
         bands: Vec::new(),
         curves,

@@ -13,6 +13,7 @@
 
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
 
+use crate::engine::config::Feature;
 use crate::engine::format;
 use crate::engine::grid::{Grid, NeuronMaps};
 use crate::engine::trainer::Trainer;
@@ -128,11 +129,7 @@ impl NetworkView {
                 set_attr(&canvas, "tabindex", "0");
                 set_attr(&canvas, "data-col", &col.to_string());
                 set_attr(&canvas, "data-unit", &unit.to_string());
-                let label = if col == 0 {
-                    names.get(unit).cloned().unwrap_or_else(|| format!("{n_in} pixels"))
-                } else {
-                    format!("{} unit {}", self.labels[col], unit + 1)
-                };
+                let label = node_label(&self.labels, &names, n_in, col, unit);
                 set_attr(&canvas, "aria-label", &label);
                 canvas.set_title(&label);
                 if col == 0 {
@@ -289,11 +286,27 @@ impl NetworkView {
         let spacing = xs.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
         let fits = |text: &str| ctx.measure_text(text).map_or(true, |m| m.width() <= spacing - 6.0);
         for (c, (label, &x)) in self.labels.iter().zip(&xs).enumerate() {
-            let candidates = diagram::captions(c, label, self.widths[c], self.planar);
+            let candidates = diagram::captions(c, self.widths.len(), label, self.widths[c], self.planar);
             let text = candidates.iter().find(|t| fits(t)).unwrap_or(&candidates[candidates.len() - 1]);
             let _ = ctx.fill_text(text, x, 11.0);
         }
         edges
+    }
+
+    /// The column captions and the nodes' names again in the current
+    /// language (the pictures stay; the captions are drawn with the edges).
+    pub fn relabel(&mut self, trainer: &Trainer) {
+        let hidden: Vec<usize> = trainer.cfg.hidden.iter().map(|l| l.units).collect();
+        let (widths, labels) = diagram::columns(trainer.model.n_in, &hidden, trainer.model.n_out);
+        if widths != self.widths {
+            return; // another network: its rebuild names everything
+        }
+        self.labels = labels;
+        let names = input_names(trainer);
+        for node in &mut self.nodes {
+            node.label = node_label(&self.labels, &names, trainer.model.n_in, node.col, node.unit);
+        }
+        self.show_marks(&self.marks);
     }
 
     /// Marks dead and saturated units (a red dashed or amber outline; the
@@ -302,12 +315,18 @@ impl NetworkView {
         if marks == self.marks {
             return;
         }
+        self.show_marks(&marks);
+        self.marks = marks;
+    }
+
+    /// Puts `marks` on the nodes: classes, names and titles.
+    fn show_marks(&self, marks: &[((usize, usize), Mark)]) {
         for node in &self.nodes {
             let mark = marks.iter().find(|(at, _)| *at == (node.col, node.unit)).map(|(_, m)| m);
             dom::toggle_class(&node.canvas, "dead", matches!(mark, Some(Mark::Dead(_))));
             dom::toggle_class(&node.canvas, "saturated", matches!(mark, Some(Mark::Saturated(_))));
             let label = match mark {
-                Some(m) => format!("{} — {}", node.label, m.reason()),
+                Some(m) => crate::tr!("web.network.marked", label = node.label, reason = m.reason()),
                 None => node.label.clone(),
             };
             set_attr(&node.canvas, "aria-label", &label);
@@ -319,7 +338,6 @@ impl NetworkView {
                 }
             }
         }
-        self.marks = marks;
     }
 
     /// Shows the values of node (col, unit) in the info box, or hides it.
@@ -335,10 +353,10 @@ impl NetworkView {
         let mut lines = Vec::new();
         let weights = trainer.model_dense_weights();
         if col == 0 {
-            let name = input_names(trainer).get(unit).cloned().unwrap_or_else(|| "pixels".into());
-            lines.push(format!("input {name}"));
+            let name = input_names(trainer).get(unit).cloned().unwrap_or_else(|| crate::tr!("web.network.pixels_word"));
+            lines.push(crate::tr!("web.network.input", name = name));
         } else {
-            lines.push(format!("{} · unit {}", self.labels[col], unit + 1));
+            lines.push(crate::tr!("web.network.unit_info", column = self.labels[col], unit = unit + 1));
         }
         let range = |values: &[f32], stride: usize| diagram::unit_range(values, unit, stride);
         if self.planar {
@@ -347,16 +365,20 @@ impl NetworkView {
             } else {
                 self.maps.blocks.get(col - 1).map_or((0.0, 0.0), |b| range(&b.values, b.width))
             };
-            lines.push(format!("output over the plane: {} … {}", fmt(lo), fmt(hi)));
+            lines.push(crate::tr!("web.network.range", lo = fmt(lo), hi = fmt(hi)));
         }
         if col > 0 {
             if let Some(b) = trainer.model_dense_biases().get(col - 1) {
-                lines.push(format!("bias {}", fmt(b.get(unit).copied().unwrap_or(f32::NAN))));
+                lines.push(crate::tr!("web.network.bias", bias = fmt(b.get(unit).copied().unwrap_or(f32::NAN))));
             }
             if let Some((n_in, n_out, w)) = weights.get(col - 1) {
                 let incoming: Vec<String> = (0..*n_in).take(8).map(|i| fmt(w[i * n_out + unit])).collect();
-                let more = if *n_in > 8 { format!(" … ({n_in} in all)") } else { String::new() };
-                lines.push(format!("weights in: {}{more}", incoming.join(", ")));
+                let incoming = incoming.join(", ");
+                lines.push(if *n_in > 8 {
+                    crate::tr!("web.network.weights_in_more", weights = incoming, n = n_in)
+                } else {
+                    crate::tr!("web.network.weights_in", weights = incoming)
+                });
             }
         }
         if let Some((_, mark)) = self.marks.iter().find(|(at, _)| *at == (col, unit)) {
@@ -371,11 +393,35 @@ impl NetworkView {
     }
 }
 
+/// The accessible name of node `unit` of column `col`: its input's name, or
+/// its column and unit.
+fn node_label(labels: &[String], names: &[String], n_in: usize, col: usize, unit: usize) -> String {
+    if col == 0 {
+        names.get(unit).cloned().unwrap_or_else(|| crate::tr!("web.network.pixels", n = n_in))
+    } else {
+        crate::tr!("web.network.unit", column = labels[col], unit = unit + 1)
+    }
+}
+
 /// Input names of the diagram's first column.
 fn input_names(trainer: &Trainer) -> Vec<String> {
     match &trainer.input_map {
-        Some(map) => map.features.iter().map(|f| crate::engine::config::Named::name(*f).to_string()).collect(),
-        None => vec![format!("{} pixels", trainer.model.n_in)],
+        Some(map) => map.features.iter().map(|f| feature_name(*f)).collect(),
+        None => vec![crate::tr!("web.network.pixels", n = trainer.model.n_in)],
+    }
+}
+
+/// An input feature's name on its node, in the current language (English:
+/// its link name).
+fn feature_name(f: Feature) -> String {
+    match f {
+        Feature::X1 => crate::tr!("web.network.feature.x1"),
+        Feature::X2 => crate::tr!("web.network.feature.x2"),
+        Feature::X1Sq => crate::tr!("web.network.feature.x1sq"),
+        Feature::X2Sq => crate::tr!("web.network.feature.x2sq"),
+        Feature::X1X2 => crate::tr!("web.network.feature.x1x2"),
+        Feature::SinX1 => crate::tr!("web.network.feature.sinx1"),
+        Feature::SinX2 => crate::tr!("web.network.feature.sinx2"),
     }
 }
 

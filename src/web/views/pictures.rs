@@ -154,7 +154,7 @@ impl DigitsView {
             dom::blit(ctx, &rgba, 32, 32);
             let ok = s.predicted == s.label;
             set_text(caption, &format!("{} / {}", s.predicted, s.label));
-            set_attr(fig, "title", &format!("predicted {}, true {}", s.predicted, s.label));
+            set_attr(fig, "title", &crate::tr!("web.pictures.digit", predicted = s.predicted, label = s.label));
             dom::toggle_class(fig, "wrong", !ok);
         }
     }
@@ -180,15 +180,16 @@ impl Charts {
         };
         let train_c = [40, 40, 40];
         let test_c = [230, 120, 20];
+        let (train, test) = (crate::tr!("web.charts.train"), crate::tr!("web.charts.test"));
         let loss = ChartSpec {
-            title: "Loss".into(),
-            y_label: "data loss".into(),
-            x_label: "step".into(),
+            title: crate::tr!("web.charts.loss_title"),
+            y_label: crate::tr!("web.charts.data_loss"),
+            x_label: crate::tr!("web.charts.step"),
             log_y: view.log_scale,
             bands: Vec::new(),
             curves: vec![
-                Curve { label: "train".into(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
-                Curve { label: "test".into(), points: line(&|m| Some(m.test_loss)), color: test_c, dashed: true },
+                Curve { label: train.clone(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
+                Curve { label: test.clone(), points: line(&|m| Some(m.test_loss)), color: test_c, dashed: true },
             ],
         };
         draw_on(&self.loss, &loss);
@@ -196,14 +197,14 @@ impl Charts {
         show(self.acc.unchecked_ref(), classes);
         if classes {
             let acc = ChartSpec {
-                title: "Accuracy".into(),
-                y_label: "accuracy".into(),
-                x_label: "step".into(),
+                title: crate::tr!("web.charts.accuracy_title"),
+                y_label: crate::tr!("web.charts.accuracy"),
+                x_label: crate::tr!("web.charts.step"),
                 log_y: false,
                 bands: Vec::new(),
                 curves: vec![
-                    Curve { label: "train".into(), points: line(&|m| m.train_acc), color: train_c, dashed: false },
-                    Curve { label: "test".into(), points: line(&|m| m.test_acc), color: test_c, dashed: true },
+                    Curve { label: train, points: line(&|m| m.train_acc), color: train_c, dashed: false },
+                    Curve { label: test, points: line(&|m| m.test_acc), color: test_c, dashed: true },
                 ],
             };
             draw_on(&self.acc, &acc);

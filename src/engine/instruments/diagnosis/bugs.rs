@@ -18,16 +18,16 @@ pub(super) fn bugs(d: &mut Diagnosis) {
     found.extend(e.update.iter().flat_map(UpdateCheck::findings));
     if let Some(stats) = &e.stats {
         found.extend(stats.frozen().into_iter().map(|t| {
-            let sentence = format!(
-                "The weights of {} did not change in the last {} steps although their gradient norm is {}.",
-                t.label,
-                t.recent.len(),
-                num(t.recent_median(|s| s.grad_norm)),
+            let sentence = crate::tr!(
+                "finding.frozen.sentence",
+                place = &t.label,
+                steps = t.recent.len(),
+                norm = num(t.recent_median(|s| s.grad_norm)),
             );
             Finding::new(Severity::Error, Problem::UpdateNotApplied, checklist::GRADIENT_FLOW, "layer_stats", sentence)
-                .cause("the optimizer's update is never applied to this layer (or is undone after each step): a bug in the code")
-                .fix("apply the update to every parameter tensor; check that none is copied back or left out of the optimizer")
-                .evidence("gradient norm", t.recent_median(|s| s.grad_norm))
+                .cause(crate::tr!("finding.frozen.cause"))
+                .fix(crate::tr!("finding.frozen.fix"))
+                .evidence(crate::tr!("finding.evidence.gradient_norm"), t.recent_median(|s| s.grad_norm))
                 .at(t.block.dense)
                 .place(t.label.clone())
         }));

@@ -17,12 +17,12 @@ pub(super) fn initialization(d: &mut Diagnosis) {
     initial_loss(d);
 }
 
-fn init_fix(cfg: &Config) -> &'static str {
+fn init_fix(cfg: &Config) -> String {
     let relu = cfg.hidden.iter().any(|l| matches!(l.act, Act::Relu | Act::LeakyRelu | Act::Elu | Act::Gelu));
     if relu {
-        "use He initialization for ReLU-like units (Xavier for tanh/sigmoid), or add BatchNorm"
+        crate::tr!("finding.init_fix.relu")
     } else {
-        "use Xavier initialization for tanh/sigmoid units (He for ReLU), or add BatchNorm"
+        crate::tr!("finding.init_fix.other")
     }
 }
 
@@ -36,35 +36,32 @@ fn exploding(d: &mut Diagnosis) {
     let n = init.blocks.len();
     let (first, last) = (&init.blocks[0], &init.blocks[n - 2]);
     let sentence = match forward {
-        Some(growth) => format!(
-            "At initialization the activations grow {}× from {} to {} (std {} → {}), and the gradients with them.",
-            num(growth),
-            first.label,
-            last.label,
-            num(first.act_std),
-            num(last.act_std)
+        Some(growth) => crate::tr!(
+            "finding.exploding.forward",
+            growth = num(growth),
+            first = &first.label,
+            last = &last.label,
+            from = num(first.act_std),
+            to = num(last.act_std)
         ),
-        None => format!(
-            "At initialization the error signal grows {}× on its way back from {} to {} (RMS of ∂L/∂z: {} → {}).",
-            num(backward.unwrap_or(f64::NAN)),
-            last.label,
-            first.label,
-            num(last.signal_rms),
-            num(first.signal_rms)
+        None => crate::tr!(
+            "finding.exploding.backward",
+            growth = num(backward.unwrap_or(f64::NAN)),
+            last = &last.label,
+            first = &first.label,
+            from = num(last.signal_rms),
+            to = num(first.signal_rms)
         ),
     };
     let (label, growth) = match (forward, backward) {
-        (Some(g), _) => ("activation growth", g),
-        (None, g) => ("error-signal growth, backward", g.unwrap_or(f64::NAN)),
+        (Some(g), _) => (crate::tr!("finding.evidence.activation_growth"), g),
+        (None, g) => (crate::tr!("finding.evidence.signal_growth"), g.unwrap_or(f64::NAN)),
     };
     let f = Finding::new(Severity::Error, Problem::Exploding, checklist::GRADIENT_FLOW, "init_scale", sentence)
-    .cause(format!(
-        "the {} initialization is too large for this depth: every layer multiplies the signal (and the gradient on its way back) by more than 1",
-        init_name(d.e.cfg.init)
-    ))
-    .fix(init_fix(d.e.cfg))
-    .evidence(label, growth)
-    .place(last.label.clone());
+        .cause(crate::tr!("finding.exploding.cause", init = init_name(d.e.cfg.init)))
+        .fix(init_fix(d.e.cfg))
+        .evidence(label, growth)
+        .place(last.label.clone());
     d.explain(&[
         Problem::InitialLoss,
         Problem::NonFinite,
@@ -92,46 +89,43 @@ fn vanishing(d: &mut Diagnosis) {
             Problem::Vanishing,
             checklist::GRADIENT_FLOW,
             "init_scale",
-            format!(
-                "At initialization the signal fades {}× from {} to {} (std {} → {}), and the gradients with it.",
-                num(1.0 / growth),
-                first.label,
-                last.label,
-                num(first.act_std),
-                num(last.act_std)
+            crate::tr!(
+                "finding.vanishing.forward",
+                fade = num(1.0 / growth),
+                first = &first.label,
+                last = &last.label,
+                from = num(first.act_std),
+                to = num(last.act_std)
             ),
         )
-        .cause(format!(
-            "the {} initialization is too small for this depth: every layer multiplies the signal by less than 1, so the output barely depends on the input and training sits on a plateau",
-            init_name(d.e.cfg.init)
-        ))
+        .cause(crate::tr!("finding.vanishing.forward_cause", init = init_name(d.e.cfg.init)))
         .fix(init_fix(d.e.cfg))
-        .evidence("activation growth", growth)
+        .evidence(crate::tr!("finding.evidence.activation_growth"), growth)
         .place(last.label.clone())
     } else if let Some(ratio) = grad {
         let squashing = d.e.cfg.hidden.iter().any(|l| matches!(l.act, Act::Sigmoid | Act::Tanh));
         let cause = if squashing {
-            "every sigmoid/tanh layer multiplies the gradient by its slope (at most 0.25 for sigmoid, less in the tails), so the first layers barely learn"
+            crate::tr!("finding.vanishing.squashing_cause")
         } else {
-            "every layer shrinks the gradient on its way back, so the first layers barely learn"
+            crate::tr!("finding.vanishing.cause")
         };
         Finding::new(
             Severity::Warning,
             Problem::Vanishing,
             checklist::GRADIENT_FLOW,
             "init_scale",
-            format!(
-                "At initialization the error signal reaching {} is {}× the one reaching {} (RMS of ∂L/∂z: {} against {}).",
-                init.blocks[0].label,
-                num(ratio),
-                init.blocks[n - 2].label,
-                num(init.blocks[0].signal_rms),
-                num(init.blocks[n - 2].signal_rms)
+            crate::tr!(
+                "finding.vanishing.backward",
+                first = &init.blocks[0].label,
+                ratio = num(ratio),
+                last = &init.blocks[n - 2].label,
+                from = num(init.blocks[0].signal_rms),
+                to = num(init.blocks[n - 2].signal_rms)
             ),
         )
         .cause(cause)
-        .fix("use ReLU units with He initialization, or add BatchNorm; a higher learning rate does not fix this")
-        .evidence("first/last hidden signal ratio", ratio)
+        .fix(crate::tr!("finding.vanishing.fix"))
+        .evidence(crate::tr!("finding.evidence.signal_ratio"), ratio)
         .place(init.blocks[0].label.clone())
     } else {
         return;
@@ -153,14 +147,14 @@ fn saturated(d: &mut Diagnosis) {
             Problem::Saturated,
             checklist::GRADIENT_FLOW,
             "init_scale",
-            format!(
-                "At initialization {}% of the outputs of {} sit in the flat tails of {} (|a| > 0.99), where almost no gradient passes.",
-                (share * 100.0).round(),
-                b.label,
-                b.act.clone().unwrap_or_default()
+            crate::tr!(
+                "finding.saturated.hidden",
+                share = (share * 100.0).round(),
+                place = &b.label,
+                act = b.act.clone().unwrap_or_default()
             ),
         )
-        .evidence("saturated share", share)
+        .evidence(crate::tr!("finding.evidence.saturated_share"), share)
         .at(b.layer)
         .place(b.label.clone())
     } else if let Some(share) = stuck {
@@ -169,22 +163,14 @@ fn saturated(d: &mut Diagnosis) {
             Problem::Saturated,
             checklist::GRADIENT_FLOW,
             "init_scale",
-            format!(
-                "At initialization the output unit sits in a flat tail on the wrong side of its target for {}% of the examples.",
-                (share * 100.0).round()
-            ),
+            crate::tr!("finding.saturated.output", share = (share * 100.0).round()),
         )
-        .evidence("stuck output share", share)
-        .place("output")
+        .evidence(crate::tr!("finding.evidence.stuck_share"), share)
+        .place(crate::tr!("inst.place.output"))
     } else {
         return;
     };
-    let f = f
-        .cause(format!(
-            "the pre-activations are too large: the {} initialization is too wide for the layer's fan-in",
-            init_name(d.e.cfg.init)
-        ))
-        .fix(init_fix(d.e.cfg));
+    let f = f.cause(crate::tr!("finding.saturated.cause", init = init_name(d.e.cfg.init))).fix(init_fix(d.e.cfg));
     d.explain(&[Problem::InitialLoss, Problem::LearningRateTooLow, Problem::Oscillating, Problem::CannotOverfit]);
     d.push(f);
 }
@@ -198,25 +184,21 @@ fn dead_units(d: &mut Diagnosis) {
     let severity = if share >= 1.0 { Severity::Error } else { Severity::Warning };
     let bias = d.e.cfg.bias_init;
     let cause = if bias < 0.0 {
-        format!("every bias starts at {}: a ReLU whose input w·x + b is negative for every example outputs 0 and gets no gradient, so it never recovers", num(bias))
+        crate::tr!("finding.dead.bias_cause", bias = num(bias))
     } else {
-        "their weights point away from every example: a ReLU whose input is negative for every example outputs 0 and gets no gradient, so it never recovers".to_string()
+        crate::tr!("finding.dead.cause")
     };
     let f = Finding::new(
         Severity::Warning,
         Problem::DeadUnits,
         checklist::DEAD_RELU,
         "init_scale",
-        format!(
-            "At initialization {}% of the ReLU units of {} output 0 for every training example (dead).",
-            (share * 100.0).round(),
-            b.label
-        ),
+        crate::tr!("finding.dead.sentence", share = (share * 100.0).round(), place = &b.label),
     )
     .severity(severity)
     .cause(cause)
-    .fix("start biases at 0 (or a small positive value) with He initialization; leaky ReLU never dies completely")
-    .evidence("dead share", share)
+    .fix(crate::tr!("finding.dead.fix"))
+    .evidence(crate::tr!("finding.evidence.dead_share"), share)
     .at(b.layer)
     .place(b.label.clone());
     d.explain(&[Problem::LearningRateTooLow, Problem::CannotOverfit, Problem::InitialLoss]);

@@ -28,11 +28,11 @@ fn diverged(d: &mut Diagnosis) {
         Problem::LearningRateTooHigh,
         checklist::LEARNING_RATE,
         "trajectory",
-        format!("Training diverged: {}.", describe(nf, d.e.places)),
+        crate::tr!("finding.lr.diverged", what = describe(nf, d.e.places)),
     )
-    .cause(format!("the steps of {} overshoot further every time until a value overflows", lr_text(d.e.cfg)))
-    .fix(format!("lower the learning rate (try {}), or clip the gradient norm", rate(d.e.cfg.lr / 10.0)))
-    .evidence("step", nf.step as f64);
+    .cause(crate::tr!("finding.lr.diverged_cause", lr = lr_text(d.e.cfg)))
+    .fix(crate::tr!("finding.lr.diverged_fix", rate = rate(d.e.cfg.lr / 10.0)))
+    .evidence(crate::tr!("finding.evidence.step"), nf.step as f64);
     d.explain(&[Problem::NonFinite, Problem::Oscillating, Problem::LearningRateTooLow, Problem::CannotOverfit]);
     d.push(f);
 }
@@ -51,46 +51,39 @@ fn collapsed(d: &mut Diagnosis) {
         return;
     }
     let mut sentence = if let (Some(share), false) = (stuck_now, t.rose() || t.worse_than_start()) {
-        format!(
-            "Training pushed the output unit into a flat tail on the wrong side for {}% of the examples (at the start: {}%); the loss is stuck at {} (it was {} at step 0).",
-            (share * 100.0).round(),
-            (stuck_then * 100.0).round(),
-            num(t.now()),
-            num(t.start)
+        crate::tr!(
+            "finding.lr.stuck",
+            share = (share * 100.0).round(),
+            then = (stuck_then * 100.0).round(),
+            now = num(t.now()),
+            start = num(t.start)
         )
     } else if t.rose() || t.worse_than_start() {
-        format!(
-            "The loss rose from {} at step 0 to a peak of {} and is now {}: training made the model worse than it was untrained.",
-            num(t.start),
-            num(t.peak()),
-            num(t.now())
-        )
+        crate::tr!("finding.lr.rose", start = num(t.start), peak = num(t.peak()), now = num(t.now()))
     } else {
-        format!(
-            "The model's output collapsed to a constant (its std over the training set fell from {} to {}): the loss came down to {} and went back up to {}.",
-            num(init_std),
-            num(t.points.last().and_then(|p| p.out_std).unwrap_or(0.0)),
-            num(t.best()),
-            num(t.now())
+        crate::tr!(
+            "finding.lr.constant",
+            from = num(init_std),
+            to = num(t.points.last().and_then(|p| p.out_std).unwrap_or(0.0)),
+            best = num(t.best()),
+            now = num(t.now())
         )
     };
     if let (Some((k, share)), Some(stats)) = (died, d.e.stats) {
-        sentence.push_str(&format!(
-            " {}% of the ReLU units of {} have died on the way (at the start: {}%).",
-            (share * 100.0).round(),
-            block_label(k, stats.layers.len()),
-            (dead_then * 100.0).round()
+        sentence.push_str(&crate::tr!(
+            "finding.lr.died",
+            share = (share * 100.0).round(),
+            place = block_label(k, stats.layers.len()),
+            then = (dead_then * 100.0).round()
         ));
     }
-    let f = Finding::new(Severity::Error, Problem::LearningRateTooHigh, checklist::LEARNING_RATE, "trajectory", sentence)
-        .cause(format!(
-            "the steps of {} are too large: they overshoot the valley, push units into their flat tails or kill them, and the updates then shrink to nothing (tiny updates here do not mean the rate is too low)",
-            lr_text(d.e.cfg)
-        ))
-        .fix(format!("lower the learning rate (try {}) and start again from step 0", rate(d.e.cfg.lr / 10.0)))
-        .evidence("start loss", t.start)
-        .evidence("peak loss", t.peak())
-        .evidence("loss now", t.now());
+    let f =
+        Finding::new(Severity::Error, Problem::LearningRateTooHigh, checklist::LEARNING_RATE, "trajectory", sentence)
+            .cause(crate::tr!("finding.lr.collapsed_cause", lr = lr_text(d.e.cfg)))
+            .fix(crate::tr!("finding.lr.collapsed_fix", rate = rate(d.e.cfg.lr / 10.0)))
+            .evidence(crate::tr!("finding.evidence.start_loss"), t.start)
+            .evidence(crate::tr!("finding.evidence.peak_loss"), t.peak())
+            .evidence(crate::tr!("finding.evidence.loss_now"), t.now());
     d.explain(&[
         Problem::Oscillating,
         Problem::LearningRateTooLow,
@@ -116,22 +109,19 @@ fn oscillating(d: &mut Diagnosis) {
         Problem::Oscillating,
         checklist::LEARNING_RATE,
         "trajectory",
-        format!(
-            "The training loss jumps back up in {} of {} intervals over {} steps, between {} and {}, instead of settling.",
-            t.swings(),
-            intervals,
-            t.probe_steps(),
-            num(lo),
-            num(hi)
+        crate::tr!(
+            "finding.lr.oscillating",
+            swings = t.swings(),
+            intervals = intervals,
+            steps = t.probe_steps(),
+            lo = num(lo),
+            hi = num(hi)
         ),
     )
-    .cause(format!("the steps of {} are too large for this valley: they jump across it instead of descending", lr_text(d.e.cfg)))
-    .fix(format!(
-        "lower the learning rate (try {}), raise the batch size, or decay the rate with a schedule",
-        rate(d.e.cfg.lr / 3.0)
-    ))
-    .evidence("up-swings", t.swings() as f64)
-    .evidence("intervals", intervals as f64);
+    .cause(crate::tr!("finding.lr.oscillating_cause", lr = lr_text(d.e.cfg)))
+    .fix(crate::tr!("finding.lr.oscillating_fix", rate = rate(d.e.cfg.lr / 3.0)))
+    .evidence(crate::tr!("finding.evidence.up_swings"), t.swings() as f64)
+    .evidence(crate::tr!("finding.evidence.intervals"), intervals as f64);
     d.explain(&[Problem::LearningRateTooLow, Problem::CannotOverfit]);
     d.push(f);
 }
@@ -151,19 +141,19 @@ fn too_low(d: &mut Diagnosis) {
         Problem::LearningRateTooLow,
         checklist::LEARNING_RATE,
         "trajectory",
-        format!(
-            "By step {} the loss is {} against {} at the start ({}% lower), and each step changes the weights by {} of their size, below the healthy ~1e-3.",
-            t.points.last().map_or(0, |p| p.step),
-            num(t.now()),
-            num(t.start),
-            (t.progress() * 100.0).round(),
-            num(ratio)
+        crate::tr!(
+            "finding.lr.too_low",
+            step = t.points.last().map_or(0, |p| p.step),
+            now = num(t.now()),
+            start = num(t.start),
+            progress = (t.progress() * 100.0).round(),
+            ratio = num(ratio)
         ),
     )
-    .cause(format!("the steps of {} are too small to make progress", lr_text(d.e.cfg)))
-    .fix(format!("raise the learning rate (try {})", rate(suggestion)))
-    .evidence("update/weight ratio", ratio)
-    .evidence("progress", t.progress());
+    .cause(crate::tr!("finding.lr.too_low_cause", lr = lr_text(d.e.cfg)))
+    .fix(crate::tr!("finding.lr.too_low_fix", rate = rate(suggestion)))
+    .evidence(crate::tr!("finding.evidence.update_ratio"), ratio)
+    .evidence(crate::tr!("finding.evidence.progress"), t.progress());
     d.explain(&[Problem::CannotOverfit]);
     d.push(f);
 }

@@ -39,18 +39,18 @@ fn penalty_dominates(d: &mut Diagnosis) {
             Problem::PenaltyDominates,
             checklist::LOSS_SCALES,
             "loss_breakdown",
-            format!(
-                "At the start the penalty ({}) is {}× the data loss ({}), and the loss has since fallen only {}%.",
-                num(p),
-                num(p / data),
-                num(data),
-                (t.progress() * 100.0).round()
+            crate::tr!(
+                "finding.penalty.start",
+                penalty = num(p),
+                times = num(p / data),
+                data = num(data),
+                progress = (t.progress() * 100.0).round()
             ),
         )
-        .cause("the regularization strength λ is too large: training shrinks every weight toward 0 instead of fitting the data")
-        .fix("lower λ (by 10× or more) until the penalty is a fraction of the data loss; check the data loss with the penalty off")
-        .evidence("initial penalty / data loss", p / data)
-        .evidence("progress", t.progress())
+        .cause(crate::tr!("finding.penalty.start_cause"))
+        .fix(crate::tr!("finding.penalty.fix"))
+        .evidence(crate::tr!("finding.evidence.initial_penalty_ratio"), p / data)
+        .evidence(crate::tr!("finding.evidence.progress"), t.progress())
     } else {
         return;
     };

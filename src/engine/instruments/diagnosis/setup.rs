@@ -4,7 +4,7 @@
 //! [`MAX_DROPOUT`](super::MAX_DROPOUT), BatchNorm on fewer than
 //! [`MIN_BN_BATCH`](super::MIN_BN_BATCH) examples.
 
-use super::names::{init_name, plural};
+use super::names::init_name;
 use super::{Diagnosis, DROPOUT_HOLDS_BACK, MAX_DROPOUT, MIN_BN_BATCH, OUT_OF_RANGE, STALLED};
 use crate::engine::config::{LossKind, OutputAct};
 use crate::engine::instruments::finding::{checklist, num, Finding, Problem, Severity};
@@ -27,11 +27,11 @@ fn loss_mismatch(d: &mut Diagnosis) {
             Problem::LossMismatch,
             checklist::LOSS_FITS_TASK,
             "setup",
-            format!("The loss is MSE on a {c}-class task, with {} outputs.", c),
+            crate::tr!("finding.loss_mismatch.classes", c = c),
         )
-        .cause("MSE pushes each class's output toward its target on its own: the outputs are no probabilities, a confidently wrong class barely moves under a squashing output, and the loss does not start at ln C")
-        .fix("use softmax cross-entropy (loss = softmax) for more than two classes")
-        .evidence("classes", c as f64),
+        .cause(crate::tr!("finding.loss_mismatch.classes_cause"))
+        .fix(crate::tr!("finding.loss_mismatch.classes_fix", link = "loss = softmax"))
+        .evidence(crate::tr!("finding.evidence.classes"), c as f64),
         (Some(Task::Regression), LossKind::Mse) if cfg.output_act != OutputAct::Linear => {
             let t = e.regression_targets;
             let (a, b) = if cfg.output_act == OutputAct::Sigmoid { (0.0, 1.0) } else { (-1.0, 1.0) };
@@ -46,17 +46,19 @@ fn loss_mismatch(d: &mut Diagnosis) {
                 Problem::LossMismatch,
                 checklist::LOSS_FITS_TASK,
                 "setup",
-                format!(
-                    "The targets span {} to {}, but a {} output can only produce values in ({a}, {b}): {}% of the targets lie outside.",
-                    num(lo),
-                    num(hi),
-                    crate::engine::config::Named::name(cfg.output_act),
-                    (share * 100.0).round()
+                crate::tr!(
+                    "finding.loss_mismatch.range",
+                    lo = num(lo),
+                    hi = num(hi),
+                    act = crate::engine::config::Named::name(cfg.output_act),
+                    a = a,
+                    b = b,
+                    share = (share * 100.0).round()
                 ),
             )
-            .cause("the output activation does not suit the targets: the model cannot reach them and pushes its output into the flat tail trying")
-            .fix("use a linear output for regression (out = linear)")
-            .evidence("targets outside the output range", share)
+            .cause(crate::tr!("finding.loss_mismatch.range_cause"))
+            .fix(crate::tr!("finding.loss_mismatch.range_fix", link = "out = linear"))
+            .evidence(crate::tr!("finding.evidence.targets_outside"), share)
         }
         _ => return,
     };
@@ -72,17 +74,11 @@ fn symmetric_init(d: &mut Diagnosis) {
         Problem::SymmetricInit,
         checklist::GRADIENT_FLOW,
         "symmetry",
-        format!(
-            "All {} units of {} have identical weights and bias at step {}: the layer computes one value {} times.",
-            s.width, s.label, steps, s.width
-        ),
+        crate::tr!("finding.symmetric.sentence", width = s.width, place = &s.label, step = steps),
     )
-    .cause(format!(
-        "the {} initialization gives every unit the same weights, so every unit gets the same gradient and they stay copies forever",
-        init_name(d.e.cfg.init)
-    ))
-    .fix("initialize the weights randomly: Xavier for tanh/sigmoid, He for ReLU")
-    .evidence("relative spread between units", s.spread)
+    .cause(crate::tr!("finding.symmetric.cause", init = init_name(d.e.cfg.init)))
+    .fix(crate::tr!("finding.symmetric.fix"))
+    .evidence(crate::tr!("finding.evidence.unit_spread"), s.spread)
     .at(s.layer)
     .place(s.label.clone());
     d.explain(&[
@@ -109,7 +105,7 @@ fn dropout_too_high(d: &mut Diagnosis) {
     let bs = e.cfg.hidden.iter().enumerate().filter(|(_, l)| l.dropout > 0.0);
     let Some((k, worst)) = bs.max_by(|a, b| a.1.dropout.total_cmp(&b.1.dropout)) else { return };
     let p = worst.dropout;
-    let place = format!("hidden {}", k + 1);
+    let place = crate::tr!("inst.place.hidden", k = k + 1);
     let blocked = match (e.overfit, e.overfit_without_dropout) {
         (Some(with), Some(without)) => !with.passed && without.passed,
         _ => false,
@@ -127,24 +123,23 @@ fn dropout_too_high(d: &mut Diagnosis) {
     }
     let sentence = if blocked {
         let with = e.overfit.map_or(f64::NAN, |o| o.loss);
-        format!(
-            "With dropout (up to p = {p} in {place}) the model cannot memorize a handful of points (loss {}); without it, it can.",
-            num(with)
-        )
+        crate::tr!("finding.dropout.blocked", p = p, place = &place, loss = num(with))
     } else if let Some(free) = stalls {
-        format!(
-            "With dropout (up to p = {p} in {place}) the loss fell {}% over {} steps; the same steps without dropout take {}% off.",
-            (t.probe_progress() * 100.0).round(),
-            t.probe_steps(),
-            (free * 100.0).round()
+        crate::tr!(
+            "finding.dropout.stalls",
+            p = p,
+            place = &place,
+            with = (t.probe_progress() * 100.0).round(),
+            steps = t.probe_steps(),
+            without = (free * 100.0).round()
         )
     } else {
-        format!("Dropout drops {}% of the units of {place} in every training step.", (p * 100.0).round())
+        crate::tr!("finding.dropout.drops", share = (p * 100.0).round(), place = &place)
     };
     let f = Finding::new(Severity::Warning, Problem::DropoutTooHigh, checklist::DROPOUT, "setup", sentence)
-        .cause("so much dropout leaves too few units per step to fit the data: the network underfits, and training is noisy")
-        .fix("lower dropout to 0.1–0.3 (and put it after the last BatchNorm), or widen the layer")
-        .evidence("largest dropout p", p)
+        .cause(crate::tr!("finding.dropout.cause"))
+        .fix(crate::tr!("finding.dropout.fix"))
+        .evidence(crate::tr!("finding.evidence.largest_dropout"), p)
         .place(place);
     d.explain(&[
         Problem::CannotOverfit,
@@ -162,19 +157,22 @@ fn bn_small_batch(d: &mut Diagnosis) {
     if bs >= MIN_BN_BATCH {
         return;
     }
-    let f = Finding::new(
-        Severity::Warning,
-        Problem::BnSmallBatch,
-        checklist::BATCH_NORM,
-        "setup",
-        format!("BatchNorm (first in hidden {}) normalizes over mini-batches of {bs} {}.", k + 1, plural(bs, "example")),
-    )
-    .cause(format!(
-        "with {bs} {} the batch mean and variance are too noisy to stand for the data (with 1 example every output is β, with 2 every output is ±γ): training sees a different network than evaluation",
-        plural(bs, "example")
-    ))
-    .fix(format!("raise the batch size to {MIN_BN_BATCH} or more, or remove BatchNorm for tiny batches"))
-    .evidence("batch size", bs as f64);
+    let place = crate::tr!("inst.place.hidden", k = k + 1);
+    let (sentence, cause) = if bs == 1 {
+        (
+            crate::tr!("finding.bn_small_batch.one", place = place, bs = bs),
+            crate::tr!("finding.bn_small_batch.cause_one", bs = bs),
+        )
+    } else {
+        (
+            crate::tr!("finding.bn_small_batch.many", place = place, bs = bs),
+            crate::tr!("finding.bn_small_batch.cause_many", bs = bs),
+        )
+    };
+    let f = Finding::new(Severity::Warning, Problem::BnSmallBatch, checklist::BATCH_NORM, "setup", sentence)
+        .cause(cause)
+        .fix(crate::tr!("finding.bn_small_batch.fix", min = MIN_BN_BATCH))
+        .evidence(crate::tr!("finding.evidence.batch_size"), bs as f64);
     d.explain(&[
         Problem::Oscillating,
         Problem::LearningRateTooLow,

@@ -1,6 +1,7 @@
 //! Native tests of the link format: the codec ([`codec`]), its properties
 //! under arbitrary input ([`properties`]), the settings table itself
-//! ([`table`]) and the control edits ([`edit`]).
+//! ([`table`]), its words in every language ([`words`]) and the control
+//! edits ([`edit`]).
 
 use crate::engine::config::{Act, Config, LayerSpec};
 use crate::engine::link::{decode, decode_link, encode, encode_link, Link};
@@ -9,6 +10,7 @@ mod codec;
 mod edit;
 mod properties;
 mod table;
+mod words;
 
 pub(super) fn layer_spec(units: usize, act: Act) -> LayerSpec {
     LayerSpec { units, act, batch_norm: false, dropout: 0.0 }
