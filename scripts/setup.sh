@@ -7,7 +7,9 @@
 #
 # Steps (each one says why it is done this way):
 #   1. rustup: wasm32-unknown-unknown target, rustfmt, clippy
-#   2. apt:    chromium, chromium-driver (headless tests), binaryen (wasm-opt)
+#   2. apt:    chromium, chromium-driver (headless tests), binaryen (wasm-opt),
+#              fonts-wqy-microhei (a Chinese font, so the zh-CN screenshots
+#              show characters, not boxes)
 #   3. cargo:  wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   4. cargo:  trunk 0.21.x (0.22 needs a newer rustc than the machine's)
 #   5. npm:    `npm ci` of package-lock.json (playwright-core for e2e tests)
@@ -36,13 +38,14 @@ for component in rustfmt clippy; do
     fi
 done
 
-# --- 2. System packages: Chromium, its WebDriver, wasm-opt -----------------
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]] || ! command -v wasm-opt >/dev/null; then
+# --- 2. System packages: Chromium, its WebDriver, wasm-opt, a CJK font -----
+cjk_font=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -f "${cjk_font}" ]] || ! command -v wasm-opt >/dev/null; then
     SUDO=""
     if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
-    log "installing chromium, chromium-driver, binaryen with apt"
+    log "installing chromium, chromium-driver, binaryen, fonts-wqy-microhei with apt"
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver binaryen
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver binaryen fonts-wqy-microhei
 fi
 
 # --- 3. wasm-bindgen CLI pinned to Cargo.lock --------------------------------

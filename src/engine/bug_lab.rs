@@ -106,19 +106,18 @@ impl Bug {
         }
     }
 
-    /// Its label in the bug picker: its name (the link value), with what it
-    /// does where the language needs it.
+    /// Its label (the bug picker, the lab's status line): in English its
+    /// name (the link value), in another language what it does.
     pub fn option(self) -> String {
-        let name = self.name();
         match self {
-            Bug::FrozenLayer => crate::tr!("bug.frozen_layer.option", name = name),
-            Bug::WrongSign => crate::tr!("bug.wrong_sign.option", name = name),
-            Bug::NoZeroGrad => crate::tr!("bug.no_zero_grad.option", name = name),
-            Bug::SoftmaxTwice => crate::tr!("bug.softmax_twice.option", name = name),
-            Bug::ShuffledLabels => crate::tr!("bug.shuffled_labels.option", name = name),
-            Bug::RawInputs => crate::tr!("bug.raw_inputs.option", name = name),
-            Bug::EvalDropout => crate::tr!("bug.eval_dropout.option", name = name),
-            Bug::StaleBn => crate::tr!("bug.stale_bn.option", name = name),
+            Bug::FrozenLayer => crate::tr!("bug.frozen_layer.option"),
+            Bug::WrongSign => crate::tr!("bug.wrong_sign.option"),
+            Bug::NoZeroGrad => crate::tr!("bug.no_zero_grad.option"),
+            Bug::SoftmaxTwice => crate::tr!("bug.softmax_twice.option"),
+            Bug::ShuffledLabels => crate::tr!("bug.shuffled_labels.option"),
+            Bug::RawInputs => crate::tr!("bug.raw_inputs.option"),
+            Bug::EvalDropout => crate::tr!("bug.eval_dropout.option"),
+            Bug::StaleBn => crate::tr!("bug.stale_bn.option"),
         }
     }
 

@@ -44,6 +44,18 @@ impl Mode {
         }
     }
 
+    /// The mode's name, the same in every language (the status line's
+    /// `data-mode`, which tests and scripts read).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Paused => "paused",
+            Mode::Playing => "playing",
+            Mode::FastForward(_) => "fast-forward",
+            Mode::UntilEpoch(_) => "one-epoch",
+            Mode::Diverged => "diverged",
+        }
+    }
+
     /// The status line's text (in the page's language), and whether the
     /// Play button reads Pause.
     pub fn status(self) -> (&'static str, bool) {

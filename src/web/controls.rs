@@ -153,7 +153,12 @@ impl Controls {
                 let select: HtmlSelectElement = create("select", "");
                 select.set_id(key);
                 for name in (choice.names)() {
-                    let opt = create_text("option", "", option_label(key, name));
+                    let opt = create_text("option", "", option_label(spec, name));
+                    if key == "lang" {
+                        // Each language names itself, in itself.
+                        set_attr(&opt, "lang", name);
+                        set_attr(&opt, "translate", "no");
+                    }
                     set_attr(&opt, "value", name);
                     append(&select, &opt);
                 }
@@ -343,7 +348,7 @@ impl Controls {
         set_attr(&act, "aria-label", &crate::tr!("web.controls.all_act_label"));
         let prompt = crate::tr!("web.controls.all_act");
         for (value, label) in
-            std::iter::once(("", prompt.as_str())).chain(parse::names::<Act>().into_iter().map(|n| (n, n)))
+            std::iter::once(("", prompt.as_str())).chain(parse::names::<Act>().into_iter().map(|n| (n, act_label(n))))
         {
             let opt = create_text("option", "", label);
             set_attr(&opt, "value", value);
@@ -388,7 +393,7 @@ impl Controls {
         act.set_id(&id("act"));
         set_attr(&act, "aria-label", &crate::tr!("web.controls.layer_act", n = i + 1));
         for name in parse::names::<Act>() {
-            let opt = create_text("option", "", name);
+            let opt = create_text("option", "", act_label(name));
             set_attr(&opt, "value", name);
             append(&act, &opt);
         }
@@ -506,13 +511,19 @@ fn toggle_class_el(el: &HtmlElement, class: &str) {
     dom::toggle_class(el, class, true);
 }
 
-/// What a choice's option reads: its link name, except the language menu,
-/// which names each language in itself ("简体中文").
-fn option_label(key: &str, name: &'static str) -> &'static str {
-    match (key, Lang::from_name(name)) {
+/// What a choice's option reads: its link name in English, a translation
+/// in another language; the language menu names each language in itself
+/// ("简体中文").
+fn option_label(spec: &Setting, name: &'static str) -> &'static str {
+    match (spec.key, Lang::from_name(name)) {
         ("lang", Some(lang)) => lang.endonym(),
-        _ => name,
+        _ => spec.option_label(name),
     }
+}
+
+/// An activation's name in the layer editor (an option of the `net` row).
+fn act_label(name: &'static str) -> &'static str {
+    link::setting("net").map_or(name, |net| net.option_label(name))
 }
 
 /// A data set's name on its picker button, in the current language.

@@ -92,7 +92,7 @@ impl TeacherDialog {
         dom::clear(&self.bug);
         add_option(&self.bug, "", &crate::tr!("web.teacher.no_bug"));
         for bug in Bug::ALL {
-            add_option(&self.bug, bug.name(), bug.name());
+            add_option(&self.bug, bug.name(), &bug.option());
         }
         self.from.set_value(&from);
         self.bug.set_value(&bug);

@@ -123,3 +123,16 @@ fn verdicts_readouts_and_the_bug_lab_in_chinese() {
     assert_eq!(super::block_label(0, 2), "hidden 1");
     assert_eq!(verdicts::gradients(Band::Ok).0, "pass: ok (≤ 1e-5)");
 }
+
+#[test]
+fn every_optimizer_has_its_title_in_every_language() {
+    for kind in crate::engine::optim::OPTIMIZERS {
+        let rule = kind.rule;
+        let key = format!("optimizer.{}", rule.name);
+        assert_eq!(i18n::lookup(Lang::En, &key), Some(rule.title), "{key}");
+        assert!(i18n::lookup(Lang::ZhCn, &key).is_some(), "{key}");
+    }
+    let cfg = codec::decode("opt=momentum").0;
+    let zh = in_lang(Lang::ZhCn, || super::diagnosis::names::optimizer_title(&cfg));
+    assert!(has_chinese(zh), "{zh}");
+}

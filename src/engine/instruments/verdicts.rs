@@ -130,10 +130,6 @@ pub fn doctor_time(findings: usize, ms: f64) -> String {
     crate::tr!("inst.doctor.time", findings = findings, ms = format!("{ms:.0}"))
 }
 
-/// What the doctor says when every check passed, in English (the page
-/// shows [`no_findings`], in its language).
-pub const NO_FINDINGS: &str = "No problem found: every check passed.";
-
 /// What the doctor says when every check passed.
 pub fn no_findings() -> &'static str {
     i18n::text("inst.doctor.none")
@@ -288,12 +284,12 @@ pub fn bug_view(cfg: &Config, planted: Option<PlantedBug>, revealed: Option<Bug>
             known: None,
         },
         Some(p) => {
-            let name = p.bug.name();
+            let (name, label) = (p.bug.name(), p.bug.option());
             let status = match (p.hidden, p.bug.applies_to(cfg)) {
-                (true, true) => crate::tr!("bug.lab.revealed", name = name),
-                (true, false) => crate::tr!("bug.lab.revealed_inert", name = name),
-                (false, true) => crate::tr!("bug.lab.planted", name = name),
-                (false, false) => crate::tr!("bug.lab.planted_inert", name = name),
+                (true, true) => crate::tr!("bug.lab.revealed", name = label),
+                (true, false) => crate::tr!("bug.lab.revealed_inert", name = label),
+                (false, true) => crate::tr!("bug.lab.planted", name = label),
+                (false, false) => crate::tr!("bug.lab.planted_inert", name = label),
             };
             BugView {
                 choice: if p.hidden {

@@ -281,10 +281,31 @@ impl Setting {
     }
 
     /// The catalog keys of the row's words: label and help, its unit and
-    /// its reason for being off when it has them.
+    /// its reason for being off when it has them, and a choice's options.
     pub fn text_keys(&self) -> Vec<String> {
         let parts = [("label", true), ("help", true), ("unit", self.has_unit), ("off", self.has_reason)];
-        parts.iter().filter(|(_, has)| *has).map(|(part, _)| format!("setting.{}.{part}", self.key)).collect()
+        let words = parts.iter().filter(|(_, has)| *has).map(|(part, _)| format!("setting.{}.{part}", self.key));
+        let options = self.option_names().into_iter().map(|name| format!("setting.{}.option.{name}", self.key));
+        words.chain(options).collect()
+    }
+
+    /// The link names of a choice's options that the page shows translated
+    /// (`setting.<key>.option.<name>`): every choice's but the language
+    /// menu's, which names each language in itself, and the network's
+    /// activations.
+    fn option_names(&self) -> Vec<&'static str> {
+        match self.kind {
+            Kind::Choice(choice) if self.key != "lang" => (choice.names)(),
+            // The layer editor's activation menus.
+            Kind::Network => super::parse::names::<crate::engine::config::Act>(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What the option `name` of this choice reads on the page: in English
+    /// its link name (`he_n`), in another language a translation.
+    pub fn option_label(&self, name: &'static str) -> &'static str {
+        row_text(self.key, &format!("option.{name}")).unwrap_or(name)
     }
 
     /// The label with its unit: `Noise %`.

@@ -413,6 +413,7 @@ impl App {
     fn transport_shown(&self) {
         let (status, playing) = self.mode.status();
         set_text(&self.page.status, status);
+        set_attr(&self.page.status, "data-mode", self.mode.name());
         let page = &self.page;
         set_text(&page.play, &if playing { crate::tr!("web.app.pause") } else { crate::tr!("web.app.play") });
         set_attr(&page.play, "aria-pressed", if playing { "true" } else { "false" });

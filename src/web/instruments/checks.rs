@@ -230,7 +230,7 @@ impl Instruments {
     fn show_doctor(&mut self, findings: &[Finding], ms: f64) {
         fill_findings_into(&self.els.doc_list, findings, "doctor");
         if findings.is_empty() {
-            append(&self.els.doc_list, &create_text("li", "finding none", verdicts::NO_FINDINGS));
+            append(&self.els.doc_list, &create_text("li", "finding none", verdicts::no_findings()));
         }
         set_text(&self.els.doc_time, &verdicts::doctor_time(findings.len(), ms));
     }

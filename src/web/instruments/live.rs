@@ -8,6 +8,7 @@ use web_sys::HtmlElement;
 use super::checks::fill_findings_into;
 use super::{show_value, Instruments, HIST_H, HIST_W};
 use crate::engine::config::Named;
+use crate::engine::i18n;
 use crate::engine::instruments::histograms::Histogram;
 use crate::engine::instruments::{loss_breakdown, readouts, variance_shift, Block};
 use crate::engine::trainer::Trainer;
@@ -199,7 +200,7 @@ impl Instruments {
         dom::blit(&self.els.hist_ctx, &self.rgba, HIST_W as u32, HIST_H as u32);
         let text = match axes {
             Some(a) => readouts::histogram_caption(
-                &kind,
+                tensor_word(&kind),
                 &block.label,
                 f64::from(a.lo),
                 f64::from(a.hi),
@@ -209,5 +210,15 @@ impl Instruments {
             None => crate::tr!("web.instruments.no_snapshot"),
         };
         set_text(&self.els.hist_range, &text);
+    }
+}
+
+/// The chosen tensor as the histogram's caption names it: the picker's
+/// own word for it, in the page's language.
+fn tensor_word(kind: &str) -> &'static str {
+    match kind {
+        "weights" => i18n::text("page.inst.hist.weights"),
+        "gradients" => i18n::text("page.inst.hist.gradients"),
+        _ => i18n::text("page.inst.hist.activations"),
     }
 }

@@ -143,6 +143,8 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
         if c.col == "name" {
             set_attr(&td, "class", "run-name");
             set_attr(&td, "title", &r.link);
+            // A name is the user's text (or the run's id): never translated.
+            set_attr(&td, "translate", "no");
         }
         if c.differs {
             dom::toggle_class(&td, "differs", true);
@@ -212,6 +214,7 @@ fn render_overlay(inner: &Inner, list: &[table::Entry<'_>]) {
         let _ = swatch.style().set_property("background", &dom::css_rgb(color));
         let _ = li.prepend_with_node_1(&swatch);
         set_attr(&li, "data-id", &run.id);
+        set_attr(&li, "translate", "no");
         set_attr(&li, "data-color", &dom::css_rgb(color));
         dom::append(legend, &li);
     }

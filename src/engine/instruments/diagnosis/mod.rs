@@ -45,7 +45,7 @@
 mod bugs;
 mod initialization;
 mod learning_rate;
-mod names;
+pub(crate) mod names;
 mod regularization;
 mod setup;
 mod symptoms;

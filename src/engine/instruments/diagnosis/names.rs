@@ -3,6 +3,7 @@
 //! optimizer with its rate.
 
 use crate::engine::config::{Config, InitKind};
+use crate::engine::i18n;
 use crate::engine::instruments::finding::num;
 
 /// An initializer as the page names it: `N(0, 1²)`, `He (normal)`, `all-zero`.
@@ -22,7 +23,14 @@ pub fn init_name(init: InitKind) -> String {
 
 /// The optimizer and its learning rate: `Adam at learning rate 0.01`.
 pub(super) fn lr_text(cfg: &Config) -> String {
-    crate::tr!("finding.lr.optimizer", optimizer = cfg.optimizer.rule.title, rate = rate(cfg.lr))
+    crate::tr!("finding.lr.optimizer", optimizer = optimizer_title(cfg), rate = rate(cfg.lr))
+}
+
+/// The optimizer's title in the current language (`optimizer.<name>`;
+/// the rule's own English title when a catalog lacks it).
+pub fn optimizer_title(cfg: &Config) -> &'static str {
+    let rule = cfg.optimizer.rule;
+    i18n::lookup(i18n::current(), &format!("optimizer.{}", rule.name)).unwrap_or(rule.title)
 }
 
 /// A learning rate as a person writes it: two significant digits, no

@@ -52,3 +52,16 @@ fn the_accessors_read_the_catalog() {
     assert!(off.starts_with("仅配合 MSE"), "{off}");
     assert_eq!(row("noise").title(), "Noise %");
 }
+
+#[test]
+fn options_read_their_link_name_in_english_and_a_translation_in_chinese() {
+    let row = |key: &str| SETTINGS.iter().find(|s| s.key == key).expect("a row");
+    i18n::set(Lang::En);
+    assert_eq!(row("sched").option_label("cos"), "cos");
+    assert_eq!(row("net").option_label("lrelu"), "lrelu");
+    i18n::set(Lang::ZhCn);
+    let (cos, none) = (row("sched").option_label("cos"), row("clip").option_label("none"));
+    i18n::set(Lang::En);
+    assert!(cos.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{cos}");
+    assert!(none.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{none}");
+}
