@@ -41,6 +41,7 @@ fn container_id(panel: Panel) -> &'static str {
         Panel::Heatmap => "controls-heatmap",
         Panel::Charts => "controls-charts",
         Panel::Transport => "controls-transport",
+        Panel::Masthead => "controls-masthead",
     }
 }
 

@@ -26,6 +26,9 @@ use crate::viz::chart::{ChartSpec, Curve};
 struct Run {
     ls: Lockstep,
     labels: Vec<String>,
+    /// The variants' `key=value` labels and the keys the link hides, to
+    /// write the labels again in another language.
+    raw_labels: (Vec<String>, Vec<String>),
     recorders: Vec<Recorder>,
     wall_ms: f64,
     /// The preset, the base config and the bug it was built from.
@@ -42,6 +45,7 @@ struct Run {
 struct Pending {
     building: Building,
     labels: Vec<String>,
+    raw_labels: (Vec<String>, Vec<String>),
     source: (String, Config, Option<PlantedBug>),
 }
 
@@ -81,8 +85,10 @@ impl LockstepView {
     }
 
     /// The status line, legend and chart again in the current language.
-    pub fn relabel(&self) {
-        if self.run.is_some() {
+    pub fn relabel(&mut self) {
+        if let Some(run) = &mut self.run {
+            let (raw, hidden) = &run.raw_labels;
+            run.labels = shown_labels(&run.source.0, raw.clone(), |key| hidden.iter().any(|h| h == key));
             self.shown();
             self.draw();
         }
@@ -119,9 +125,10 @@ impl LockstepView {
             let configs: Vec<Config> = variants.iter().map(|(_, c)| c.clone()).collect();
             match Building::start(&configs, bug) {
                 Ok(building) => {
-                    let labels = variants.into_iter().map(|(l, _)| l).collect();
-                    let labels = shown_labels(&wanted.0, labels, |key| classroom.hides(key));
-                    self.pending = Some(Pending { building, labels, source: wanted });
+                    let raw: Vec<String> = variants.into_iter().map(|(l, _)| l).collect();
+                    let labels = shown_labels(&wanted.0, raw.clone(), |key| classroom.hides(key));
+                    let raw_labels = (raw, classroom.hide.clone());
+                    self.pending = Some(Pending { building, labels, raw_labels, source: wanted });
                     self.run = None;
                 }
                 Err(e) => {
@@ -234,6 +241,7 @@ impl LockstepView {
         self.run = Some(Run {
             ls,
             labels: p.labels,
+            raw_labels: p.raw_labels,
             recorders,
             wall_ms: 0.0,
             source: p.source,

@@ -137,6 +137,8 @@ impl TeacherDialog {
             step: self.step.value().trim().parse().ok(),
             note: Some(self.note.value()).filter(|n| !n.trim().is_empty()),
             embed: self.embed.checked(),
+            // The class sees the page in the language the teacher built it in.
+            lang: crate::engine::i18n::current(),
         }
     }
 

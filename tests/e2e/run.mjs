@@ -441,7 +441,7 @@ try {
     ['lr', '0.1'], ['opt', 'momentum'], ['mom', '0.5'], ['opt', 'rmsprop'], ['rho', '0.8'], ['opt', 'adamw'],
     ['b1', '0.8'], ['b2', '0.99'], ['eps', '1e-7'], ['wd', '0.02'], ['sched', 'step'], ['se', '500'],
     ['sg', '0.3'], ['clip', 'norm'], ['cv', '2'], ['bs', '20'], ['seed', '7'], ['test', '1'], ['disc', '1'],
-    ['log', '1'], ['speed', 'batch'],
+    ['log', '1'], ['speed', 'batch'], ['lang', 'zh-CN'],
   ];
   const recorded = [];
   await test('every control changes the link (table-driven over all settings)', async () => {
@@ -1981,9 +1981,10 @@ try {
   }, 240_000);
 
   await test('languages: switching the language with its control keeps the run (step, fingerprint, runs) and is written in the link; the English page has no Chinese', async () => {
-    const { page, log } = await openPage(context, `${baseUrl}#data=xor`);
+    const { page, log } = await openPage(context, `${baseUrl}#data=xor&clip=norm&cv=0.001`);
     logs.push(log);
     await stepTimes(page, 4);
+    const clipped = await dataValue(page, '#clip-count');
     const before = { step: await stepOf(page), fp: await text(page, '#fingerprint'), play: await text(page, '#play') };
     assert(before.step === 4 && before.play === 'Play', JSON.stringify(before));
     const chinese = /[\u4e00-\u9fff]/;
@@ -1997,6 +1998,9 @@ try {
     assert((await text(page, '#fingerprint')) === before.fp, 'the model changed');
     assert(chinese.test(await text(page, '#play')), `Play reads "${await text(page, '#play')}"`);
     assert(chinese.test(await text(page, 'label[for=lr]')), 'the learning-rate label is not translated');
+    // Text the page wrote while running is written again, not reset to the page's first words.
+    assert(clipped === 4 && (await dataValue(page, '#clip-count')) === 4 && chinese.test(await text(page, '#clip-count')), `#clip-count: ${await text(page, '#clip-count')}`);
+    assert(chinese.test(await text(page, '#runs-status')) && chinese.test(await text(page, '#sentinel')), 'runs status or sentinel not translated');
     assert((await page.evaluate(() => document.activeElement?.id)) === 'lang', 'focus left the language menu');
     await stepTimes(page, 1);
     assert((await stepOf(page)) === before.step + 1, 'training does not go on after the switch');

@@ -1,11 +1,12 @@
 //! The teacher's link builder: a class link is a start (the current state or
 //! a lesson's link) with the classroom flags put on it: controls hidden or
-//! locked, a planted bug, the step to start at, a note for the students and
-//! embed mode. The page's builder dialog fills a [`ClassLink`] and shows
+//! locked, a planted bug, the step to start at, a note for the students,
+//! embed mode and the page's language. The page's builder dialog fills a [`ClassLink`] and shows
 //! [`class_link`]'s result; everything else is the codec's.
 
 use super::{decode_link, encode_link, page_order, Rejected, TRANSPORT_CONTROLS};
 use crate::engine::bug_lab::PlantedBug;
+use crate::engine::i18n::Lang;
 
 /// What a teacher chose in the builder.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,6 +23,8 @@ pub struct ClassLink {
     pub note: Option<String>,
     /// Only the views (for an iframe or a slide).
     pub embed: bool,
+    /// The students' page's language (the teacher's, as the builder fills it).
+    pub lang: Lang,
 }
 
 /// The class link built on `base` (link pairs: the current state or a
@@ -31,6 +34,7 @@ pub fn class_link(base: &str, class: &ClassLink) -> (String, Vec<Rejected>) {
     link.config.step = class.step.filter(|&s| s > 0);
     link.bug = class.bug;
     link.classroom.embed = class.embed;
+    link.view.lang = class.lang;
     let note = class.note.clone().unwrap_or_default();
     let text = format!(
         "{}&hide={}&lock={}&note={}",
@@ -79,6 +83,7 @@ mod tests {
             step: Some(120),
             note: Some("Find the bug & say which layer: 50 % of the marks".into()),
             embed: false,
+            lang: Lang::En,
         };
         let (text, rejected) = class_link("data=xor&lr=0.3&net=8:relu&lesson=vanishing", &class);
         assert!(rejected.is_empty(), "{rejected:?}");
@@ -119,5 +124,14 @@ mod tests {
         let (link, rejected) = decode_link(&format!("hide={all}&lock={all}"));
         assert!(rejected.is_empty(), "{rejected:?}");
         assert_eq!(link.classroom.hide.len(), ids.len());
+    }
+
+    #[test]
+    fn the_class_link_carries_the_language() {
+        let class = ClassLink { lang: Lang::ZhCn, ..ClassLink::default() };
+        let (text, rejected) = class_link("data=xor", &class);
+        assert!(rejected.is_empty() && text.contains("lang=zh-CN"), "{text}");
+        let (text, _) = class_link("data=xor&lang=zh-CN", &ClassLink::default());
+        assert!(!text.contains("lang="), "English is the default and is not written: {text}");
     }
 }

@@ -37,6 +37,8 @@ pub enum Panel {
     Charts,
     /// Next to the transport buttons (training speed).
     Transport,
+    /// At the end of the masthead (the page's language).
+    Masthead,
 }
 
 /// What part of the link a row is: the experiment proper, or what rides along

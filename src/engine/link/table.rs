@@ -337,7 +337,7 @@ pub const SETTINGS: &[Setting] = &[
         .live(),
     row("learn", learn_text!(view.learn, learn::is_item)).group(Group::View).belongs(Belongs::WhenSet).live(),
     row("lang", Kind::Choice(choice!(Lang, view.lang)))
-        .on(Panel::Transport, 20)
+        .on(Panel::Masthead, 10)
         .group(Group::View)
         .belongs(Belongs::WhenSet)
         .live(),
