@@ -193,3 +193,25 @@ pub fn set_disabled(el: &Element, disabled: bool) {
         b.set_disabled(disabled);
     }
 }
+
+/// Sizes the canvas's bitmap to its displayed width × devicePixelRatio,
+/// keeping the aspect of its markup (`data-aspect`, taken the first time);
+/// returns the device pixels per CSS pixel (1 while it is not displayed).
+pub fn fit_to_display(canvas: &HtmlCanvasElement) -> f64 {
+    let css_w = f64::from(canvas.client_width());
+    if css_w <= 0.0 {
+        return 1.0;
+    }
+    let aspect = canvas.get_attribute("data-aspect").and_then(|a| a.parse::<f64>().ok()).unwrap_or_else(|| {
+        let a = f64::from(canvas.height()) / f64::from(canvas.width().max(1));
+        set_attr(canvas, "data-aspect", &a.to_string());
+        a
+    });
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (w, h) = ((css_w * dpr).round() as u32, (css_w * aspect * dpr).round() as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    dpr
+}

@@ -1808,6 +1808,20 @@ try {
     const chart = await page.locator('#chart-loss').evaluate((c) => [c.width, c.height, c.clientWidth, c.clientHeight, devicePixelRatio]);
     assert(chart[4] === 2 && Math.abs(chart[0] - chart[2] * 2) <= 1 && Math.abs(chart[1] - chart[3] * 2) <= 2, `loss chart bitmap ${chart[0]}×${chart[1]} for ${chart[2]}×${chart[3]} CSS px at DPR ${chart[4]}`);
     await page.locator('#chart-loss').screenshot({ path: join(artifacts, 'chart-phone-dpr2.png') });
+    // So is the histogram (painted by a slow frame once the instruments panel shows).
+    await page.locator('#histogram').scrollIntoViewIfNeeded();
+    await stepTimes(page, 1);
+    const hist = await page.waitForFunction(() => {
+      const c = document.querySelector('#histogram');
+      return Math.abs(c.width - c.clientWidth * 2) <= 1 && c.width > 0 ? [c.width, c.height, c.clientWidth, c.clientHeight] : null;
+    }, null, { timeout: 10_000 }).then((h) => h.jsonValue());
+    assert(Math.abs(hist[1] - hist[3] * 2) <= 2, `histogram bitmap ${hist}`);
+    await page.locator('#histogram').screenshot({ path: join(artifacts, 'histogram-phone-dpr2.png') });
+    const spark = await page.waitForFunction(() => {
+      const i = document.querySelector('#layer-table img.spark');
+      return i && i.naturalWidth > 0 ? [i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight] : null;
+    }, null, { timeout: 10_000 }).then((v) => v.jsonValue());
+    assert(spark[0] === 2 * spark[2] && spark[1] === 2 * spark[3], `sparkline bitmap ${spark[0]}×${spark[1]} for ${spark[2]}×${spark[3]} CSS px`);
     await page.evaluate(() => document.querySelector('#runs').scrollIntoView());
     const play = await page.locator('#play').boundingBox();
     assert(play && play.y >= 0 && play.y + play.height <= 844, `Play is off screen after scrolling: ${JSON.stringify(play)}`);

@@ -75,7 +75,10 @@ impl Instruments {
             }
             return;
         };
-        self.rgba.resize(SPARK_W * SPARK_H * 4, 0);
+        // Painted at the sparkline's CSS size × devicePixelRatio (whole), so it stays sharp.
+        let scale = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).round().clamp(1.0, 3.0) as usize;
+        let (w, h) = (SPARK_W * scale, SPARK_H * scale);
+        self.rgba.resize(w * h * 4, 0);
         for (track, row) in live.layers.layers.iter().zip(&self.rows) {
             for (metric, cell) in METRICS.iter().zip(&row.cells) {
                 match layer_table::cell(metric, track) {
@@ -83,14 +86,14 @@ impl Instruments {
                         set_text(&cell.text, &crate::tr!("web.instruments.not_applicable"));
                         set_attr(&cell.td, "data-value", "");
                         self.rgba.fill(255);
-                        self.images.paint(&cell.spark, &self.rgba, SPARK_W as u32, SPARK_H as u32);
+                        self.images.paint(&cell.spark, &self.rgba, w as u32, h as u32);
                     }
                     layer_table::Cell::Shown(m) => {
                         if let Some(band) = m.band {
                             set_attr(&cell.td, "data-band", band);
                         }
-                        sparkline::paint(&m.spark(), SPARK_W, SPARK_H, &mut self.rgba);
-                        self.images.paint(&cell.spark, &self.rgba, SPARK_W as u32, SPARK_H as u32);
+                        sparkline::paint(&m.spark(), w, h, &mut self.rgba);
+                        self.images.paint(&cell.spark, &self.rgba, w as u32, h as u32);
                         set_text(&cell.text, &m.text);
                         set_attr(&cell.td, "data-value", &m.value.to_string());
                     }
@@ -195,9 +198,17 @@ impl Instruments {
             _ => &block.activations,
         };
         let hists: Vec<Histogram> = series.points().iter().map(|(_, h)| *h).collect();
-        self.rgba.resize(HIST_W * HIST_H * 4, 0);
-        let axes = histogram::paint_offset(&hists, HIST_W, HIST_H, &mut self.rgba);
-        dom::blit(&self.els.hist_ctx, &self.rgba, HIST_W as u32, HIST_H as u32);
+        // Drawn at its displayed size × devicePixelRatio, like the charts.
+        let (w, h) = match self.els.hist_ctx.canvas() {
+            Some(canvas) => {
+                dom::fit_to_display(&canvas);
+                (canvas.width() as usize, canvas.height() as usize)
+            }
+            None => (HIST_W, HIST_H),
+        };
+        self.rgba.resize(w * h * 4, 0);
+        let axes = histogram::paint_offset(&hists, w, h, &mut self.rgba);
+        dom::blit(&self.els.hist_ctx, &self.rgba, w as u32, h as u32);
         let text = match axes {
             Some(a) => readouts::histogram_caption(
                 tensor_word(&kind),

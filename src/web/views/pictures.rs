@@ -218,33 +218,11 @@ impl Charts {
 /// to match: sharp text and lines at any size and on any screen.
 pub fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
     use plotters::prelude::IntoDrawingArea;
-    let scale = fit_to_display(canvas);
+    let scale = crate::web::dom::fit_to_display(canvas);
     if let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()) {
         let area = backend.into_drawing_area();
         if let Err(e) = chart::draw_scaled(&area, spec, chart::Scale(scale)) {
             web_sys::console::warn_1(&format!("chart: {e}").into());
         }
     }
-}
-
-/// Sizes the canvas's bitmap to its displayed width × devicePixelRatio,
-/// keeping the aspect of its markup (`data-aspect`, taken the first time);
-/// returns the device pixels per CSS pixel (1 while it is not displayed).
-fn fit_to_display(canvas: &HtmlCanvasElement) -> f64 {
-    let css_w = f64::from(canvas.client_width());
-    if css_w <= 0.0 {
-        return 1.0;
-    }
-    let aspect = canvas.get_attribute("data-aspect").and_then(|a| a.parse::<f64>().ok()).unwrap_or_else(|| {
-        let a = f64::from(canvas.height()) / f64::from(canvas.width().max(1));
-        crate::web::dom::set_attr(canvas, "data-aspect", &a.to_string());
-        a
-    });
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let (w, h) = ((css_w * dpr).round() as u32, (css_w * aspect * dpr).round() as u32);
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-    }
-    dpr
 }
