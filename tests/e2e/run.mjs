@@ -1854,7 +1854,7 @@ try {
     await page.close();
   });
 
-  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode and the runs panel; pictures carry their values', async () => {
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the Chinese page and the runs panel; pictures carry their values', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const audit = async (page) => {
       await page.addScriptTag({ path: axePath });
@@ -1866,6 +1866,7 @@ try {
       ['a lesson', 'lesson=vanishing&data=spiral', async () => {}],
       ['teacher mode', '', async (page) => { await page.click('#learn-button'); await page.click('#teach-button'); await page.waitForFunction(() => document.querySelector('#teacher').open); }],
       ['embed mode', 'embed=1&data=xor', async () => {}],
+      ['the Chinese page with a lesson', 'lang=zh-CN&lesson=dead-relu', async () => {}],
       ['runs panel', 'data=xor', async (page) => {
         await stepTimes(page, 3);
         await page.click('#reset');
