@@ -18,6 +18,7 @@
 use super::finding::{checklist, num, Finding, Problem, Severity};
 use super::place_of;
 use crate::engine::gradcheck::{self, GradCheck, Objective, Sampling};
+use crate::engine::i18n;
 use crate::engine::model::Model;
 use crate::engine::progress::Progress;
 use crate::engine::trainer::Trainer;
@@ -294,26 +295,16 @@ impl GradientCheck {
         let (checked, kinked, tiny) = (self.checked, self.kinked, self.tiny);
         let judged = checked - kinked - tiny;
         if judged > 0 {
-            let tensors = unjudged.join(crate::engine::i18n::text("inst.place.separator"));
-            return if judged == 1 {
-                crate::tr!(
-                    "finding.gradient_check.partly",
-                    tensors = tensors,
-                    kinked = kinked,
-                    checked = checked,
-                    tiny = tiny,
-                    judged = judged
-                )
+            let tensors = unjudged.join(i18n::text("inst.place.separator"));
+            // English says "entry" or "entries"; each is one whole template.
+            let template = if judged == 1 {
+                i18n::text("finding.gradient_check.partly")
             } else {
-                crate::tr!(
-                    "finding.gradient_check.partly_many",
-                    tensors = tensors,
-                    kinked = kinked,
-                    checked = checked,
-                    tiny = tiny,
-                    judged = judged
-                )
+                i18n::text("finding.gradient_check.partly_many")
             };
+            let args = [("tensors", tensors), ("kinked", kinked.to_string()), ("checked", checked.to_string())];
+            let more = [("tiny", tiny.to_string()), ("judged", judged.to_string())];
+            return i18n::fill(template, &[args.as_slice(), more.as_slice()].concat());
         }
         if tiny >= kinked {
             crate::tr!("finding.gradient_check.vanished", tiny = tiny, checked = checked, kinked = kinked)

@@ -160,25 +160,24 @@ impl RunsPanel {
     /// Hides the settings `keys` (a class link's `hide`) from the panel;
     /// exports go off while any is hidden, and the buttons say why.
     pub fn set_hidden(&self, keys: &[String]) {
-        let mut inner = self.inner.borrow_mut();
-        if inner.hidden == keys {
+        if self.inner.borrow().hidden == keys {
             return;
         }
-        inner.hidden = keys.to_vec();
-        let off = !keys.is_empty();
+        self.inner.borrow_mut().hidden = keys.to_vec();
+        self.relabel();
+    }
+
+    /// The export buttons' state, the table, diff and overlay again (in the
+    /// current language).
+    pub fn relabel(&self) {
+        let inner = self.inner.borrow();
+        let off = !inner.hidden.is_empty();
         for button in &inner.els.exports {
             button.set_disabled(off);
             set_attr(button, "title", &if off { export_off() } else { String::new() });
         }
         drop(inner);
         render(&self.inner);
-    }
-
-    /// The table, diff and overlay again in the current language.
-    pub fn relabel(&self) {
-        let hidden = self.inner.borrow().hidden.clone();
-        self.inner.borrow_mut().hidden = vec![String::new()];
-        self.set_hidden(&hidden);
     }
 
     /// Saves a snapshot of a run (the live one): keeps the user's name, note
