@@ -134,6 +134,14 @@ pub fn decaying_max(old: f64, new: f64) -> f64 {
     new.max(0.9 * old)
 }
 
+/// The items a frame repaints when `n` take turns, `budget` at a time,
+/// starting at `next`: index `k` of the range is item `k % n` (the range may
+/// run past `n` and wrap round; it is never longer than `n`).
+pub fn turn(n: usize, next: usize, budget: usize) -> std::ops::Range<usize> {
+    let start = if n == 0 { 0 } else { next % n };
+    start..start + budget.min(n)
+}
+
 impl Planner {
     /// The plan of the frame starting at `now` (ms).
     pub fn plan(&mut self, now: f64) -> Plan {
@@ -248,6 +256,23 @@ impl Planner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 40 items, 16 a turn: 0–15, 16–31, then 32–39 and 0–7 (wrapping);
+    /// a budget over `n` paints each once; none to paint, nothing.
+    #[test]
+    fn items_take_turns_and_wrap_round() {
+        assert_eq!(turn(40, 0, 16), 0..16);
+        assert_eq!(turn(40, 16, 16), 16..32);
+        let third = turn(40, 32, 16);
+        assert_eq!(
+            third.clone().map(|k| k % 40).collect::<Vec<_>>(),
+            [32, 33, 34, 35, 36, 37, 38, 39, 0, 1, 2, 3, 4, 5, 6, 7]
+        );
+        assert_eq!(third.end % 40, 8, "the next turn starts at item 8");
+        assert_eq!(turn(40, 8, usize::MAX), 8..48);
+        assert_eq!(turn(0, 5, 16), 0..0);
+        assert_eq!(turn(40, 45, 4), 5..9, "a stale start wraps round");
+    }
 
     fn with_costs(costs: Costs) -> Planner {
         Planner { costs, ..Planner::default() }

@@ -162,9 +162,62 @@ pub fn bucket_order() -> impl Iterator<Item = usize> {
     (0..EDGE_LEVELS).flat_map(|l| [l, EDGE_LEVELS + l]).chain([EDGE_BUCKETS - 1])
 }
 
+/// Most edges drawn between two neighbouring columns: every edge of layers
+/// up to 8 units wide (all TF Playground can show), the strongest of wider
+/// ones. Thousands of thick overlapping curves read as a solid band and cost
+/// the browser tens of milliseconds to rasterize at every repaint.
+pub const MAX_EDGES_PER_PAIR: usize = 64;
+
+/// The edges drawn between a column of `shown_in` nodes and the next of
+/// `shown_out`, from `weights` (row-major, `n_out` per row): `(i, j)` pairs,
+/// all of them when they are at most [`MAX_EDGES_PER_PAIR`], else that many
+/// of the largest |w| (a NaN weight counts as the largest, so it is always
+/// drawn), in row order.
+pub fn drawn_edges(weights: &[f32], n_out: usize, shown_in: usize, shown_out: usize) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = (0..shown_in).flat_map(|i| (0..shown_out).map(move |j| (i, j))).collect();
+    if all.len() > MAX_EDGES_PER_PAIR {
+        let strength = |&(i, j): &(usize, usize)| {
+            let w = weights[i * n_out + j];
+            if w.is_nan() {
+                f32::INFINITY
+            } else {
+                w.abs()
+            }
+        };
+        all.select_nth_unstable_by(MAX_EDGES_PER_PAIR - 1, |a, b| strength(b).total_cmp(&strength(a)));
+        all.truncate(MAX_EDGES_PER_PAIR);
+        all.sort_unstable();
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_layers_draw_every_edge_wide_ones_the_strongest() {
+        // 8 × 8 = 64 edges: all of them.
+        let w: Vec<f32> = (0..64).map(|k| k as f32 - 32.0).collect();
+        assert_eq!(drawn_edges(&w, 8, 8, 8).len(), 64);
+        // 16 × 16 shown of a 20-wide layer: the 64 largest |w|, a NaN among them.
+        let n_out = 20;
+        let mut w: Vec<f32> = (0..16 * n_out).map(|k| ((k * 37) % 101) as f32 / 100.0 - 0.5).collect();
+        w[3 * n_out + 5] = f32::NAN;
+        let drawn = drawn_edges(&w, n_out, 16, 16);
+        assert_eq!(drawn.len(), MAX_EDGES_PER_PAIR);
+        assert!(drawn.contains(&(3, 5)), "the NaN weight is drawn");
+        assert!(drawn.windows(2).all(|p| p[0] < p[1]), "row order");
+        assert!(drawn.iter().all(|&(i, j)| i < 16 && j < 16), "only shown nodes");
+        let weakest_drawn =
+            drawn.iter().filter(|&&e| e != (3, 5)).map(|&(i, j)| w[i * n_out + j].abs()).fold(f32::INFINITY, f32::min);
+        let strongest_left = (0..16)
+            .flat_map(|i| (0..16).map(move |j| (i, j)))
+            .filter(|e| !drawn.contains(e))
+            .map(|(i, j)| w[i * n_out + j].abs())
+            .fold(0.0, f32::max);
+        assert!(strongest_left <= weakest_drawn, "left out {strongest_left} > drawn {weakest_drawn}");
+    }
 
     #[test]
     fn edge_buckets_keep_sign_and_strength() {

@@ -906,60 +906,60 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no frame of the page over 50 ms and no main-thread task over 200 ms in Play, the gradient check, overfit, the doctor, lockstep and an import; progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
-    const page = await context.newPage();
-    const log = { errors: [], requests: [] };
-    page.on('pageerror', (err) => log.errors.push(`uncaught: ${err.message}`));
-    page.on('console', (msg) => msg.type() === 'error' && log.errors.push(`console.error: ${msg.text()}`));
-    page.on('request', (req) => log.requests.push(req.url()));
-    logs.push(log);
-    // Long tasks (over 50 ms) of the main thread, as the browser reports them.
-    // ...and what the page's frames did, to explain a failure.
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      window.__frames = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
-      }).observe({ type: 'longtask' });
-      const log = () => {
-        const cost = window.wasmBindings?.last_frame_cost?.();
-        const text = cost && JSON.stringify(cost);
-        if (text && text !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), text]);
-        if (window.__frames.length > 2000) window.__frames.shift();
+    const openObserved = async (hash) => {
+      const page = await context.newPage();
+      const log = { errors: [], requests: [] };
+      page.on('pageerror', (err) => log.errors.push(`uncaught: ${err.message}`));
+      page.on('console', (msg) => msg.type() === 'error' && log.errors.push(`console.error: ${msg.text()}`));
+      page.on('request', (req) => log.requests.push(req.url()));
+      logs.push(log);
+      // Long tasks (over 50 ms) of the main thread, as the browser reports them.
+      // ...and what the page's frames did, to explain a failure.
+      await page.addInitScript(() => {
+        window.__longTasks = [];
+        window.__frames = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+        }).observe({ type: 'longtask' });
+        const log = () => {
+          const cost = window.wasmBindings?.last_frame_cost?.();
+          const text = cost && JSON.stringify(cost);
+          if (text && text !== window.__frames.at(-1)?.[1]) window.__frames.push([Math.round(performance.now()), text]);
+          if (window.__frames.length > 2000) window.__frames.shift();
+          requestAnimationFrame(log);
+        };
         requestAnimationFrame(log);
-      };
-      requestAnimationFrame(log);
-    });
-    await page.goto(`${baseUrl}#data=digits&loss=softmax&bs=64&net=${net}`);
-    await waitReady(page);
-    // The test times the page's own tasks; on a loaded machine the
-    // browser's compositor would otherwise wait for CPU inside every frame.
-    raisePriority();
-    await page.waitForFunction(() => document.querySelector('#train-loss').dataset.value !== undefined, null, { timeout: 60_000 });
-    // Two bounds, both measured per main-thread task:
-    // - the page's own work in one animation frame (training, drawing and
-    //   the instruments, as the page times them: `last_frame_cost`) stays
-    //   under OWN_TASK_MS = 50 ms;
-    // - a whole task as the browser reports it (PerformanceObserver
-    //   "longtask": the page's work plus the browser's style, layout, paint
-    //   and compositor commit) stays under TASK_MS = 200 ms. On this 2-core
-    //   machine without a GPU, Chromium's commit alone takes 35–45 ms a
-    //   frame for this page (DoUpdateLayers in a trace), so whole tasks of
-    //   50–90 ms are the browser's, not the page's, and with two CPU hogs
-    //   running they reach 130 ms; the 50 ms whole-task bound held on the
-    //   machine of earlier runs and is the target (see the README).
-    // A phase that breaks a bound is measured again, up to `attempts`
-    // times, and fails only if every attempt does: work the page makes too
-    // long is long every time, while another process taking the CPU for a
-    // moment (a busy CI machine) makes one attempt's tasks long.
-    const OWN_TASK_MS = 50;
-    const TASK_MS = 200;
+      });
+      await page.goto(`${baseUrl}${hash}`);
+      await waitReady(page);
+      // The test times the page's own tasks; on a loaded machine the
+      // browser's compositor would otherwise wait for CPU inside every frame.
+      raisePriority();
+      await page.waitForFunction(() => document.querySelector('#train-loss').dataset.value !== undefined, null, { timeout: 60_000 });
+      return page;
+    };
+    let page = await openObserved(`#data=digits&loss=softmax&bs=64&net=${net}`);
+    // The observer itself sees a task of 80 ms, so "no long task" below means
+    // there was none, not that nothing was watching.
+    await page.evaluate(() => { window.__longTasks = []; });
+    await page.evaluate(() => setTimeout(() => { const t0 = performance.now(); while (performance.now() - t0 < 80); }));
+    await page.waitForFunction(() => window.__longTasks.some(([, ms]) => ms >= 80), null, { timeout: 10_000 });
+    // No main-thread task over TASK_MS = 50 ms, as the browser reports it
+    // (PerformanceObserver "longtask": the page's work plus the browser's
+    // style, layout, paint and compositor commit). The page's own frame
+    // costs (`last_frame_cost`) are printed around a long task to explain
+    // a failure. A phase that breaks the bound is measured again, up to
+    // `attempts` times, and fails only if every attempt does: work the page
+    // makes too long is long every time, while another process taking the
+    // CPU for a moment (a busy CI machine) makes one attempt's tasks long.
+    const TASK_MS = 50;
     const longest = async (label, body, attempts = 3) => {
       const seen = [];
       for (let attempt = 0; attempt < attempts; attempt++) {
         raisePriority(); // again: threads started since (the checks' worker, raster threads)
-        const since = await page.evaluate(() => { window.__longTasks = []; return performance.now(); });
+        await page.evaluate(() => { window.__longTasks = []; });
         await body(attempt);
         // Work of the test harness itself (Playwright handing a file to the
         // page) ends before `__ignoreBefore`, when the page's own work begins.
@@ -967,17 +967,12 @@ try {
           tasks: window.__longTasks.filter(([start]) => start >= (window.__ignoreBefore ?? -Infinity)),
           frames: window.__frames,
         }));
-        const own = frames
-          .filter(([t]) => t >= since)
-          .map(([t, c]) => [t, JSON.parse(c)])
-          .filter(([, c]) => c.train_ms + c.draw_ms > OWN_TASK_MS);
         const whole = tasks.filter(([, ms]) => ms > TASK_MS);
         const longestTask = Math.max(0, ...tasks.map(([, ms]) => ms));
         console.log(`      ${label}, attempt ${attempt + 1}: longest task ${longestTask} ms; ${tasks.length} over 50 ms`);
-        if (own.length === 0 && whole.length === 0) return;
+        if (whole.length === 0) return;
         const near = frames.filter(([t]) => whole.some(([start, ms]) => t >= start - 20 && t <= start + ms + 40));
-        seen.push(`attempt ${attempt + 1}: frames with over ${OWN_TASK_MS} ms of the page's work: ${own.map(([t, c]) => `${t} ${JSON.stringify(c)}`).join('; ') || 'none'}; ` +
-          `tasks over ${TASK_MS} ms: ${whole.map(([, ms]) => ms).join(', ') || 'none'}; frames around them:\n${near.map(([t, c]) => `${t} ${c}`).join('\n')}`);
+        seen.push(`attempt ${attempt + 1}: tasks over ${TASK_MS} ms: ${whole.map(([, ms]) => ms).join(', ') || 'none'}; frames around them:\n${near.map(([t, c]) => `${t} ${c}`).join('\n')}`);
       }
       throw new Error(`${label}, in every one of ${attempts} attempts:\n${seen.join('\n')}`);
     };
@@ -1044,12 +1039,24 @@ try {
       assert(/Imported 300 run\(s\); 0 duplicate/.test(await text(page, '#runs-msg')), `#runs-msg: ${await text(page, '#runs-msg')}`);
       if (attempt > 0) return; // the table's pages were checked in the first attempt
       const total = Number(await page.locator('#runs-count').getAttribute('data-count'));
-      assert((await page.locator('#runs-table tbody tr').count()) === 51, 'one page of 50 rows and the pager row');
-      assert((await text(page, '#runs-page')).trim() === `Runs 1–50 of ${total}`, `pager: ${await text(page, '#runs-page')}`);
+      assert((await page.locator('#runs-table tbody tr').count()) === 26, 'one page of 25 rows and the pager row');
+      assert((await text(page, '#runs-page')).trim() === `Runs 1–25 of ${total}`, `pager: ${await text(page, '#runs-page')}`);
       assert(await page.locator('#runs-prev').isDisabled(), 'no page before the first');
       await page.click('#runs-next');
-      await page.waitForFunction((t) => document.querySelector('#runs-page').textContent.trim() === `Runs 51–100 of ${t}`, total);
-      assert((await page.locator('#runs-table tbody tr').count()) === 51, 'a page of 50 rows and the pager row');
+      await page.waitForFunction((t) => document.querySelector('#runs-page').textContent.trim() === `Runs 26–50 of ${t}`, total);
+      assert((await page.locator('#runs-table tbody tr').count()) === 26, 'a page of 25 rows and the pager row');
+    });
+    // The largest network the page allows trains without long tasks too,
+    // in a page of its own (same observers).
+    await page.close();
+    page = await openObserved(`#data=digits&loss=softmax&bs=64&net=${Array(16).fill('256:relu').join(',')}`);
+    await longest('Play on 16×256', async () => {
+      const from = await stepOf(page);
+      await page.click('#play');
+      await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, from + 30, { timeout: 120_000 });
+      await page.click('#play');
+      await waitPaused(page);
+      await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
     });
     await page.close();
   }, 600_000);

@@ -121,6 +121,7 @@ impl App {
             Command::Resize => {
                 self.network.layout();
                 self.network.paint_edges(&self.trainer);
+                self.runs.resized();
             }
             Command::Inst(action) => self.instrument(action),
             Command::Check(message) => self.instruments.check_message(message, &self.clock),

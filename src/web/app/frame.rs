@@ -262,7 +262,11 @@ impl App {
                 self.charts.paint(&self.trainer, &self.view);
             }
             _ => {
-                self.instruments.paint(&mut self.trainer, &mut self.network, &self.clock, true);
+                let part = usize::from(stage - 3);
+                if !self.instruments.paint_part(part, &mut self.trainer, &mut self.network, &self.clock) {
+                    self.staged = Some(stage.saturating_add(1));
+                    return;
+                }
                 if self.evaluation_is_cheap() {
                     self.show_figures(true);
                 } else {

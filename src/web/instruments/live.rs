@@ -66,39 +66,68 @@ impl Instruments {
         }
     }
 
-    pub(super) fn paint_table(&mut self) {
+    /// Writes every cell's value and repaints up to `budget` sparklines,
+    /// going on from where the last call stopped (`usize::MAX`: all of them).
+    /// Each sparkline is a PNG the browser encodes and decodes again (about
+    /// 0.45 ms on a 2-core laptop): the 80 of a 16-layer network would make
+    /// one frame long, so while training they take turns.
+    /// Returns how many sparklines it repainted.
+    pub(super) fn paint_table(&mut self, budget: usize) -> usize {
         let Some(live) = &self.live else {
             for row in &self.rows {
                 for c in &row.cells {
                     set_text(&c.text, "–");
                 }
             }
-            return;
+            return 0;
         };
         // Painted at the sparkline's CSS size × devicePixelRatio (whole), so it stays sharp.
         let scale = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).round().clamp(1.0, 3.0) as usize;
         let (w, h) = (SPARK_W * scale, SPARK_H * scale);
         self.rgba.resize(w * h * 4, 0);
-        for (track, row) in live.layers.layers.iter().zip(&self.rows) {
-            for (metric, cell) in METRICS.iter().zip(&row.cells) {
-                match layer_table::cell(metric, track) {
-                    layer_table::Cell::NotApplicable => {
-                        set_text(&cell.text, &crate::tr!("web.instruments.not_applicable"));
-                        set_attr(&cell.td, "data-value", "");
+        let cells: Vec<(&Cell, layer_table::Cell)> = live
+            .layers
+            .layers
+            .iter()
+            .zip(&self.rows)
+            .flat_map(|(track, row)| {
+                METRICS.iter().zip(&row.cells).map(move |(metric, cell)| (cell, layer_table::cell(metric, track)))
+            })
+            .collect();
+        let painted = crate::viz::frame_plan::turn(cells.len(), self.spark_next, budget);
+        self.spark_next = painted.end % cells.len().max(1);
+        for (k, (cell, shown)) in cells.iter().enumerate() {
+            let paint = painted.contains(&k) || painted.contains(&(k + cells.len()));
+            match shown {
+                layer_table::Cell::NotApplicable => {
+                    set_text(&cell.text, &crate::tr!("web.instruments.not_applicable"));
+                    set_attr(&cell.td, "data-value", "");
+                    if paint {
                         self.rgba.fill(255);
                         self.images.paint(&cell.spark, &self.rgba, w as u32, h as u32);
                     }
-                    layer_table::Cell::Shown(m) => {
-                        if let Some(band) = m.band {
-                            set_attr(&cell.td, "data-band", band);
-                        }
+                }
+                layer_table::Cell::Shown(m) => {
+                    if let Some(band) = m.band {
+                        set_attr(&cell.td, "data-band", band);
+                    }
+                    if paint {
                         sparkline::paint(&m.spark(), w, h, &mut self.rgba);
                         self.images.paint(&cell.spark, &self.rgba, w as u32, h as u32);
-                        set_text(&cell.text, &m.text);
-                        set_attr(&cell.td, "data-value", &m.value.to_string());
                     }
+                    set_text(&cell.text, &m.text);
+                    set_attr(&cell.td, "data-value", &m.value.to_string());
                 }
             }
+        }
+        painted.len()
+    }
+
+    /// Sparklines in the live table (none while the statistics are off).
+    pub(super) fn spark_count(&self) -> usize {
+        match &self.live {
+            Some(live) => live.layers.layers.len().min(self.rows.len()) * METRICS.len(),
+            None => 0,
         }
     }
 

@@ -62,6 +62,9 @@ pub const OBS_PER_FRAME: u64 = 4;
 pub const HIST_INTERVAL_MS: f64 = 250.0;
 /// Least time between two variance-shift measurements while training.
 const SHIFT_INTERVAL_MS: f64 = 1000.0;
+/// Sparklines a live paint repaints (the rest wait for the next turns;
+/// a paused page's paint repaints them all).
+const SPARKS_PER_PAINT: usize = 16;
 /// Histogram canvas size (px).
 const HIST_W: usize = 320;
 const HIST_H: usize = 150;
@@ -136,6 +139,10 @@ pub struct Instruments {
     saliency_turn: bool,
     /// Paints the sparklines as images.
     images: dom::ImagePainter,
+    /// The sparkline a live paint repaints first (they take turns).
+    spark_next: usize,
+    /// Sparklines a redraw in parts has still to repaint.
+    sparks_owed: usize,
     /// The fingerprint of the weights the running check examines.
     check_fp: Option<Fingerprint>,
     /// The last gradient check, with the weights it examined.
@@ -167,6 +174,8 @@ impl Instruments {
             observe_ms: 0.0,
             saliency_turn: false,
             images: dom::ImagePainter::new(),
+            spark_next: 0,
+            sparks_owed: 0,
             check_fp: None,
             gradient_result: None,
             overfit_result: None,
@@ -325,9 +334,51 @@ impl Instruments {
                 return;
             }
         }
+        self.paint_panel(trainer, network, clock, force, if force { usize::MAX } else { SPARKS_PER_PAINT });
+        if force {
+            self.paint_saliency(trainer);
+        }
+    }
+
+    /// Part `part` of a whole redraw spread over frames (a large network,
+    /// paused): the panel with some of the sparklines, then the saliency
+    /// map, then the remaining sparklines a turn at a time. Returns whether
+    /// the redraw is complete.
+    pub fn paint_part(
+        &mut self,
+        part: usize,
+        trainer: &mut Trainer,
+        network: &mut NetworkView,
+        clock: &Performance,
+    ) -> bool {
+        match part {
+            0 => {
+                let painted = self.paint_panel(trainer, network, clock, true, SPARKS_PER_PAINT);
+                self.sparks_owed = self.spark_count().saturating_sub(painted);
+            }
+            1 => self.paint_saliency(trainer),
+            _ => {
+                let painted = self.paint_table(SPARKS_PER_PAINT.min(self.sparks_owed));
+                // Nothing painted: the statistics went off meanwhile.
+                self.sparks_owed = if painted == 0 { 0 } else { self.sparks_owed.saturating_sub(painted) };
+            }
+        }
+        part >= 1 && self.sparks_owed == 0
+    }
+
+    /// The panel but the saliency map, with at most `sparks` sparklines
+    /// repainted; returns how many were.
+    fn paint_panel(
+        &mut self,
+        trainer: &mut Trainer,
+        network: &mut NetworkView,
+        clock: &Performance,
+        force: bool,
+        sparks: usize,
+    ) -> usize {
         let note = readouts::observe_note(self.live.as_ref().map(|_| self.stride));
         set_text(&self.els.observe_note, &note);
-        self.paint_table();
+        let painted = self.paint_table(sparks);
         self.paint_findings(trainer);
         self.paint_loss(trainer);
         self.paint_sentinel(trainer);
@@ -337,11 +388,9 @@ impl Instruments {
             self.last_shift_ms = now;
         }
         self.paint_histogram();
-        if force {
-            self.paint_saliency(trainer);
-        }
         let marks = self.live.as_ref().map(|l| readouts::marks(&l.layers, &self.unit_sat)).unwrap_or_default();
         network.set_marks(marks);
+        painted
     }
 }
 

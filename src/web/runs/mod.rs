@@ -33,6 +33,7 @@ use crate::engine::runs::import::{Importing, Parsed};
 use crate::engine::runs::store::{self, StoreState, Stored};
 use crate::engine::runs::table::{self, Sort, MAX_OVERLAY};
 use crate::engine::runs::{self, RunRecord, MAX_IMPORT_BYTES, MAX_TEXT};
+use crate::viz::chart::ChartSpec;
 use render::render;
 
 /// IndexedDB database name.
@@ -80,6 +81,10 @@ struct Inner {
     /// Settings a class link hides: in no column, diff or label, and no
     /// export (an exported record is the whole link).
     hidden: Vec<String>,
+    /// Every link's settings, decoded once.
+    decoded: table::Decoded,
+    /// The overlay on the canvas (None: draw it at the next render).
+    overlay_drawn: Option<ChartSpec>,
 }
 
 /// The runs panel; the app hands it snapshots of the live run.
@@ -120,6 +125,8 @@ impl RunsPanel {
             editing: None,
             page: 0,
             hidden: Vec::new(),
+            decoded: table::Decoded::default(),
+            overlay_drawn: None,
         }));
         let mut listeners = Vec::new();
         let on = |id: &str, event: &'static str, f: fn(&Rc<RefCell<Inner>>, &web_sys::Event)| {
@@ -178,6 +185,11 @@ impl RunsPanel {
         }
         drop(inner);
         render(&self.inner);
+    }
+
+    /// The window changed size: the overlay is drawn again at its new size.
+    pub fn resized(&self) {
+        render::redraw_overlay(&self.inner);
     }
 
     /// Saves a snapshot of a run (the live one): keeps the user's name, note

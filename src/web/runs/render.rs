@@ -6,7 +6,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
-use super::{Inner, COLORS};
+use super::{Els, Inner, COLORS};
 use crate::engine::runs::table::{self, Sort};
 use crate::engine::runs::RunRecord;
 use crate::viz::chart::{ChartSpec, Curve};
@@ -16,7 +16,10 @@ use std::rc::Rc;
 
 /// Redraws the status, the table, the diff and the overlay.
 pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
-    let inner = rc.borrow();
+    let mut inner = rc.borrow_mut();
+    let inner = &mut *inner;
+    let list = table::sort(inner.decoded.entries_hiding(&inner.runs, &inner.hidden), &inner.sort);
+    render_overlay(&inner.els, &mut inner.overlay_drawn, &list, &inner.selected);
     let els = &inner.els;
     let (state, status) = inner.history.status();
     set_text(&els.status, &status);
@@ -24,7 +27,6 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
     set_text(&els.count, &crate::tr!("web.runs.count", n = inner.runs.len()));
     set_attr(&els.count, "data-count", &inner.runs.len().to_string());
 
-    let list = table::sort(table::entries_hiding(&inner.runs, &inner.hidden), &inner.sort);
     let cols = table::columns(&table::differing_keys(&list));
     let baseline = inner.baseline.as_ref().and_then(|b| list.iter().find(|e| &e.run.id == b));
     dom::clear(&els.table);
@@ -48,8 +50,16 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
         dom::append(&tr, &td);
         dom::append(&tbody, &tr);
     }
-    render_diff(&inner, &list, baseline);
-    render_overlay(&inner, &list);
+    render_diff(inner, &list, baseline);
+}
+
+/// Draws the overlay again (its canvas changed size), nothing else.
+pub(super) fn redraw_overlay(rc: &Rc<RefCell<Inner>>) {
+    let mut inner = rc.borrow_mut();
+    let inner = &mut *inner;
+    let list = table::sort(inner.decoded.entries_hiding(&inner.runs, &inner.hidden), &inner.sort);
+    inner.overlay_drawn = None;
+    render_overlay(&inner.els, &mut inner.overlay_drawn, &list, &inner.selected);
 }
 
 /// The pager row: previous page, where we are, next page.
@@ -194,16 +204,42 @@ fn render_diff(inner: &Inner, list: &[table::Entry<'_>], baseline: Option<&table
     }
 }
 
-/// Overlays the training loss of up to four chosen runs.
-fn render_overlay(inner: &Inner, list: &[table::Entry<'_>]) {
-    let picked = table::overlay(list, &inner.selected);
-    let legend = &inner.els.legend;
-    dom::clear(legend);
-    show(inner.els.chart.unchecked_ref(), !picked.is_empty());
-    set_attr(&inner.els.chart, "data-curves", &picked.len().to_string());
-    if picked.is_empty() {
+/// Overlays the training loss of up to four chosen runs; `drawn` is what
+/// the canvas shows, so an unchanged overlay (a page turn, a sort) is not
+/// drawn again (nor its canvas measured, which would lay the page out).
+fn render_overlay(els: &Els, drawn: &mut Option<ChartSpec>, list: &[table::Entry<'_>], selected: &[String]) {
+    let picked = table::overlay(list, selected);
+    let (curves, legend) = overlay_curves(picked);
+    show(els.chart.unchecked_ref(), !curves.is_empty());
+    set_attr(&els.chart, "data-curves", &legend.len().to_string());
+    if curves.is_empty() {
+        dom::clear(&els.legend);
+        *drawn = None;
         return;
     }
+    let spec = ChartSpec {
+        title: crate::tr!("web.runs.chart_title"),
+        y_label: crate::tr!("web.charts.data_loss"),
+        x_label: crate::tr!("web.charts.step"),
+        log_y: false,
+        bands: Vec::new(),
+        curves,
+    };
+    dom::clear(&els.legend);
+    for li in legend {
+        dom::append(&els.legend, &li);
+    }
+    if drawn.as_ref() == Some(&spec) {
+        return;
+    }
+    crate::web::views::draw_on(&els.chart, &spec);
+    *drawn = Some(spec);
+}
+
+/// The overlay's curves (train solid, test dashed, one colour per run) and
+/// its legend items.
+fn overlay_curves(picked: Vec<table::OverlayRun>) -> (Vec<Curve>, Vec<Element>) {
+    let mut legend = Vec::new();
     let mut curves = Vec::new();
     for (run, color) in picked.into_iter().zip(COLORS) {
         // Unlabelled: the legend is the list below the chart, so nothing covers the curves.
@@ -216,15 +252,7 @@ fn render_overlay(inner: &Inner, list: &[table::Entry<'_>]) {
         set_attr(&li, "data-id", &run.id);
         set_attr(&li, "translate", "no");
         set_attr(&li, "data-color", &dom::css_rgb(color));
-        dom::append(legend, &li);
+        legend.push(li.into());
     }
-    let spec = ChartSpec {
-        title: crate::tr!("web.runs.chart_title"),
-        y_label: crate::tr!("web.charts.data_loss"),
-        x_label: crate::tr!("web.charts.step"),
-        log_y: false,
-        bands: Vec::new(),
-        curves,
-    };
-    crate::web::views::draw_on(&inner.els.chart, &spec);
+    (curves, legend)
 }

@@ -59,6 +59,8 @@ pub struct NetworkView {
     edges: HtmlCanvasElement,
     edges_ctx: CanvasRenderingContext2d,
     info: HtmlElement,
+    /// Says when some edges are left out ([`network::MAX_EDGES_PER_PAIR`]).
+    edges_note: HtmlElement,
     nodes: Vec<Node>,
     /// Widths of every column (inputs, hidden blocks, output), and labels.
     widths: Vec<usize>,
@@ -88,6 +90,7 @@ impl NetworkView {
             edges_ctx: dom::context(&edges),
             edges,
             info: dom::by_id(document, "node-info")?,
+            edges_note: dom::by_id(document, "network-edges-note")?,
             nodes: Vec::new(),
             widths: Vec::new(),
             labels: Vec::new(),
@@ -240,6 +243,7 @@ impl NetworkView {
     pub fn paint_edges(&mut self, trainer: &Trainer) -> usize {
         self.layout();
         let mut edges = 0;
+        let mut capped = false;
         let ctx = &self.edges_ctx;
         let (w, h) = (f64::from(self.edges.width()), f64::from(self.edges.height()));
         ctx.clear_rect(0.0, 0.0, w, h);
@@ -254,12 +258,13 @@ impl NetworkView {
                 continue;
             }
             let max_abs = weights.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-            for (i, &(x0, y0)) in from.iter().enumerate().take(n_in) {
-                for (j, &(x1, y1)) in to.iter().enumerate().take(n_out) {
-                    let bucket = network::edge_bucket(weights[i * n_out + j], max_abs);
-                    buckets[bucket].push([x0 + half, y0, x1 - half, y1]);
-                    edges += 1;
-                }
+            let (shown_in, shown_out) = (from.len().min(n_in), to.len().min(n_out));
+            capped |= shown_in * shown_out > network::MAX_EDGES_PER_PAIR;
+            for (i, j) in network::drawn_edges(weights, n_out, shown_in, shown_out) {
+                let ((x0, y0), (x1, y1)) = (from[i], to[j]);
+                let bucket = network::edge_bucket(weights[i * n_out + j], max_abs);
+                buckets[bucket].push([x0 + half, y0, x1 - half, y1]);
+                edges += 1;
             }
         }
         for bucket in network::bucket_order() {
@@ -290,7 +295,22 @@ impl NetworkView {
             let text = candidates.iter().find(|t| fits(t)).unwrap_or(&candidates[candidates.len() - 1]);
             let _ = ctx.fill_text(text, x, 11.0);
         }
+        self.note_capped(capped);
         edges
+    }
+
+    /// Shows or hides the note that only the strongest edges are drawn
+    /// (written again in the current language; touched only on a change).
+    fn note_capped(&self, capped: bool) {
+        let text = if capped {
+            crate::tr!("web.network.edges_capped", n = network::MAX_EDGES_PER_PAIR)
+        } else {
+            String::new()
+        };
+        if self.edges_note.text_content().unwrap_or_default() != text {
+            set_text(&self.edges_note, &text);
+            show(&self.edges_note, capped);
+        }
     }
 
     /// The column captions and the nodes' names again in the current
