@@ -1,6 +1,7 @@
 //! The native `gradlab` command line: run a linked experiment headless and
 //! print its trajectory, dump gradients for external checking, examine it
-//! with every instrument (`doctor`), or benchmark.
+//! with every instrument (`doctor`), run the learning-rate range test
+//! (`lr-find`), or benchmark.
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -9,6 +10,7 @@ use gradlab::engine::bug_lab;
 use gradlab::engine::gradcheck;
 use gradlab::engine::instruments::calibration;
 use gradlab::engine::instruments::doctor::{self, DoctorOptions};
+use gradlab::engine::instruments::lr_finder;
 use gradlab::engine::link as codec;
 use gradlab::engine::trainer::{StepOutcome, Trainer};
 use std::process::ExitCode;
@@ -55,6 +57,14 @@ enum Command {
         #[arg(long, requires = "bench")]
         sweep: Option<u64>,
     },
+    /// Run the learning-rate range test on a linked experiment (a copy at its step) and print the curve and suggestions as JSON.
+    LrFind {
+        /// A GradLab link or its hash part.
+        link: String,
+        /// Train this many steps first (default: the link's `step`, else 0).
+        #[arg(long)]
+        steps: Option<u64>,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -69,6 +79,7 @@ fn main() -> ExitCode {
         Command::Grads { link } => grads(&link),
         Command::Doctor { bench: true, seeds, sweep, .. } => doctor_bench(seeds.as_deref(), sweep),
         Command::Doctor { link, steps, .. } => doctor_cmd(link.as_deref().unwrap_or_default(), steps),
+        Command::LrFind { link, steps } => lr_find(&link, steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -125,13 +136,37 @@ fn grads(link: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
+/// The trainer of a link after `steps` (default: the link's `step`, else 0).
+fn trainer_at(link: &str, steps: Option<u64>) -> Result<Trainer, String> {
     let (mut trainer, link_step) = trainer_of(link)?;
     for _ in 0..steps.or(link_step).unwrap_or(0) {
         if let StepOutcome::Diverged(_) = trainer.step() {
             break;
         }
     }
+    Ok(trainer)
+}
+
+fn lr_find(link: &str, steps: Option<u64>) -> Result<(), String> {
+    let trainer = trainer_at(link, steps)?;
+    let test = lr_finder::run(&trainer);
+    let rounded: Vec<_> = test
+        .suggestions
+        .iter()
+        .map(|s| serde_json::json!({ "rule": s.rule.id(), "lr": lr_finder::rounded(s.lr) }))
+        .collect();
+    let line = serde_json::json!({
+        "test": test,
+        "use": rounded,
+        "summary": test.summary(Some(trainer.lr())),
+        "fingerprint": trainer.fingerprint().to_string(),
+    });
+    println!("{line}");
+    Ok(())
+}
+
+fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
+    let trainer = trainer_at(link, steps)?;
     let report = doctor::examine(&trainer, &DoctorOptions::default());
     println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
     Ok(())
@@ -207,7 +242,8 @@ fn bench_cmd(names: &[String]) -> Result<(), String> {
 
 /// What the instruments cost on W2's network, natively: a training step
 /// without and with every live instrument observing it, one gradient check,
-/// one doctor examination (median of `opts.reps` repetitions each).
+/// one doctor examination, one learning-rate range test (median of
+/// `opts.reps` repetitions each).
 fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     use gradlab::engine::instruments::{gradient_check, Live};
     let median_ms = |f: &mut dyn FnMut()| {
@@ -235,6 +271,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     let t = Workload::W2.trainer();
     let gradient_check = median_ms(&mut || drop(gradient_check::run(&t, false)));
     let doctor = median_ms(&mut || drop(doctor::examine(&t, &DoctorOptions::default())));
+    let lr_finder = median_ms(&mut || drop(lr_finder::run(&t)));
     serde_json::json!({
         "engine": "gradlab-native",
         "workload": "W2 instruments",
@@ -242,6 +279,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
         "step_observed_us": step_live * 1e3 / f64::from(STEPS),
         "gradient_check_ms": gradient_check,
         "doctor_ms": doctor,
+        "lr_finder_ms": lr_finder,
         "reps": opts.reps,
     })
 }

@@ -17,6 +17,12 @@ pub fn ln(x: f64) -> f64 {
     libm::log(x)
 }
 
+/// Base-10 logarithm.
+#[inline]
+pub fn log10(x: f64) -> f64 {
+    libm::log10(x)
+}
+
 /// ln(1 + x), accurate near 0.
 #[inline]
 pub fn ln_1p(x: f64) -> f64 {

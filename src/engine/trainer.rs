@@ -416,6 +416,15 @@ impl Trainer {
         }
     }
 
+    /// A copy with the same state and no changes planned for later steps,
+    /// for a run on the side that sets the live settings itself (the
+    /// learning-rate finder).
+    pub fn without_planned_changes(&self) -> Trainer {
+        let mut t = self.clone();
+        t.changes.retain(|c| c.at <= t.step);
+        t
+    }
+
     /// The whole experiment: the settings at step 0 and the changes since
     /// (and planned), as a link writes it.
     pub fn experiment(&self) -> Config {

@@ -1,5 +1,6 @@
 //! The long checks off the main thread: a Web Worker that runs the gradient
-//! check, the overfit check and the doctor on a snapshot of the trainer.
+//! check, the overfit check, the doctor and the learning-rate finder on a
+//! snapshot of the trainer.
 //!
 //! Why a worker, and only for these: on the largest network the page allows
 //! each check takes seconds (hundreds of forward passes), and a browser

@@ -523,7 +523,7 @@ fn option_label(spec: &Setting, name: &'static str) -> &'static str {
 }
 
 /// An activation's name in the layer editor (an option of the `net` row).
-fn act_label(name: &'static str) -> &'static str {
+pub(crate) fn act_label(name: &'static str) -> &'static str {
     link::setting("net").map_or(name, |net| net.option_label(name))
 }
 

@@ -349,6 +349,7 @@ impl LockstepView {
             y_label: crate::tr!("web.charts.data_loss"),
             x_label: crate::tr!("web.charts.step"),
             log_y: false,
+            x_log10: false,
             bands: Vec::new(),
             curves,
         };

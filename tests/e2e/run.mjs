@@ -158,13 +158,17 @@ async function setControl(page, key, value) {
 
 /** The native CLI's JSON lines for a link (release binary, or cargo run). */
 async function nativeRun(link, steps) {
+  const out = await native(['run', link, '--steps', String(steps)]);
+  return out.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** The native CLI's output for `args` (release binary, or cargo run). */
+async function native(args) {
   const bin = join(root, 'target', 'release', 'gradlab');
-  const args = ['run', link, '--steps', String(steps)];
-  const out = await access(bin).then(
+  return access(bin).then(
     () => execFileSync(bin, args, { encoding: 'utf8' }),
     () => execFileSync('cargo', ['run', '--release', '--quiet', '--', ...args], { cwd: root, encoding: 'utf8' }),
   );
-  return out.trim().split('\n').map((l) => JSON.parse(l));
 }
 
 /**
@@ -906,7 +910,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const openObserved = async (hash) => {
       const page = await context.newPage();
@@ -1008,6 +1012,16 @@ try {
       await page.waitForFunction(() => /findings in \d+ ms/.test(document.querySelector('#doctor-time').textContent), null, { timeout: 120_000 });
     });
     assert((await page.locator('#doctor-findings li').count()) > 0, 'the doctor showed nothing');
+    await longest('learning-rate finder, cancelled then run', async () => {
+      await page.click('#lrfind');
+      await page.waitForFunction(() => parseInt(document.querySelector('#lrfind-percent').textContent, 10) > 0, null, { timeout: 60_000 });
+      await page.click('#lrfind-cancel');
+      assert(await isHidden(page, '#lrfind-progress'), 'progress still shown after Cancel');
+      assert((await text(page, '#lrfind-time')) === 'cancelled', `#lrfind-time: ${await text(page, '#lrfind-time')}`);
+      await page.click('#lrfind');
+      await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop, null, { timeout: 120_000 });
+    });
+    console.log(`      learning-rate finder on 8×256: ${await text(page, '#lrfind-time')}`);
     await longest('lockstep of 4 optimizers, built, trained, evaluated, paused', async () => {
       await page.selectOption('#lockstep-preset', 'optimizers');
       const from = Number((await page.locator('#lockstep-status').getAttribute('data-step')) ?? 0);
@@ -1060,6 +1074,59 @@ try {
     });
     await page.close();
   }, 600_000);
+
+  await test('learning-rate finder: a range test on a copy, bit for bit the native CLI\'s, and "use" puts the rate in force as a change at this step', async () => {
+    const hash = 'data=circle&net=8:relu&loss=softmax&bs=16';
+    const runFinder = async (page) => {
+      await page.click('#lrfind');
+      await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop, null, { timeout: 60_000 });
+      assert(await isHidden(page, '#lrfind-progress'), 'progress still shown');
+    };
+    const { page, log } = await openAtStep(context, hash, 20);
+    logs.push(log);
+    const fingerprint = await text(page, '#fingerprint');
+    await runFinder(page);
+    assert((await stepOf(page)) === 20 && (await text(page, '#fingerprint')) === fingerprint, 'the finder moved the run');
+    // The native CLI on the same link: the same curve, suggestions and sentence.
+    const cli = JSON.parse(await native(['lr-find', `${hash}&step=20`]));
+    assert(cli.fingerprint === fingerprint, `native fingerprint ${cli.fingerprint} vs ${fingerprint}`);
+    assert(cli.test.stop === 'LossBlewUp' && cli.use.length === 3, `native: ${JSON.stringify(cli.use)} ${cli.test.stop}`);
+    assert((await page.locator('#lrfind-chart').getAttribute('data-points')) === String(cli.test.lrs.length), 'points');
+    assert(!(await isHidden(page, '#lrfind-chart')), 'no chart');
+    assert((await text(page, '#lrfind-summary')) === cli.summary, `summary: ${await text(page, '#lrfind-summary')}\nnative: ${cli.summary}`);
+    assert((await page.locator('#lrfind-summary').getAttribute('data-stop')) === 'blew-up', 'stop');
+    for (const { rule, lr } of cli.use) {
+      const li = page.locator(`#lrfind-suggestions li[data-rule="${rule}"]`);
+      assert(!(await li.evaluate((el) => el.hidden)) && (await page.locator(`#lrfind-use-${rule}`).isVisible()), `${rule} not shown`);
+      assert(Number(await li.getAttribute('data-lr')) === lr, `${rule}: page ${await li.getAttribute('data-lr')}, native ${lr}`);
+      assert((await text(page, `#lrfind-use-${rule}`)).includes(String(lr)), `${rule} button: ${await text(page, `#lrfind-use-${rule}`)}`);
+    }
+    assert(!(await isHidden(page, '#lrfind-current')), 'the run\'s rate is not in the legend');
+    await page.locator('#lrfind-block').screenshot({ path: join(artifacts, 'lr-finder.png') });
+    // "Use" the valley's rate: the control shows it, and the link records
+    // it as a change at step 20 (the run's 0.03 before).
+    const valley = cli.use.find((u) => u.rule === 'valley').lr;
+    await page.click('#lrfind-use-valley');
+    await page.waitForFunction((v) => Number(document.querySelector('#lr').value) === v, valley);
+    const lr = (await hashFields(page)).lr;
+    assert(lr === `0.03,${valley}@20`, `link lr=${lr}`);
+    assert((await text(page, '#lrfind-summary')).endsWith(`the run's rate is ${valley}.`), `summary after use: ${await text(page, '#lrfind-summary')}`);
+    // The same link in another page gives the same result.
+    const again = await openAtStep(context, hash, 20);
+    logs.push(again.log);
+    await runFinder(again.page);
+    assert((await text(again.page, '#lrfind-summary')) === cli.summary, 'another page, another result');
+    await again.page.close();
+    await page.close();
+    // A link that hides the rate: no dashed line, no rate in the sentence.
+    const hidden = await openAtStep(context, `${hash}&hide=lr`, 20);
+    logs.push(hidden.log);
+    await runFinder(hidden.page);
+    assert(await isHidden(hidden.page, '#lrfind-current'), 'the hidden rate has a legend entry');
+    const sentence = await text(hidden.page, '#lrfind-summary');
+    assert(!sentence.includes('0.03') && !sentence.includes("run's rate"), `hidden rate shown: ${sentence}`);
+    await hidden.page.close();
+  }, 120_000);
 
   await test('overfit a tiny batch passes on a healthy net; validation next to chance', async () => {
     const { page, log } = await openPage(context, `${baseUrl}#data=xor&std=1&net=8:relu,8:relu&loss=softmax&opt=adam&lr=0.01`);
@@ -1861,7 +1928,7 @@ try {
     await page.close();
   });
 
-  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the Chinese page and the runs panel; pictures carry their values', async () => {
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the Chinese page and the runs panel; pictures carry their values', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const audit = async (page) => {
       await page.addScriptTag({ path: axePath });
@@ -1873,6 +1940,10 @@ try {
       ['a lesson', 'lesson=vanishing&data=spiral', async () => {}],
       ['teacher mode', '', async (page) => { await page.click('#learn-button'); await page.click('#teach-button'); await page.waitForFunction(() => document.querySelector('#teacher').open); }],
       ['embed mode', 'embed=1&data=xor', async () => {}],
+      ['the learning-rate finder\'s result', 'data=circle&loss=softmax', async (page) => {
+        await page.click('#lrfind');
+        await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop);
+      }],
       ['the Chinese page with a lesson', 'lang=zh-CN&lesson=dead-relu', async () => {}],
       ['runs panel', 'data=xor', async (page) => {
         await stepTimes(page, 3);
@@ -1945,7 +2016,7 @@ try {
     return [...found];
   }, latinTerms);
 
-  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
+  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
     const states = [
       ['default page', 'data=circle', async () => {}],
       ['after 5 steps and a gradient check', 'data=spiral', async (page) => {
@@ -1959,6 +2030,10 @@ try {
         await page.waitForFunction(() => document.querySelector('#lesson-result').textContent.trim() !== '');
       }],
       ['the checklist', 'learn=3.4', async () => {}],
+      ['the learning-rate finder', 'data=circle&loss=softmax', async (page) => {
+        await page.click('#lrfind');
+        await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop);
+      }],
       ['the teacher dialog', '', async (page) => {
         await page.click('#learn-button');
         await page.click('#teach-button');

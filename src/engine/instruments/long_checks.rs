@@ -1,4 +1,5 @@
-//! The three long checks (gradient check, tiny-batch overfit, the doctor)
+//! The long checks (gradient check, tiny-batch overfit, the doctor, the
+//! learning-rate finder)
 //! as a request and an outcome that can cross to a Web Worker and back.
 //!
 //! On a large network each takes seconds, far beyond a frame, so the page
@@ -10,6 +11,7 @@
 use super::doctor::{self, DoctorOptions};
 use super::finding::Finding;
 use super::gradient_check::{self, GradientCheck};
+use super::lr_finder::{self, RangeTest};
 use super::overfit::{self, Overfit};
 use crate::engine::progress::Progress;
 use crate::engine::trainer::Trainer;
@@ -30,6 +32,8 @@ pub enum Request {
         /// Points of its overfit check.
         overfit_k: usize,
     },
+    /// The learning-rate range test.
+    LrFinder,
 }
 
 impl Request {
@@ -39,6 +43,7 @@ impl Request {
             Request::Gradients => crate::engine::i18n::text("inst.check.gradients"),
             Request::Overfit { .. } => crate::engine::i18n::text("inst.check.overfit"),
             Request::Doctor { .. } => crate::engine::i18n::text("inst.check.doctor"),
+            Request::LrFinder => crate::engine::i18n::text("inst.check.lr_finder"),
         }
     }
 }
@@ -68,6 +73,11 @@ pub enum Outcome {
         step: u64,
         /// Ranked findings.
         findings: Vec<Finding>,
+    },
+    /// The range test's curve and suggestions.
+    LrFinder {
+        /// The curve and suggestions.
+        test: RangeTest,
     },
 }
 
@@ -99,6 +109,7 @@ pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outc
             let report = doctor::examine_with(trainer, &opts, progress);
             Outcome::Doctor { step: report.step, findings: report.findings }
         }
+        Request::LrFinder => Outcome::LrFinder { test: lr_finder::run_with(trainer, progress) },
     };
     progress.set(1.0); // a check may finish early (the overfit check once memorized)
     outcome
@@ -136,7 +147,9 @@ mod tests {
     fn a_check_through_the_worker_protocol_equals_the_direct_call() {
         let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam&bug=no-zero-grad", 15);
         let restored = restore(&snapshot::encode(&t)).unwrap();
-        for request in [Request::Gradients, Request::Overfit { k: 5 }, Request::Doctor { overfit_k: 6 }] {
+        for request in
+            [Request::Gradients, Request::Overfit { k: 5 }, Request::Doctor { overfit_k: 6 }, Request::LrFinder]
+        {
             let mut seen = Vec::new();
             let mut sink = |x: f64| seen.push(x);
             let outcome = run(&restored, request, &mut Progress::to(&mut sink));
@@ -155,6 +168,7 @@ mod tests {
                     let report = doctor::examine(&t, &DoctorOptions { overfit_k, ..DoctorOptions::default() });
                     Outcome::Doctor { step: report.step, findings: report.findings }
                 }
+                Request::LrFinder => Outcome::LrFinder { test: lr_finder::run(&t) },
             };
             assert_eq!(back, direct, "{}", request.name());
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{}: progress falls", request.name());

@@ -28,6 +28,7 @@ pub mod layer_stats;
 pub mod lessons;
 pub mod long_checks;
 pub mod loss_breakdown;
+pub mod lr_finder;
 pub mod overfit;
 pub mod readouts;
 pub mod saliency;

@@ -3,7 +3,7 @@
 //! plottable points, and the legend in a strip under the plot. Also the chart's look: font, colours,
 //! stroke widths.
 
-use super::range::{runs, x_range, y_range_with_bands};
+use super::range::{log10_x_range, runs, x_range, y_range_with_bands};
 use super::ticks::{format_tick, snap_zero};
 use super::{ChartSpec, Curve};
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
@@ -100,7 +100,7 @@ pub fn draw_scaled<DB: DrawingBackend>(
     let fit = |side: f64, per: f64| ((side / per) as usize).clamp(2, 6);
     let used = (if title.is_empty() { 0 } else { 25 }) + (if x_label.is_empty() { 24 } else { 40 }) + LEGEND_PX;
     let ticks = (fit(f64::from(w) / scale.0, 70.0), fit(f64::from(h) / scale.0 - f64::from(used), 30.0));
-    let (x0, x1) = x_range(&spec.curves);
+    let (x0, x1) = if spec.x_log10 { log10_x_range(&spec.curves) } else { x_range(&spec.curves) };
     let (y0, y1) = y_range_with_bands(&spec.curves, &spec.bands, spec.log_y);
     let mut builder = ChartBuilder::on(area);
     builder
@@ -137,7 +137,10 @@ where
 {
     // Ticks computed as lo + k·step can land a rounding error away from 0
     // (−5.55e-17): snap anything within 1e-9 of the span to 0.
-    let x_fmt = |v: &f64| format_tick(snap_zero(*v, x1 - x0));
+    let x_fmt = |v: &f64| {
+        let x = snap_zero(*v, x1 - x0);
+        format_tick(if spec.x_log10 { crate::engine::math::pow(10.0, x) } else { x })
+    };
     let y_fmt = |v: &f64| format_tick(snap_zero(*v, y1 - y0));
     let mut mesh = chart.configure_mesh();
     mesh.x_label_formatter(&x_fmt)
@@ -373,6 +376,19 @@ mod tests {
         }
         assert!(count(&s, "stroke=\"#009E73\"") >= 2, "the curve");
         assert!(s.contains("fill=\"#009E73\""), "the band");
+    }
+
+    /// Learning rates over eight decades, as log10: the ticks read the
+    /// rates (1e-6, 0.01, 1), never the exponents (−6, −2, 0).
+    #[test]
+    fn a_log10_x_axis_reads_the_values() {
+        let pts: Vec<(f64, f64)> = (0..=80).map(|i| (-7.0 + f64::from(i) / 10.0, 1.0)).collect();
+        let spec = ChartSpec { x_log10: true, curves: vec![curve("", pts, [0, 0, 0], false)], ..ChartSpec::default() };
+        let s = svg(&spec, 480, 240);
+        let labels = texts(&s);
+        assert!(has_text(&s, "1e-6") && has_text(&s, "0.01"), "{labels:?}");
+        assert!(!has_text(&s, "-6") && !has_text(&s, "-2"), "{labels:?}");
+        assert!(!has_text(&s, "100"), "the axis ends at the data (1e1), not a step axis's least span: {labels:?}");
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct ChartSpec {
     pub y_label: String,
     /// Logarithmic y axis (loss over several decades, update ratios).
     pub log_y: bool,
+    /// The x values are base-10 logarithms (a learning rate over eight
+    /// decades): the axis is even in them and its ticks read `10^x`.
+    pub x_log10: bool,
     /// The curves, drawn in order (later ones on top).
     pub curves: Vec<Curve>,
     /// Description of the x axis, e.g. `step` (none if empty).

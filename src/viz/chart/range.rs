@@ -49,6 +49,21 @@ pub fn x_range(curves: &[Curve]) -> (f64, f64) {
     }
 }
 
+/// x-range of curves whose x values are base-10 logarithms: min..max,
+/// widened to a decade about its middle when narrower; `(0, 1)` when
+/// there is no point.
+pub fn log10_x_range(curves: &[Curve]) -> (f64, f64) {
+    let xs = curves.iter().flat_map(|c| c.points.iter()).filter(|p| plottable(p, false)).map(|p| p.0);
+    match min_max(xs) {
+        None => (0.0, 1.0),
+        Some((lo, hi)) if hi - lo < 1.0 => {
+            let mid = 0.5 * (lo + hi);
+            (mid - 0.5, mid + 0.5)
+        }
+        Some(range) => range,
+    }
+}
+
 /// y-range of the curves, always finite with lo < hi. Only plottable
 /// points count: a point with a NaN or ±∞ coordinate is skipped.
 ///

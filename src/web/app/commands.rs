@@ -367,6 +367,17 @@ impl App {
             Action::Doctor => {
                 self.instruments.start_check(Request::Doctor { overfit_k: 0 }, &self.trainer, &self.clock)
             }
+            Action::LrFinder => {
+                let current = (!self.classroom.hides("lr")).then(|| self.trainer.lr());
+                self.instruments.start_lr_finder(current, &self.trainer, &self.clock)
+            }
+            Action::UseLr(rule) => {
+                if let Some(lr) = self.instruments.suggested_lr(rule) {
+                    self.edit(Edit::Field("lr", lr.to_string()));
+                    let current = (!self.classroom.hides("lr")).then(|| self.trainer.lr());
+                    self.instruments.lr_in_force(current);
+                }
+            }
             Action::CancelCheck => self.instruments.cancel_check(),
             Action::Reveal => self.instruments.reveal(&self.trainer.cfg, self.bug()),
             Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {

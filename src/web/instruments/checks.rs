@@ -1,8 +1,10 @@
 //! The checks of the instruments panel: the model summary, the initial-loss
 //! check (also run on every new run), and the long checks in the worker
-//! (gradient check, tiny-batch overfit, the doctor) with their progress,
+//! (gradient check, tiny-batch overfit, the doctor, the learning-rate
+//! finder) with their progress,
 //! Cancel and outcomes. Verdicts and texts come from [`verdicts`].
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, Performance};
 
 use super::{show_value, verdict, Instruments};
@@ -10,9 +12,11 @@ use crate::engine::format::num;
 use crate::engine::instruments::finding::Finding;
 use crate::engine::instruments::gradient_check::GradientCheck;
 use crate::engine::instruments::long_checks::{Message, Outcome, Request};
+use crate::engine::instruments::lr_finder::{self, RangeTest, Rule};
 use crate::engine::instruments::overfit::{self, Overfit};
 use crate::engine::instruments::{initial_loss, summary, verdicts};
 use crate::engine::trainer::Trainer;
+use crate::viz::lr_finder as lr_finder_view;
 use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 
 impl Instruments {
@@ -57,11 +61,14 @@ impl Instruments {
             self.checks.cancel();
             self.show_progress(running, None);
         }
-        for request in [Request::Gradients, Request::Overfit { k: 0 }, Request::Doctor { overfit_k: 0 }] {
+        for request in
+            [Request::Gradients, Request::Overfit { k: 0 }, Request::Doctor { overfit_k: 0 }, Request::LrFinder]
+        {
             self.clear_outcome(request);
         }
         self.gradient_result = None;
         self.overfit_result = None;
+        self.lr_result = None;
         let els = &self.els;
         for el in [&els.of_steps, &els.of_train_acc, &els.of_loss, &els.of_val_acc, &els.of_chance] {
             set_text(el, "–");
@@ -122,6 +129,10 @@ impl Instruments {
                         self.overfit_result = fp.map(|fp| (fp, overfit));
                     }
                     Outcome::Doctor { findings, .. } => self.show_doctor(&findings, ms),
+                    Outcome::LrFinder { test } => {
+                        self.show_lr_finder(&test, ms);
+                        self.lr_result = Some(test);
+                    }
                 }
             }
             Message::Failed(why) => {
@@ -138,6 +149,7 @@ impl Instruments {
             Request::Gradients => 0,
             Request::Overfit { .. } => 1,
             Request::Doctor { .. } => 2,
+            Request::LrFinder => 3,
         }
     }
 
@@ -147,6 +159,7 @@ impl Instruments {
             Request::Gradients => &self.els.gc_time,
             Request::Overfit { .. } => &self.els.of_time,
             Request::Doctor { .. } => &self.els.doc_time,
+            Request::LrFinder => &self.els.lf_time,
         }
     }
 
@@ -178,6 +191,12 @@ impl Instruments {
                 show(&els.of_note, false);
             }
             Request::Doctor { .. } => dom::clear(&els.doc_list),
+            Request::LrFinder => {
+                set_text(&els.lf_summary, "");
+                for el in [els.lf_chart.unchecked_ref(), &els.lf_summary, &els.lf_list] {
+                    show(el, false);
+                }
+            }
         }
     }
 
@@ -224,6 +243,60 @@ impl Instruments {
         show_value(&els.of_chance, figures.chance);
         set_text(&els.of_note, summary);
         show(&els.of_note, !summary.is_empty());
+    }
+
+    /// Starts the learning-rate finder; `current` is the run's rate as the
+    /// page may show it (`None` when the link hides it).
+    pub fn start_lr_finder(&mut self, current: Option<f64>, trainer: &Trainer, clock: &Performance) {
+        self.lr_current = current;
+        self.start_check(Request::LrFinder, trainer, clock);
+    }
+
+    /// The rate a finder rule suggested, rounded as it is put in force.
+    pub fn suggested_lr(&self, rule: Rule) -> Option<f64> {
+        self.lr_result.as_ref()?.suggestion(rule).map(|s| lr_finder::rounded(s.lr))
+    }
+
+    /// The run's rate changed (a "use" button): the finder's dashed line and
+    /// sentence follow it.
+    pub fn lr_in_force(&mut self, current: Option<f64>) {
+        self.lr_current = current;
+        if let Some(test) = self.lr_result.take() {
+            set_text(&self.els.lf_summary, &test.summary(current));
+            crate::web::views::draw_on(&self.els.lf_chart, &lr_finder_view::chart(&test, current));
+            self.lr_result = Some(test);
+        }
+    }
+
+    /// The range test's chart, sentence and "use" buttons.
+    fn show_lr_finder(&mut self, test: &RangeTest, ms: f64) {
+        let els = &self.els;
+        set_text(&els.lf_time, &crate::tr!("inst.lr_finder.time", steps = test.lrs.len(), ms = format!("{ms:.0}")));
+        set_text(&els.lf_summary, &test.summary(self.lr_current));
+        set_attr(&els.lf_summary, "data-stop", test.stop.id());
+        show(&els.lf_summary, true);
+        show(els.lf_chart.unchecked_ref(), true);
+        crate::web::views::draw_on(&els.lf_chart, &lr_finder_view::chart(test, self.lr_current));
+        set_attr(&els.lf_chart, "data-points", &test.lrs.len().to_string());
+        for (rule, button) in Rule::ALL.iter().zip(&els.lf_use) {
+            let li = button.parent_element();
+            let suggestion = test.suggestion(*rule);
+            if let Some(li) = &li {
+                show(li.unchecked_ref(), suggestion.is_some());
+                set_attr(
+                    li.unchecked_ref(),
+                    "data-lr",
+                    &suggestion.map_or(String::new(), |s| lr_finder::rounded(s.lr).to_string()),
+                );
+            }
+            if let Some(s) = suggestion {
+                set_text(button, &crate::tr!("web.lr_finder.use", lr = lr_finder::lr_text(s.lr)));
+            }
+        }
+        if let Some(current) = els.lf_list.query_selector("#lrfind-current").ok().flatten() {
+            show(current.unchecked_ref(), self.lr_current.is_some());
+        }
+        show(&els.lf_list, !test.suggestions.is_empty() || self.lr_current.is_some());
     }
 
     /// The doctor's ranked findings.
@@ -279,6 +352,7 @@ fn start_failed(request: Request, error: &str) -> String {
         Request::Gradients => crate::tr!("web.checks.start_failed.gradients", error = error),
         Request::Overfit { .. } => crate::tr!("web.checks.start_failed.overfit", error = error),
         Request::Doctor { .. } => crate::tr!("web.checks.start_failed.doctor", error = error),
+        Request::LrFinder => crate::tr!("web.checks.start_failed.lr_finder", error = error),
     }
 }
 
@@ -288,6 +362,7 @@ fn run_failed(request: Request, why: &str) -> String {
         Request::Gradients => crate::tr!("web.checks.run_failed.gradients", why = why),
         Request::Overfit { .. } => crate::tr!("web.checks.run_failed.overfit", why = why),
         Request::Doctor { .. } => crate::tr!("web.checks.run_failed.doctor", why = why),
+        Request::LrFinder => crate::tr!("web.checks.run_failed.lr_finder", why = why),
     }
 }
 

@@ -42,7 +42,7 @@ impl Instruments {
             let act = b.act;
             let tr: HtmlElement = create("tr", "");
             let name = crate::engine::instruments::block_label(k, n);
-            let act_name = act.map_or("linear", |(_, a)| a.name());
+            let act_name = crate::web::controls::act_label(act.map_or("linear", |(_, a)| a.name()));
             let th = create_text("th", "", &format!("{name} · {act_name}"));
             set_attr(&th, "scope", "row");
             append(&tr, &th);

@@ -9,7 +9,8 @@
 //!   saturated units marked in the network view, the variance shift when BN
 //!   and dropout are both on, saliency.
 //! - **Checks** (buttons, on a copy of the run): initial loss (also shown
-//!   automatically), gradient check, tiny-batch overfit, the doctor.
+//!   automatically), gradient check, tiny-batch overfit, the doctor, the
+//!   learning-rate finder (whose "use" buttons put a suggested rate in force).
 //! - **Bug lab**: plant a bug (`#bug`), or open a "find the bug" link and
 //!   press `#bug-reveal`.
 //!
@@ -45,6 +46,7 @@ use crate::engine::fingerprint::Fingerprint;
 use crate::engine::instruments::gradient_check::GradientCheck;
 use crate::engine::instruments::lessons;
 use crate::engine::instruments::long_checks::Message;
+use crate::engine::instruments::lr_finder::{RangeTest, Rule};
 use crate::engine::instruments::overfit::Overfit;
 use crate::engine::instruments::readouts::{self, UnitSaturation};
 use crate::engine::instruments::{verdicts, Live};
@@ -80,6 +82,10 @@ pub enum Action {
     Overfit,
     /// `#doctor`.
     Doctor,
+    /// `#lrfind`.
+    LrFinder,
+    /// A learning-rate finder's "use" button: put that rule's rate in force.
+    UseLr(Rule),
     /// A long check's Cancel button.
     CancelCheck,
     /// `#bug-reveal`.
@@ -101,6 +107,11 @@ pub const WIRING: &[(&str, &str, Action)] = &[
     ("gradcheck-cancel", "click", Action::CancelCheck),
     ("overfit-cancel", "click", Action::CancelCheck),
     ("doctor-cancel", "click", Action::CancelCheck),
+    ("lrfind", "click", Action::LrFinder),
+    ("lrfind-cancel", "click", Action::CancelCheck),
+    ("lrfind-use-valley", "click", Action::UseLr(Rule::Valley)),
+    ("lrfind-use-steep", "click", Action::UseLr(Rule::Steep)),
+    ("lrfind-use-minimum", "click", Action::UseLr(Rule::MinimumTenth)),
     ("bug-reveal", "click", Action::Reveal),
     ("bug", "change", Action::BugPicked),
     ("live-instruments", "change", Action::LiveToggle),
@@ -149,6 +160,10 @@ pub struct Instruments {
     gradient_result: Option<(Fingerprint, GradientCheck)>,
     /// The last tiny-batch overfit check, with the weights it examined.
     overfit_result: Option<(Fingerprint, Overfit)>,
+    /// The last learning-rate range test.
+    lr_result: Option<RangeTest>,
+    /// The run's learning rate when the finder started (`None`: hidden).
+    lr_current: Option<f64>,
 }
 
 impl Instruments {
@@ -179,6 +194,8 @@ impl Instruments {
             check_fp: None,
             gradient_result: None,
             overfit_result: None,
+            lr_result: None,
+            lr_current: None,
         })
     }
 

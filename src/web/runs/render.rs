@@ -222,6 +222,7 @@ fn render_overlay(els: &Els, drawn: &mut Option<ChartSpec>, list: &[table::Entry
         y_label: crate::tr!("web.charts.data_loss"),
         x_label: crate::tr!("web.charts.step"),
         log_y: false,
+        x_log10: false,
         bands: Vec::new(),
         curves,
     };

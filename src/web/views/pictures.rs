@@ -186,6 +186,7 @@ impl Charts {
             y_label: crate::tr!("web.charts.data_loss"),
             x_label: crate::tr!("web.charts.step"),
             log_y: view.log_scale,
+            x_log10: false,
             bands: Vec::new(),
             curves: vec![
                 Curve { label: train.clone(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
@@ -201,6 +202,7 @@ impl Charts {
                 y_label: crate::tr!("web.charts.accuracy"),
                 x_label: crate::tr!("web.charts.step"),
                 log_y: false,
+                x_log10: false,
                 bands: Vec::new(),
                 curves: vec![
                     Curve { label: train, points: line(&|m| m.train_acc), color: train_c, dashed: false },
