@@ -1,7 +1,8 @@
 //! The native `gradlab` command line: run a linked experiment headless and
 //! print its trajectory, dump gradients for external checking, examine it
 //! with every instrument (`doctor`), run the learning-rate range test
-//! (`lr-find`), or benchmark.
+//! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
+//! or benchmark.
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -9,6 +10,7 @@ use gradlab::engine::bench::{self, BenchOptions, Workload};
 use gradlab::engine::bug_lab;
 use gradlab::engine::gradcheck;
 use gradlab::engine::instruments::calibration;
+use gradlab::engine::instruments::cockpit;
 use gradlab::engine::instruments::doctor::{self, DoctorOptions};
 use gradlab::engine::instruments::lr_finder;
 use gradlab::engine::link as codec;
@@ -65,6 +67,14 @@ enum Command {
         #[arg(long)]
         steps: Option<u64>,
     },
+    /// Measure the learning rate and batch size over the next steps of a linked experiment (after Cockpit) and print the report and its sentences as JSON.
+    Cockpit {
+        /// A GradLab link or its hash part.
+        link: String,
+        /// Train this many steps first (default: the link's `step`, else 0).
+        #[arg(long)]
+        steps: Option<u64>,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -80,6 +90,7 @@ fn main() -> ExitCode {
         Command::Doctor { bench: true, seeds, sweep, .. } => doctor_bench(seeds.as_deref(), sweep),
         Command::Doctor { link, steps, .. } => doctor_cmd(link.as_deref().unwrap_or_default(), steps),
         Command::LrFind { link, steps } => lr_find(&link, steps),
+        Command::Cockpit { link, steps } => cockpit_cmd(&link, steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -165,6 +176,19 @@ fn lr_find(link: &str, steps: Option<u64>) -> Result<(), String> {
     Ok(())
 }
 
+fn cockpit_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
+    let trainer = trainer_at(link, steps)?;
+    let report = cockpit::measure(&trainer, &mut gradlab::engine::progress::Progress::none());
+    let line = serde_json::json!({
+        "alpha_median": report.alpha_median(),
+        "lines": report.lines(true),
+        "report": report,
+        "fingerprint": trainer.fingerprint().to_string(),
+    });
+    println!("{line}");
+    Ok(())
+}
+
 fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     let trainer = trainer_at(link, steps)?;
     let report = doctor::examine(&trainer, &DoctorOptions::default());
@@ -242,7 +266,8 @@ fn bench_cmd(names: &[String]) -> Result<(), String> {
 
 /// What the instruments cost on W2's network, natively: a training step
 /// without and with every live instrument observing it, one gradient check,
-/// one doctor examination, one learning-rate range test (median of
+/// one doctor examination, one learning-rate range test, one rate and
+/// batch-size measurement (median of
 /// `opts.reps` repetitions each).
 fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     use gradlab::engine::instruments::{gradient_check, Live};
@@ -272,6 +297,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     let gradient_check = median_ms(&mut || drop(gradient_check::run(&t, false)));
     let doctor = median_ms(&mut || drop(doctor::examine(&t, &DoctorOptions::default())));
     let lr_finder = median_ms(&mut || drop(lr_finder::run(&t)));
+    let cockpit = median_ms(&mut || drop(cockpit::measure(&t, &mut gradlab::engine::progress::Progress::none())));
     serde_json::json!({
         "engine": "gradlab-native",
         "workload": "W2 instruments",
@@ -280,6 +306,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
         "gradient_check_ms": gradient_check,
         "doctor_ms": doctor,
         "lr_finder_ms": lr_finder,
+        "cockpit_ms": cockpit,
         "reps": opts.reps,
     })
 }

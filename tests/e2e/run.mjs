@@ -910,7 +910,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const openObserved = async (hash) => {
       const page = await context.newPage();
@@ -1022,6 +1022,11 @@ try {
       await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop, null, { timeout: 120_000 });
     });
     console.log(`      learning-rate finder on 8×256: ${await text(page, '#lrfind-time')}`);
+    await longest('rate and batch-size measurement', async () => {
+      await page.click('#cockpit');
+      await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4, null, { timeout: 180_000 });
+    });
+    console.log(`      rate and batch-size measurement on 8×256: ${await text(page, '#cockpit-time')}`);
     await longest('lockstep of 4 optimizers, built, trained, evaluated, paused', async () => {
       await page.selectOption('#lockstep-preset', 'optimizers');
       const from = Number((await page.locator('#lockstep-status').getAttribute('data-step')) ?? 0);
@@ -1126,6 +1131,31 @@ try {
     const sentence = await text(hidden.page, '#lrfind-summary');
     assert(!sentence.includes('0.03') && !sentence.includes("run's rate"), `hidden rate shown: ${sentence}`);
     await hidden.page.close();
+  }, 120_000);
+
+  await test('rate and batch size after Cockpit: alpha, gradient tests, top Hessian eigenvalue and distance, as the native CLI measures them; alpha rises with the rate', async () => {
+    const alphas = [];
+    for (const lr of ['0.003', '3']) {
+      const hash = `data=circle&net=8:tanh&loss=softmax&bs=16&lr=${lr}`;
+      const { page, log } = await openAtStep(context, hash, 10);
+      logs.push(log);
+      const fingerprint = await text(page, '#fingerprint');
+      await page.click('#cockpit');
+      await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4, null, { timeout: 60_000 });
+      assert(await isHidden(page, '#cockpit-progress'), 'progress still shown');
+      assert((await text(page, '#fingerprint')) === fingerprint && (await stepOf(page)) === 10, 'the measurement moved the run');
+      const cli = JSON.parse(await native(['cockpit', `${hash}&step=10`]));
+      assert(cli.fingerprint === fingerprint, `native fingerprint ${cli.fingerprint}`);
+      const lines = await page.locator('#cockpit-lines li').evaluateAll((els) => els.map((e) => [e.dataset.kind, e.dataset.value, e.textContent]));
+      assert(JSON.stringify(lines.map((l) => l[2])) === JSON.stringify(cli.lines), `page ${JSON.stringify(lines)}\nnative ${JSON.stringify(cli.lines)}`);
+      assert(Number(lines[0][1]) === cli.alpha_median, `alpha ${lines[0][1]} vs ${cli.alpha_median}`);
+      assert(Number(lines[2][1]) === cli.report.lambda_max, `λ ${lines[2][1]} vs ${cli.report.lambda_max}`);
+      assert(/^Alpha: median/.test(lines[0][2]) && /norm test/.test(lines[1][2]) && /2\/λ/.test(lines[2][2]) && /hidden 1/.test(lines[3][2]), JSON.stringify(lines));
+      alphas.push(cli.alpha_median);
+      if (lr === '3') await page.locator('#cockpit-block').screenshot({ path: join(artifacts, 'cockpit.png') });
+      await page.close();
+    }
+    assert(alphas[0] < -0.9 && alphas[1] > 0, `alpha medians ${alphas}: small steps stay near their start, large ones pass the floor`);
   }, 120_000);
 
   await test('overfit a tiny batch passes on a healthy net; validation next to chance', async () => {
@@ -1928,7 +1958,7 @@ try {
     await page.close();
   });
 
-  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the Chinese page and the runs panel; pictures carry their values', async () => {
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result and the rate and batch-size measurement, the Chinese page and the runs panel; pictures carry their values', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const audit = async (page) => {
       await page.addScriptTag({ path: axePath });
@@ -1940,9 +1970,11 @@ try {
       ['a lesson', 'lesson=vanishing&data=spiral', async () => {}],
       ['teacher mode', '', async (page) => { await page.click('#learn-button'); await page.click('#teach-button'); await page.waitForFunction(() => document.querySelector('#teacher').open); }],
       ['embed mode', 'embed=1&data=xor', async () => {}],
-      ['the learning-rate finder\'s result', 'data=circle&loss=softmax', async (page) => {
+      ['the learning-rate finder result and the rate and batch-size measurement', 'data=circle&loss=softmax', async (page) => {
         await page.click('#lrfind');
         await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop);
+        await page.click('#cockpit');
+        await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
       }],
       ['the Chinese page with a lesson', 'lang=zh-CN&lesson=dead-relu', async () => {}],
       ['runs panel', 'data=xor', async (page) => {
@@ -2016,7 +2048,7 @@ try {
     return [...found];
   }, latinTerms);
 
-  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
+  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder and the rate and batch-size measurement, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
     const states = [
       ['default page', 'data=circle', async () => {}],
       ['after 5 steps and a gradient check', 'data=spiral', async (page) => {
@@ -2030,9 +2062,11 @@ try {
         await page.waitForFunction(() => document.querySelector('#lesson-result').textContent.trim() !== '');
       }],
       ['the checklist', 'learn=3.4', async () => {}],
-      ['the learning-rate finder', 'data=circle&loss=softmax', async (page) => {
+      ['the learning-rate finder and the rate and batch-size measurement', 'data=circle&loss=softmax', async (page) => {
         await page.click('#lrfind');
         await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop);
+        await page.click('#cockpit');
+        await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
       }],
       ['the teacher dialog', '', async (page) => {
         await page.click('#learn-button');

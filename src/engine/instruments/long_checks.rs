@@ -1,5 +1,5 @@
 //! The long checks (gradient check, tiny-batch overfit, the doctor, the
-//! learning-rate finder)
+//! learning-rate finder, the learning-rate and batch-size measurement)
 //! as a request and an outcome that can cross to a Web Worker and back.
 //!
 //! On a large network each takes seconds, far beyond a frame, so the page
@@ -8,6 +8,7 @@
 //! [`run`] and posts [`Message`]s back (progress, then the outcome). Here
 //! they are plain data, so the same path runs natively in tests.
 
+use super::cockpit;
 use super::doctor::{self, DoctorOptions};
 use super::finding::Finding;
 use super::gradient_check::{self, GradientCheck};
@@ -34,6 +35,8 @@ pub enum Request {
     },
     /// The learning-rate range test.
     LrFinder,
+    /// Learning rate and batch size measured over the next steps (Cockpit).
+    Cockpit,
 }
 
 impl Request {
@@ -44,6 +47,7 @@ impl Request {
             Request::Overfit { .. } => crate::engine::i18n::text("inst.check.overfit"),
             Request::Doctor { .. } => crate::engine::i18n::text("inst.check.doctor"),
             Request::LrFinder => crate::engine::i18n::text("inst.check.lr_finder"),
+            Request::Cockpit => crate::engine::i18n::text("inst.check.cockpit"),
         }
     }
 }
@@ -79,6 +83,11 @@ pub enum Outcome {
         /// The curve and suggestions.
         test: RangeTest,
     },
+    /// The learning-rate and batch-size measurement.
+    Cockpit {
+        /// What it found.
+        report: cockpit::Report,
+    },
 }
 
 /// What the worker posts back.
@@ -110,6 +119,7 @@ pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outc
             Outcome::Doctor { step: report.step, findings: report.findings }
         }
         Request::LrFinder => Outcome::LrFinder { test: lr_finder::run_with(trainer, progress) },
+        Request::Cockpit => Outcome::Cockpit { report: cockpit::measure(trainer, progress) },
     };
     progress.set(1.0); // a check may finish early (the overfit check once memorized)
     outcome
@@ -147,9 +157,13 @@ mod tests {
     fn a_check_through_the_worker_protocol_equals_the_direct_call() {
         let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam&bug=no-zero-grad", 15);
         let restored = restore(&snapshot::encode(&t)).unwrap();
-        for request in
-            [Request::Gradients, Request::Overfit { k: 5 }, Request::Doctor { overfit_k: 6 }, Request::LrFinder]
-        {
+        for request in [
+            Request::Gradients,
+            Request::Overfit { k: 5 },
+            Request::Doctor { overfit_k: 6 },
+            Request::LrFinder,
+            Request::Cockpit,
+        ] {
             let mut seen = Vec::new();
             let mut sink = |x: f64| seen.push(x);
             let outcome = run(&restored, request, &mut Progress::to(&mut sink));
@@ -169,6 +183,7 @@ mod tests {
                     Outcome::Doctor { step: report.step, findings: report.findings }
                 }
                 Request::LrFinder => Outcome::LrFinder { test: lr_finder::run(&t) },
+                Request::Cockpit => Outcome::Cockpit { report: cockpit::measure(&t, &mut Progress::none()) },
             };
             assert_eq!(back, direct, "{}", request.name());
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{}: progress falls", request.name());

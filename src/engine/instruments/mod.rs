@@ -12,6 +12,7 @@
 //! no extra work and produces the same bits either way.
 
 pub mod calibration;
+pub mod cockpit;
 pub mod diagnosis;
 pub mod doctor;
 pub mod eval_mode;

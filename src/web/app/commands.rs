@@ -378,6 +378,10 @@ impl App {
                     self.instruments.lr_in_force(current);
                 }
             }
+            Action::Cockpit => {
+                let show_lr = !self.classroom.hides("lr");
+                self.instruments.start_cockpit(show_lr, &self.trainer, &self.clock)
+            }
             Action::CancelCheck => self.instruments.cancel_check(),
             Action::Reveal => self.instruments.reveal(&self.trainer.cfg, self.bug()),
             Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {

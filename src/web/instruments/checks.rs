@@ -9,6 +9,7 @@ use web_sys::{HtmlElement, Performance};
 
 use super::{show_value, verdict, Instruments};
 use crate::engine::format::num;
+use crate::engine::instruments::cockpit;
 use crate::engine::instruments::finding::Finding;
 use crate::engine::instruments::gradient_check::GradientCheck;
 use crate::engine::instruments::long_checks::{Message, Outcome, Request};
@@ -61,9 +62,13 @@ impl Instruments {
             self.checks.cancel();
             self.show_progress(running, None);
         }
-        for request in
-            [Request::Gradients, Request::Overfit { k: 0 }, Request::Doctor { overfit_k: 0 }, Request::LrFinder]
-        {
+        for request in [
+            Request::Gradients,
+            Request::Overfit { k: 0 },
+            Request::Doctor { overfit_k: 0 },
+            Request::LrFinder,
+            Request::Cockpit,
+        ] {
             self.clear_outcome(request);
         }
         self.gradient_result = None;
@@ -129,6 +134,7 @@ impl Instruments {
                         self.overfit_result = fp.map(|fp| (fp, overfit));
                     }
                     Outcome::Doctor { findings, .. } => self.show_doctor(&findings, ms),
+                    Outcome::Cockpit { report } => self.show_cockpit(&report, ms),
                     Outcome::LrFinder { test } => {
                         self.show_lr_finder(&test, ms);
                         self.lr_result = Some(test);
@@ -150,6 +156,7 @@ impl Instruments {
             Request::Overfit { .. } => 1,
             Request::Doctor { .. } => 2,
             Request::LrFinder => 3,
+            Request::Cockpit => 4,
         }
     }
 
@@ -160,6 +167,7 @@ impl Instruments {
             Request::Overfit { .. } => &self.els.of_time,
             Request::Doctor { .. } => &self.els.doc_time,
             Request::LrFinder => &self.els.lf_time,
+            Request::Cockpit => &self.els.cp_time,
         }
     }
 
@@ -191,6 +199,10 @@ impl Instruments {
                 show(&els.of_note, false);
             }
             Request::Doctor { .. } => dom::clear(&els.doc_list),
+            Request::Cockpit => {
+                dom::clear(&els.cp_lines);
+                show(&els.cp_lines, false);
+            }
             Request::LrFinder => {
                 set_text(&els.lf_summary, "");
                 for el in [els.lf_chart.unchecked_ref(), &els.lf_summary, &els.lf_list] {
@@ -299,6 +311,33 @@ impl Instruments {
         show(&els.lf_list, !test.suggestions.is_empty() || self.lr_current.is_some());
     }
 
+    /// Starts the rate and batch-size measurement; `show_lr`: whether its
+    /// sentences may name the run's rate (a link can hide it).
+    pub fn start_cockpit(&mut self, show_lr: bool, trainer: &Trainer, clock: &Performance) {
+        self.cockpit_shows_lr = show_lr;
+        self.start_check(Request::Cockpit, trainer, clock);
+    }
+
+    /// The measurement's sentences, each with its figure as data.
+    fn show_cockpit(&mut self, r: &cockpit::Report, ms: f64) {
+        let els = &self.els;
+        set_text(&els.cp_time, &crate::tr!("inst.cockpit_time.time", steps = r.steps, ms = format!("{ms:.0}")));
+        dom::clear(&els.cp_lines);
+        let figures = [
+            ("alpha", r.alpha_median()),
+            ("norm-test", r.tests.map(|t| t.norm)),
+            ("lambda-max", Some(r.lambda_max)),
+            ("distance", r.distances.last().map(|d| d.relative)),
+        ];
+        for ((kind, value), line) in figures.iter().zip(r.lines(self.cockpit_shows_lr)) {
+            let li: HtmlElement = create_text("li", "", &line);
+            set_attr(&li, "data-kind", kind);
+            set_attr(&li, "data-value", &value.map_or(String::new(), |v| v.to_string()));
+            append(&els.cp_lines, &li);
+        }
+        show(&els.cp_lines, true);
+    }
+
     /// The doctor's ranked findings.
     fn show_doctor(&mut self, findings: &[Finding], ms: f64) {
         fill_findings_into(&self.els.doc_list, findings, "doctor");
@@ -353,6 +392,7 @@ fn start_failed(request: Request, error: &str) -> String {
         Request::Overfit { .. } => crate::tr!("web.checks.start_failed.overfit", error = error),
         Request::Doctor { .. } => crate::tr!("web.checks.start_failed.doctor", error = error),
         Request::LrFinder => crate::tr!("web.checks.start_failed.lr_finder", error = error),
+        Request::Cockpit => crate::tr!("web.checks.start_failed.cockpit", error = error),
     }
 }
 
@@ -363,6 +403,7 @@ fn run_failed(request: Request, why: &str) -> String {
         Request::Overfit { .. } => crate::tr!("web.checks.run_failed.overfit", why = why),
         Request::Doctor { .. } => crate::tr!("web.checks.run_failed.doctor", why = why),
         Request::LrFinder => crate::tr!("web.checks.run_failed.lr_finder", why = why),
+        Request::Cockpit => crate::tr!("web.checks.run_failed.cockpit", why = why),
     }
 }
 

@@ -48,8 +48,10 @@ pub(super) struct Els {
     /// The learning-rate finder's "use" buttons, in
     /// [`Rule::ALL`](crate::engine::instruments::lr_finder::Rule::ALL) order.
     pub(super) lf_use: [HtmlElement; 3],
+    pub(super) cp_time: HtmlElement,
+    pub(super) cp_lines: HtmlElement,
     /// Per long check: its progress row, bar and percentage.
-    pub(super) progress: [(HtmlElement, HtmlElement, HtmlElement); 4],
+    pub(super) progress: [(HtmlElement, HtmlElement, HtmlElement); 5],
     pub(super) loss_data: HtmlElement,
     pub(super) loss_penalty: HtmlElement,
     pub(super) loss_ratio: HtmlElement,
@@ -118,7 +120,10 @@ impl Els {
                 (id("overfit-progress")?, bar(d, "overfit-progress")?, id("overfit-percent")?),
                 (id("doctor-progress")?, bar(d, "doctor-progress")?, id("doctor-percent")?),
                 (id("lrfind-progress")?, bar(d, "lrfind-progress")?, id("lrfind-percent")?),
+                (id("cockpit-progress")?, bar(d, "cockpit-progress")?, id("cockpit-percent")?),
             ],
+            cp_time: id("cockpit-time")?,
+            cp_lines: id("cockpit-lines")?,
             lf_time: id("lrfind-time")?,
             lf_chart: dom::typed(d, "lrfind-chart")?,
             lf_summary: id("lrfind-summary")?,

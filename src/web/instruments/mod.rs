@@ -10,7 +10,8 @@
 //!   and dropout are both on, saliency.
 //! - **Checks** (buttons, on a copy of the run): initial loss (also shown
 //!   automatically), gradient check, tiny-batch overfit, the doctor, the
-//!   learning-rate finder (whose "use" buttons put a suggested rate in force).
+//!   learning-rate finder (whose "use" buttons put a suggested rate in force),
+//!   the learning-rate and batch-size measurement.
 //! - **Bug lab**: plant a bug (`#bug`), or open a "find the bug" link and
 //!   press `#bug-reveal`.
 //!
@@ -86,6 +87,8 @@ pub enum Action {
     LrFinder,
     /// A learning-rate finder's "use" button: put that rule's rate in force.
     UseLr(Rule),
+    /// `#cockpit`.
+    Cockpit,
     /// A long check's Cancel button.
     CancelCheck,
     /// `#bug-reveal`.
@@ -109,6 +112,8 @@ pub const WIRING: &[(&str, &str, Action)] = &[
     ("doctor-cancel", "click", Action::CancelCheck),
     ("lrfind", "click", Action::LrFinder),
     ("lrfind-cancel", "click", Action::CancelCheck),
+    ("cockpit", "click", Action::Cockpit),
+    ("cockpit-cancel", "click", Action::CancelCheck),
     ("lrfind-use-valley", "click", Action::UseLr(Rule::Valley)),
     ("lrfind-use-steep", "click", Action::UseLr(Rule::Steep)),
     ("lrfind-use-minimum", "click", Action::UseLr(Rule::MinimumTenth)),
@@ -164,6 +169,8 @@ pub struct Instruments {
     lr_result: Option<RangeTest>,
     /// The run's learning rate when the finder started (`None`: hidden).
     lr_current: Option<f64>,
+    /// Whether the rate and batch-size measurement may name the run's rate.
+    cockpit_shows_lr: bool,
 }
 
 impl Instruments {
@@ -196,6 +203,7 @@ impl Instruments {
             overfit_result: None,
             lr_result: None,
             lr_current: None,
+            cockpit_shows_lr: true,
         })
     }
 
