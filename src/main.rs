@@ -2,7 +2,7 @@
 //! print its trajectory, dump gradients for external checking, examine it
 //! with every instrument (`doctor`), run the learning-rate range test
 //! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
-//! or benchmark.
+//! slice the loss landscape (`landscape`), or benchmark.
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -75,6 +75,14 @@ enum Command {
         #[arg(long)]
         steps: Option<u64>,
     },
+    /// Slice the loss landscape around a linked experiment's weights (filter-normalized random directions) and print the curve, the map and the sentence as JSON.
+    Landscape {
+        /// A GradLab link or its hash part.
+        link: String,
+        /// Train this many steps first (default: the link's `step`, else 0).
+        #[arg(long)]
+        steps: Option<u64>,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -91,6 +99,7 @@ fn main() -> ExitCode {
         Command::Doctor { link, steps, .. } => doctor_cmd(link.as_deref().unwrap_or_default(), steps),
         Command::LrFind { link, steps } => lr_find(&link, steps),
         Command::Cockpit { link, steps } => cockpit_cmd(&link, steps),
+        Command::Landscape { link, steps } => landscape_cmd(&link, steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -189,6 +198,19 @@ fn cockpit_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     Ok(())
 }
 
+fn landscape_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
+    let trainer = trainer_at(link, steps)?;
+    let slice = gradlab::engine::instruments::landscape::run(&trainer);
+    let line = serde_json::json!({
+        "summary": slice.summary(),
+        "center": slice.center(),
+        "slice": slice,
+        "fingerprint": trainer.fingerprint().to_string(),
+    });
+    println!("{line}");
+    Ok(())
+}
+
 fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     let trainer = trainer_at(link, steps)?;
     let report = doctor::examine(&trainer, &DoctorOptions::default());
@@ -267,7 +289,7 @@ fn bench_cmd(names: &[String]) -> Result<(), String> {
 /// What the instruments cost on W2's network, natively: a training step
 /// without and with every live instrument observing it, one gradient check,
 /// one doctor examination, one learning-rate range test, one rate and
-/// batch-size measurement (median of
+/// batch-size measurement, one loss-landscape slice (median of
 /// `opts.reps` repetitions each).
 fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     use gradlab::engine::instruments::{gradient_check, Live};
@@ -297,6 +319,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     let gradient_check = median_ms(&mut || drop(gradient_check::run(&t, false)));
     let doctor = median_ms(&mut || drop(doctor::examine(&t, &DoctorOptions::default())));
     let lr_finder = median_ms(&mut || drop(lr_finder::run(&t)));
+    let landscape = median_ms(&mut || drop(gradlab::engine::instruments::landscape::run(&t)));
     let cockpit = median_ms(&mut || drop(cockpit::measure(&t, &mut gradlab::engine::progress::Progress::none())));
     serde_json::json!({
         "engine": "gradlab-native",
@@ -307,6 +330,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
         "doctor_ms": doctor,
         "lr_finder_ms": lr_finder,
         "cockpit_ms": cockpit,
+        "landscape_ms": landscape,
         "reps": opts.reps,
     })
 }

@@ -26,6 +26,7 @@
 //! - [`layer_table`]: the cells of the instruments' live per-layer table.
 //! - [`histogram`]: histograms over time, TensorBoard's offset view.
 //! - [`lr_finder`]: the learning-rate finder's chart.
+//! - [`landscape`]: the loss landscape's map and curve.
 //! - [`saliency`]: input-gradient maps and arrows.
 //! - [`frame_plan`]: what each animation frame trains and draws.
 
@@ -36,6 +37,7 @@ pub mod diagram;
 pub mod digits;
 pub mod frame_plan;
 pub mod histogram;
+pub mod landscape;
 pub mod layer_table;
 pub mod lr_finder;
 pub mod network;

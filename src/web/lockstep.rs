@@ -350,6 +350,7 @@ impl LockstepView {
             x_label: crate::tr!("web.charts.step"),
             log_y: false,
             x_log10: false,
+            x_fixed: None,
             bands: Vec::new(),
             curves,
         };

@@ -910,7 +910,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const openObserved = async (hash) => {
       const page = await context.newPage();
@@ -1027,6 +1027,11 @@ try {
       await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4, null, { timeout: 180_000 });
     });
     console.log(`      rate and batch-size measurement on 8×256: ${await text(page, '#cockpit-time')}`);
+    await longest('loss landscape', async () => {
+      await page.click('#landscape');
+      await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden, null, { timeout: 180_000 });
+    });
+    console.log(`      loss landscape on 8×256: ${await text(page, '#landscape-time')} on ${await page.locator('#landscape-summary').getAttribute('data-rows')} points`);
     await longest('lockstep of 4 optimizers, built, trained, evaluated, paused', async () => {
       await page.selectOption('#lockstep-preset', 'optimizers');
       const from = Number((await page.locator('#lockstep-status').getAttribute('data-step')) ?? 0);
@@ -1156,6 +1161,34 @@ try {
       await page.close();
     }
     assert(alphas[0] < -0.9 && alphas[1] > 0, `alpha medians ${alphas}: small steps stay near their start, large ones pass the floor`);
+  }, 120_000);
+
+  await test('loss landscape: a curve and a contour map around the current weights, the same as the native CLI, reproducible from the link', async () => {
+    const hash = 'data=circle&net=8:tanh,4:tanh&loss=softmax&bs=10';
+    const { page, log } = await openAtStep(context, hash, 30);
+    logs.push(log);
+    const fingerprint = await text(page, '#fingerprint');
+    await page.click('#landscape');
+    await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden, null, { timeout: 60_000 });
+    assert(await isHidden(page, '#landscape-progress'), 'progress still shown');
+    assert((await text(page, '#fingerprint')) === fingerprint && (await stepOf(page)) === 30, 'the slice moved the run');
+    const cli = JSON.parse(await native(['landscape', `${hash}&step=30`]));
+    assert(cli.fingerprint === fingerprint, `native fingerprint ${cli.fingerprint}`);
+    assert((await text(page, '#landscape-summary')) === cli.summary, `page: ${await text(page, '#landscape-summary')}\nnative: ${cli.summary}`);
+    assert(Number(await page.locator('#landscape-summary').getAttribute('data-center')) === cli.center, 'centre loss');
+    // The map: drawn at its displayed size × devicePixelRatio, the current
+    // weights marked black at the centre, coloured around it.
+    const map = await page.locator('#landscape-map').evaluate((c) => {
+      const ctx = c.getContext('2d');
+      const at = (x, y) => [...ctx.getImageData(x, y, 1, 1).data].slice(0, 3);
+      return { w: c.width, css: c.clientWidth, centre: at(c.width >> 1, c.height >> 1), corner: at(2, 2) };
+    });
+    assert(map.w === Math.round(map.css * (await page.evaluate(() => devicePixelRatio))), `map bitmap ${map.w} for ${map.css} CSS px`);
+    assert(map.centre.join() === '0,0,0', `centre ${map.centre}`);
+    assert(map.corner.some((v) => v > 0) && map.corner.join() !== '255,0,255', `corner ${map.corner}`);
+    assert(!(await isHidden(page, '#landscape-pictures')), 'no pictures');
+    await page.locator('#landscape-block').screenshot({ path: join(artifacts, 'landscape.png') });
+    await page.close();
   }, 120_000);
 
   await test('overfit a tiny batch passes on a healthy net; validation next to chance', async () => {
@@ -1958,7 +1991,7 @@ try {
     await page.close();
   });
 
-  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result and the rate and batch-size measurement, the Chinese page and the runs panel; pictures carry their values', async () => {
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the rate and batch-size measurement and the loss landscape, the Chinese page and the runs panel; pictures carry their values', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const audit = async (page) => {
       await page.addScriptTag({ path: axePath });
@@ -1975,6 +2008,8 @@ try {
         await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop);
         await page.click('#cockpit');
         await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
+        await page.click('#landscape');
+        await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden);
       }],
       ['the Chinese page with a lesson', 'lang=zh-CN&lesson=dead-relu', async () => {}],
       ['runs panel', 'data=xor', async (page) => {
@@ -2048,7 +2083,7 @@ try {
     return [...found];
   }, latinTerms);
 
-  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder and the rate and batch-size measurement, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
+  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the rate and batch-size measurement and the loss landscape, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
     const states = [
       ['default page', 'data=circle', async () => {}],
       ['after 5 steps and a gradient check', 'data=spiral', async (page) => {
@@ -2067,6 +2102,8 @@ try {
         await page.waitForFunction(() => document.querySelector('#lrfind-summary').dataset.stop);
         await page.click('#cockpit');
         await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
+        await page.click('#landscape');
+        await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden);
       }],
       ['the teacher dialog', '', async (page) => {
         await page.click('#learn-button');

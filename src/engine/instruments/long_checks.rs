@@ -1,5 +1,6 @@
 //! The long checks (gradient check, tiny-batch overfit, the doctor, the
-//! learning-rate finder, the learning-rate and batch-size measurement)
+//! learning-rate finder, the learning-rate and batch-size measurement, the
+//! loss-landscape slice)
 //! as a request and an outcome that can cross to a Web Worker and back.
 //!
 //! On a large network each takes seconds, far beyond a frame, so the page
@@ -12,6 +13,7 @@ use super::cockpit;
 use super::doctor::{self, DoctorOptions};
 use super::finding::Finding;
 use super::gradient_check::{self, GradientCheck};
+use super::landscape;
 use super::lr_finder::{self, RangeTest};
 use super::overfit::{self, Overfit};
 use crate::engine::progress::Progress;
@@ -37,6 +39,8 @@ pub enum Request {
     LrFinder,
     /// Learning rate and batch size measured over the next steps (Cockpit).
     Cockpit,
+    /// A slice of the loss landscape around the current weights.
+    Landscape,
 }
 
 impl Request {
@@ -48,6 +52,7 @@ impl Request {
             Request::Doctor { .. } => crate::engine::i18n::text("inst.check.doctor"),
             Request::LrFinder => crate::engine::i18n::text("inst.check.lr_finder"),
             Request::Cockpit => crate::engine::i18n::text("inst.check.cockpit"),
+            Request::Landscape => crate::engine::i18n::text("inst.check.landscape"),
         }
     }
 }
@@ -88,6 +93,11 @@ pub enum Outcome {
         /// What it found.
         report: cockpit::Report,
     },
+    /// The loss-landscape slice.
+    Landscape {
+        /// The curve and the map.
+        slice: landscape::Landscape,
+    },
 }
 
 /// What the worker posts back.
@@ -120,6 +130,7 @@ pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outc
         }
         Request::LrFinder => Outcome::LrFinder { test: lr_finder::run_with(trainer, progress) },
         Request::Cockpit => Outcome::Cockpit { report: cockpit::measure(trainer, progress) },
+        Request::Landscape => Outcome::Landscape { slice: landscape::run_with(trainer, progress) },
     };
     progress.set(1.0); // a check may finish early (the overfit check once memorized)
     outcome
@@ -163,6 +174,7 @@ mod tests {
             Request::Doctor { overfit_k: 6 },
             Request::LrFinder,
             Request::Cockpit,
+            Request::Landscape,
         ] {
             let mut seen = Vec::new();
             let mut sink = |x: f64| seen.push(x);
@@ -184,6 +196,7 @@ mod tests {
                 }
                 Request::LrFinder => Outcome::LrFinder { test: lr_finder::run(&t) },
                 Request::Cockpit => Outcome::Cockpit { report: cockpit::measure(&t, &mut Progress::none()) },
+                Request::Landscape => Outcome::Landscape { slice: landscape::run(&t) },
             };
             assert_eq!(back, direct, "{}", request.name());
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{}: progress falls", request.name());

@@ -23,6 +23,7 @@ pub mod init_scale;
 pub mod initial_loss;
 pub mod input_scale;
 pub mod label_agreement;
+pub mod landscape;
 #[cfg(test)]
 mod lang_tests;
 pub mod layer_stats;

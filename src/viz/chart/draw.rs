@@ -100,7 +100,11 @@ pub fn draw_scaled<DB: DrawingBackend>(
     let fit = |side: f64, per: f64| ((side / per) as usize).clamp(2, 6);
     let used = (if title.is_empty() { 0 } else { 25 }) + (if x_label.is_empty() { 24 } else { 40 }) + LEGEND_PX;
     let ticks = (fit(f64::from(w) / scale.0, 70.0), fit(f64::from(h) / scale.0 - f64::from(used), 30.0));
-    let (x0, x1) = if spec.x_log10 { log10_x_range(&spec.curves) } else { x_range(&spec.curves) };
+    let (x0, x1) = match spec.x_fixed {
+        Some((from, to)) if from < to => (from, to),
+        _ if spec.x_log10 => log10_x_range(&spec.curves),
+        _ => x_range(&spec.curves),
+    };
     let (y0, y1) = y_range_with_bands(&spec.curves, &spec.bands, spec.log_y);
     let mut builder = ChartBuilder::on(area);
     builder
@@ -389,6 +393,19 @@ mod tests {
         assert!(has_text(&s, "1e-6") && has_text(&s, "0.01"), "{labels:?}");
         assert!(!has_text(&s, "-6") && !has_text(&s, "-2"), "{labels:?}");
         assert!(!has_text(&s, "100"), "the axis ends at the data (1e1), not a step axis's least span: {labels:?}");
+    }
+
+    /// A fixed x axis from −1 to 1 is not widened to a step axis's 10.
+    #[test]
+    fn a_fixed_x_axis_keeps_its_ends() {
+        let pts: Vec<(f64, f64)> = (0..=20).map(|i| (-1.0 + f64::from(i) / 10.0, 1.0 + f64::from(i))).collect();
+        let spec = ChartSpec {
+            x_fixed: Some((-1.0, 1.0)),
+            curves: vec![curve("", pts, [0, 0, 0], false)],
+            ..ChartSpec::default()
+        };
+        let s = svg(&spec, 480, 240);
+        assert!(has_text(&s, "0") && !has_text(&s, "8") && !has_text(&s, "6"), "{:?}", texts(&s));
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub struct ChartSpec {
     /// The x values are base-10 logarithms (a learning rate over eight
     /// decades): the axis is even in them and its ticks read `10^x`.
     pub x_log10: bool,
+    /// A fixed x axis `(from, to)` (a slice from −1 to 1), instead of one
+    /// fitted to the curves.
+    pub x_fixed: Option<(f64, f64)>,
     /// The curves, drawn in order (later ones on top).
     pub curves: Vec<Curve>,
     /// Description of the x axis, e.g. `step` (none if empty).

@@ -382,6 +382,7 @@ impl App {
                 let show_lr = !self.classroom.hides("lr");
                 self.instruments.start_cockpit(show_lr, &self.trainer, &self.clock)
             }
+            Action::Landscape => self.instruments.start_check(Request::Landscape, &self.trainer, &self.clock),
             Action::CancelCheck => self.instruments.cancel_check(),
             Action::Reveal => self.instruments.reveal(&self.trainer.cfg, self.bug()),
             Action::BugPicked => match self.instruments.picked_bug(&self.trainer.cfg) {

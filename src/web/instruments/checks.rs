@@ -9,12 +9,12 @@ use web_sys::{HtmlElement, Performance};
 
 use super::{show_value, verdict, Instruments};
 use crate::engine::format::num;
-use crate::engine::instruments::cockpit;
 use crate::engine::instruments::finding::Finding;
 use crate::engine::instruments::gradient_check::GradientCheck;
 use crate::engine::instruments::long_checks::{Message, Outcome, Request};
 use crate::engine::instruments::lr_finder::{self, RangeTest, Rule};
 use crate::engine::instruments::overfit::{self, Overfit};
+use crate::engine::instruments::{cockpit, landscape};
 use crate::engine::instruments::{initial_loss, summary, verdicts};
 use crate::engine::trainer::Trainer;
 use crate::viz::lr_finder as lr_finder_view;
@@ -68,6 +68,7 @@ impl Instruments {
             Request::Doctor { overfit_k: 0 },
             Request::LrFinder,
             Request::Cockpit,
+            Request::Landscape,
         ] {
             self.clear_outcome(request);
         }
@@ -135,6 +136,7 @@ impl Instruments {
                     }
                     Outcome::Doctor { findings, .. } => self.show_doctor(&findings, ms),
                     Outcome::Cockpit { report } => self.show_cockpit(&report, ms),
+                    Outcome::Landscape { slice } => self.show_landscape(&slice, ms),
                     Outcome::LrFinder { test } => {
                         self.show_lr_finder(&test, ms);
                         self.lr_result = Some(test);
@@ -157,6 +159,7 @@ impl Instruments {
             Request::Doctor { .. } => 2,
             Request::LrFinder => 3,
             Request::Cockpit => 4,
+            Request::Landscape => 5,
         }
     }
 
@@ -168,6 +171,7 @@ impl Instruments {
             Request::Doctor { .. } => &self.els.doc_time,
             Request::LrFinder => &self.els.lf_time,
             Request::Cockpit => &self.els.cp_time,
+            Request::Landscape => &self.els.ls_time,
         }
     }
 
@@ -202,6 +206,10 @@ impl Instruments {
             Request::Cockpit => {
                 dom::clear(&els.cp_lines);
                 show(&els.cp_lines, false);
+            }
+            Request::Landscape => {
+                show(&els.ls_pictures, false);
+                show(&els.ls_summary, false);
             }
             Request::LrFinder => {
                 set_text(&els.lf_summary, "");
@@ -338,6 +346,25 @@ impl Instruments {
         show(&els.cp_lines, true);
     }
 
+    /// The landscape's curve, map and sentence; the map is painted at its
+    /// displayed size × devicePixelRatio.
+    fn show_landscape(&mut self, s: &landscape::Landscape, ms: f64) {
+        let els = &self.els;
+        let evaluations = s.line.len() + s.grid.len();
+        set_text(&els.ls_time, &crate::tr!("inst.landscape.time", evaluations = evaluations, ms = format!("{ms:.0}")));
+        show(&els.ls_pictures, true);
+        show(&els.ls_summary, true);
+        set_text(&els.ls_summary, &s.summary());
+        set_attr(&els.ls_summary, "data-center", &s.center().to_string());
+        set_attr(&els.ls_summary, "data-rows", &s.rows.to_string());
+        crate::web::views::draw_on(&els.ls_curve, &crate::viz::landscape::curve_chart(&s.line));
+        dom::fit_to_display(&els.ls_map);
+        let (w, h) = (els.ls_map.width() as usize, els.ls_map.height() as usize);
+        let mut rgba = vec![0; w * h * 4];
+        crate::viz::landscape::paint_map(&s.grid, landscape::GRID, w, h, &mut rgba);
+        dom::blit(&dom::context(&els.ls_map), &rgba, w as u32, h as u32);
+    }
+
     /// The doctor's ranked findings.
     fn show_doctor(&mut self, findings: &[Finding], ms: f64) {
         fill_findings_into(&self.els.doc_list, findings, "doctor");
@@ -393,6 +420,7 @@ fn start_failed(request: Request, error: &str) -> String {
         Request::Doctor { .. } => crate::tr!("web.checks.start_failed.doctor", error = error),
         Request::LrFinder => crate::tr!("web.checks.start_failed.lr_finder", error = error),
         Request::Cockpit => crate::tr!("web.checks.start_failed.cockpit", error = error),
+        Request::Landscape => crate::tr!("web.checks.start_failed.landscape", error = error),
     }
 }
 
@@ -404,6 +432,7 @@ fn run_failed(request: Request, why: &str) -> String {
         Request::Doctor { .. } => crate::tr!("web.checks.run_failed.doctor", why = why),
         Request::LrFinder => crate::tr!("web.checks.run_failed.lr_finder", why = why),
         Request::Cockpit => crate::tr!("web.checks.run_failed.cockpit", why = why),
+        Request::Landscape => crate::tr!("web.checks.run_failed.landscape", why = why),
     }
 }
 

@@ -11,7 +11,7 @@
 //! - **Checks** (buttons, on a copy of the run): initial loss (also shown
 //!   automatically), gradient check, tiny-batch overfit, the doctor, the
 //!   learning-rate finder (whose "use" buttons put a suggested rate in force),
-//!   the learning-rate and batch-size measurement.
+//!   the learning-rate and batch-size measurement, the loss-landscape slice.
 //! - **Bug lab**: plant a bug (`#bug`), or open a "find the bug" link and
 //!   press `#bug-reveal`.
 //!
@@ -89,6 +89,8 @@ pub enum Action {
     UseLr(Rule),
     /// `#cockpit`.
     Cockpit,
+    /// `#landscape`.
+    Landscape,
     /// A long check's Cancel button.
     CancelCheck,
     /// `#bug-reveal`.
@@ -114,6 +116,8 @@ pub const WIRING: &[(&str, &str, Action)] = &[
     ("lrfind-cancel", "click", Action::CancelCheck),
     ("cockpit", "click", Action::Cockpit),
     ("cockpit-cancel", "click", Action::CancelCheck),
+    ("landscape", "click", Action::Landscape),
+    ("landscape-cancel", "click", Action::CancelCheck),
     ("lrfind-use-valley", "click", Action::UseLr(Rule::Valley)),
     ("lrfind-use-steep", "click", Action::UseLr(Rule::Steep)),
     ("lrfind-use-minimum", "click", Action::UseLr(Rule::MinimumTenth)),

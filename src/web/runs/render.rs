@@ -223,6 +223,7 @@ fn render_overlay(els: &Els, drawn: &mut Option<ChartSpec>, list: &[table::Entry
         x_label: crate::tr!("web.charts.step"),
         log_y: false,
         x_log10: false,
+        x_fixed: None,
         bands: Vec::new(),
         curves,
     };

@@ -187,6 +187,7 @@ impl Charts {
             x_label: crate::tr!("web.charts.step"),
             log_y: view.log_scale,
             x_log10: false,
+            x_fixed: None,
             bands: Vec::new(),
             curves: vec![
                 Curve { label: train.clone(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
@@ -203,6 +204,7 @@ impl Charts {
                 x_label: crate::tr!("web.charts.step"),
                 log_y: false,
                 x_log10: false,
+                x_fixed: None,
                 bands: Vec::new(),
                 curves: vec![
                     Curve { label: train, points: line(&|m| m.train_acc), color: train_c, dashed: false },
