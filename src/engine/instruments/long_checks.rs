@@ -150,17 +150,8 @@ pub fn worth_posting(last_posted: f64, done: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::link as codec;
+    use crate::engine::instruments::trained as trainer;
     use crate::engine::snapshot;
-
-    fn trainer(link: &str, steps: u64) -> Trainer {
-        let link = codec::decode_link(link).0;
-        let mut t = crate::engine::bug_lab::trainer(&link.config, link.bug).unwrap();
-        for _ in 0..steps {
-            t.step();
-        }
-        t
-    }
 
     /// Through a snapshot and serialized messages, each check gives what
     /// calling it directly gives, and its progress rises to 1.

@@ -155,6 +155,17 @@ pub fn mean_std<F: Real>(v: &[F]) -> (f64, f64) {
     (mean, crate::engine::math::sqrt(var))
 }
 
+/// Tests' trainer: a link's experiment (planted bug included) after `steps` steps.
+#[cfg(test)]
+pub(crate) fn trained(link: &str, steps: u64) -> crate::engine::trainer::Trainer {
+    let link = crate::engine::link::decode_link(link).0;
+    let mut t = crate::engine::bug_lab::trainer(&link.config, link.bug).unwrap();
+    for _ in 0..steps {
+        t.step();
+    }
+    t
+}
+
 /// The median of `v` (sorted in place); 0 for an empty slice.
 pub fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);

@@ -7,16 +7,7 @@
 //! first weights.
 
 use super::*;
-use crate::engine::link as codec;
-
-fn trainer(link: &str, steps: u64) -> Trainer {
-    let link = codec::decode_link(link).0;
-    let mut t = crate::engine::bug_lab::trainer(&link.config, link.bug).unwrap();
-    for _ in 0..steps {
-        t.step();
-    }
-    t
-}
+use crate::engine::instruments::trained as trainer;
 
 /// The trainer's next batch in f64, and its model.
 fn batch(t: &Trainer) -> (Model<f64>, Vec<f64>, Vec<f64>) {

@@ -4,16 +4,7 @@
 //! seed's reproducibility.
 
 use super::*;
-use crate::engine::link as codec;
-
-fn trainer(link: &str, steps: u64) -> Trainer {
-    let link = codec::decode_link(link).0;
-    let mut t = crate::engine::bug_lab::trainer(&link.config, link.bug).unwrap();
-    for _ in 0..steps {
-        t.step();
-    }
-    t
-}
+use crate::engine::instruments::trained as trainer;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)

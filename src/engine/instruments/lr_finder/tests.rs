@@ -1,7 +1,7 @@
 //! The range test against hand-worked curves, and on a real trainer.
 
 use super::*;
-use crate::engine::link as codec;
+use crate::engine::instruments::trained as trainer;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
@@ -112,15 +112,6 @@ fn suggested_rates_are_written_short() {
     assert_eq!(lr_text(0.2754), "0.28");
     assert_eq!(lr_text(1.096e-6), "1.1e-6");
     assert_eq!(lr_text(3.31), "3.3");
-}
-
-fn trainer(link: &str, steps: u64) -> Trainer {
-    let link = codec::decode_link(link).0;
-    let mut t = crate::engine::bug_lab::trainer(&link.config, link.bug).unwrap();
-    for _ in 0..steps {
-        t.step();
-    }
-    t
 }
 
 /// On a real run: the trainer is untouched, the result is the same every
