@@ -1136,6 +1136,13 @@ try {
     const sentence = await text(hidden.page, '#lrfind-summary');
     assert(!sentence.includes('0.03') && !sentence.includes("run's rate"), `hidden rate shown: ${sentence}`);
     await hidden.page.close();
+    // A link that locks the rate: the "use" buttons are off and say why.
+    const locked = await openAtStep(context, `${hash}&lock=lr`, 20);
+    logs.push(locked.log);
+    await runFinder(locked.page);
+    assert(await locked.page.locator('#lrfind-use-valley').isDisabled(), 'a locked rate can be changed by the finder');
+    assert((await locked.page.locator('#lrfind-use-valley').getAttribute('title')) === 'lr is locked by this link', 'no reason given');
+    await locked.page.close();
   }, 120_000);
 
   await test('rate and batch size after Cockpit: alpha, gradient tests, top Hessian eigenvalue and distance, as the native CLI measures them; alpha rises with the rate', async () => {

@@ -369,7 +369,8 @@ impl App {
             }
             Action::LrFinder => {
                 let current = (!self.classroom.hides("lr")).then(|| self.trainer.lr());
-                self.instruments.start_lr_finder(current, &self.trainer, &self.clock)
+                let locked = self.controls.is_locked("lr");
+                self.instruments.start_lr_finder(current, locked, &self.trainer, &self.clock)
             }
             Action::UseLr(rule) => {
                 if let Some(lr) = self.instruments.suggested_lr(rule) {

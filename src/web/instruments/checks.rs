@@ -267,8 +267,10 @@ impl Instruments {
 
     /// Starts the learning-rate finder; `current` is the run's rate as the
     /// page may show it (`None` when the link hides it).
-    pub fn start_lr_finder(&mut self, current: Option<f64>, trainer: &Trainer, clock: &Performance) {
+    /// `lr_locked`: the link locks the rate, so the "use" buttons are off.
+    pub fn start_lr_finder(&mut self, current: Option<f64>, lr_locked: bool, trainer: &Trainer, clock: &Performance) {
         self.lr_current = current;
+        self.lr_locked = lr_locked;
         self.start_check(Request::LrFinder, trainer, clock);
     }
 
@@ -312,6 +314,9 @@ impl Instruments {
             if let Some(s) = suggestion {
                 set_text(button, &crate::tr!("web.lr_finder.use", lr = lr_finder::lr_text(s.lr)));
             }
+            dom::set_disabled(button, self.lr_locked);
+            let why = if self.lr_locked { crate::tr!("web.app.locked", key = "lr") } else { String::new() };
+            set_attr(button, "title", &why);
         }
         if let Some(current) = els.lf_list.query_selector("#lrfind-current").ok().flatten() {
             show(current.unchecked_ref(), self.lr_current.is_some());

@@ -173,6 +173,8 @@ pub struct Instruments {
     lr_result: Option<RangeTest>,
     /// The run's learning rate when the finder started (`None`: hidden).
     lr_current: Option<f64>,
+    /// Whether the link locks the rate (the finder's "use" buttons are off).
+    lr_locked: bool,
     /// Whether the rate and batch-size measurement may name the run's rate.
     cockpit_shows_lr: bool,
 }
@@ -207,6 +209,7 @@ impl Instruments {
             overfit_result: None,
             lr_result: None,
             lr_current: None,
+            lr_locked: false,
             cockpit_shows_lr: true,
         })
     }
