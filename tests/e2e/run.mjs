@@ -1029,7 +1029,7 @@ try {
     console.log(`      rate and batch-size measurement on 8×256: ${await text(page, '#cockpit-time')}`);
     await longest('loss landscape', async () => {
       await page.click('#landscape');
-      await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden, null, { timeout: 180_000 });
+      await page.waitForFunction(() => document.querySelector('#landscape-map').dataset.painted === '1', null, { timeout: 180_000 });
     });
     console.log(`      loss landscape on 8×256: ${await text(page, '#landscape-time')} on ${await page.locator('#landscape-summary').getAttribute('data-rows')} points`);
     await longest('lockstep of 4 optimizers, built, trained, evaluated, paused', async () => {
@@ -1183,8 +1183,10 @@ try {
     assert(cli.fingerprint === fingerprint, `native fingerprint ${cli.fingerprint}`);
     assert((await text(page, '#landscape-summary')) === cli.summary, `page: ${await text(page, '#landscape-summary')}\nnative: ${cli.summary}`);
     assert(Number(await page.locator('#landscape-summary').getAttribute('data-center')) === cli.center, 'centre loss');
-    // The map: drawn at its displayed size × devicePixelRatio, the current
-    // weights marked black at the centre, coloured around it.
+    // The map (painted in a task of its own): drawn at its displayed size ×
+    // devicePixelRatio, the current weights marked black at the centre,
+    // coloured around it.
+    await page.waitForFunction(() => document.querySelector('#landscape-map').dataset.painted === '1');
     const map = await page.locator('#landscape-map').evaluate((c) => {
       const ctx = c.getContext('2d');
       const at = (x, y) => [...ctx.getImageData(x, y, 1, 1).data].slice(0, 3);

@@ -208,6 +208,7 @@ impl Instruments {
                 show(&els.cp_lines, false);
             }
             Request::Landscape => {
+                set_attr(&els.ls_map, "data-painted", "0");
                 show(&els.ls_pictures, false);
                 show(&els.ls_summary, false);
             }
@@ -352,7 +353,8 @@ impl Instruments {
     }
 
     /// The landscape's curve, map and sentence; the map is painted at its
-    /// displayed size × devicePixelRatio.
+    /// displayed size × devicePixelRatio, in a task of its own (after the
+    /// browser has laid out the pictures), so that no task draws both.
     fn show_landscape(&mut self, s: &landscape::Landscape, ms: f64) {
         let els = &self.els;
         let evaluations = s.line.len() + s.grid.len();
@@ -363,11 +365,19 @@ impl Instruments {
         set_attr(&els.ls_summary, "data-center", &s.center().to_string());
         set_attr(&els.ls_summary, "data-rows", &s.rows.to_string());
         crate::web::views::draw_on(&els.ls_curve, &crate::viz::landscape::curve_chart(&s.line));
-        dom::fit_to_display(&els.ls_map);
-        let (w, h) = (els.ls_map.width() as usize, els.ls_map.height() as usize);
-        let mut rgba = vec![0; w * h * 4];
-        crate::viz::landscape::paint_map(&s.grid, landscape::GRID, w, h, &mut rgba);
-        dom::blit(&dom::context(&els.ls_map), &rgba, w as u32, h as u32);
+        let (canvas, grid) = (els.ls_map.clone(), s.grid.clone());
+        let paint = move || {
+            dom::fit_to_display(&canvas);
+            let (w, h) = (canvas.width() as usize, canvas.height() as usize);
+            let mut rgba = vec![0; w * h * 4];
+            crate::viz::landscape::paint_map(&grid, landscape::GRID, w, h, &mut rgba);
+            dom::blit(&dom::context(&canvas), &rgba, w as u32, h as u32);
+            set_attr(&canvas, "data-painted", "1");
+        };
+        let later = wasm_bindgen::closure::Closure::once_into_js(paint);
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(later.unchecked_ref());
+        }
     }
 
     /// The doctor's ranked findings.
