@@ -348,11 +348,8 @@ impl LockstepView {
             title: crate::tr!("web.lockstep.chart_title"),
             y_label: crate::tr!("web.charts.data_loss"),
             x_label: crate::tr!("web.charts.step"),
-            log_y: false,
-            x_log10: false,
-            x_fixed: None,
-            bands: Vec::new(),
             curves,
+            ..ChartSpec::default()
         };
         super::views::draw_on(&self.chart, &spec);
     }

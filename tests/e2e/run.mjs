@@ -980,15 +980,18 @@ try {
       }
       throw new Error(`${label}, in every one of ${attempts} attempts:\n${seen.join('\n')}`);
     };
-    await longest('Play', async () => {
+    // Plays at least `steps` steps and pauses (only the tasks are measured:
+    // how far it ran does not matter); the step in flight ends, then a part
+    // of the redraw per frame.
+    const playPhase = (steps, timeout) => async () => {
       const from = await stepOf(page);
       await page.click('#play');
-      await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, from + 40, { timeout: 60_000 });
+      await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, from + steps, { timeout });
       await page.click('#play');
       await waitPaused(page);
-      // The step in flight ends, then a part of the redraw per frame.
       await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
-    });
+    };
+    await longest('Play', playPhase(40, 60_000));
     await longest('gradient check', async () => {
       await page.click('#check-gradients');
       await page.waitForFunction(() => document.querySelector('#gradcheck-verdict').dataset.verdict, null, { timeout: 60_000 });
@@ -1074,14 +1077,7 @@ try {
     // in a page of its own (same observers).
     await page.close();
     page = await openObserved(`#data=digits&loss=softmax&bs=64&net=${Array(16).fill('256:relu').join(',')}`);
-    await longest('Play on 16×256', async () => {
-      const from = await stepOf(page);
-      await page.click('#play');
-      await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, from + 30, { timeout: 120_000 });
-      await page.click('#play');
-      await waitPaused(page);
-      await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
-    });
+    await longest('Play on 16×256', playPhase(30, 120_000));
     await page.close();
   }, 600_000);
 

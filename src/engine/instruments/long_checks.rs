@@ -44,6 +44,16 @@ pub enum Request {
 }
 
 impl Request {
+    /// One request of each kind (the overfit check and the doctor on 8 points).
+    pub const KINDS: [Request; 6] = [
+        Request::Gradients,
+        Request::Overfit { k: 8 },
+        Request::Doctor { overfit_k: 8 },
+        Request::LrFinder,
+        Request::Cockpit,
+        Request::Landscape,
+    ];
+
     /// What the page calls it.
     pub fn name(self) -> &'static str {
         match self {
@@ -159,14 +169,7 @@ mod tests {
     fn a_check_through_the_worker_protocol_equals_the_direct_call() {
         let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam&bug=no-zero-grad", 15);
         let restored = restore(&snapshot::encode(&t)).unwrap();
-        for request in [
-            Request::Gradients,
-            Request::Overfit { k: 5 },
-            Request::Doctor { overfit_k: 6 },
-            Request::LrFinder,
-            Request::Cockpit,
-            Request::Landscape,
-        ] {
+        for request in Request::KINDS {
             let mut seen = Vec::new();
             let mut sink = |x: f64| seen.push(x);
             let outcome = run(&restored, request, &mut Progress::to(&mut sink));

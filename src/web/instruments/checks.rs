@@ -62,14 +62,7 @@ impl Instruments {
             self.checks.cancel();
             self.show_progress(running, None);
         }
-        for request in [
-            Request::Gradients,
-            Request::Overfit { k: 0 },
-            Request::Doctor { overfit_k: 0 },
-            Request::LrFinder,
-            Request::Cockpit,
-            Request::Landscape,
-        ] {
+        for request in Request::KINDS {
             self.clear_outcome(request);
         }
         self.gradient_result = None;

@@ -221,11 +221,8 @@ fn render_overlay(els: &Els, drawn: &mut Option<ChartSpec>, list: &[table::Entry
         title: crate::tr!("web.runs.chart_title"),
         y_label: crate::tr!("web.charts.data_loss"),
         x_label: crate::tr!("web.charts.step"),
-        log_y: false,
-        x_log10: false,
-        x_fixed: None,
-        bands: Vec::new(),
         curves,
+        ..ChartSpec::default()
     };
     dom::clear(&els.legend);
     for li in legend {

@@ -186,13 +186,11 @@ impl Charts {
             y_label: crate::tr!("web.charts.data_loss"),
             x_label: crate::tr!("web.charts.step"),
             log_y: view.log_scale,
-            x_log10: false,
-            x_fixed: None,
-            bands: Vec::new(),
             curves: vec![
                 Curve { label: train.clone(), points: line(&|m| Some(m.train_loss)), color: train_c, dashed: false },
                 Curve { label: test.clone(), points: line(&|m| Some(m.test_loss)), color: test_c, dashed: true },
             ],
+            ..ChartSpec::default()
         };
         draw_on(&self.loss, &loss);
         let classes = !trainer.cfg.data.kind.is_regression();
@@ -202,14 +200,11 @@ impl Charts {
                 title: crate::tr!("web.charts.accuracy_title"),
                 y_label: crate::tr!("web.charts.accuracy"),
                 x_label: crate::tr!("web.charts.step"),
-                log_y: false,
-                x_log10: false,
-                x_fixed: None,
-                bands: Vec::new(),
                 curves: vec![
                     Curve { label: train, points: line(&|m| m.train_acc), color: train_c, dashed: false },
                     Curve { label: test, points: line(&|m| m.test_acc), color: test_c, dashed: true },
                 ],
+                ..ChartSpec::default()
             };
             draw_on(&self.acc, &acc);
         }
