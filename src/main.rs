@@ -83,6 +83,17 @@ enum Command {
         #[arg(long)]
         steps: Option<u64>,
     },
+    /// Run the doctor on a linked experiment, then try the fix of one finding: both experiments trained side by side from step 0, the doctor on each; print the comparison as JSON.
+    TryFix {
+        /// A GradLab link or its hash part.
+        link: String,
+        /// Train this many steps first (default: the link's `step`, else 0).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// The finding's problem id (default: the first warning or error that offers a fix).
+        #[arg(long)]
+        problem: Option<String>,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -100,6 +111,7 @@ fn main() -> ExitCode {
         Command::LrFind { link, steps } => lr_find(&link, steps),
         Command::Cockpit { link, steps } => cockpit_cmd(&link, steps),
         Command::Landscape { link, steps } => landscape_cmd(&link, steps),
+        Command::TryFix { link, steps, problem } => try_fix_cmd(&link, steps, problem.as_deref()),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -211,6 +223,32 @@ fn landscape_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     Ok(())
 }
 
+fn try_fix_cmd(link: &str, steps: Option<u64>, problem: Option<&str>) -> Result<(), String> {
+    use gradlab::engine::instruments::try_fix;
+    let trainer = trainer_at(link, steps)?;
+    let here = try_fix::link_of(&trainer);
+    let findings = doctor::examine(&trainer, &DoctorOptions::default()).findings;
+    let offered = |f: &&gradlab::engine::instruments::finding::Finding| {
+        f.is_alarm() && f.remedy.is_some_and(|r| r.applies_to(&here))
+    };
+    let finding =
+        findings.iter().filter(offered).find(|f| problem.is_none_or(|id| f.problem.id() == id)).ok_or_else(|| {
+            format!("no warning or error with a fix to try{}", problem.map(|p| format!(" for {p}")).unwrap_or_default())
+        })?;
+    let remedy = finding.remedy.ok_or("no fix")?;
+    let report = try_fix::run(&trainer, finding.problem, remedy)?;
+    let line = serde_json::json!({
+        "problem": finding.problem.id(),
+        "changed": report.changed,
+        "verdict": report.verdict,
+        "sentence": report.sentence(),
+        "report": report,
+        "fingerprint": trainer.fingerprint().to_string(),
+    });
+    println!("{line}");
+    Ok(())
+}
+
 fn doctor_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     let trainer = trainer_at(link, steps)?;
     let report = doctor::examine(&trainer, &DoctorOptions::default());
@@ -224,6 +262,8 @@ fn doctor_bench(seeds: Option<&str>, sweep: Option<u64>) -> Result<(), String> {
         Some(text) => calibration::run_with_seeds(&parse_seeds(text)?),
     };
     print!("{}", calibration::report(&outcomes));
+    let repairs: Vec<_> = outcomes.iter().filter_map(calibration::repair::repair).collect();
+    print!("{}", calibration::repair::report(&repairs));
     let failed = outcomes.iter().filter(|o| !o.ok).count();
     if failed > 0 {
         return Err(format!("doctor benchmark: {failed} of {} runs fail", outcomes.len()));

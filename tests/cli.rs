@@ -45,6 +45,8 @@ fn errors_are_one_readable_line_and_a_failure_exit() {
         vec!["run", "data=plane&loss=softmax&net=4:tanh&feat="],
         vec!["grads", "bs=-3"],
         vec!["bench", "W9"],
+        vec!["try-fix", "v=1"],
+        vec!["try-fix", "lr=3", "--problem", "exploding"],
     ] {
         let (ok, stdout, stderr) = gradlab(&args);
         assert!(!ok, "{args:?} should fail");
@@ -52,6 +54,19 @@ fn errors_are_one_readable_line_and_a_failure_exit() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("gradlab: "), "{stderr}");
     }
+}
+
+#[test]
+fn try_fix_trains_the_doctors_first_fix_next_to_the_experiment() {
+    let (ok, stdout, stderr) = gradlab(&["try-fix", "lr=3"]);
+    assert!(ok, "{stderr}");
+    let r: Value = serde_json::from_str(&stdout).expect("one JSON document");
+    assert_eq!((r["problem"].as_str(), r["changed"][0].as_str()), (Some("learning-rate-too-high"), Some("lr=0.3")));
+    let report = &r["report"];
+    assert_eq!(report["steps"], 300);
+    assert!(report["current"]["alarms"].as_array().is_some_and(|a| a.contains(&"learning-rate-too-high".into())));
+    assert!(!report["fixed"]["alarms"].as_array().is_some_and(|a| a.contains(&"learning-rate-too-high".into())));
+    assert!(r["sentence"].as_str().is_some_and(|s| s.starts_with("The fix")), "{r}");
 }
 
 /// An independent f64 forward of the default network (x → tanh dense layers)

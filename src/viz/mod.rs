@@ -27,6 +27,7 @@
 //! - [`histogram`]: histograms over time, TensorBoard's offset view.
 //! - [`lr_finder`]: the learning-rate finder's chart.
 //! - [`landscape`]: the loss landscape's map and curve.
+//! - [`try_fix`]: "try the fix": both experiments' training loss.
 //! - [`saliency`]: input-gradient maps and arrows.
 //! - [`frame_plan`]: what each animation frame trains and draws.
 
@@ -45,3 +46,4 @@ pub mod points;
 pub mod saliency;
 pub mod sparkline;
 pub mod thumbnail;
+pub mod try_fix;

@@ -1196,6 +1196,72 @@ try {
     await page.close();
   }, 120_000);
 
+  await test('try the fix: on 7 kinds of findings the doctor\'s fix is trained side by side with the experiment as it is, exactly as the native CLI does it; both runs land in the history; "use" opens the fixed experiment', async () => {
+    const cases = [
+      ['lr=3', 'learning-rate-too-high'],
+      ['data=circle&std=1&net=16:relu,16:relu,16:relu,16:relu,16:relu,16:relu,16:relu,16:relu&init=normal&ia=1&loss=bce', 'exploding'],
+      ['data=circle&feat=x1sq,x2sq&net=4:tanh', 'unnormalized-inputs'],
+      ['data=blobs&k=4&std=1&net=8:relu&init=he_n&opt=adam&lr=0.01', 'loss-mismatch'],
+      ['data=circle&std=1&net=8:relu:bn,8:relu:bn&init=he_n&loss=bce&opt=adam&lr=0.01&bs=2', 'bn-small-batch'],
+      ['l2=5&lr=0.01', 'penalty-dominates'],
+      [`${XOR_SOFTMAX}&bug=no-zero-grad`, 'stale-gradient'],
+    ];
+    for (const [hash, problem] of cases) {
+      const { page, log } = await openAtStep(context, hash, 0);
+      logs.push(log);
+      const fingerprint = await text(page, '#fingerprint');
+      await page.click('#doctor');
+      await page.waitForFunction(() => document.querySelector('#doctor-findings li'), null, { timeout: 60_000 });
+      const top = await page.locator('#doctor-finding-0').getAttribute('data-problem');
+      assert(top === problem, `${hash}: the doctor's top finding is ${top}`);
+      const cli = JSON.parse(await native(['try-fix', hash, '--problem', problem]));
+      const button = page.locator('#doctor-finding-0 button.try-fix');
+      assert((await button.count()) === 1, `${hash}: no "try the fix" on the top finding`);
+      const label = await button.textContent();
+      // The button names what the fix sets (a key it only removes goes unsaid).
+      const words = cli.changed.includes('bug=') ? 'remove the planted bug' : cli.changed.filter((p) => !p.endsWith('=')).join(' ');
+      assert(label === `Try the fix (${words})`, `${hash}: button "${label}", CLI changed ${cli.changed}`);
+      const before = Number(await page.locator('#runs-count').getAttribute('data-count'));
+      await button.click();
+      await page.waitForFunction(() => !document.querySelector('#tryfix-result').hidden, null, { timeout: 60_000 });
+      assert(await isHidden(page, '#tryfix-progress'), 'progress still shown');
+      const result = page.locator('#tryfix-result');
+      const attr = (name) => result.getAttribute(name);
+      assert((await attr('data-changed')) === cli.changed.join(' '), `${hash}: changed ${await attr('data-changed')}`);
+      const same = (a, b) => (a === '' ? b === null : Number(a) === b);
+      for (const [name, value] of [
+        ['data-current-loss', cli.report.current.train_loss],
+        ['data-fixed-loss', cli.report.fixed.train_loss],
+        ['data-current-symptom', cli.report.current.symptom],
+        ['data-fixed-symptom', cli.report.fixed.symptom],
+      ]) {
+        assert(same(await attr(name), value), `${hash}: ${name} ${await attr(name)}, native ${value}`);
+      }
+      const outcome = await page.locator('#tryfix-verdict').getAttribute('data-outcome');
+      assert(outcome === cli.verdict, `${hash}: verdict ${outcome}, native ${cli.verdict}`);
+      assert((await text(page, '#tryfix-verdict')) === cli.sentence, `${hash}: ${await text(page, '#tryfix-verdict')}\nnative: ${cli.sentence}`);
+      const named = await page.locator('#tryfix-table tr[data-row="named"] td').allTextContents();
+      assert(named.join() === [cli.report.current.alarms.includes(problem), cli.report.fixed.alarms.includes(problem)].map((b) => (b ? 'yes' : 'no')).join(), `${hash}: named ${named}`);
+      // The run itself did not move; both runs are in the history, with the CLI's links.
+      assert((await text(page, '#fingerprint')) === fingerprint && (await stepOf(page)) === 0, 'trying the fix moved the run');
+      await page.waitForFunction((n) => Number(document.querySelector('#runs-count').dataset.count) >= n + 2, before);
+      const links = await page.locator('#runs-table td.run-name').evaluateAll((tds) => tds.map((t) => t.title));
+      for (const side of ['current', 'fixed']) {
+        assert(links.includes(cli.report[side].link), `${hash}: no saved run with the ${side} link ${cli.report[side].link} in ${links}`);
+      }
+      if (problem === 'exploding') {
+        assert(outcome === 'helped', `exploding: ${outcome}`);
+        await page.locator('#doctor-block').screenshot({ path: join(artifacts, 'try-fix.png') });
+        // "Use the fixed experiment" opens its link, from step 0.
+        await page.click('#tryfix-use');
+        await page.waitForFunction(() => location.hash.includes('init=he_n'));
+        await waitStepPaused(page, 0);
+        assert(!(await page.evaluate(() => location.hash)).includes('ia='), 'the fixed link keeps ia');
+      }
+      await page.close();
+    }
+  }, 600_000);
+
   await test('overfit a tiny batch passes on a healthy net; validation next to chance', async () => {
     const { page, log } = await openPage(context, `${baseUrl}#data=xor&std=1&net=8:relu,8:relu&loss=softmax&opt=adam&lr=0.01`);
     logs.push(log);

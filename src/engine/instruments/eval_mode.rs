@@ -44,6 +44,7 @@ impl EvalMode {
         let f = Finding::new(Severity::Error, Problem::RandomEvaluation, checklist::DROPOUT, "eval_mode", sentence)
             .cause(crate::tr!("finding.random_evaluation.cause"))
             .fix(crate::tr!("finding.random_evaluation.fix"))
+            .remedy(super::remedy::Remedy::RemoveBug)
             .evidence(crate::tr!("finding.evidence.largest_difference"), self.max_diff);
         vec![f]
     }

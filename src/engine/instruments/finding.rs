@@ -2,6 +2,7 @@
 //! sentence about one problem, with a severity and the checklist item
 //! (docs/CHECKLIST.md) it illustrates.
 
+use super::remedy::Remedy;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -300,6 +301,9 @@ pub struct Finding {
     pub layer: Option<usize>,
     /// The page's name for that place: `hidden 2`, `output`.
     pub place: Option<String>,
+    /// The fix as a change to the experiment, when it is one ("try the fix").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
 }
 
 impl Finding {
@@ -323,6 +327,7 @@ impl Finding {
             evidence: Vec::new(),
             layer: None,
             place: None,
+            remedy: None,
         }
     }
 
@@ -341,6 +346,12 @@ impl Finding {
     /// With its likely cause.
     pub fn cause(mut self, cause: impl Into<String>) -> Self {
         self.cause = cause.into();
+        self
+    }
+
+    /// With its fix as a change to the experiment.
+    pub fn remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
         self
     }
 

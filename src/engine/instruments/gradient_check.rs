@@ -350,6 +350,7 @@ impl GradientCheck {
         )
         .cause(crate::tr!("finding.wrong_gradient.cause", place = &worst.block))
         .fix(crate::tr!("finding.wrong_gradient.fix"))
+        .remedy(super::remedy::Remedy::RemoveBug)
         .evidence(crate::tr!("finding.evidence.max_rel"), worst.max_rel)
         .evidence(crate::tr!("finding.evidence.median_rel"), worst.median_rel)
         .at(worst.layer)

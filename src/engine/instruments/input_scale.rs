@@ -101,8 +101,11 @@ impl InputScale {
             f.severity(Severity::Error)
                 .cause(crate::tr!("finding.unnormalized.standardized_cause"))
                 .fix(crate::tr!("finding.unnormalized.standardized_fix"))
+                .remedy(super::remedy::Remedy::RemoveBug)
         } else {
-            f.cause(crate::tr!("finding.unnormalized.cause")).fix(crate::tr!("finding.unnormalized.fix"))
+            f.cause(crate::tr!("finding.unnormalized.cause"))
+                .fix(crate::tr!("finding.unnormalized.fix"))
+                .remedy(super::remedy::Remedy::Standardize)
         };
         vec![f]
     }

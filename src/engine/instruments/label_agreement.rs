@@ -69,6 +69,7 @@ impl LabelAgreement {
             Finding::new(Severity::Error, Problem::LabelsUnrelated, checklist::OVERFIT, "label_agreement", sentence)
                 .cause(crate::tr!("finding.labels_unrelated.cause"))
                 .fix(crate::tr!("finding.labels_unrelated.fix"))
+                .remedy(super::remedy::Remedy::RemoveBug)
                 .evidence(crate::tr!("finding.evidence.neighbour_agreement"), self.agreement)
                 .evidence(crate::tr!("finding.evidence.chance_agreement"), self.chance);
         vec![f]

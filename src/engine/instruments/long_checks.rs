@@ -1,6 +1,6 @@
 //! The long checks (gradient check, tiny-batch overfit, the doctor, the
 //! learning-rate finder, the learning-rate and batch-size measurement, the
-//! loss-landscape slice)
+//! loss-landscape slice, "try the fix")
 //! as a request and an outcome that can cross to a Web Worker and back.
 //!
 //! On a large network each takes seconds, far beyond a frame, so the page
@@ -11,11 +11,13 @@
 
 use super::cockpit;
 use super::doctor::{self, DoctorOptions};
-use super::finding::Finding;
+use super::finding::{Finding, Problem};
 use super::gradient_check::{self, GradientCheck};
 use super::landscape;
 use super::lr_finder::{self, RangeTest};
 use super::overfit::{self, Overfit};
+use super::remedy::Remedy;
+use super::try_fix::{self, TryFix};
 use crate::engine::progress::Progress;
 use crate::engine::trainer::Trainer;
 use serde::{Deserialize, Serialize};
@@ -41,17 +43,25 @@ pub enum Request {
     Cockpit,
     /// A slice of the loss landscape around the current weights.
     Landscape,
+    /// A finding's fix, tried side by side with the experiment as it is.
+    TryFix {
+        /// The finding's problem.
+        problem: Problem,
+        /// Its fix.
+        remedy: Remedy,
+    },
 }
 
 impl Request {
     /// One request of each kind (the overfit check and the doctor on 8 points).
-    pub const KINDS: [Request; 6] = [
+    pub const KINDS: [Request; 7] = [
         Request::Gradients,
         Request::Overfit { k: 8 },
         Request::Doctor { overfit_k: 8 },
         Request::LrFinder,
         Request::Cockpit,
         Request::Landscape,
+        Request::TryFix { problem: Problem::LearningRateTooHigh, remedy: Remedy::LearningRate(0.01) },
     ];
 
     /// What the page calls it.
@@ -63,6 +73,7 @@ impl Request {
             Request::LrFinder => crate::engine::i18n::text("inst.check.lr_finder"),
             Request::Cockpit => crate::engine::i18n::text("inst.check.cockpit"),
             Request::Landscape => crate::engine::i18n::text("inst.check.landscape"),
+            Request::TryFix { .. } => crate::engine::i18n::text("inst.check.try_fix"),
         }
     }
 }
@@ -108,6 +119,11 @@ pub enum Outcome {
         /// The curve and the map.
         slice: landscape::Landscape,
     },
+    /// Both experiments and whether the fix helped (or why it could not run).
+    TryFix {
+        /// The comparison.
+        report: Result<Box<TryFix>, String>,
+    },
 }
 
 /// What the worker posts back.
@@ -141,6 +157,9 @@ pub fn run(trainer: &Trainer, request: Request, progress: &mut Progress) -> Outc
         Request::LrFinder => Outcome::LrFinder { test: lr_finder::run_with(trainer, progress) },
         Request::Cockpit => Outcome::Cockpit { report: cockpit::measure(trainer, progress) },
         Request::Landscape => Outcome::Landscape { slice: landscape::run_with(trainer, progress) },
+        Request::TryFix { problem, remedy } => {
+            Outcome::TryFix { report: try_fix::run_with(trainer, problem, remedy, progress).map(Box::new) }
+        }
     };
     progress.set(1.0); // a check may finish early (the overfit check once memorized)
     outcome
@@ -191,6 +210,9 @@ mod tests {
                 Request::LrFinder => Outcome::LrFinder { test: lr_finder::run(&t) },
                 Request::Cockpit => Outcome::Cockpit { report: cockpit::measure(&t, &mut Progress::none()) },
                 Request::Landscape => Outcome::Landscape { slice: landscape::run(&t) },
+                Request::TryFix { problem, remedy } => {
+                    Outcome::TryFix { report: try_fix::run(&t, problem, remedy).map(Box::new) }
+                }
             };
             assert_eq!(back, direct, "{}", request.name());
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{}: progress falls", request.name());

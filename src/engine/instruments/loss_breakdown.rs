@@ -128,6 +128,7 @@ impl LossParts {
         )
         .cause(crate::tr!("finding.penalty.now_cause"))
         .fix(crate::tr!("finding.penalty.fix"))
+        .remedy(super::remedy::penalty_fix(self.ratio))
         .evidence(crate::tr!("finding.evidence.penalty_ratio"), self.ratio)
         .evidence(crate::tr!("finding.evidence.penalty_grad_ratio"), grad_ratio);
         vec![f]

@@ -325,6 +325,7 @@ impl Overfit {
             )
             .cause(crate::tr!("finding.loss_stalls.cause"))
             .fix(crate::tr!("finding.loss_stalls.fix"))
+            .remedy(super::remedy::Remedy::RemoveBug)
         } else {
             let loss = num(self.loss);
             let sentence = match self.train_acc {

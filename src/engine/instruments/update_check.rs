@@ -66,6 +66,7 @@ impl UpdateCheck {
             Finding::new(Severity::Error, Problem::StaleGradient, checklist::GRADIENT_FLOW, "update_check", sentence)
                 .cause(crate::tr!("finding.stale_gradient.cause"))
                 .fix(crate::tr!("finding.stale_gradient.fix"))
+                .remedy(super::remedy::Remedy::RemoveBug)
                 .evidence(crate::tr!("finding.evidence.relative_difference"), self.rel_diff);
         vec![f]
     }

@@ -160,6 +160,7 @@ impl VarianceShift {
                 )
                 .cause(crate::tr!("finding.stale_bn.cause"))
                 .fix(crate::tr!("finding.stale_bn.fix"))
+                .remedy(super::remedy::Remedy::RemoveBug)
                 .evidence(crate::tr!("finding.evidence.bn_input_variance"), train_var)
                 .at(l.layer)
                 .place(l.place.clone());
@@ -183,6 +184,7 @@ impl VarianceShift {
                 )
                 .cause(crate::tr!("finding.variance_shift.cause"))
                 .fix(crate::tr!("finding.variance_shift.fix", order = "Dense → BN → act → Dropout"))
+                .remedy(super::remedy::Remedy::DropoutAfterLastBn)
                 .evidence(crate::tr!("finding.evidence.variance_ratio"), l.mean_ratio)
                 .evidence(crate::tr!("finding.evidence.dropout_p"), p)
                 .at(l.layer)

@@ -19,21 +19,16 @@ pub struct Recorder {
 impl Recorder {
     /// A recorder for the run of `trainer`, started at `now_ms` (Unix ms).
     pub fn start(trainer: &Trainer, app_version: &str, user_agent: &str, now_ms: f64) -> Self {
-        let link = link_of(trainer);
-        let mut h = fnv::FnvHasher::default();
-        h.write(link.as_bytes());
-        h.write_u64(now_ms.to_bits());
         let record = RunRecord {
-            id: format!("{:016x}", h.finish()),
-            name: String::new(),
-            link,
-            app_version: app_version.chars().take(super::MAX_TEXT).collect(),
-            user_agent: user_agent.chars().take(super::MAX_TEXT).collect(),
-            started_ms: if now_ms.is_finite() { now_ms.max(0.0) } else { 0.0 },
+            link: link_of(trainer),
             fingerprint: trainer.fingerprint().to_string(),
             ..RunRecord::default()
         };
-        Self { record, best: MetricSet::default(), last: MetricSet::default() }
+        Self {
+            record: stamp(record, app_version, user_agent, now_ms),
+            best: MetricSet::default(),
+            last: MetricSet::default(),
+        }
     }
 
     /// Notes one evaluation; keeps the best losses (lowest) and accuracies (highest).
@@ -83,6 +78,23 @@ impl Recorder {
             curves: curves_from(&points),
             ..self.record.clone()
         }
+    }
+}
+
+/// `record` as started by this app in this browser at `now_ms` (Unix ms):
+/// its version, user agent, start time, and an id from its link and that
+/// time. A run recorded elsewhere (the checks' worker) is stamped this way
+/// before the history keeps it.
+pub fn stamp(record: RunRecord, app_version: &str, user_agent: &str, now_ms: f64) -> RunRecord {
+    let mut h = fnv::FnvHasher::default();
+    h.write(record.link.as_bytes());
+    h.write_u64(now_ms.to_bits());
+    RunRecord {
+        id: format!("{:016x}", h.finish()),
+        app_version: app_version.chars().take(super::MAX_TEXT).collect(),
+        user_agent: user_agent.chars().take(super::MAX_TEXT).collect(),
+        started_ms: if now_ms.is_finite() { now_ms.max(0.0) } else { 0.0 },
+        ..record
     }
 }
 

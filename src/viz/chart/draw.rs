@@ -145,7 +145,8 @@ where
         let x = snap_zero(*v, x1 - x0);
         format_tick(if spec.x_log10 { crate::engine::math::pow(10.0, x) } else { x })
     };
-    let y_fmt = |v: &f64| format_tick(snap_zero(*v, y1 - y0));
+    // (On a log axis every tick is a power of ten: nothing to snap.)
+    let y_fmt = |v: &f64| format_tick(if spec.log_y { *v } else { snap_zero(*v, y1 - y0) });
     let mut mesh = chart.configure_mesh();
     mesh.x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
@@ -380,6 +381,21 @@ mod tests {
         }
         assert!(count(&s, "stroke=\"#009E73\"") >= 2, "the curve");
         assert!(s.contains("fill=\"#009E73\""), "the band");
+    }
+
+    /// A log axis over twelve decades (a diverging run next to a healthy
+    /// one): its small ticks keep their values; none reads "0".
+    #[test]
+    fn a_log_axis_over_many_decades_never_labels_a_tick_zero() {
+        let spec = ChartSpec {
+            log_y: true,
+            curves: vec![curve("", vec![(100.0, 0.1), (300.0, 1.2e11)], [0, 0, 0], false)],
+            ..ChartSpec::default()
+        };
+        let s = svg(&spec, 420, 200);
+        let labels = texts(&s);
+        assert!(!has_text(&s, "0"), "{labels:?}");
+        assert!(has_text(&s, "1") || has_text(&s, "0.1") || has_text(&s, "10"), "{labels:?}");
     }
 
     /// Learning rates over eight decades, as log10: the ticks read the

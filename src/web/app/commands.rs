@@ -12,6 +12,7 @@ use crate::engine::instruments::lessons;
 use crate::engine::instruments::long_checks::Request;
 use crate::engine::learn;
 use crate::engine::link::{self as codec, Link};
+use crate::engine::runs::recorder;
 use crate::engine::trainer::LiveChange;
 use crate::engine::transport::Mode;
 use crate::web::controls::Edit;
@@ -124,7 +125,13 @@ impl App {
                 self.runs.resized();
             }
             Command::Inst(action) => self.instrument(action),
-            Command::Check(message) => self.instruments.check_message(message, &self.clock),
+            Command::Check(message) => {
+                let agent = self.window.navigator().user_agent().unwrap_or_default();
+                for (i, record) in self.instruments.check_message(message, &self.clock).into_iter().enumerate() {
+                    let now = js_sys::Date::now() + i as f64;
+                    self.runs.save(recorder::stamp(record, env!("CARGO_PKG_VERSION"), &agent, now));
+                }
+            }
             Command::SaveRun => self.save_run(),
             Command::Lockstep => {
                 if self.trains() {
@@ -364,8 +371,12 @@ impl App {
             Action::InitialLoss => self.instruments.show_initial_loss(&self.trainer),
             Action::Gradients => self.instruments.start_check(Request::Gradients, &self.trainer, &self.clock),
             Action::Overfit => self.instruments.start_check(Request::Overfit { k: 0 }, &self.trainer, &self.clock),
-            Action::Doctor => {
-                self.instruments.start_check(Request::Doctor { overfit_k: 0 }, &self.trainer, &self.clock)
+            Action::Doctor => self.instruments.start_doctor(self.link(), &self.trainer, &self.clock),
+            Action::TryFix(i) => self.instruments.start_try_fix(i, &self.trainer, &self.clock),
+            Action::UseFix => {
+                if let Some(fixed) = self.instruments.fixed_link() {
+                    self.navigate(&codec::encode_link(&fixed));
+                }
             }
             Action::LrFinder => {
                 let current = (!self.classroom.hides("lr")).then(|| self.trainer.lr());

@@ -120,6 +120,17 @@ impl Runner {
             }));
         }
 
+        // "Try the fix" buttons on the doctor's findings (made with each result).
+        let findings = dom::by_id(document, "doctor-findings")?;
+        let r = Rc::clone(self);
+        self.listeners.borrow_mut().push(EventListener::new(&findings, "click", move |e| {
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            let index = el.closest("[data-try-fix]").ok().flatten().and_then(|b| b.get_attribute("data-try-fix"));
+            if let Some(i) = index.and_then(|i| i.parse().ok()) {
+                r.send(Command::Inst(instruments::Action::TryFix(i)));
+            }
+        }));
+
         // Links into the Learn panel, anywhere on the page: a checklist
         // reference (`data-learn="3.4"`) or a lesson (`data-lesson="…"`).
         let r = Rc::clone(self);

@@ -16,6 +16,7 @@ use crate::engine::instruments::lr_finder::{self, RangeTest, Rule};
 use crate::engine::instruments::overfit::{self, Overfit};
 use crate::engine::instruments::{cockpit, landscape};
 use crate::engine::instruments::{initial_loss, summary, verdicts};
+use crate::engine::runs::RunRecord;
 use crate::engine::trainer::Trainer;
 use crate::viz::lr_finder as lr_finder_view;
 use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
@@ -106,10 +107,11 @@ impl Instruments {
         }
     }
 
-    /// A message from the checks' worker.
-    pub fn check_message(&mut self, message: Message, clock: &Performance) {
+    /// A message from the checks' worker; returns the runs it brought for
+    /// the history ("try the fix" trains two).
+    pub fn check_message(&mut self, message: Message, clock: &Performance) -> Vec<RunRecord> {
         let Some(running) = self.checks.running() else {
-            return; // a cancelled check's last words
+            return Vec::new(); // a cancelled check's last words
         };
         let ms = clock.now() - self.check_started_ms;
         match message {
@@ -134,6 +136,8 @@ impl Instruments {
                         self.show_lr_finder(&test, ms);
                         self.lr_result = Some(test);
                     }
+                    Outcome::TryFix { report: Ok(report) } => return self.show_try_fix(&report, ms),
+                    Outcome::TryFix { report: Err(why) } => set_text(&self.tf.time, &run_failed(running, &why)),
                 }
             }
             Message::Failed(why) => {
@@ -142,6 +146,7 @@ impl Instruments {
                 set_text(self.time_el(running), &run_failed(running, &why));
             }
         }
+        Vec::new()
     }
 
     /// Index of a check's progress row.
@@ -153,6 +158,7 @@ impl Instruments {
             Request::LrFinder => 3,
             Request::Cockpit => 4,
             Request::Landscape => 5,
+            Request::TryFix { .. } => 6,
         }
     }
 
@@ -165,6 +171,7 @@ impl Instruments {
             Request::LrFinder => &self.els.lf_time,
             Request::Cockpit => &self.els.cp_time,
             Request::Landscape => &self.els.ls_time,
+            Request::TryFix { .. } => &self.tf.time,
         }
     }
 
@@ -205,6 +212,7 @@ impl Instruments {
                 show(&els.ls_pictures, false);
                 show(&els.ls_summary, false);
             }
+            Request::TryFix { .. } => self.clear_try_fix(),
             Request::LrFinder => {
                 set_text(&els.lf_summary, "");
                 for el in [els.lf_chart.unchecked_ref(), &els.lf_summary, &els.lf_list] {
@@ -376,6 +384,7 @@ impl Instruments {
     /// The doctor's ranked findings.
     fn show_doctor(&mut self, findings: &[Finding], ms: f64) {
         fill_findings_into(&self.els.doc_list, findings, "doctor");
+        self.offer_fixes(findings);
         if findings.is_empty() {
             append(&self.els.doc_list, &create_text("li", "finding none", verdicts::no_findings()));
         }
@@ -429,6 +438,7 @@ fn start_failed(request: Request, error: &str) -> String {
         Request::LrFinder => crate::tr!("web.checks.start_failed.lr_finder", error = error),
         Request::Cockpit => crate::tr!("web.checks.start_failed.cockpit", error = error),
         Request::Landscape => crate::tr!("web.checks.start_failed.landscape", error = error),
+        Request::TryFix { .. } => crate::tr!("web.checks.start_failed.try_fix", error = error),
     }
 }
 
@@ -441,6 +451,7 @@ fn run_failed(request: Request, why: &str) -> String {
         Request::LrFinder => crate::tr!("web.checks.run_failed.lr_finder", why = why),
         Request::Cockpit => crate::tr!("web.checks.run_failed.cockpit", why = why),
         Request::Landscape => crate::tr!("web.checks.run_failed.landscape", why = why),
+        Request::TryFix { .. } => crate::tr!("web.checks.run_failed.try_fix", why = why),
     }
 }
 

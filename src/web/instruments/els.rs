@@ -56,7 +56,7 @@ pub(super) struct Els {
     pub(super) ls_map: HtmlCanvasElement,
     pub(super) ls_summary: HtmlElement,
     /// Per long check: its progress row, bar and percentage.
-    pub(super) progress: [(HtmlElement, HtmlElement, HtmlElement); 6],
+    pub(super) progress: [(HtmlElement, HtmlElement, HtmlElement); 7],
     pub(super) loss_data: HtmlElement,
     pub(super) loss_penalty: HtmlElement,
     pub(super) loss_ratio: HtmlElement,
@@ -127,6 +127,7 @@ impl Els {
                 (id("lrfind-progress")?, bar(d, "lrfind-progress")?, id("lrfind-percent")?),
                 (id("cockpit-progress")?, bar(d, "cockpit-progress")?, id("cockpit-percent")?),
                 (id("landscape-progress")?, bar(d, "landscape-progress")?, id("landscape-percent")?),
+                (id("tryfix-progress")?, bar(d, "tryfix-progress")?, id("tryfix-percent")?),
             ],
             ls_time: id("landscape-time")?,
             ls_pictures: id("landscape-pictures")?,

@@ -37,6 +37,7 @@ mod checks;
 mod els;
 mod live;
 mod saliency;
+mod try_fix;
 
 use std::rc::Rc;
 
@@ -91,6 +92,10 @@ pub enum Action {
     Cockpit,
     /// `#landscape`.
     Landscape,
+    /// A doctor finding's "try the fix" button (the finding's index).
+    TryFix(usize),
+    /// `#tryfix-use`: open the fixed experiment.
+    UseFix,
     /// A long check's Cancel button.
     CancelCheck,
     /// `#bug-reveal`.
@@ -118,6 +123,8 @@ pub const WIRING: &[(&str, &str, Action)] = &[
     ("cockpit-cancel", "click", Action::CancelCheck),
     ("landscape", "click", Action::Landscape),
     ("landscape-cancel", "click", Action::CancelCheck),
+    ("tryfix-cancel", "click", Action::CancelCheck),
+    ("tryfix-use", "click", Action::UseFix),
     ("lrfind-use-valley", "click", Action::UseLr(Rule::Valley)),
     ("lrfind-use-steep", "click", Action::UseLr(Rule::Steep)),
     ("lrfind-use-minimum", "click", Action::UseLr(Rule::MinimumTenth)),
@@ -177,6 +184,9 @@ pub struct Instruments {
     lr_locked: bool,
     /// Whether the rate and batch-size measurement may name the run's rate.
     cockpit_shows_lr: bool,
+    /// "Try the fix": its elements, and what the doctor's findings offer.
+    tf: try_fix::TryFixEls,
+    offers: try_fix::Offers,
 }
 
 impl Instruments {
@@ -211,6 +221,8 @@ impl Instruments {
             lr_current: None,
             lr_locked: false,
             cockpit_shows_lr: true,
+            tf: try_fix::TryFixEls::find(document)?,
+            offers: try_fix::Offers::default(),
         })
     }
 

@@ -26,11 +26,14 @@
 //!   running a case and judging it ([`run_case`]), running them all;
 //! - `cases.rs`: the labelled cases themselves ([`CASES`]);
 //! - `score.rs`: precision, recall and the text report ([`report`]);
+//! - `repair.rs`: the repair score (the first fix offered, applied and
+//!   checked again);
 //! - `random.rs`: random correct experiments, on which the doctor must
 //!   never name a bug ([`bug_verdicts_on_correct_code`]).
 
 mod cases;
 mod random;
+pub mod repair;
 mod score;
 
 use super::doctor::{examine, DoctorOptions};

@@ -27,6 +27,7 @@ pub(super) fn bugs(d: &mut Diagnosis) {
             Finding::new(Severity::Error, Problem::UpdateNotApplied, checklist::GRADIENT_FLOW, "layer_stats", sentence)
                 .cause(crate::tr!("finding.frozen.cause"))
                 .fix(crate::tr!("finding.frozen.fix"))
+                .remedy(crate::engine::instruments::remedy::Remedy::RemoveBug)
                 .evidence(crate::tr!("finding.evidence.gradient_norm"), t.recent_median(|s| s.grad_norm))
                 .at(t.block.dense)
                 .place(t.label.clone())

@@ -8,6 +8,7 @@ use super::{Diagnosis, DEAD, EXPLODE, EXPLODE_GRAD, OUTPUT_STUCK, SATURATED, SHR
 use crate::engine::config::{Act, Config};
 use crate::engine::instruments::finding::{checklist, num, Finding, Problem, Severity};
 use crate::engine::instruments::initial_loss::Verdict;
+use crate::engine::instruments::remedy::{suited_init, Remedy};
 
 pub(super) fn initialization(d: &mut Diagnosis) {
     exploding(d);
@@ -60,6 +61,7 @@ fn exploding(d: &mut Diagnosis) {
     let f = Finding::new(Severity::Error, Problem::Exploding, checklist::GRADIENT_FLOW, "init_scale", sentence)
         .cause(crate::tr!("finding.exploding.cause", init = init_name(d.e.cfg.init)))
         .fix(init_fix(d.e.cfg))
+        .remedy(Remedy::Initializer(suited_init(d.e.cfg)))
         .evidence(label, growth)
         .place(last.label.clone());
     d.explain(&[
@@ -100,6 +102,7 @@ fn vanishing(d: &mut Diagnosis) {
         )
         .cause(crate::tr!("finding.vanishing.forward_cause", init = init_name(d.e.cfg.init)))
         .fix(init_fix(d.e.cfg))
+        .remedy(Remedy::Initializer(suited_init(d.e.cfg)))
         .evidence(crate::tr!("finding.evidence.activation_growth"), growth)
         .place(last.label.clone())
     } else if let Some(ratio) = grad {
@@ -125,6 +128,7 @@ fn vanishing(d: &mut Diagnosis) {
         )
         .cause(cause)
         .fix(crate::tr!("finding.vanishing.fix"))
+        .remedy(Remedy::ReluHe)
         .evidence(crate::tr!("finding.evidence.signal_ratio"), ratio)
         .place(init.blocks[0].label.clone())
     } else {
@@ -170,7 +174,10 @@ fn saturated(d: &mut Diagnosis) {
     } else {
         return;
     };
-    let f = f.cause(crate::tr!("finding.saturated.cause", init = init_name(d.e.cfg.init))).fix(init_fix(d.e.cfg));
+    let f = f
+        .cause(crate::tr!("finding.saturated.cause", init = init_name(d.e.cfg.init)))
+        .fix(init_fix(d.e.cfg))
+        .remedy(Remedy::Initializer(suited_init(d.e.cfg)));
     d.explain(&[Problem::InitialLoss, Problem::LearningRateTooLow, Problem::Oscillating, Problem::CannotOverfit]);
     d.push(f);
 }
@@ -198,6 +205,7 @@ fn dead_units(d: &mut Diagnosis) {
     .severity(severity)
     .cause(cause)
     .fix(crate::tr!("finding.dead.fix"))
+    .remedy(Remedy::ZeroBiasesHe)
     .evidence(crate::tr!("finding.evidence.dead_share"), share)
     .at(b.layer)
     .place(b.label.clone());
@@ -213,7 +221,8 @@ fn initial_loss(d: &mut Diagnosis) {
     if initial.verdict == Verdict::Ok {
         return;
     }
-    d.out.extend(initial.findings());
+    let remedy = Remedy::Initializer(suited_init(d.e.cfg));
+    d.out.extend(initial.findings().into_iter().map(|f| f.remedy(remedy)));
     // Too-large initial weights also make every update small next to them.
     d.explain(&[Problem::CannotOverfit, Problem::LearningRateTooLow]);
 }

@@ -4,12 +4,13 @@
 //! killed), an oscillating loss, and a rate too low (a stall with tiny
 //! updates that nothing else explains).
 
-use super::names::{lr_text, rate};
+use super::names::{lr_text, rate, rounded};
 use super::{describe, Diagnosis, DEAD, LOW_RATIO, OUTPUT_STUCK};
 use crate::engine::instruments::block_label;
 use crate::engine::instruments::finding::{checklist, num, Finding, Problem, Severity};
 use crate::engine::instruments::init_scale::InitScale;
 use crate::engine::instruments::layer_stats::LayerStats;
+use crate::engine::instruments::remedy::Remedy;
 
 pub(super) fn learning_rate(d: &mut Diagnosis) {
     diverged(d);
@@ -32,6 +33,7 @@ fn diverged(d: &mut Diagnosis) {
     )
     .cause(crate::tr!("finding.lr.diverged_cause", lr = lr_text(d.e.cfg)))
     .fix(crate::tr!("finding.lr.diverged_fix", rate = rate(d.e.cfg.lr / 10.0)))
+    .remedy(Remedy::LearningRate(rounded(d.e.cfg.lr / 10.0)))
     .evidence(crate::tr!("finding.evidence.step"), nf.step as f64);
     d.explain(&[Problem::NonFinite, Problem::Oscillating, Problem::LearningRateTooLow, Problem::CannotOverfit]);
     d.push(f);
@@ -81,6 +83,7 @@ fn collapsed(d: &mut Diagnosis) {
         Finding::new(Severity::Error, Problem::LearningRateTooHigh, checklist::LEARNING_RATE, "trajectory", sentence)
             .cause(crate::tr!("finding.lr.collapsed_cause", lr = lr_text(d.e.cfg)))
             .fix(crate::tr!("finding.lr.collapsed_fix", rate = rate(d.e.cfg.lr / 10.0)))
+            .remedy(Remedy::LearningRate(rounded(d.e.cfg.lr / 10.0)))
             .evidence(crate::tr!("finding.evidence.start_loss"), t.start)
             .evidence(crate::tr!("finding.evidence.peak_loss"), t.peak())
             .evidence(crate::tr!("finding.evidence.loss_now"), t.now());
@@ -120,6 +123,7 @@ fn oscillating(d: &mut Diagnosis) {
     )
     .cause(crate::tr!("finding.lr.oscillating_cause", lr = lr_text(d.e.cfg)))
     .fix(crate::tr!("finding.lr.oscillating_fix", rate = rate(d.e.cfg.lr / 3.0)))
+    .remedy(Remedy::LearningRate(rounded(d.e.cfg.lr / 3.0)))
     .evidence(crate::tr!("finding.evidence.up_swings"), t.swings() as f64)
     .evidence(crate::tr!("finding.evidence.intervals"), intervals as f64);
     d.explain(&[Problem::LearningRateTooLow, Problem::CannotOverfit]);
@@ -152,6 +156,7 @@ fn too_low(d: &mut Diagnosis) {
     )
     .cause(crate::tr!("finding.lr.too_low_cause", lr = lr_text(d.e.cfg)))
     .fix(crate::tr!("finding.lr.too_low_fix", rate = rate(suggestion)))
+    .remedy(Remedy::LearningRate(rounded(suggestion)))
     .evidence(crate::tr!("finding.evidence.update_ratio"), ratio)
     .evidence(crate::tr!("finding.evidence.progress"), t.progress());
     d.explain(&[Problem::CannotOverfit]);

@@ -105,6 +105,9 @@ pub const DEAD: f64 = 0.5;
 /// check; Srivastava et al. 2014 found 0.5 a good rate for hidden units
 /// and higher rates worse).
 pub const MAX_DROPOUT: f64 = 0.5;
+/// The dropout "try the fix" sets when dropout is too high: the middle of
+/// the 0.1–0.3 the finding recommends.
+pub const FIXED_DROPOUT: f64 = 0.2;
 /// BatchNorm on fewer examples than this per batch estimates its statistics
 /// too noisily (Wu and He 2018, Group Normalization: BN's error rises
 /// sharply below a batch of 8; Ioffe 2017, Batch Renormalization).

@@ -38,3 +38,9 @@ pub fn optimizer_title(cfg: &Config) -> &'static str {
 pub fn rate(lr: f64) -> String {
     format!("{:.1e}", lr).parse::<f64>().map_or_else(|_| num(lr), |v| format!("{v}"))
 }
+
+/// A learning rate (or any weight) rounded as [`rate`] writes it, so the
+/// value a fix sets is the value its sentence names.
+pub fn rounded(lr: f64) -> f64 {
+    format!("{:.1e}", lr).parse::<f64>().unwrap_or(lr)
+}

@@ -49,6 +49,7 @@ fn penalty_dominates(d: &mut Diagnosis) {
         )
         .cause(crate::tr!("finding.penalty.start_cause"))
         .fix(crate::tr!("finding.penalty.fix"))
+        .remedy(crate::engine::instruments::remedy::penalty_fix(p / data))
         .evidence(crate::tr!("finding.evidence.initial_penalty_ratio"), p / data)
         .evidence(crate::tr!("finding.evidence.progress"), t.progress())
     } else {

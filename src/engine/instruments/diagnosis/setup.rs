@@ -5,9 +5,10 @@
 //! [`MIN_BN_BATCH`](super::MIN_BN_BATCH) examples.
 
 use super::names::init_name;
-use super::{Diagnosis, DROPOUT_HOLDS_BACK, MAX_DROPOUT, MIN_BN_BATCH, OUT_OF_RANGE, STALLED};
+use super::{Diagnosis, DROPOUT_HOLDS_BACK, FIXED_DROPOUT, MAX_DROPOUT, MIN_BN_BATCH, OUT_OF_RANGE, STALLED};
 use crate::engine::config::{LossKind, OutputAct};
 use crate::engine::instruments::finding::{checklist, num, Finding, Problem, Severity};
+use crate::engine::instruments::remedy::{suited_init, Remedy};
 use crate::engine::trainer::Task;
 
 pub(super) fn setup(d: &mut Diagnosis) {
@@ -31,6 +32,7 @@ fn loss_mismatch(d: &mut Diagnosis) {
         )
         .cause(crate::tr!("finding.loss_mismatch.classes_cause"))
         .fix(crate::tr!("finding.loss_mismatch.classes_fix", link = "loss = softmax"))
+        .remedy(Remedy::SoftmaxLoss)
         .evidence(crate::tr!("finding.evidence.classes"), c as f64),
         (Some(Task::Regression), LossKind::Mse) if cfg.output_act != OutputAct::Linear => {
             let t = e.regression_targets;
@@ -58,6 +60,7 @@ fn loss_mismatch(d: &mut Diagnosis) {
             )
             .cause(crate::tr!("finding.loss_mismatch.range_cause"))
             .fix(crate::tr!("finding.loss_mismatch.range_fix", link = "out = linear"))
+            .remedy(Remedy::LinearOutput)
             .evidence(crate::tr!("finding.evidence.targets_outside"), share)
         }
         _ => return,
@@ -78,6 +81,7 @@ fn symmetric_init(d: &mut Diagnosis) {
     )
     .cause(crate::tr!("finding.symmetric.cause", init = init_name(d.e.cfg.init)))
     .fix(crate::tr!("finding.symmetric.fix"))
+    .remedy(Remedy::Initializer(suited_init(d.e.cfg)))
     .evidence(crate::tr!("finding.evidence.unit_spread"), s.spread)
     .at(s.layer)
     .place(s.label.clone());
@@ -139,6 +143,7 @@ fn dropout_too_high(d: &mut Diagnosis) {
     let f = Finding::new(Severity::Warning, Problem::DropoutTooHigh, checklist::DROPOUT, "setup", sentence)
         .cause(crate::tr!("finding.dropout.cause"))
         .fix(crate::tr!("finding.dropout.fix"))
+        .remedy(Remedy::DropoutAtMost(FIXED_DROPOUT))
         .evidence(crate::tr!("finding.evidence.largest_dropout"), p)
         .place(place);
     d.explain(&[
@@ -172,6 +177,7 @@ fn bn_small_batch(d: &mut Diagnosis) {
     let f = Finding::new(Severity::Warning, Problem::BnSmallBatch, checklist::BATCH_NORM, "setup", sentence)
         .cause(cause)
         .fix(crate::tr!("finding.bn_small_batch.fix", min = MIN_BN_BATCH))
+        .remedy(Remedy::BatchAtLeast(MIN_BN_BATCH))
         .evidence(crate::tr!("finding.evidence.batch_size"), bs as f64);
     d.explain(&[
         Problem::Oscillating,
