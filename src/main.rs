@@ -361,6 +361,10 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
     let lr_finder = median_ms(&mut || drop(lr_finder::run(&t)));
     let landscape = median_ms(&mut || drop(gradlab::engine::instruments::landscape::run(&t)));
     let cockpit = median_ms(&mut || drop(cockpit::measure(&t, &mut gradlab::engine::progress::Progress::none())));
+    // "Try the fix" with a tenth of the rate: 300 steps of each side, the doctor on both.
+    let tenth = gradlab::engine::instruments::remedy::Remedy::LearningRate(t.lr() / 10.0);
+    let problem = gradlab::engine::instruments::finding::Problem::LearningRateTooHigh;
+    let try_fix = median_ms(&mut || drop(gradlab::engine::instruments::try_fix::run(&t, problem, tenth)));
     serde_json::json!({
         "engine": "gradlab-native",
         "workload": "W2 instruments",
@@ -371,6 +375,7 @@ fn instrument_costs(opts: &BenchOptions) -> serde_json::Value {
         "lr_finder_ms": lr_finder,
         "cockpit_ms": cockpit,
         "landscape_ms": landscape,
+        "try_fix_ms": try_fix,
         "reps": opts.reps,
     })
 }

@@ -2062,7 +2062,7 @@ try {
     await page.close();
   });
 
-  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the rate and batch-size measurement and the loss landscape, the Chinese page and the runs panel; pictures carry their values', async () => {
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the rate and batch-size measurement and the loss landscape, try the fix, the Chinese page and the runs panel; pictures carry their values', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const audit = async (page) => {
       await page.addScriptTag({ path: axePath });
@@ -2081,6 +2081,12 @@ try {
         await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
         await page.click('#landscape');
         await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden);
+      }],
+      ['try the fix', 'lr=3', async (page) => {
+        await page.click('#doctor');
+        await page.waitForFunction(() => document.querySelector('#doctor-findings button.try-fix'), null, { timeout: 30_000 });
+        await page.click('#doctor-findings button.try-fix');
+        await page.waitForFunction(() => !document.querySelector('#tryfix-result').hidden, null, { timeout: 60_000 });
       }],
       ['the Chinese page with a lesson', 'lang=zh-CN&lesson=dead-relu', async () => {}],
       ['runs panel', 'data=xor', async (page) => {
@@ -2111,7 +2117,7 @@ try {
       await ctx.close();
     }
     assert(failures.length === 0, failures.join('\n'));
-  });
+  }, 240_000);
 
   // ---- languages ----
 
@@ -2154,7 +2160,7 @@ try {
     return [...found];
   }, latinTerms);
 
-  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the rate and batch-size measurement and the loss landscape, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
+  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the rate and batch-size measurement and the loss landscape, try the fix, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
     const states = [
       ['default page', 'data=circle', async () => {}],
       ['after 5 steps and a gradient check', 'data=spiral', async (page) => {
@@ -2192,6 +2198,12 @@ try {
         await page.waitForFunction(() => Number(document.querySelector('#lockstep-status').dataset.step) >= 2, null, { timeout: 30_000 });
         await page.click('#lockstep-play');
         await page.locator('#runs').scrollIntoViewIfNeeded();
+      }],
+      ['try the fix', 'lr=3', async (page) => {
+        await page.click('#doctor');
+        await page.waitForFunction(() => document.querySelector('#doctor-findings button.try-fix'), null, { timeout: 30_000 });
+        await page.click('#doctor-findings button.try-fix');
+        await page.waitForFunction(() => !document.querySelector('#tryfix-result').hidden, null, { timeout: 60_000 });
       }],
       ['the doctor on a planted bug', 'data=xor&bug=wrong-sign', async (page) => {
         await page.click('#doctor');

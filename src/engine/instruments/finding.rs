@@ -143,6 +143,13 @@ impl Problem {
         }
     }
 
+    /// The problem's name in the current language (`problem.<id>`, with
+    /// underscores for dashes), e.g. "learning rate too high".
+    pub fn name(self) -> &'static str {
+        let key = format!("problem.{}", self.id().replace('-', "_"));
+        crate::engine::i18n::lookup(crate::engine::i18n::current(), &key).unwrap_or(self.id())
+    }
+
     /// Whether the problem is evidence of a bug in the code (never raised
     /// on correct code: the doctor benchmark holds it to that).
     pub fn is_bug(self) -> bool {

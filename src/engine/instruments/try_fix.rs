@@ -171,7 +171,7 @@ impl TryFix {
             Verdict::NotHelped => crate::tr!("tryfix.not_helped", steps = self.steps),
             Verdict::Partly => {
                 let new: Vec<&str> =
-                    self.fixed.alarms.iter().filter(|p| !self.current.alarms.contains(p)).map(|p| p.id()).collect();
+                    self.fixed.alarms.iter().filter(|p| !self.current.alarms.contains(p)).map(|p| p.name()).collect();
                 let why = if new.is_empty() && by_accuracy {
                     crate::tr!("tryfix.partly_acc", from = from, to = to)
                 } else if new.is_empty() {

@@ -201,7 +201,7 @@ fn rows(r: &TryFix) -> Vec<(&'static str, String, String, String)> {
     let figure = |v: Option<f64>| v.map_or_else(|| "–".to_string(), num);
     let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |a| format!("{:.1} %", a * 100.0));
     let others = |s: &Side| {
-        let ids: Vec<&str> = s.alarms.iter().filter(|p| **p != r.problem).map(|p| p.id()).collect();
+        let ids: Vec<&str> = s.alarms.iter().filter(|p| **p != r.problem).map(|p| p.name()).collect();
         if ids.is_empty() {
             crate::tr!("tryfix.none")
         } else {
