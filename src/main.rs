@@ -203,6 +203,7 @@ fn cockpit_cmd(link: &str, steps: Option<u64>) -> Result<(), String> {
     let line = serde_json::json!({
         "alpha_median": report.alpha_median(),
         "lines": report.lines(true),
+        "advice": report.advice().iter().map(|a| a.sentence(true)).collect::<Vec<_>>(),
         "report": report,
         "fingerprint": trainer.fingerprint().to_string(),
     });

@@ -201,3 +201,35 @@ fn correct_code_is_never_called_buggy() {
     let wrong = calibration::bug_verdicts_on_correct_code(150);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// The rate and batch-size measurement's advice (issue 11, item 2) is held
+/// to the same standard as the doctor: no advice on any healthy recipe
+/// (seeds 1–3, at the case's step and 200 steps later), and on learning
+/// rates known to be too high it does advise lowering the rate.
+#[test]
+fn the_rate_advice_is_silent_on_healthy_recipes_and_speaks_on_rates_too_high() {
+    use gradlab::engine::instruments::cockpit::{self, Advice};
+    use gradlab::engine::link as codec;
+    use gradlab::engine::progress::Progress;
+    let advice = |link: &str, seed: u64, steps: u64| {
+        let (l, _) = codec::decode_link(&format!("{link}&seed={seed}"));
+        let mut t = bug_lab::trainer(&l.config, l.bug).expect("valid");
+        (0..steps).for_each(|_| drop(t.step()));
+        cockpit::measure(&t, &mut Progress::none()).advice()
+    };
+    for case in CASES.iter().filter(|c| c.expect == Expect::Healthy) {
+        for seed in 1..=3 {
+            for steps in [case.steps, case.steps + 200] {
+                let said = advice(case.link, seed, steps);
+                assert!(said.is_empty(), "{} (seed {seed}, step {steps}): {said:?}", case.name);
+            }
+        }
+    }
+    let find = |name: &str| CASES.iter().find(|c| c.name == name).expect("case").link;
+    let overshoots = |a: &[Advice]| a.iter().any(|a| matches!(a, Advice::Overshoot(_)));
+    let too_sharp = |a: &[Advice]| a.iter().any(|a| matches!(a, Advice::TooSharp(..)));
+    assert!(overshoots(&advice(find("lr-too-high-xor"), 1, 0)), "SGD at 10 on xor");
+    let diverges = advice(find("lr-too-high-diverges"), 1, 0);
+    assert!(overshoots(&diverges) && too_sharp(&diverges), "SGD at 10 on the plane: {diverges:?}");
+    assert!(too_sharp(&advice(find("oscillating-sgd"), 1, 200)), "SGD at 1, oscillating, after 200 steps");
+}

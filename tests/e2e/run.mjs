@@ -1159,6 +1159,11 @@ try {
       assert(Number(lines[0][1]) === cli.alpha_median, `alpha ${lines[0][1]} vs ${cli.alpha_median}`);
       assert(Number(lines[2][1]) === cli.report.lambda_max, `λ ${lines[2][1]} vs ${cli.report.lambda_max}`);
       assert(/^Alpha: median/.test(lines[0][2]) && /norm test/.test(lines[1][2]) && /2\/λ/.test(lines[2][2]) && /hidden 1/.test(lines[3][2]), JSON.stringify(lines));
+      // Advice only where healthy runs leave a margin: none at 0.003; at 3 the steps overshoot.
+      const advice = await page.locator('#cockpit-advice li').evaluateAll((els) => els.map((e) => [e.dataset.advice, e.textContent]));
+      assert(JSON.stringify(advice.map((a) => a[1])) === JSON.stringify(cli.advice), `advice ${JSON.stringify(advice)} vs ${JSON.stringify(cli.advice)}`);
+      const ids = advice.map((a) => a[0]);
+      assert(lr === '3' ? ids.includes('overshoot') : ids.length === 0, `lr ${lr}: advice ${ids}`);
       alphas.push(cli.alpha_median);
       if (lr === '3') await page.locator('#cockpit-block').screenshot({ path: join(artifacts, 'cockpit.png') });
       await page.close();

@@ -280,7 +280,9 @@ fn normalize(v: &mut [f64]) {
     }
 }
 
+mod advice;
 mod report;
+pub use advice::{Advice, OVERSHOOT, SHARP};
 pub use report::{measure, Report, STEPS};
 
 #[cfg(test)]

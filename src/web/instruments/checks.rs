@@ -204,8 +204,10 @@ impl Instruments {
             }
             Request::Doctor { .. } => dom::clear(&els.doc_list),
             Request::Cockpit => {
-                dom::clear(&els.cp_lines);
-                show(&els.cp_lines, false);
+                for el in [&els.cp_lines, &els.cp_advice] {
+                    dom::clear(el);
+                    show(el, false);
+                }
             }
             Request::Landscape => {
                 set_attr(&els.ls_map, "data-painted", "0");
@@ -351,6 +353,14 @@ impl Instruments {
             append(&els.cp_lines, &li);
         }
         show(&els.cp_lines, true);
+        dom::clear(&els.cp_advice);
+        let advice = r.advice();
+        for a in &advice {
+            let li: HtmlElement = create_text("li", "warn", &a.sentence(self.cockpit_shows_lr));
+            set_attr(&li, "data-advice", a.id());
+            append(&els.cp_advice, &li);
+        }
+        show(&els.cp_advice, !advice.is_empty());
     }
 
     /// The landscape's curve, map and sentence; the map is painted at its

@@ -39,6 +39,9 @@ pub struct Report {
     pub lambda_max: f64,
     /// Every dense layer's distance from its initial weights.
     pub distances: Vec<LayerDistance>,
+    /// Whether the run steps with plain SGD (no momentum, no adaptive
+    /// scaling), for which lr × λ > 2 means divergence along λ's direction.
+    pub plain_sgd: bool,
 }
 
 /// A trainer's next batch in f64.
@@ -86,6 +89,7 @@ pub fn measure(trainer: &Trainer, progress: &mut Progress) -> Report {
         tests,
         lambda_max,
         distances: distance_from_init(trainer),
+        plain_sgd: trainer.cfg.optimizer.rule.name == "sgd",
     }
 }
 
