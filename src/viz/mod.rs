@@ -45,3 +45,4 @@ pub mod points;
 pub mod saliency;
 pub mod sparkline;
 pub mod thumbnail;
+pub mod unit_math;

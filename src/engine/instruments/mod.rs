@@ -38,6 +38,7 @@ pub mod sentinel;
 pub mod summary;
 pub mod symmetry;
 pub mod trajectory;
+pub mod unit_math;
 pub mod update_check;
 pub mod variance_shift;
 pub mod verdicts;
