@@ -9,9 +9,11 @@
 //! then the rest as one figure ("+ 14 more terms (−0.12)"), then the bias
 //! and the result. A negative factor is written in parentheses.
 
-use crate::engine::instruments::unit_math::{EdgeMath, EdgeUpdate, Example, Form, Stage, UnitMath};
+use crate::engine::instruments::unit_math::{self, EdgeMath, EdgeUpdate, Example, Form, Stage, UnitMath};
 use crate::engine::link::settings;
 use crate::engine::math;
+use crate::engine::trainer::Trainer;
+use crate::viz::diagram;
 
 /// Terms of a sum written out; the rest are summed into one figure.
 pub const SHOWN_TERMS: usize = 3;
@@ -256,6 +258,52 @@ pub fn edge_lines(e: &EdgeMath) -> Vec<String> {
         num(f64::from(e.example_grad))
     ));
     lines
+}
+
+/// The diagram's labels of the trainer's columns (inputs, hidden, output).
+fn labels(trainer: &Trainer) -> Vec<String> {
+    let hidden: Vec<usize> = trainer.cfg.hidden.iter().map(|l| l.units).collect();
+    diagram::columns(trainer.model.n_in, &hidden, trainer.model.n_out).1
+}
+
+/// The name of unit `i` of column `col` as the box writes it: an input
+/// feature (`x1`), a pixel (`pixel 12`), or `hidden 1 · unit 3`.
+pub fn unit_name(trainer: &Trainer, labels: &[String], col: usize, i: usize) -> String {
+    if col > 0 {
+        let column = labels.get(col).cloned().unwrap_or_default();
+        return crate::tr!("web.network.unit_info", column = column, unit = i + 1);
+    }
+    match &trainer.input_map {
+        Some(map) => map.features.get(i).map_or_else(String::new, |&f| diagram::feature_name(f)),
+        None => crate::tr!("viz.unit_math.pixel", n = i + 1),
+    }
+}
+
+/// The whole box of unit `unit` of column `col` (≥ 1) for training
+/// example `example`: its name, then [`unit_lines`]; with the numbers.
+pub fn unit_box(trainer: &Trainer, col: usize, unit: usize, example: usize) -> Option<(Vec<String>, UnitMath)> {
+    let u = unit_math::unit(trainer, col, unit, example)?;
+    let labels = labels(trainer);
+    let mut lines = vec![unit_name(trainer, &labels, col, unit)];
+    lines.extend(unit_lines(&u, &|i| unit_name(trainer, &labels, col - 1, i)));
+    Some((lines, u))
+}
+
+/// The whole box of the edge from unit `from` of column `col − 1` to unit
+/// `to` of column `col`: `source → target`, then [`edge_lines`].
+pub fn edge_box(
+    trainer: &Trainer,
+    col: usize,
+    from: usize,
+    to: usize,
+    example: usize,
+) -> Option<(Vec<String>, EdgeMath)> {
+    let e = unit_math::edge(trainer, col, from, to, example)?;
+    let labels = labels(trainer);
+    let head = format!("{} → {}", unit_name(trainer, &labels, col - 1, from), unit_name(trainer, &labels, col, to));
+    let mut lines = vec![head];
+    lines.extend(edge_lines(&e));
+    Some((lines, e))
 }
 
 #[cfg(test)]
