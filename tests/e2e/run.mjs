@@ -793,6 +793,19 @@ try {
     await sameF32('z', live.unit.z);
     await sameF32('dz', live.unit.dz);
     await page.close();
+
+    // In Chinese: the same box in the page's language.
+    const zh = await openAtStep(context, `${hash}&lang=zh-CN`, steps);
+    logs.push(zh.log);
+    await zh.page.locator('.panel-network').scrollIntoViewIfNeeded();
+    await zh.page.hover(node(1, 2));
+    await zh.page.waitForFunction(() => document.querySelector('#node-info').dataset.target === 'unit:1,2');
+    const zhText = await zh.page.locator('#node-info').evaluate((el) => el.textContent);
+    assert(zhText.includes('对训练点 1：') && zhText.includes('该点的损失') && zhText.includes('最强的输入权重'), zhText);
+    assert(!/training|strongest|incoming|loss/.test(zhText), `English left: ${zhText}`);
+    const r = await zh.page.locator('#network').boundingBox();
+    await zh.page.screenshot({ path: join(artifacts, 'show-math-zh.png'), clip: { x: r.x - 8, y: r.y - 8, width: r.width + 16, height: r.height + 16 } });
+    await zh.page.close();
   });
 
   await test('phone layout (390×844): panels stacked, no horizontal scroll', async () => {
@@ -1193,6 +1206,24 @@ try {
     await page.close();
     page = await openObserved(`#data=digits&loss=softmax&bs=64&net=${Array(16).fill('256:relu').join(',')}`);
     await longest('Play on 16×256', playPhase(30, 120_000));
+    // A deep unit's math stays shown while training (redrawn with the
+    // edges: one row's forward and backward pass), then one of its edges
+    // walked to with ↓; Space plays and pauses with the unit focused.
+    await longest('Play on 16×256 with a unit\'s math shown', async () => {
+      await page.focus('#network canvas.node[data-col="12"][data-unit="3"]');
+      await page.waitForFunction(() => document.querySelector('#node-info').dataset.target === 'unit:12,3');
+      const z0 = await page.locator('#node-info').getAttribute('data-z');
+      const from = await stepOf(page);
+      await page.keyboard.press('Space');
+      await page.waitForFunction(([k, z]) => Number(document.querySelector('#step').textContent) >= k && document.querySelector('#node-info').dataset.z !== z, [from + 8, z0], { timeout: 120_000 });
+      await page.keyboard.press('ArrowDown');
+      await page.waitForFunction(() => document.querySelector('#node-info').dataset.target?.startsWith('edge:12,'), null, { timeout: 60_000 });
+      await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, from + 14, { timeout: 120_000 });
+      await page.keyboard.press('Space');
+      await waitPaused(page);
+      await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
+      await page.keyboard.press('Escape');
+    });
     await page.close();
   }, 600_000);
 
