@@ -132,6 +132,7 @@ impl App {
             Command::Resize => {
                 self.network.layout();
                 self.network.paint_edges(&self.trainer);
+                self.network.show_info(&self.trainer);
                 self.runs.resized();
             }
             Command::Inst(action) => self.instrument(action),

@@ -218,7 +218,8 @@ impl NetworkView {
         }
     }
 
-    fn hide_info(&self) {
+    /// Hides the box (and gives back the height it needed).
+    pub(super) fn hide_info(&self) {
         show(&self.info, false);
         let _ = self.root.style().remove_property("min-height");
     }

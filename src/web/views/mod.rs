@@ -74,7 +74,7 @@ pub struct NetworkView {
     maps: NeuronMaps,
     rgba: Vec<u8>,
     /// The node whose values are shown in the info box.
-    pub focus: Option<(usize, usize)>,
+    focus: Option<(usize, usize)>,
     /// Width the layout was computed for.
     laid_out_width: i32,
     /// Dead and saturated units, by (column, unit).
@@ -141,7 +141,7 @@ impl NetworkView {
         (self.hovered, self.walk) = (None, None);
         self.curves.clear();
         self.marks.clear();
-        show(&self.info, false);
+        self.hide_info();
         for node in self.nodes.drain(..) {
             node.canvas.remove();
         }
