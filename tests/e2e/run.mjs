@@ -1038,7 +1038,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256, also with a unit's math shown); progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256, also with the math of a unit shown); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const openObserved = async (hash) => {
       const page = await context.newPage();

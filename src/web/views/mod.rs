@@ -2,8 +2,8 @@
 //! thumbnail per neuron, the big output heatmap with its data points, the
 //! digits sample grid, and the loss/accuracy charts.
 //!
-//! Files: this one (the network diagram) and `pictures` (output heatmap,
-//! digits, charts). Layout and captions of the diagram are
+//! Files: this one (the network diagram), `info` (its info box: a neuron's
+//! or an edge's math) and `pictures` (output heatmap, digits, charts). Layout and captions of the diagram are
 //! [`crate::viz::diagram`].
 //!
 //! Pixels come from pure code (`viz`, and the engine's grid maps); this module
@@ -94,7 +94,7 @@ pub struct NetworkView {
 }
 
 impl NetworkView {
-    /// Binds to `#network`, `#network-edges` and `#node-info`.
+    /// Binds to `#network`, `#network-edges`, `#network-mark` and `#node-info`.
     pub fn new(document: &Document) -> Result<NetworkView, String> {
         let edges: HtmlCanvasElement = dom::typed(document, "network-edges")?;
         let mark: HtmlCanvasElement = dom::typed(document, "network-mark")?;
