@@ -2,7 +2,8 @@
 //! print its trajectory, dump gradients for external checking, examine it
 //! with every instrument (`doctor`), run the learning-rate range test
 //! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
-//! slice the loss landscape (`landscape`), or benchmark.
+//! slice the loss landscape (`landscape`), show the math of one unit or
+//! edge as the page's info box does (`unit-math`), or benchmark.
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -94,6 +95,23 @@ enum Command {
         #[arg(long)]
         problem: Option<String>,
     },
+    /// Show the math of one unit or edge of a linked experiment's network, as the page's info box does: its lines (English) and numbers as JSON.
+    UnitMath {
+        /// A GradLab link or its hash part.
+        link: String,
+        /// Train this many steps first (default: the link's `step`, else 0).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// The unit `COL,UNIT` as the diagram's data-col and data-unit: column 1 is hidden 1, the last the output; units from 0.
+        #[arg(long, conflicts_with = "edge", required_unless_present = "edge")]
+        unit: Option<String>,
+        /// The edge `COL,FROM,TO`: from unit FROM of column COL − 1 to unit TO of column COL.
+        #[arg(long)]
+        edge: Option<String>,
+        /// The training example (a row of the training set, from 0; the page shows row 0).
+        #[arg(long, default_value_t = 0)]
+        example: usize,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -112,6 +130,9 @@ fn main() -> ExitCode {
         Command::Cockpit { link, steps } => cockpit_cmd(&link, steps),
         Command::Landscape { link, steps } => landscape_cmd(&link, steps),
         Command::TryFix { link, steps, problem } => try_fix_cmd(&link, steps, problem.as_deref()),
+        Command::UnitMath { link, steps, unit, edge, example } => {
+            unit_math_cmd(&link, steps, unit.as_deref(), edge.as_deref(), example)
+        }
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -246,6 +267,49 @@ fn try_fix_cmd(link: &str, steps: Option<u64>, problem: Option<&str>) -> Result<
         "report": report,
         "fingerprint": trainer.fingerprint().to_string(),
     });
+    println!("{line}");
+    Ok(())
+}
+
+/// `1,2` or `2,0,1` as numbers (`what` names the flag in the error).
+fn indices(text: &str, n: usize, what: &str) -> Result<Vec<usize>, String> {
+    let v: Vec<usize> = text
+        .split(',')
+        .map(|p| p.trim().parse::<usize>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("--{what} {text:?}: expected {n} numbers separated by commas"))?;
+    if v.len() == n {
+        Ok(v)
+    } else {
+        Err(format!("--{what} {text:?}: expected {n} numbers separated by commas"))
+    }
+}
+
+fn unit_math_cmd(
+    link: &str,
+    steps: Option<u64>,
+    unit: Option<&str>,
+    edge: Option<&str>,
+    example: usize,
+) -> Result<(), String> {
+    use gradlab::viz::unit_math;
+    let trainer = trainer_at(link, steps)?;
+    let missing = || "no such unit, edge or training example in this network".to_string();
+    let mut line = match (unit, edge) {
+        (Some(text), _) => {
+            let at = indices(text, 2, "unit")?;
+            let (lines, u) = unit_math::unit_box(&trainer, at[0], at[1], example).ok_or_else(missing)?;
+            serde_json::json!({ "lines": lines, "unit": u })
+        }
+        (None, Some(text)) => {
+            let at = indices(text, 3, "edge")?;
+            let (lines, e) = unit_math::edge_box(&trainer, at[0], at[1], at[2], example).ok_or_else(missing)?;
+            serde_json::json!({ "lines": lines, "edge": e })
+        }
+        (None, None) => return Err("give --unit COL,UNIT or --edge COL,FROM,TO".into()),
+    };
+    line["step"] = trainer.step_count().into();
+    line["fingerprint"] = trainer.fingerprint().to_string().into();
     println!("{line}");
     Ok(())
 }

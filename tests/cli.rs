@@ -47,6 +47,9 @@ fn errors_are_one_readable_line_and_a_failure_exit() {
         vec!["bench", "W9"],
         vec!["try-fix", "v=1"],
         vec!["try-fix", "lr=3", "--problem", "exploding"],
+        vec!["unit-math", "net=4:tanh", "--unit", "1"],
+        vec!["unit-math", "net=4:tanh", "--unit", "1,9"],
+        vec!["unit-math", "net=4:tanh", "--edge", "0,0,0"],
     ] {
         let (ok, stdout, stderr) = gradlab(&args);
         assert!(!ok, "{args:?} should fail");
@@ -67,6 +70,32 @@ fn try_fix_trains_the_doctors_first_fix_next_to_the_experiment() {
     assert!(report["current"]["alarms"].as_array().is_some_and(|a| a.contains(&"learning-rate-too-high".into())));
     assert!(!report["fixed"]["alarms"].as_array().is_some_and(|a| a.contains(&"learning-rate-too-high".into())));
     assert!(r["sentence"].as_str().is_some_and(|s| s.starts_with("The fix")), "{r}");
+}
+
+/// `unit-math` prints the info box's lines and numbers: a unit's formula
+/// names the example and cuts long sums, and an edge's last update is the
+/// change of its weight between the steps before and after.
+#[test]
+fn unit_math_prints_the_boxs_lines_and_numbers() {
+    let link = "data=xor&net=6:tanh,2:tanh&bs=10";
+    let (ok, stdout, stderr) = gradlab(&["unit-math", link, "--steps", "5", "--unit", "2,1"]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let lines: Vec<&str> = v["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert_eq!(lines[0], "hidden 2 · unit 2");
+    assert!(lines[1].starts_with("for training point 1: (x1, x2) = ("), "{}", lines[1]);
+    assert!(lines[2].starts_with("z = Σ w·a + b = ") && lines[2].contains(" + 3 more terms ("), "{}", lines[2]);
+    assert_eq!(v["step"], 5);
+    assert_eq!(v["unit"]["weights"].as_array().unwrap().len(), 6);
+    let (ok, stdout, _) = gradlab(&["unit-math", &format!("{link}&step=5"), "--edge", "1,0,3"]);
+    assert!(ok);
+    let e: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(e["lines"][0], "x1 → hidden 1 · unit 4");
+    let (_, before, _) = gradlab(&["unit-math", link, "--steps", "4", "--edge", "1,0,3"]);
+    let before: Value = serde_json::from_str(&before).unwrap();
+    let (w0, w1) = (before["edge"]["w"].as_f64().unwrap() as f32, e["edge"]["w"].as_f64().unwrap() as f32);
+    assert_eq!(e["edge"]["last"]["delta"].as_f64().unwrap() as f32, w1 - w0, "Δw = w after − w before");
+    assert_eq!(e["edge"]["last"]["step"], 5);
 }
 
 /// An independent f64 forward of the default network (x → tanh dense layers)

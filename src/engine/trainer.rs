@@ -30,7 +30,7 @@ mod step;
 pub use drawing::{DigitSample, PlanePoint};
 pub use evaluation::Evaluation;
 pub use hooks::{Grads, Hooks, NoHooks, StepHooks};
-pub use step::{NonFinite, PartialStep, StepOutcome, StepProbe, StepStats, TensorKind};
+pub use step::{LastUpdate, NonFinite, PartialStep, StepOutcome, StepProbe, StepStats, TensorKind};
 
 pub use crate::engine::targets::{Encoding, Split, Task};
 
@@ -79,6 +79,9 @@ pub struct Trainer {
     pub clipped_steps: u64,
     /// Figures of the last step.
     pub last: StepStats,
+    /// The last step's gradient and change of every parameter.
+    #[serde(skip)]
+    pub last_update: LastUpdate,
     /// The training set before feature mapping (for drawing and reset).
     pub raw_train: RawData,
     /// The test set before feature mapping.
@@ -184,6 +187,7 @@ impl Trainer {
             history: History::default(),
             clipped_steps: 0,
             last: StepStats::default(),
+            last_update: LastUpdate::default(),
             raw_train: train.clone(),
             raw_test: test.clone(),
             probe: None,
@@ -341,6 +345,7 @@ impl Trainer {
         t.optimizer = Optimizer::new(self.cfg.optimizer, self.model.n_params());
         t.history = History::default();
         (t.clipped_steps, t.step, t.epoch, t.diverged, t.probe) = (0, 0, 0, None, None);
+        t.last_update = LastUpdate::default();
         t.hooks.0.restart();
         t
     }

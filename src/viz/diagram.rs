@@ -5,7 +5,7 @@
 //! draws; these decisions are here, tested natively, next to
 //! [`super::network`] (the edges' styles).
 
-use crate::engine::config::{Config, LossKind, OutputAct};
+use crate::engine::config::{Config, Feature, LossKind, OutputAct};
 
 /// Most nodes drawn per column.
 pub const MAX_NODES: usize = 16;
@@ -104,6 +104,20 @@ pub fn captions(col: usize, n_cols: usize, label: &str, width: usize, planar: bo
 pub fn unit_range(values: &[f32], unit: usize, stride: usize) -> (f32, f32) {
     let it = values.iter().skip(unit).step_by(stride.max(1)).filter(|v| v.is_finite());
     it.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)))
+}
+
+/// An input feature's name on its node, in the current language (English:
+/// its link name).
+pub fn feature_name(f: Feature) -> String {
+    match f {
+        Feature::X1 => crate::tr!("web.network.feature.x1"),
+        Feature::X2 => crate::tr!("web.network.feature.x2"),
+        Feature::X1Sq => crate::tr!("web.network.feature.x1sq"),
+        Feature::X2Sq => crate::tr!("web.network.feature.x2sq"),
+        Feature::X1X2 => crate::tr!("web.network.feature.x1x2"),
+        Feature::SinX1 => crate::tr!("web.network.feature.sinx1"),
+        Feature::SinX2 => crate::tr!("web.network.feature.sinx2"),
+    }
 }
 
 /// How the single output maps to the colour scale's [−1, 1].

@@ -47,3 +47,4 @@ pub mod saliency;
 pub mod sparkline;
 pub mod thumbnail;
 pub mod try_fix;
+pub mod unit_math;

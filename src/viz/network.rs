@@ -191,9 +191,199 @@ pub fn drawn_edges(weights: &[f32], n_out: usize, shown_in: usize, shown_out: us
     all
 }
 
+/// One drawn edge of the page's diagram: from unit `from` of column
+/// `col − 1` to unit `to` of column `col`, a cubic Bézier from `a` (the
+/// source's right side) to `b` (the target's left side) with both control
+/// points at mid-x, as the page strokes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Curve {
+    /// Column of the target.
+    pub col: usize,
+    /// Source unit.
+    pub from: usize,
+    /// Target unit.
+    pub to: usize,
+    /// Start (px).
+    pub a: (f64, f64),
+    /// End (px).
+    pub b: (f64, f64),
+}
+
+impl Curve {
+    /// The point at parameter `t` in [0, 1]. With the controls at mid-x,
+    /// `x = a.x + (b.x − a.x)·(1.5t − 1.5t² + t³)` and
+    /// `y = a.y + (b.y − a.y)·(3t² − 2t³)`.
+    pub fn at(&self, t: f64) -> (f64, f64) {
+        let sx = 1.5 * t - 1.5 * t * t + t * t * t;
+        let sy = 3.0 * t * t - 2.0 * t * t * t;
+        (self.a.0 + (self.b.0 - self.a.0) * sx, self.a.1 + (self.b.1 - self.a.1) * sy)
+    }
+
+    /// Distance (px) from `p` to the curve, measured on [`CURVE_SEGMENTS`]
+    /// straight pieces (within a tenth of a pixel on the diagram's curves).
+    pub fn distance(&self, p: (f64, f64)) -> f64 {
+        let mut best = f64::INFINITY;
+        let mut prev = self.a;
+        for k in 1..=CURVE_SEGMENTS {
+            let next = self.at(k as f64 / CURVE_SEGMENTS as f64);
+            best = best.min(segment_distance(p, prev, next));
+            prev = next;
+        }
+        best
+    }
+}
+
+/// Straight pieces a curve is measured on.
+pub const CURVE_SEGMENTS: usize = 24;
+/// How far (px) from a drawn edge the pointer may be to hover it.
+pub const HIT_PX: f64 = 4.0;
+
+/// Distance from `p` to the segment `a`–`b`.
+fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let (x, y) = (a.0 + t * dx, a.1 + t * dy);
+    ((p.0 - x) * (p.0 - x) + (p.1 - y) * (p.1 - y)).sqrt()
+}
+
+/// The drawn edge nearest to the pointer at `p`, if one is within
+/// `tolerance` px (its index in `curves`; the first of equals).
+pub fn edge_at(curves: &[Curve], p: (f64, f64), tolerance: f64) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (k, c) in curves.iter().enumerate() {
+        // Cheap rejection: outside the curve's box grown by the tolerance.
+        let (x0, x1) = (c.a.0.min(c.b.0) - tolerance, c.a.0.max(c.b.0) + tolerance);
+        let (y0, y1) = (c.a.1.min(c.b.1) - tolerance, c.a.1.max(c.b.1) + tolerance);
+        if p.0 < x0 || p.0 > x1 || p.1 < y0 || p.1 > y1 {
+            continue;
+        }
+        let d = c.distance(p);
+        if d <= tolerance && best.is_none_or(|(_, b)| d < b) {
+            best = Some((k, d));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// A rectangle (px): left, top, width, height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// Whether the two overlap (touching does not count).
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+}
+
+/// Gap (px) between the info box and what it describes.
+pub const BOX_GAP: f64 = 6.0;
+
+/// Where the info box of `w × h` px goes in a diagram `area_w × area_h`
+/// px, next to `anchor` (the node, or the pointer on an edge) without
+/// covering it: right of it, else left, below, above, each slid along the
+/// other axis to stay inside. When none fits, below the anchor, the
+/// diagram to grow to the returned height. Returns the box's rectangle and
+/// the height the diagram needs (at least `area_h`).
+pub fn place_box(area_w: f64, area_h: f64, anchor: Rect, w: f64, h: f64) -> (Rect, f64) {
+    let clamp = |v: f64, size: f64, area: f64| v.min(area - size).max(0.0);
+    let beside_y = clamp(anchor.y + anchor.h / 2.0 - h / 2.0, h, area_h);
+    let stacked_x = clamp(anchor.x + anchor.w / 2.0 - w / 2.0, w, area_w);
+    let candidates = [
+        Rect { x: anchor.x + anchor.w + BOX_GAP, y: beside_y, w, h },
+        Rect { x: anchor.x - BOX_GAP - w, y: beside_y, w, h },
+        Rect { x: stacked_x, y: anchor.y + anchor.h + BOX_GAP, w, h },
+        Rect { x: stacked_x, y: anchor.y - BOX_GAP - h, w, h },
+    ];
+    let inside = |r: &Rect| r.x >= 0.0 && r.y >= 0.0 && r.x + r.w <= area_w + 1e-9 && r.y + r.h <= area_h + 1e-9;
+    if let Some(r) = candidates.iter().find(|r| inside(r) && !r.overlaps(&anchor)) {
+        return (*r, area_h);
+    }
+    let below = candidates[2];
+    (below, area_h.max(below.y + below.h))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pointer_hits_the_nearest_drawn_curve() {
+        let c = |col, from, to, a, b| Curve { col, from, to, a, b };
+        let curves = [c(1, 0, 0, (20.0, 40.0), (120.0, 40.0)), c(1, 0, 1, (20.0, 40.0), (120.0, 140.0))];
+        // The ends and the middle of the curve are on it.
+        let bent = curves[1];
+        assert_eq!(bent.at(0.0), bent.a);
+        assert_eq!(bent.at(1.0), bent.b);
+        assert_eq!(bent.at(0.5), (70.0, 90.0));
+        // A point on the bent curve at t = 0.3, nudged 3 px down: that curve.
+        let (x, y) = bent.at(0.3);
+        assert_eq!(edge_at(&curves, (x, y + 3.0), HIT_PX), Some(1));
+        assert!(bent.distance((x, y)) < 0.1, "sampled points lie on the curve");
+        // On the straight one; between them (over 4 px from both): none.
+        assert_eq!(edge_at(&curves, (100.0, 42.0), HIT_PX), Some(0));
+        assert_eq!(edge_at(&curves, (100.0, 70.0), HIT_PX), None);
+        assert_eq!(edge_at(&[], (0.0, 0.0), HIT_PX), None);
+        // Near the shared start both are close: the nearer wins.
+        assert_eq!(edge_at(&curves, (30.0, 39.0), HIT_PX), Some(0));
+        assert_eq!(edge_at(&curves, (30.0, 42.0), HIT_PX), Some(1));
+        // The curve's points against the Bézier formula itself.
+        let t: f64 = 0.3;
+        let mid = 70.0;
+        let bx = (1.0 - t).powi(3) * 20.0
+            + 3.0 * (1.0 - t).powi(2) * t * mid
+            + 3.0 * (1.0 - t) * t * t * mid
+            + t.powi(3) * 120.0;
+        let by = (1.0 - t).powi(3) * 40.0
+            + 3.0 * (1.0 - t).powi(2) * t * 40.0
+            + 3.0 * (1.0 - t) * t * t * 140.0
+            + t.powi(3) * 140.0;
+        assert!((bent.at(t).0 - bx).abs() < 1e-9 && (bent.at(t).1 - by).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_info_box_stays_inside_and_off_its_anchor() {
+        let node = Rect { x: 100.0, y: 80.0, w: 30.0, h: 30.0 };
+        // Room on the right: beside the node, centred on it.
+        let (r, h) = place_box(400.0, 300.0, node, 150.0, 100.0);
+        assert_eq!((r, h), (Rect { x: 136.0, y: 45.0, w: 150.0, h: 100.0 }, 300.0));
+        // A node at the right edge: on its left.
+        let right = Rect { x: 370.0, ..node };
+        assert_eq!(place_box(400.0, 300.0, right, 150.0, 100.0).0.x, 214.0);
+        // A tall box near the top: slid down to stay inside.
+        let top = Rect { y: 0.0, ..node };
+        let (r, _) = place_box(400.0, 300.0, top, 150.0, 250.0);
+        assert_eq!(r.y, 0.0);
+        // Every placement on a grid of anchors and sizes: inside, never over the anchor.
+        for ax in (0..=370).step_by(37) {
+            for ay in (0..=170).step_by(17) {
+                for (w, h) in [(100.0, 60.0), (260.0, 150.0), (400.0, 190.0), (300.0, 400.0)] {
+                    let a = Rect { x: f64::from(ax), y: f64::from(ay), w: 30.0, h: 30.0 };
+                    let (r, height) = place_box(400.0, 200.0, a, w, h);
+                    assert!(height >= 200.0 && r.x >= 0.0 && r.y >= 0.0, "{a:?} {w}×{h}: {r:?}");
+                    assert!(
+                        r.x + r.w <= 400.0 + 1e-9 && r.y + r.h <= height + 1e-9,
+                        "{a:?} {w}×{h}: {r:?} in {height}"
+                    );
+                    assert!(!r.overlaps(&a), "{a:?} {w}×{h}: {r:?} covers the anchor");
+                }
+            }
+        }
+        // The diagram grows only when nothing fits.
+        assert_eq!(place_box(400.0, 200.0, node, 100.0, 60.0).1, 200.0);
+        let (r, h) = place_box(400.0, 200.0, node, 400.0, 190.0);
+        assert_eq!((r.y, h), (116.0, 306.0));
+    }
 
     #[test]
     fn small_layers_draw_every_edge_wide_ones_the_strongest() {

@@ -680,6 +680,134 @@ try {
     await page.close();
   });
 
+  await test('show the math: a neuron and an edge on hover, the edges by keyboard, live while training; the same lines and numbers as the native CLI', async () => {
+    const hash = 'data=xor&net=4:tanh,3:tanh&bs=10&opt=adam&lr=0.01';
+    const steps = 20;
+    const { page, log } = await openAtStep(context, hash, steps);
+    logs.push(log);
+    const cli = async (flag, at) => JSON.parse(await native(['unit-math', `${hash}&step=${steps}`, flag, at]));
+    const boxText = () => page.locator('#node-info').evaluate((el) => el.textContent);
+    const attr = (name) => page.locator('#node-info').getAttribute(`data-${name}`);
+    const sameF32 = async (name, value) => {
+      const got = await attr(name);
+      assert(got !== null && Math.fround(Number(got)) === Math.fround(value), `data-${name} ${got} vs native ${value}`);
+    };
+    const waitTarget = (target) => page.waitForFunction((t) => {
+      const box = document.querySelector('#node-info');
+      return !box.hidden && box.dataset.target === t;
+    }, target);
+    // The box lies inside the diagram and off what it describes.
+    const placed = async (anchor) => {
+      const [box, net] = await Promise.all(['#node-info', '#network'].map((s) => page.locator(s).boundingBox()));
+      assert(box.x >= net.x - 0.5 && box.y >= net.y - 0.5 && box.x + box.width <= net.x + net.width + 0.5 && box.y + box.height <= net.y + net.height + 0.5,
+        `box ${JSON.stringify(box)} leaves the diagram ${JSON.stringify(net)}`);
+      const apart = box.x >= anchor.x + anchor.width || anchor.x >= box.x + box.width || box.y >= anchor.y + anchor.height || anchor.y >= box.y + box.height;
+      assert(apart, `box ${JSON.stringify(box)} covers ${JSON.stringify(anchor)}`);
+    };
+    const node = (col, unit) => `#network canvas.node[data-col="${col}"][data-unit="${unit}"]`;
+
+    // A hidden neuron, hovered: its formula, as the CLI writes it, bit for bit.
+    // (The panel is scrolled into view first: a screenshot that scrolled
+    // would move the neuron from under the pointer.)
+    await page.locator('.panel-network').scrollIntoViewIfNeeded();
+    await page.hover(node(1, 2));
+    await waitTarget('unit:1,2');
+    const unit = await cli('--unit', '1,2');
+    assert(unit.fingerprint === (await text(page, '#fingerprint')), 'the page and the CLI hold different models');
+    const shown = await boxText();
+    assert(shown.startsWith(`${unit.lines.join('\n')}\n`), `page:\n${shown}\nnative:\n${unit.lines.join('\n')}`);
+    assert(/^z = Σ w·a \+ b = .+ = /.test(unit.lines[2]) && /^a = tanh\(z\) = /.test(unit.lines[3]) && /^∂L\/∂z = /.test(unit.lines[4]), unit.lines.join('\n'));
+    for (const k of ['z', 'a', 'dz']) await sameF32(k, unit.unit[k]);
+    assert(Number(await attr('loss')) === unit.unit.loss, 'loss');
+    await placed(await page.locator(node(1, 2)).boundingBox());
+    // (A clip of the page, not an element screenshot, which may scroll.)
+    const shot = async (name) => {
+      const r = await page.locator('#network').boundingBox();
+      await page.screenshot({ path: join(artifacts, name), clip: { x: r.x - 8, y: r.y - 8, width: r.width + 16, height: r.height + 16 } });
+    };
+    await shot('show-math-neuron.png');
+
+    // An edge, hovered: the pointer on the drawn curve from hidden 2 unit 2 to the output.
+    const [from, to, net] = await Promise.all([node(2, 1), node(3, 0), '#network'].map((s) => page.locator(s).boundingBox()));
+    const a = [from.x + from.width - net.x, from.y + from.height / 2 - net.y];
+    const b = [to.x - net.x, to.y + to.height / 2 - net.y];
+    const t = 0.35;
+    const at = [a[0] + (b[0] - a[0]) * (1.5 * t - 1.5 * t * t + t ** 3), a[1] + (b[1] - a[1]) * (3 * t * t - 2 * t ** 3)];
+    await page.mouse.move(net.x + at[0], net.y + at[1]);
+    await waitTarget('edge:3,1,0');
+    const edge = await cli('--edge', '3,1,0');
+    assert((await boxText()) === edge.lines.join('\n'), `page:\n${await boxText()}\nnative:\n${edge.lines.join('\n')}`);
+    assert(/^hidden 2 · unit 2 → output · unit 1$/.test(edge.lines[0]) && /^w = /.test(edge.lines[1]) && /^last update: Δw = .+ at step 20$/.test(edge.lines[3]), edge.lines.join('\n'));
+    assert(/^adam: Δw = −lr·m̂\/\(√v̂ \+ ε\) = /.test(edge.lines[4]), edge.lines[4]);
+    await sameF32('w', edge.edge.w);
+    await sameF32('grad', edge.edge.last.grad);
+    await sameF32('dw', edge.edge.last.delta);
+    await placed({ x: net.x + at[0] - 4, y: net.y + at[1] - 4, width: 8, height: 8 });
+    const marked = await page.locator('#network-mark').evaluate((c) => {
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) n += px[i] > 0 ? 1 : 0;
+      return n;
+    });
+    assert(marked > 50, `the hovered edge is not marked (${marked} pixels)`);
+    await shot('show-math-edge.png');
+    // Off the edges: the box goes.
+    await page.mouse.move(net.x + 2, net.y + net.height - 2);
+    await page.waitForFunction(() => document.querySelector('#node-info').hidden);
+
+    // The keyboard: Tab from the first input to hidden 2 unit 1, then ↓ ↑ walk
+    // its incoming edges, strongest first, and Esc goes back.
+    await page.mouse.move(0, 0);
+    await page.focus(node(0, 0));
+    for (let i = 0; i < 2 + 4 + 1; i++) await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement.dataset.col === '2' && document.activeElement.dataset.unit === '1'), 'Tab did not reach hidden 2 unit 2');
+    await waitTarget('unit:2,1');
+    const focused = await cli('--unit', '2,1');
+    assert((await boxText()).startsWith(`${focused.lines.join('\n')}\n`), await boxText());
+    const order = focused.unit.strongest;
+    for (const [key, k] of [['ArrowDown', 0], ['ArrowDown', 1], ['ArrowUp', 0], ['ArrowUp', order.length - 1]]) {
+      await page.keyboard.press(key);
+      await waitTarget(`edge:2,${order[k]},1`);
+      const walked = await cli('--edge', `2,${order[k]},1`);
+      const want = `${walked.lines.join('\n')}\nedge ${k + 1} of ${order.length}, strongest first`;
+      assert((await boxText()) === want, `after ${key}:\n${await boxText()}\nnative:\n${want}`);
+      await sameF32('dw', walked.edge.last.delta);
+    }
+    await shot('show-math-walk.png');
+    await page.keyboard.press('Escape');
+    await waitTarget('unit:2,1');
+    assert((await stepOf(page)) === steps, 'the arrow keys trained');
+    await placed(await page.locator(node(2, 1)).boundingBox());
+
+    // Live: Space plays with the neuron still focused; its numbers follow the training.
+    const z0 = await attr('z');
+    await page.keyboard.press('Space');
+    await page.waitForFunction((z) => {
+      const box = document.querySelector('#node-info');
+      return !box.hidden && box.dataset.z !== z && Number(document.querySelector('#step').textContent) > 25;
+    }, z0);
+    await page.keyboard.press('Space');
+    await waitPaused(page);
+    await waitTarget('unit:2,1');
+    const live = JSON.parse(await native(['unit-math', `${hash}`, '--steps', String(await stepOf(page)), '--unit', '2,1']));
+    await sameF32('z', live.unit.z);
+    await sameF32('dz', live.unit.dz);
+    await page.close();
+
+    // In Chinese: the same box in the page's language.
+    const zh = await openAtStep(context, `${hash}&lang=zh-CN`, steps);
+    logs.push(zh.log);
+    await zh.page.locator('.panel-network').scrollIntoViewIfNeeded();
+    await zh.page.hover(node(1, 2));
+    await zh.page.waitForFunction(() => document.querySelector('#node-info').dataset.target === 'unit:1,2');
+    const zhText = await zh.page.locator('#node-info').evaluate((el) => el.textContent);
+    assert(zhText.includes('对训练点 1：') && zhText.includes('该点的损失') && zhText.includes('最强的输入权重'), zhText);
+    assert(!/training|strongest|incoming|loss/.test(zhText), `English left: ${zhText}`);
+    const r = await zh.page.locator('#network').boundingBox();
+    await zh.page.screenshot({ path: join(artifacts, 'show-math-zh.png'), clip: { x: r.x - 8, y: r.y - 8, width: r.width + 16, height: r.height + 16 } });
+    await zh.page.close();
+  });
+
   await test('phone layout (390×844): panels stacked, no horizontal scroll', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     // Trained to exactly step 1000 by the link, so the screenshots show a trained net.
@@ -910,7 +1038,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256); progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256, also with the math of a unit shown); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const openObserved = async (hash) => {
       const page = await context.newPage();
@@ -1078,6 +1206,24 @@ try {
     await page.close();
     page = await openObserved(`#data=digits&loss=softmax&bs=64&net=${Array(16).fill('256:relu').join(',')}`);
     await longest('Play on 16×256', playPhase(30, 120_000));
+    // A deep unit's math stays shown while training (redrawn with the
+    // edges: one row's forward and backward pass), then one of its edges
+    // walked to with ↓; Space plays and pauses with the unit focused.
+    await longest('Play on 16×256 with a unit\'s math shown', async () => {
+      await page.focus('#network canvas.node[data-col="12"][data-unit="3"]');
+      await page.waitForFunction(() => document.querySelector('#node-info').dataset.target === 'unit:12,3');
+      const z0 = await page.locator('#node-info').getAttribute('data-z');
+      const from = await stepOf(page);
+      await page.keyboard.press('Space');
+      await page.waitForFunction(([k, z]) => Number(document.querySelector('#step').textContent) >= k && document.querySelector('#node-info').dataset.z !== z, [from + 8, z0], { timeout: 120_000 });
+      await page.keyboard.press('ArrowDown');
+      await page.waitForFunction(() => document.querySelector('#node-info').dataset.target?.startsWith('edge:12,'), null, { timeout: 60_000 });
+      await page.waitForFunction((k) => Number(document.querySelector('#step').textContent) >= k, from + 14, { timeout: 120_000 });
+      await page.keyboard.press('Space');
+      await waitPaused(page);
+      await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
+      await page.keyboard.press('Escape');
+    });
     await page.close();
   }, 600_000);
 

@@ -40,6 +40,7 @@ pub mod summary;
 pub mod symmetry;
 pub mod trajectory;
 pub mod try_fix;
+pub mod unit_math;
 pub mod update_check;
 pub mod variance_shift;
 pub mod verdicts;

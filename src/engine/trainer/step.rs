@@ -96,6 +96,34 @@ pub struct StepStats {
     pub clipped: bool,
 }
 
+/// What the last applied step did to every parameter, for the page's
+/// "show the math" box ([`crate::engine::instruments::unit_math`]): the
+/// gradient the optimizer was given (data loss and penalties, after
+/// clipping) and the change it made, `params after − params before`.
+///
+/// Kept for every step (two copies of the parameter vector, small beside
+/// the step's own work), so that any weight hovered after a pause has its
+/// last update; a restored snapshot has none until its next step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LastUpdate {
+    /// The step's number as the page counts steps (1 for the first).
+    pub step: u64,
+    /// The optimizer (rule and hyperparameters) that made the update, and
+    /// its count of updates after it (Adam's t).
+    pub optimizer: Option<(crate::engine::optim::OptimizerKind, u64)>,
+    /// Gradient handed to the optimizer (layout of `Model::params`).
+    pub grads: Vec<f32>,
+    /// `params after − params before` (f32).
+    pub delta: Vec<f32>,
+}
+
+impl LastUpdate {
+    /// Whether a step has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.delta.is_empty()
+    }
+}
+
 /// What the instruments see of one training step (instruments issue).
 ///
 /// Filled only while [`Trainer::probe`] is `Some`; training never reads it,
@@ -286,7 +314,15 @@ impl Trainer {
         let clipped = clip::clip(self.cfg.clip, &mut model.grads);
         self.clipped_steps += u64::from(clipped);
         let optimizer = &mut self.optimizer;
+        let last = &mut self.last_update;
+        copy_into(&mut last.grads, &model.grads);
+        copy_into(&mut last.delta, &model.params);
         self.hooks.0.update(model, &mut |m| optimizer.step(&mut m.params, &m.grads, &m.infos, lr));
+        for (d, &p) in last.delta.iter_mut().zip(&model.params) {
+            *d = p - *d;
+        }
+        last.step = self.step + 1;
+        last.optimizer = Some((optimizer.kind, optimizer.t));
         self.last = StepStats { data_loss, l1_penalty, l2_penalty, grad_norm, lr, clipped };
         Ok(())
     }

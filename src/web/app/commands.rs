@@ -28,7 +28,8 @@ impl App {
         // not touch the trainer, and by Pause on a large network (the next
         // frames finish it: no click may hold the page for long).
         let defer = matches!(cmd, Command::Play) && !self.planner.cheap();
-        if !matches!(cmd, Command::Check(_) | Command::Focus(_)) && !defer {
+        let looking = matches!(cmd, Command::Focus(_) | Command::Pointer(_) | Command::Walk(_));
+        if !matches!(cmd, Command::Check(_)) && !looking && !defer {
             self.settle();
         }
         match cmd {
@@ -116,12 +117,23 @@ impl App {
                 }
             }
             Command::Focus(node) => {
-                self.network.focus = node;
+                self.network.set_focus(node);
                 self.network.show_info(&self.trainer);
+            }
+            Command::Pointer(at) => {
+                if self.network.point_at(at) {
+                    self.network.show_info(&self.trainer);
+                }
+            }
+            Command::Walk(step) => {
+                if self.network.walk(step, &self.trainer) {
+                    self.network.show_info(&self.trainer);
+                }
             }
             Command::Resize => {
                 self.network.layout();
                 self.network.paint_edges(&self.trainer);
+                self.network.show_info(&self.trainer);
                 self.runs.resized();
             }
             Command::Inst(action) => self.instrument(action),

@@ -86,6 +86,11 @@ pub enum Command {
     HashChanged,
     /// A network node gained (Some) or lost (None) hover/focus.
     Focus(Option<(usize, usize)>),
+    /// The pointer moved over the network diagram off its nodes (px in
+    /// the diagram), or left it (None): an edge may be hovered.
+    Pointer(Option<(f64, f64)>),
+    /// An arrow key (+1 down, −1 up) or Esc (0) on a focused node: walk its edges.
+    Walk(i32),
     /// The window was resized.
     Resize,
     /// A button or picker of the instruments panel.

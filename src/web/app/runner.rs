@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, KeyboardEvent, Window};
+use web_sys::{Document, Element, KeyboardEvent, MouseEvent, Window};
 
 use super::{App, Command, FrameCost};
 use crate::engine::instruments::long_checks::Message;
@@ -128,6 +128,44 @@ impl Runner {
             let index = el.closest("[data-try-fix]").ok().flatten().and_then(|b| b.get_attribute("data-try-fix"));
             if let Some(i) = index.and_then(|i| i.parse().ok()) {
                 r.send(Command::Inst(instruments::Action::TryFix(i)));
+            }
+        }));
+
+        // The pointer over the diagram off its nodes: hovering an edge.
+        let r = Rc::clone(self);
+        let root = network.clone();
+        self.listeners.borrow_mut().push(EventListener::new(&network, "mousemove", move |e| {
+            let Some(e) = e.dyn_ref::<MouseEvent>() else { return };
+            let on_node =
+                e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|el| el.has_attribute("data-col"));
+            if !on_node {
+                let rect = root.get_bounding_client_rect();
+                r.send(Command::Pointer(Some((
+                    f64::from(e.client_x()) - rect.left(),
+                    f64::from(e.client_y()) - rect.top(),
+                ))));
+            }
+        }));
+        let r = Rc::clone(self);
+        self.listeners.borrow_mut().push(EventListener::new(&network, "mouseleave", move |_| {
+            r.send(Command::Pointer(None));
+        }));
+        // Arrow keys on a focused node walk its edges; Esc goes back.
+        let r = Rc::clone(self);
+        let options = EventListenerOptions::enable_prevent_default();
+        self.listeners.borrow_mut().push(EventListener::new_with_options(&network, "keydown", options, move |e| {
+            let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+            let on_node =
+                e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|el| el.has_attribute("data-col"));
+            let step = match e.key().as_str() {
+                "ArrowDown" => 1,
+                "ArrowUp" => -1,
+                "Escape" => 0,
+                _ => return,
+            };
+            if on_node && !(e.ctrl_key() || e.meta_key() || e.alt_key() || e.shift_key()) {
+                e.prevent_default();
+                r.send(Command::Walk(step));
             }
         }));
 

@@ -2,8 +2,8 @@
 //! thumbnail per neuron, the big output heatmap with its data points, the
 //! digits sample grid, and the loss/accuracy charts.
 //!
-//! Files: this one (the network diagram) and `pictures` (output heatmap,
-//! digits, charts). Layout and captions of the diagram are
+//! Files: this one (the network diagram), `info` (its info box: a neuron's
+//! or an edge's math) and `pictures` (output heatmap, digits, charts). Layout and captions of the diagram are
 //! [`crate::viz::diagram`].
 //!
 //! Pixels come from pure code (`viz`, and the engine's grid maps); this module
@@ -13,12 +13,12 @@
 
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
 
-use crate::engine::config::Feature;
 use crate::engine::format;
 use crate::engine::grid::{Grid, NeuronMaps};
 use crate::engine::trainer::Trainer;
 use crate::viz::{color, diagram, digits, network};
 
+mod info;
 mod pictures;
 
 use super::dom::{self, append, set_attr, set_text, show};
@@ -74,18 +74,37 @@ pub struct NetworkView {
     maps: NeuronMaps,
     rgba: Vec<u8>,
     /// The node whose values are shown in the info box.
-    pub focus: Option<(usize, usize)>,
+    focus: Option<(usize, usize)>,
     /// Width the layout was computed for.
     laid_out_width: i32,
     /// Dead and saturated units, by (column, unit).
     marks: Vec<((usize, usize), Mark)>,
+    /// The edges drawn last, for hovering.
+    curves: Vec<network::Curve>,
+    /// The drawn edge under the pointer, and where the pointer is.
+    hovered: Option<(network::Curve, (f64, f64))>,
+    /// With a node focused: the edge walked to with the arrow keys
+    /// (an index into [`info::walk_list`]).
+    walk: Option<usize>,
+    /// Overlay canvas that marks the edge the info box describes.
+    mark: HtmlCanvasElement,
+    mark_ctx: CanvasRenderingContext2d,
+    /// Diagram height (px) as laid out.
+    height: f64,
 }
 
 impl NetworkView {
-    /// Binds to `#network`, `#network-edges` and `#node-info`.
+    /// Binds to `#network`, `#network-edges`, `#network-mark` and `#node-info`.
     pub fn new(document: &Document) -> Result<NetworkView, String> {
         let edges: HtmlCanvasElement = dom::typed(document, "network-edges")?;
+        let mark: HtmlCanvasElement = dom::typed(document, "network-mark")?;
         Ok(NetworkView {
+            mark_ctx: dom::context(&mark),
+            mark,
+            curves: Vec::new(),
+            hovered: None,
+            walk: None,
+            height: 0.0,
             root: dom::by_id(document, "network")?,
             edges_ctx: dom::context(&edges),
             edges,
@@ -119,8 +138,10 @@ impl NetworkView {
         self.grid = Grid::new(trainer, THUMB_GRID);
         self.planar = self.grid.is_some();
         self.focus = None;
+        (self.hovered, self.walk) = (None, None);
+        self.curves.clear();
         self.marks.clear();
-        show(&self.info, false);
+        self.hide_info();
         for node in self.nodes.drain(..) {
             node.canvas.remove();
         }
@@ -156,6 +177,8 @@ impl NetworkView {
         self.laid_out_width = w;
         let diagram::Layout { node, height, centres } = diagram::layout(w, &self.widths, self.planar);
         self.centres = centres;
+        self.node_px = node;
+        self.height = height;
         let _ = self.root.style().set_property("height", &format!("{height}px"));
         for n in &self.nodes {
             let (x, y) = self.centres[n.col][n.unit];
@@ -171,6 +194,11 @@ impl NetworkView {
         let _ = self.edges.style().set_property("width", &format!("{w}px"));
         let _ = self.edges.style().set_property("height", &format!("{height}px"));
         let _ = self.edges_ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        self.mark.set_width(self.edges.width());
+        self.mark.set_height(self.edges.height());
+        let _ = self.mark.style().set_property("width", &format!("{w}px"));
+        let _ = self.mark.style().set_property("height", &format!("{height}px"));
+        let _ = self.mark_ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     }
 
     /// Repaints every thumbnail (planar data) from the trainer's current state.
@@ -248,6 +276,7 @@ impl NetworkView {
         let (w, h) = (f64::from(self.edges.width()), f64::from(self.edges.height()));
         ctx.clear_rect(0.0, 0.0, w, h);
         let half = self.node_px / 2.0;
+        self.curves.clear();
         // Curves by strength bucket, each bucket one stroke.
         let mut buckets: Vec<Vec<[f64; 4]>> = vec![Vec::new(); network::EDGE_BUCKETS];
         for (layer, (n_in, n_out, weights)) in trainer.model_dense_weights().into_iter().enumerate() {
@@ -264,6 +293,13 @@ impl NetworkView {
                 let ((x0, y0), (x1, y1)) = (from[i], to[j]);
                 let bucket = network::edge_bucket(weights[i * n_out + j], max_abs);
                 buckets[bucket].push([x0 + half, y0, x1 - half, y1]);
+                self.curves.push(network::Curve {
+                    col: layer + 1,
+                    from: i,
+                    to: j,
+                    a: (x0 + half, y0),
+                    b: (x1 - half, y1),
+                });
                 edges += 1;
             }
         }
@@ -359,58 +395,6 @@ impl NetworkView {
             }
         }
     }
-
-    /// Shows the values of node (col, unit) in the info box, or hides it.
-    pub fn show_info(&mut self, trainer: &Trainer) {
-        let Some((col, unit)) = self.focus else {
-            show(&self.info, false);
-            return;
-        };
-        let Some(&(x, y)) = self.centres.get(col).and_then(|c| c.get(unit)) else {
-            show(&self.info, false);
-            return;
-        };
-        let mut lines = Vec::new();
-        let weights = trainer.model_dense_weights();
-        if col == 0 {
-            let name = input_names(trainer).get(unit).cloned().unwrap_or_else(|| crate::tr!("web.network.pixels_word"));
-            lines.push(crate::tr!("web.network.input", name = name));
-        } else {
-            lines.push(crate::tr!("web.network.unit_info", column = self.labels[col], unit = unit + 1));
-        }
-        let range = |values: &[f32], stride: usize| diagram::unit_range(values, unit, stride);
-        if self.planar {
-            let (lo, hi) = if col == 0 {
-                self.grid.as_ref().map_or((0.0, 0.0), |g| range(&g.features, self.widths[0]))
-            } else {
-                self.maps.blocks.get(col - 1).map_or((0.0, 0.0), |b| range(&b.values, b.width))
-            };
-            lines.push(crate::tr!("web.network.range", lo = fmt(lo), hi = fmt(hi)));
-        }
-        if col > 0 {
-            if let Some(b) = trainer.model_dense_biases().get(col - 1) {
-                lines.push(crate::tr!("web.network.bias", bias = fmt(b.get(unit).copied().unwrap_or(f32::NAN))));
-            }
-            if let Some((n_in, n_out, w)) = weights.get(col - 1) {
-                let incoming: Vec<String> = (0..*n_in).take(8).map(|i| fmt(w[i * n_out + unit])).collect();
-                let incoming = incoming.join(", ");
-                lines.push(if *n_in > 8 {
-                    crate::tr!("web.network.weights_in_more", weights = incoming, n = n_in)
-                } else {
-                    crate::tr!("web.network.weights_in", weights = incoming)
-                });
-            }
-        }
-        if let Some((_, mark)) = self.marks.iter().find(|(at, _)| *at == (col, unit)) {
-            lines.push(mark.reason().to_string());
-        }
-        set_text(&self.info, &lines.join("\n"));
-        let left = (x + self.node_px / 2.0 + 6.0).min(f64::from(self.laid_out_width) - 180.0).max(0.0);
-        let style = self.info.style();
-        let _ = style.set_property("left", &format!("{left}px"));
-        let _ = style.set_property("top", &format!("{}px", y + self.node_px / 2.0 + 4.0));
-        show(&self.info, true);
-    }
 }
 
 /// The accessible name of node `unit` of column `col`: its input's name, or
@@ -426,22 +410,8 @@ fn node_label(labels: &[String], names: &[String], n_in: usize, col: usize, unit
 /// Input names of the diagram's first column.
 fn input_names(trainer: &Trainer) -> Vec<String> {
     match &trainer.input_map {
-        Some(map) => map.features.iter().map(|f| feature_name(*f)).collect(),
+        Some(map) => map.features.iter().map(|f| diagram::feature_name(*f)).collect(),
         None => vec![crate::tr!("web.network.pixels", n = trainer.model.n_in)],
-    }
-}
-
-/// An input feature's name on its node, in the current language (English:
-/// its link name).
-fn feature_name(f: Feature) -> String {
-    match f {
-        Feature::X1 => crate::tr!("web.network.feature.x1"),
-        Feature::X2 => crate::tr!("web.network.feature.x2"),
-        Feature::X1Sq => crate::tr!("web.network.feature.x1sq"),
-        Feature::X2Sq => crate::tr!("web.network.feature.x2sq"),
-        Feature::X1X2 => crate::tr!("web.network.feature.x1x2"),
-        Feature::SinX1 => crate::tr!("web.network.feature.sinx1"),
-        Feature::SinX2 => crate::tr!("web.network.feature.sinx2"),
     }
 }
 
@@ -453,22 +423,10 @@ fn fmt(v: f32) -> String {
 /// Accessors the diagram needs, over the trainer's public model.
 trait ModelView {
     fn model_dense_weights(&self) -> Vec<(usize, usize, &[f32])>;
-    fn model_dense_biases(&self) -> Vec<&[f32]>;
 }
 
 impl ModelView for Trainer {
     fn model_dense_weights(&self) -> Vec<(usize, usize, &[f32])> {
         self.dense_weights()
-    }
-
-    fn model_dense_biases(&self) -> Vec<&[f32]> {
-        let m = &self.model;
-        m.layers
-            .iter()
-            .filter_map(|l| match l {
-                crate::engine::layers::Layer::Dense(d) => Some(&m.params[d.b..d.b + d.n_out]),
-                _ => None,
-            })
-            .collect()
     }
 }
