@@ -107,13 +107,18 @@ fn paint_marker(p: &Point, cx: f32, cy: f32, w: usize, h: usize, r: f32, rgba: &
     for row in row0..row1 {
         for col in col0..col1 {
             let (dx, dy) = (col as f32 + 0.5 - cx, row as f32 + 0.5 - cy);
-            let d = (dx * dx + dy * dy).sqrt();
+            let d2 = dx * dx + dy * dy;
+            if d2 >= (r + 0.5) * (r + 0.5) {
+                continue; // outside the outer layer: every coverage is 0
+            }
+            let d = d2.sqrt();
+            let cover = layers.map(|(radius, _)| coverage(radius, d));
             // Weight of layer i = its coverage minus the next (inner) layer's.
             let mut sum = [0.0f32; 3];
             let mut alpha = 0.0;
-            for (i, &(radius, color)) in layers.iter().enumerate() {
-                let next = layers.get(i + 1).map_or(0.0, |&(r_in, _)| coverage(r_in, d));
-                let weight = (coverage(radius, d) - next).max(0.0);
+            for (i, &(_, color)) in layers.iter().enumerate() {
+                let next = cover.get(i + 1).copied().unwrap_or(0.0);
+                let weight = (cover[i] - next).max(0.0);
                 if let (Some(c), true) = (color, weight > 0.0) {
                     for k in 0..3 {
                         sum[k] += weight * f32::from(c[k]);

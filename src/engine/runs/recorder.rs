@@ -31,6 +31,7 @@ impl Recorder {
             user_agent: user_agent.chars().take(super::MAX_TEXT).collect(),
             started_ms: if now_ms.is_finite() { now_ms.max(0.0) } else { 0.0 },
             fingerprint: trainer.fingerprint().to_string(),
+            points: points_of(trainer),
             ..RunRecord::default()
         };
         Self { record, best: MetricSet::default(), last: MetricSet::default() }
@@ -83,6 +84,16 @@ impl Recorder {
             curves: curves_from(&points),
             ..self.record.clone()
         }
+    }
+}
+
+/// The custom points of `trainer`'s data as text (empty for generated data).
+fn points_of(trainer: &Trainer) -> String {
+    let data = &trainer.cfg.data;
+    if data.kind == crate::engine::config::DataKind::Custom {
+        codec::points::encode(&data.points)
+    } else {
+        String::new()
     }
 }
 
