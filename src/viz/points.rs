@@ -72,6 +72,14 @@ fn blend(px: &mut [u8], c: [f32; 3], a: f32) {
     if a <= 0.0 {
         return;
     }
+    if px[3] == 0 {
+        // Over nothing (the points overlay's usual case): the colour itself.
+        for k in 0..3 {
+            px[k] = (c[k] + 0.5) as u8;
+        }
+        px[3] = (a * 255.0 + 0.5) as u8;
+        return;
+    }
     let dst_a = f32::from(px[3]) / 255.0;
     let out_a = a + dst_a * (1.0 - a);
     for k in 0..3 {
