@@ -638,6 +638,14 @@ try {
     assert((await dataValue(again.page, '#train-loss')) === last.train_loss, 'train loss differs from the native CLI');
     assert(!(await isHidden(again.page, '#custom-tools')), 'a custom link opens the editor');
     await again.page.close();
+    // A class link that locks the data locks the points too.
+    const locked = await openPage(context, `${baseUrl}#${hash}&lock=data`);
+    logs.push(locked.log);
+    const lockedHash = await locked.page.evaluate(() => location.hash);
+    await locked.page.click('#heatmap-points', { position: at(2, 2) });
+    await locked.page.waitForFunction(() => document.querySelector('#custom-msg').textContent === 'data is locked by this link');
+    assert((await text(locked.page, '#custom-count')).startsWith('8 points') && (await locked.page.evaluate(() => location.hash)) === lockedHash, 'a locked set changed');
+    await locked.page.close();
   });
 
   await test('your own data: a CSV imports (the same points as the native reader); hostile files each say why and change nothing; a set too large for a link says where its data is', async () => {
