@@ -4,8 +4,10 @@
 //! does to the experiment is [`crate::web::app`]'s (`App::custom`).
 //!
 //! A click on the output view becomes [`CustomAction::Click`] with the spot
-//! as fractions of the view's width and height; a chosen file is read as
-//! bytes off the click's task and handed over as [`CustomAction::Import`].
+//! as fractions of the view's width and height; typed coordinates and
+//! *Apply here* (the keyboard's way) become [`CustomAction::At`]; a chosen
+//! file is read as bytes off the click's task and handed over as
+//! [`CustomAction::Import`].
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement};
@@ -70,6 +72,9 @@ pub enum CustomAction {
     /// The output view was clicked at fractions `(u, v)` of its width and
     /// height (v down), `r` the erase radius as a fraction of its width.
     Click(f64, f64, f64),
+    /// The tool applied at the plane point `(x1, x2)` typed in (the
+    /// keyboard's way to place a point).
+    At(f64, f64),
     /// Clear all points.
     Clear,
     /// Back to the points before the last edit (and again: redo).

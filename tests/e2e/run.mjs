@@ -646,6 +646,24 @@ try {
     await locked.page.waitForFunction(() => document.querySelector('#custom-msg').textContent === 'data is locked by this link');
     assert((await text(locked.page, '#custom-count')).startsWith('8 points') && (await locked.page.evaluate(() => location.hash)) === lockedHash, 'a locked set changed');
     await locked.page.close();
+    // By keyboard: the class's radio, the coordinates, then Apply here.
+    const keys = await openPage(context, `${baseUrl}#${hash}`);
+    logs.push(keys.log);
+    await keys.page.focus('#custom-tool-0');
+    await keys.page.keyboard.press('ArrowDown'); // class 1
+    await keys.page.fill('#custom-x1', '1.25');
+    await keys.page.fill('#custom-x2', '-2.5');
+    await keys.page.focus('#custom-at');
+    await keys.page.keyboard.press('Enter');
+    await keys.page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('9 points'));
+    const typed = JSON.parse(await native(['points', await keys.page.evaluate(() => location.hash.slice(1))]));
+    assert(JSON.stringify(typed.points.slice(0, 8)) === JSON.stringify(decoded.points) && JSON.stringify(typed.points[8]) === '[1.25,-2.5,1]', `typed: ${JSON.stringify(typed.points.slice(-2))}`);
+    await keys.page.check('#custom-tool-erase');
+    await keys.page.focus('#custom-at');
+    await keys.page.keyboard.press('Enter');
+    await keys.page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('8 points'));
+    assert((await hashFields(keys.page)).pts === fields.pts, 'erased by keyboard: the 8 points again');
+    await keys.page.close();
   });
 
   await test('your own data: a CSV imports (the same points as the native reader); hostile files each say why and change nothing; a set too large for a link says where its data is', async () => {

@@ -33,7 +33,14 @@ impl App {
     pub(super) fn custom(&mut self, action: CustomAction) {
         match action {
             CustomAction::Tool(tool) => self.custom_panel.tool = tool,
-            CustomAction::Click(u, v, r) => self.custom_click(u, v, r),
+            CustomAction::Click(u, v, r) => {
+                let (x1, x2) = plane_point(u, v);
+                self.custom_apply(x1, x2, r * 2.0 * crate::engine::grid::EXTENT);
+            }
+            CustomAction::At(x1, x2) => {
+                let radius = crate::web::custom::ERASE_PX / 320.0 * 2.0 * crate::engine::grid::EXTENT;
+                self.custom_apply(x1, x2, radius);
+            }
             CustomAction::Clear => {
                 if let Some(cfg) = self.custom_config() {
                     let n = cfg.data.points.len();
@@ -74,9 +81,9 @@ impl App {
         self.custom_shown();
     }
 
-    fn custom_click(&mut self, u: f64, v: f64, r: f64) {
+    /// The tool at the plane point `(x1, x2)`; erasing reaches `radius`.
+    fn custom_apply(&mut self, x1: f64, x2: f64, radius: f64) {
         let Some(cfg) = self.custom_config() else { return };
-        let (x1, x2) = plane_point(u, v);
         let mut points = cfg.data.points.clone();
         let at = |p: &CustomPoint| (format!("{:.2}", p.coords().0), format!("{:.2}", p.coords().1));
         let message = match self.custom_panel.tool {
@@ -92,7 +99,6 @@ impl App {
                 crate::tr!("web.custom.added", class = class, x1 = x1, x2 = x2)
             }
             Tool::Erase => {
-                let radius = r * 2.0 * crate::engine::grid::EXTENT;
                 let Some(i) = custom::nearest(&points, x1, x2, radius) else {
                     return self.custom_say(&crate::tr!("web.custom.nothing_near"));
                 };

@@ -82,6 +82,14 @@ impl Runner {
                 r.send(Command::Custom(CustomAction::Tool(tool)));
             }
         }));
+        let (x1, x2): (HtmlInputElement, HtmlInputElement) =
+            (dom::typed(document, "custom-x1")?, dom::typed(document, "custom-x2")?);
+        let r = Rc::clone(self);
+        let at = dom::by_id(document, "custom-at")?;
+        self.listeners.borrow_mut().push(EventListener::new(&at, "click", move |_| {
+            let read = |i: &HtmlInputElement| i.value().trim().parse::<f64>().unwrap_or(f64::NAN);
+            r.send(Command::Custom(CustomAction::At(read(&x1), read(&x2))));
+        }));
         let view = dom::by_id(document, "heatmap-points")?;
         let r = Rc::clone(self);
         self.listeners.borrow_mut().push(EventListener::new(&view, "click", move |e| {
