@@ -67,11 +67,10 @@ impl App {
     /// The data picker chose "custom": start from a copy of the points in
     /// view (a small starter set for regression or digits).
     pub(super) fn start_custom(&mut self) {
-        let link = Link { config: self.trainer.cfg.clone(), ..self.link() };
-        let (next, notice, _) = codec::presets::choose_data(&link, DataKind::Custom.name());
-        if let Some(notice) = &notice {
-            self.page.set_notice(notice);
+        if self.controls.is_locked("data") {
+            return self.custom_say(&crate::tr!("web.app.locked", key = "data"));
         }
+        let next = self.custom_preset();
         let copy = copy_of(&self.trainer.raw_train, &self.trainer.raw_test);
         let points = if custom::trainable(copy.len(), next.config.data.train_pct) { copy } else { starter() };
         let data = crate::web::controls::data_label(self.trainer.cfg.data.kind);
@@ -79,6 +78,17 @@ impl App {
         self.custom_points(next.config, points, message);
         self.custom_undo = None;
         self.custom_shown();
+    }
+
+    /// The running experiment with custom data chosen and its preset
+    /// applied; the notice at the top says what the preset changed.
+    fn custom_preset(&mut self) -> Link {
+        let link = Link { config: self.trainer.cfg.clone(), ..self.link() };
+        let (next, notice, _) = codec::presets::choose_data(&link, DataKind::Custom.name());
+        if let Some(notice) = &notice {
+            self.page.set_notice(notice);
+        }
+        next
     }
 
     /// The tool at the plane point `(x1, x2)`; erasing reaches `radius`.
@@ -126,10 +136,13 @@ impl App {
                 return;
             }
         };
-        let cfg = self.custom_config().unwrap_or_else(|| {
-            let link = Link { config: self.trainer.cfg.clone(), ..self.link() };
-            codec::presets::choose_data(&link, DataKind::Custom.name()).0.config
-        });
+        let cfg = match self.custom_config() {
+            Some(cfg) => cfg,
+            None if self.controls.is_locked("data") => {
+                return self.custom_say(&crate::tr!("web.app.locked", key = "data"));
+            }
+            None => self.custom_preset().config,
+        };
         let (n, k) = (points.len(), custom::n_classes(&points));
         self.custom_points(cfg, points, crate::tr!("web.custom.imported", n = n, k = k, file = name));
         let applied = self.trainer.cfg.data.kind == DataKind::Custom;
