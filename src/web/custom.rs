@@ -54,6 +54,9 @@ pub fn recall(config: &mut crate::engine::config::Config) {
 
 /// Radius within which a click erases a point, in CSS pixels of the view.
 pub const ERASE_PX: f64 = 10.0;
+/// Radius within which typed coordinates erase a point, in plane units: 10
+/// px of the 320 px view.
+pub const ERASE_REACH: f64 = 0.375;
 
 /// What a click on the output view does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

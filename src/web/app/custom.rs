@@ -37,10 +37,7 @@ impl App {
                 let (x1, x2) = plane_point(u, v);
                 self.custom_apply(x1, x2, r * 2.0 * crate::engine::grid::EXTENT);
             }
-            CustomAction::At(x1, x2) => {
-                let radius = crate::web::custom::ERASE_PX / 320.0 * 2.0 * crate::engine::grid::EXTENT;
-                self.custom_apply(x1, x2, radius);
-            }
+            CustomAction::At(x1, x2) => self.custom_apply(x1, x2, crate::web::custom::ERASE_REACH),
             CustomAction::Clear => {
                 if let Some(cfg) = self.custom_config() {
                     let n = cfg.data.points.len();
@@ -144,9 +141,10 @@ impl App {
             None => self.custom_preset().config,
         };
         let (n, k) = (points.len(), custom::n_classes(&points));
-        self.custom_points(cfg, points, crate::tr!("web.custom.imported", n = n, k = k, file = name));
-        let applied = self.trainer.cfg.data.kind == DataKind::Custom;
-        set_attr(&self.custom_panel.msg, "data-result", if applied { "imported" } else { "rejected" });
+        self.custom_points(cfg, points.clone(), crate::tr!("web.custom.imported", n = n, k = k, file = name));
+        // In the editor now: trained on, or a draft waiting for more points.
+        let held = self.custom_config().is_some_and(|c| c.data.points == points);
+        set_attr(&self.custom_panel.msg, "data-result", if held { "imported" } else { "rejected" });
     }
 
     /// Makes `points` the custom set of `cfg`: the experiment when they can
