@@ -99,6 +99,7 @@ pub enum FileRead {
 
 /// The editor's elements and its tool.
 pub struct CustomPanel {
+    root: HtmlElement,
     tools: HtmlElement,
     swatches: Vec<HtmlElement>,
     undo: HtmlButtonElement,
@@ -116,6 +117,7 @@ impl CustomPanel {
             .map(|k| dom::by_id(document, &format!("custom-swatch-{k}")))
             .collect::<Result<_, _>>()?;
         Ok(CustomPanel {
+            root: dom::by_id(document, "custom-data")?,
             tools: dom::by_id(document, "custom-tools")?,
             swatches,
             undo: dom::typed(document, "custom-undo")?,
@@ -126,8 +128,10 @@ impl CustomPanel {
     }
 
     /// Shows the tools while the data is custom (`points`: the set in the
-    /// editor), with the count line and the class colours of that set.
-    pub fn show(&self, points: Option<&[CustomPoint]>, can_undo: bool, line: &str) {
+    /// editor), with the count line and the class colours of that set; the
+    /// whole editor only where the data set is not hidden (`visible`).
+    pub fn show(&self, visible: bool, points: Option<&[CustomPoint]>, can_undo: bool, line: &str) {
+        show(&self.root, visible);
         show(&self.tools, points.is_some());
         self.undo.set_disabled(!can_undo);
         set_text(&self.count, line);

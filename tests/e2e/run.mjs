@@ -664,6 +664,11 @@ try {
     await keys.page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('8 points'));
     assert((await hashFields(keys.page)).pts === fields.pts, 'erased by keyboard: the 8 points again');
     await keys.page.close();
+    // A class link that hides the data set hides the editor and the import with it.
+    const hidden = await openPage(context, `${baseUrl}#${hash}&hide=data`);
+    logs.push(hidden.log);
+    assert(await isHidden(hidden.page, '#custom-data'), 'hide=data leaves the editor');
+    await hidden.page.close();
   });
 
   await test('your own data: a CSV imports (the same points as the native reader); hostile files each say why and change nothing; a set too large for a link says where its data is', async () => {

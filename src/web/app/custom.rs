@@ -180,7 +180,7 @@ impl App {
     /// draft's points drawn over the output view.
     pub(super) fn custom_shown(&mut self) {
         let Some(cfg) = self.custom_config() else {
-            self.custom_panel.show(None, false, "");
+            self.custom_panel.show(!self.classroom.hides("data"), None, false, "");
             crate::web::dom::toggle_class(&self.page.body, "custom-editing", false);
             return;
         };
@@ -195,7 +195,7 @@ impl App {
         } else {
             crate::tr!("web.custom.count", n = n, k = custom::n_classes(points))
         };
-        self.custom_panel.show(Some(points), self.custom_undo.is_some(), &line);
+        self.custom_panel.show(!self.classroom.hides("data"), Some(points), self.custom_undo.is_some(), &line);
         crate::web::dom::toggle_class(&self.page.body, "custom-editing", true);
     }
 
