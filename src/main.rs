@@ -2,8 +2,9 @@
 //! print its trajectory, dump gradients for external checking, examine it
 //! with every instrument (`doctor`), run the learning-rate range test
 //! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
-//! slice the loss landscape (`landscape`), show the math of one unit or
-//! edge as the page's info box does (`unit-math`), or benchmark.
+//! slice the loss landscape (`landscape`), try a finding's fix
+//! (`try-fix`), show the math of one unit or edge as the page's info box
+//! does (`unit-math`), print custom points (`points`), or benchmark.
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -112,6 +113,15 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         example: usize,
     },
+    /// Print the custom points of a link (`pts=`), or of a CSV file, as JSON: each point `[x1, x2, class]`, their `pts` text and content hash.
+    Points {
+        /// A GradLab link or its hash part (not with --csv).
+        #[arg(required_unless_present = "csv")]
+        link: Option<String>,
+        /// Read this CSV file (`x1,x2,label`) as the page's import does.
+        #[arg(long, conflicts_with = "link")]
+        csv: Option<std::path::PathBuf>,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -133,6 +143,7 @@ fn main() -> ExitCode {
         Command::UnitMath { link, steps, unit, edge, example } => {
             unit_math_cmd(&link, steps, unit.as_deref(), edge.as_deref(), example)
         }
+        Command::Points { link, csv } => points_cmd(link.as_deref(), csv.as_deref()),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -142,6 +153,31 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the custom points of a link or a CSV file.
+fn points_cmd(link: Option<&str>, csv: Option<&std::path::Path>) -> Result<(), String> {
+    let points = match (link, csv) {
+        (_, Some(path)) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            gradlab::engine::data::csv_points::read(&bytes).map_err(|e| e.to_string())?
+        }
+        (link, None) => {
+            let (cfg, rejected) = codec::decode(link.unwrap_or_default());
+            if let Some(r) = rejected.first() {
+                return Err(format!("link field {}={:?} rejected: {}", r.key, r.value, r.reason));
+            }
+            cfg.data.points
+        }
+    };
+    let list: Vec<(f64, f64, u8)> = points.iter().map(|p| (p.coords().0, p.coords().1, p.class)).collect();
+    let out = serde_json::json!({
+        "points": list,
+        "pts": codec::points::encode(&points),
+        "hash": codec::points::hash_text(codec::points::hash(&points)),
+    });
+    println!("{out}");
+    Ok(())
 }
 
 /// Builds the trainer of a link; rejected fields are an error on the CLI.

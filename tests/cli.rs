@@ -98,6 +98,26 @@ fn unit_math_prints_the_boxs_lines_and_numbers() {
     assert_eq!(e["edge"]["last"]["step"], 5);
 }
 
+/// `points` reads a CSV as the page's import does and prints the points,
+/// their `pts` text and hash; a link with that text prints the same points.
+#[test]
+fn points_reads_a_csv_and_a_link_alike() {
+    let path = std::env::temp_dir().join(format!("gradlab-points-{}.csv", std::process::id()));
+    std::fs::write(&path, "x1,x2,label\n1.5,-2,0\n-6,6.0,1\n0.125,0,2\n").unwrap();
+    let (ok, stdout, stderr) = gradlab(&["points", "--csv", path.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["points"], serde_json::json!([[1.5, -2.0, 0], [-6.0, 6.0, 1], [0.13, 0.0, 2]]));
+    let link = format!("data=custom&loss=softmax&pts={}", v["pts"].as_str().unwrap());
+    let (ok, again, _) = gradlab(&["points", &link]);
+    assert!(ok);
+    assert_eq!(serde_json::from_str::<Value>(&again).unwrap(), v);
+    std::fs::write(&path, "0,0,0\n1,nan,1\n").unwrap();
+    let (ok, _, stderr) = gradlab(&["points", "--csv", path.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("Line 2") && stderr.contains("x2"), "{stderr}");
+    let _ = std::fs::remove_file(path);
+}
+
 /// An independent f64 forward of the default network (x → tanh dense layers)
 /// and its half-squared-error loss, straight from the dumped parameters.
 fn reference_loss(params: &[(Vec<f64>, (usize, usize))], inputs: &[Vec<f64>], targets: &[Vec<f64>]) -> f64 {

@@ -60,6 +60,7 @@ fn record() -> impl Strategy<Value = RunRecord> {
                     fingerprint,
                     curves: runs::curves_from(&points),
                     changed_at: changed.then_some(steps / 2),
+                    points: String::new(),
                 }
             },
         )
@@ -249,6 +250,7 @@ fn sample() -> RunRecord {
         fingerprint: "0123456789abcdef".into(),
         curves: runs::curves_from(&[(0, m), (50, m), (100, m)]),
         changed_at: Some(40),
+        points: String::new(),
     }
 }
 

@@ -72,6 +72,14 @@ fn blend(px: &mut [u8], c: [f32; 3], a: f32) {
     if a <= 0.0 {
         return;
     }
+    if px[3] == 0 {
+        // Over nothing (the points overlay's usual case): the colour itself.
+        for k in 0..3 {
+            px[k] = (c[k] + 0.5) as u8;
+        }
+        px[3] = (a * 255.0 + 0.5) as u8;
+        return;
+    }
     let dst_a = f32::from(px[3]) / 255.0;
     let out_a = a + dst_a * (1.0 - a);
     for k in 0..3 {
@@ -107,13 +115,18 @@ fn paint_marker(p: &Point, cx: f32, cy: f32, w: usize, h: usize, r: f32, rgba: &
     for row in row0..row1 {
         for col in col0..col1 {
             let (dx, dy) = (col as f32 + 0.5 - cx, row as f32 + 0.5 - cy);
-            let d = (dx * dx + dy * dy).sqrt();
+            let d2 = dx * dx + dy * dy;
+            if d2 >= (r + 0.5) * (r + 0.5) {
+                continue; // outside the outer layer: every coverage is 0
+            }
+            let d = d2.sqrt();
+            let cover = layers.map(|(radius, _)| coverage(radius, d));
             // Weight of layer i = its coverage minus the next (inner) layer's.
             let mut sum = [0.0f32; 3];
             let mut alpha = 0.0;
-            for (i, &(radius, color)) in layers.iter().enumerate() {
-                let next = layers.get(i + 1).map_or(0.0, |&(r_in, _)| coverage(r_in, d));
-                let weight = (coverage(radius, d) - next).max(0.0);
+            for (i, &(_, color)) in layers.iter().enumerate() {
+                let next = cover.get(i + 1).copied().unwrap_or(0.0);
+                let weight = (cover[i] - next).max(0.0);
                 if let (Some(c), true) = (color, weight > 0.0) {
                     for k in 0..3 {
                         sum[k] += weight * f32::from(c[k]);

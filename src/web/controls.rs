@@ -528,7 +528,7 @@ pub(crate) fn act_label(name: &'static str) -> &'static str {
 }
 
 /// A data set's name on its picker button, in the current language.
-fn data_label(kind: DataKind) -> String {
+pub(crate) fn data_label(kind: DataKind) -> String {
     match kind {
         DataKind::Circle => crate::tr!("web.data.circle"),
         DataKind::Xor => crate::tr!("web.data.xor"),
@@ -540,6 +540,7 @@ fn data_label(kind: DataKind) -> String {
         DataKind::Plane => crate::tr!("web.data.plane"),
         DataKind::MultiGauss => crate::tr!("web.data.mgauss"),
         DataKind::Digits => crate::tr!("web.data.digits"),
+        DataKind::Custom => crate::tr!("web.data.custom"),
     }
 }
 
@@ -563,7 +564,10 @@ fn feature_label(f: Feature) -> &'static str {
 fn draw_data_thumb(canvas: &HtmlCanvasElement, kind: DataKind) {
     let (w, h) = (canvas.width() as usize, canvas.height() as usize);
     let mut rgba = vec![255u8; w * h * 4];
-    let data = DataConfig { kind, n_points: 200, ..DataConfig::default() };
+    let mut data = DataConfig { kind, n_points: 200, ..DataConfig::default() };
+    if kind == DataKind::Custom {
+        data.points = crate::web::custom::thumb_points();
+    }
     if let Ok(raw) = crate::engine::data::generate(&data, &mut Rng::new(1, Stream::Data)) {
         if kind == DataKind::Digits {
             thumbnail::paint_raw(&raw, w, h, &mut rgba);

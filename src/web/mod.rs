@@ -20,6 +20,7 @@ pub mod app;
 pub mod checks;
 pub mod controls;
 pub mod crash;
+pub mod custom;
 pub mod dom;
 pub mod instruments;
 pub mod lang;

@@ -19,7 +19,8 @@
 // generous timeouts, so a slow or busy machine passes the same tests.
 
 import { CHROMIUM, launchChromium } from './chromium.mjs';
-import { mkdir, readFile, access } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -572,6 +573,177 @@ try {
     assert(train === last.train_loss, `train loss: page ${train}, native ${last.train_loss}`);
     assert(testLoss === last.test_loss, `test loss: page ${testLoss}, native ${last.test_loss}`);
     await page.close();
+  });
+
+  await test('your own data: clicks add points of the chosen class and erase one; the link carries them (native decode); step=N trains as the native CLI does; screenshot', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=circle&seed=2`);
+    logs.push(log);
+    assert(await isHidden(page, '#custom-tools'), 'editor hidden on circle');
+    await page.click('#data-custom');
+    await page.waitForFunction(() => /(^#|&)data=custom(&|$)/.test(location.hash) && !document.querySelector('#custom-tools').hidden);
+    assert((await text(page, '#custom-msg')).includes('copy of the 500 points of circle'), `start: ${await text(page, '#custom-msg')}`);
+    assert((await text(page, '#custom-count')).startsWith('500 points in 2 classes'), await text(page, '#custom-count'));
+    assert((await hashFields(page)).pts_hash?.match(HEX16), '500 points: only their hash in the link');
+    await page.click('#custom-clear');
+    await page.waitForFunction(() => document.querySelector('#custom-msg').textContent.startsWith('Cleared 500 points'));
+    assert((await text(page, '#custom-count')).includes('training waits'), await text(page, '#custom-count'));
+    const spots = [[-3, -3, 0], [3, 3, 0], [-3, 3, 1], [3, -3, 1], [0, 0, 2], [-4.5, 0.5, 0], [4.5, -0.5, 1], [0.5, 4.5, 2], [-1.5, -4.5, 2]];
+    const box = await page.locator('#heatmap-points').boundingBox();
+    const at = (x1, x2) => ({ x: ((x1 + 6) / 12) * box.width, y: ((6 - x2) / 12) * box.height });
+    for (const [i, [x1, x2, k]] of spots.entries()) {
+      await page.check(`#custom-tool-${k}`);
+      await page.click('#heatmap-points', { position: at(x1, x2) });
+      await page.waitForFunction((n) => document.querySelector('#custom-msg').textContent.startsWith('Added') && document.querySelector('#custom-count').textContent.startsWith(`${n} points`), i + 1);
+    }
+    // Erase the class-2 point at the origin: a click 4 px beside it.
+    await page.check('#custom-tool-erase');
+    const o = at(0, 0);
+    await page.click('#heatmap-points', { position: { x: o.x + 4, y: o.y } });
+    await page.waitForFunction(() => document.querySelector('#custom-msg').textContent.startsWith('Erased the point of class 2'));
+    // A click far from every point erases nothing and says so.
+    await page.click('#heatmap-points', { position: at(-5.5, 5.5) });
+    await page.waitForFunction(() => document.querySelector('#custom-msg').textContent.startsWith('No point within reach'));
+    const kept = spots.filter((_, i) => i !== 4);
+    assert((await text(page, '#custom-count')).startsWith('8 points in 3 classes'), await text(page, '#custom-count'));
+    const fields = await hashFields(page);
+    assert(fields.data === 'custom' && fields.pts && !fields.pts_hash, `link: ${JSON.stringify(fields)}`);
+    // The native CLI decodes the link's pts= to exactly the points placed:
+    // in order, with their classes, each within a pixel (0.0375) of its spot.
+    const hash = await page.evaluate(() => location.hash.slice(1));
+    const decoded = JSON.parse(await native(['points', hash]));
+    assert(decoded.points.length === kept.length, `decoded ${decoded.points.length} points`);
+    decoded.points.forEach(([x1, x2, k], i) => {
+      const [w1, w2, wk] = kept[i];
+      assert(k === wk && Math.abs(x1 - w1) <= 0.05 && Math.abs(x2 - w2) <= 0.05, `point ${i}: ${[x1, x2, k]} for ${kept[i]}`);
+      assert(Number.isInteger(Math.round(x1 * 100)) && Math.abs(x1 * 100 - Math.round(x1 * 100)) < 1e-9, `hundredths: ${x1}`);
+    });
+    assert(decoded.pts === fields.pts, 'the CLI re-encodes the same text');
+    await page.locator('.heatmap-box').screenshot({ path: join(artifacts, 'custom-points.png') });
+    await page.locator('#controls-data').locator('..').screenshot({ path: join(artifacts, 'custom-editor.png') });
+    // Undo brings the erased point back; undo again (redo) removes it.
+    await page.click('#custom-undo');
+    await page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('9 points'));
+    await page.click('#custom-undo');
+    await page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('8 points'));
+    assert((await hashFields(page)).pts === fields.pts, 'undo twice: the same points');
+    await page.close();
+    // The link at step 120: the page trains on those points exactly as the native CLI.
+    const steps = 120;
+    const lines = await nativeRun(hash, steps);
+    const last = lines.filter((l) => l.step === steps).pop();
+    const fp = lines.find((l) => l.fingerprint)?.fingerprint;
+    const again = await openAtStep(context, hash, steps);
+    logs.push(again.log);
+    assert((await text(again.page, '#fingerprint')) === fp, `page ${await text(again.page, '#fingerprint')}, native ${fp}`);
+    assert((await dataValue(again.page, '#train-loss')) === last.train_loss, 'train loss differs from the native CLI');
+    assert(!(await isHidden(again.page, '#custom-tools')), 'a custom link opens the editor');
+    await again.page.close();
+    // A class link that locks the data locks the points too.
+    const locked = await openPage(context, `${baseUrl}#${hash}&lock=data`);
+    logs.push(locked.log);
+    const lockedHash = await locked.page.evaluate(() => location.hash);
+    await locked.page.click('#heatmap-points', { position: at(2, 2) });
+    await locked.page.waitForFunction(() => document.querySelector('#custom-msg').textContent === 'data is locked by this link');
+    assert((await text(locked.page, '#custom-count')).startsWith('8 points') && (await locked.page.evaluate(() => location.hash)) === lockedHash, 'a locked set changed');
+    await locked.page.close();
+    // By keyboard: the class's radio, the coordinates, then Apply here.
+    const keys = await openPage(context, `${baseUrl}#${hash}`);
+    logs.push(keys.log);
+    await keys.page.focus('#custom-tool-0');
+    await keys.page.keyboard.press('ArrowDown'); // class 1
+    await keys.page.fill('#custom-x1', '1.25');
+    await keys.page.fill('#custom-x2', '-2.5');
+    await keys.page.focus('#custom-at');
+    await keys.page.keyboard.press('Enter');
+    await keys.page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('9 points'));
+    const typed = JSON.parse(await native(['points', await keys.page.evaluate(() => location.hash.slice(1))]));
+    assert(JSON.stringify(typed.points.slice(0, 8)) === JSON.stringify(decoded.points) && JSON.stringify(typed.points[8]) === '[1.25,-2.5,1]', `typed: ${JSON.stringify(typed.points.slice(-2))}`);
+    await keys.page.check('#custom-tool-erase');
+    await keys.page.focus('#custom-at');
+    await keys.page.keyboard.press('Enter');
+    await keys.page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('8 points'));
+    assert((await hashFields(keys.page)).pts === fields.pts, 'erased by keyboard: the 8 points again');
+    await keys.page.close();
+    // A class link that hides the data set hides the editor and the import with it.
+    const hidden = await openPage(context, `${baseUrl}#${hash}&hide=data`);
+    logs.push(hidden.log);
+    assert(await isHidden(hidden.page, '#custom-data'), 'hide=data leaves the editor');
+    await hidden.page.close();
+  });
+
+  await test('your own data: a CSV imports (the same points as the native reader); hostile files each say why and change nothing; a set too large for a link says where its data is', async () => {
+    const { page, log } = await openPage(context, `${baseUrl}#data=xor&seed=3`);
+    logs.push(log);
+    const rows = ['x1,x2,label'];
+    for (let i = 0; i < 60; i++) {
+      const a = (i * 2.399963) % (2 * Math.PI);
+      const r = i % 3 === 0 ? 1 : 4;
+      rows.push(`${(r * Math.cos(a)).toFixed(3)},${(r * Math.sin(a)).toFixed(3)},${i % 3 === 0 ? 1 : 0}`);
+    }
+    const good = rows.join('\n') + '\n';
+    const dir = await mkdtemp(join(tmpdir(), 'gradlab-csv-'));
+    await writeFile(join(dir, 'ring.csv'), good);
+    await page.setInputFiles('#custom-csv', { name: 'ring.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'imported');
+    assert((await text(page, '#custom-msg')).startsWith('Imported 60 points in 2 classes from ring.csv'), await text(page, '#custom-msg'));
+    const hash = await page.evaluate(() => location.hash.slice(1));
+    const fromLink = JSON.parse(await native(['points', hash]));
+    const fromFile = JSON.parse(await native(['points', '--csv', join(dir, 'ring.csv')]));
+    assert(JSON.stringify(fromLink.points) === JSON.stringify(fromFile.points), 'link points differ from the native CSV reader');
+    assert((await hashFields(page)).loss === 'softmax', 'the custom preset: softmax');
+    await stepTimes(page, 3);
+    const before = { hash: await page.evaluate(() => location.hash), fp: await text(page, '#fingerprint') };
+    const big = Buffer.alloc(1024 * 1024 + 1, '0');
+    const garbage = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) % 256));
+    const cases = [
+      ['columns.csv', 'x1,x2,label\n1,2,0\n3,4\n', 'Line 3: expected 3 columns (x1,x2,label), found 2'],
+      ['nan.csv', '0,0,0\n1,NaN,1\n', 'Line 2: x2 “NaN” is not a finite number'],
+      ['overflow.csv', '0,0,0\n1e400,1,1\n', 'Line 2: x1 “1e400” is not a finite number'],
+      ['script.csv', '0,0,0\n<img src=x onerror=alert(1)>,1,1\n', 'Line 2: x1 “<img src=x onerror=alert…” is not a number'],
+      ['range.csv', '0,0,0\n2,-7.5,1\n', 'Line 2: x2 “-7.5” is outside −6…6'],
+      ['oversized.csv', big, 'more than the 1048576 bytes read'],
+      ['one-class.csv', '0,0,1\n1,1,1\n', 'Every point has label 1: at least two classes are needed'],
+      ['bad-label.csv', '0,0,0\n1,1,7\n', 'Line 2: label “7” is not a whole number from 0 to 4'],
+      ['garbage.png', garbage, 'not CSV text'],
+      ['empty.csv', '', 'no data rows'],
+    ];
+    for (const [name, body, reason] of cases) {
+      await page.evaluate(() => { const m = document.querySelector('#custom-msg'); m.textContent = ''; m.dataset.result = ''; });
+      await page.setInputFiles('#custom-csv', { name, mimeType: 'text/csv', buffer: Buffer.isBuffer(body) ? body : Buffer.from(body) });
+      await page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'rejected');
+      const msg = await text(page, '#custom-msg');
+      assert(msg.includes(reason) && msg.endsWith('nothing was changed.'), `${name}: "${msg}"`);
+      assert((await page.evaluate(() => location.hash)) === before.hash, `${name}: the link changed`);
+      assert((await stepOf(page)) === 3 && (await text(page, '#fingerprint')) === before.fp, `${name}: the run changed`);
+    }
+    assert(await page.evaluate(() => document.querySelectorAll('#custom-data img').length === 0), 'markup inserted');
+    await page.locator('#controls-data').locator('..').screenshot({ path: join(artifacts, 'custom-rejected.png') });
+    // 1,000 points: the link keeps only their hash; opened elsewhere it says where the data is.
+    const many = ['x1,x2,label', ...Array.from({ length: 1000 }, (_, i) => `${((i * 37) % 1201 - 600) / 100},${((i * 91) % 1201 - 600) / 100},${i % 4}`)].join('\n');
+    await page.setInputFiles('#custom-csv', { name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(many) });
+    await page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'imported');
+    assert((await text(page, '#custom-count')).includes('too many for a link'), await text(page, '#custom-count'));
+    const f = await hashFields(page);
+    assert(HEX16.test(f.pts_hash) && !f.pts, `big set link: ${JSON.stringify(f).slice(0, 200)}`);
+    const bigHash = await page.evaluate(() => location.hash.slice(1));
+    await stepTimes(page, 2); // a run is saved once it trained, with its points
+    await page.waitForFunction(() => Number(document.querySelector('#runs-count').dataset.count) > 0);
+    await page.close();
+    const other = await openPage(context, `${baseUrl}#${bigHash}`);
+    const notice = await text(other.page, '#notice');
+    assert(notice.includes(f.pts_hash) && notice.includes('import the CSV or the run record'), `notice: ${notice}`);
+    assert(notice.includes('showing the default experiment'), 'the page says it shows other data');
+    await other.page.setInputFiles('#custom-csv', { name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from(many) });
+    await other.page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'imported');
+    assert((await hashFields(other.page)).pts_hash === f.pts_hash, 'the CSV brings back the same points');
+    // The run record brings them back too: open the saved run from the runs panel.
+    await other.page.evaluate(() => { location.hash = 'data=circle'; });
+    await other.page.waitForFunction(() => document.querySelector('#custom-tools').hidden);
+    const row = other.page.locator('#runs-table tr', { has: other.page.locator(`td[title="${bigHash}"]`) });
+    await row.locator('button[data-act=open]').first().click();
+    await other.page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('1000 points in 4 classes'));
+    assert((await hashFields(other.page)).pts_hash === f.pts_hash, 'the record opens the same points');
+    await other.page.close();
   });
 
   await test('fingerprint_after matches tests/fixtures', async () => {
@@ -2240,6 +2412,12 @@ try {
         await page.waitForFunction(() => !document.querySelector('#tryfix-result').hidden, null, { timeout: 60_000 });
       }],
       ['the Chinese page with a lesson', 'lang=zh-CN&lesson=dead-relu', async () => {}],
+      ['your own data: the editor and a refused CSV', 'data=gauss', async (page) => {
+        await page.click('#data-custom');
+        await page.waitForFunction(() => !document.querySelector('#custom-tools').hidden);
+        await page.setInputFiles('#custom-csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0,0,0\n1,x,1\n') });
+        await page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'rejected');
+      }],
       ['runs panel', 'data=xor', async (page) => {
         await stepTimes(page, 3);
         await page.click('#reset');
@@ -2365,6 +2543,15 @@ try {
         await page.waitForFunction(() => document.querySelector('#help').open);
       }],
       ['the digits data set', 'data=digits&step=3', async (page) => { await waitStepPaused(page, 3); }],
+      ['your own data: the editor, a point added, a refused CSV', 'data=gauss', async (page) => {
+        await page.click('#data-custom');
+        await page.waitForFunction(() => !document.querySelector('#custom-tools').hidden);
+        await page.check('#custom-tool-2');
+        await page.click('#heatmap-points', { position: { x: 40, y: 40 } });
+        await page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('501'));
+        await page.setInputFiles('#custom-csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0,0,0\n1,x,1\n') });
+        await page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'rejected');
+      }],
     ];
     const failures = [];
     for (const [name, hash, prepare] of states) {

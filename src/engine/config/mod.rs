@@ -14,7 +14,9 @@ pub use crate::engine::optim::OptimizerKind;
 pub use crate::engine::schedule::ScheduleKind;
 
 mod live;
+pub mod points;
 pub use live::{check_changes, record_change, Change, Live, MAX_CHANGES};
+pub use points::CustomPoint;
 
 /// Version of the URL format written by [`crate::engine::link::encode`].
 pub const FORMAT_VERSION: u32 = 1;
@@ -42,6 +44,8 @@ pub enum DataKind {
     MultiGauss,
     /// The 8x8 handwritten digits, 1,797 images, 10 classes.
     Digits,
+    /// Your own points ([`DataConfig::points`]), 2 to 5 classes.
+    Custom,
 }
 
 /// The 2-D input features TF Playground offers, in its order.
@@ -88,6 +92,14 @@ pub struct DataConfig {
     pub features: Vec<Feature>,
     /// Standardize each input to zero mean and unit variance (train statistics).
     pub standardize: bool,
+    /// The points of [`DataKind::Custom`], in order (ignored by the others).
+    #[serde(default)]
+    pub points: Vec<CustomPoint>,
+    /// The content hash ([`crate::engine::link::points::hash`]) of custom
+    /// points a link named but could not carry (`pts_hash=`); `points` is
+    /// then empty and the data must come from a run record or a CSV.
+    #[serde(default)]
+    pub points_hash: Option<u64>,
 }
 
 /// Order of the layers inside a hidden block.
@@ -183,6 +195,8 @@ impl Default for DataConfig {
             classes: 3,
             features: vec![Feature::X1, Feature::X2],
             standardize: false,
+            points: Vec::new(),
+            points_hash: None,
         }
     }
 }
@@ -224,7 +238,7 @@ impl DataKind {
         matches!(self, DataKind::Plane | DataKind::MultiGauss)
     }
 
-    /// Exactly two classes.
+    /// Exactly two classes (custom data: see [`DataConfig::is_binary`]).
     pub fn is_binary(self) -> bool {
         matches!(self, DataKind::Circle | DataKind::Xor | DataKind::Gauss | DataKind::Spiral | DataKind::Moons)
     }
@@ -232,6 +246,16 @@ impl DataKind {
     /// Points in the plane, fed through the 2-D [`Feature`]s (everything but digits).
     pub fn is_planar(self) -> bool {
         self != DataKind::Digits
+    }
+}
+
+impl DataConfig {
+    /// Exactly two classes: a binary generator, or custom points of classes 0 and 1 only.
+    pub fn is_binary(&self) -> bool {
+        match self.kind {
+            DataKind::Custom => points::n_classes(&self.points) == 2,
+            kind => kind.is_binary(),
+        }
     }
 }
 
@@ -247,6 +271,7 @@ impl Named for DataKind {
         DataKind::Plane,
         DataKind::MultiGauss,
         DataKind::Digits,
+        DataKind::Custom,
     ];
 
     fn name(self) -> &'static str {
@@ -261,6 +286,7 @@ impl Named for DataKind {
             DataKind::Plane => "plane",
             DataKind::MultiGauss => "mgauss",
             DataKind::Digits => "digits",
+            DataKind::Custom => "custom",
         }
     }
 }

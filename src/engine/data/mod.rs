@@ -1,7 +1,9 @@
 //! Data sets: generation, the train/test split, input features and scaling.
 //!
 //! [`generate`] turns a [`DataConfig`] into [`RawData`]: raw planar points
-//! `(x1, x2)` from [`synth`] or the 8×8 digit images from [`digits`].
+//! `(x1, x2)` from [`synth`], the user's own points from [`custom`] (placed
+//! on the page or read from a CSV by [`csv_points`]), or the 8×8 digit
+//! images from [`digits`].
 //! [`split`] then shuffles and cuts it exactly as TF Playground does, and
 //! [`features`] maps planar points to the enabled input features and
 //! standardizes them.
@@ -20,6 +22,8 @@
 //! holds `round(n·m/100)` points and class 0 the rest, so the result has
 //! exactly `n_points` points and is a deterministic function of the stream.
 
+pub mod csv_points;
+pub mod custom;
 pub mod digits;
 pub mod features;
 pub mod synth;
@@ -160,6 +164,7 @@ pub fn generate<R: Uniform01>(cfg: &DataConfig, rng: &mut R) -> Result<RawData, 
         DataKind::Plane => Ok(synth::plane(n, noise, rng)),
         DataKind::MultiGauss => Ok(synth::multi_gauss(n, noise, rng)),
         DataKind::Digits => digits::load(),
+        DataKind::Custom => custom::raw(&cfg.points, cfg.points_hash),
     }
 }
 

@@ -32,7 +32,7 @@
 //! | `v` | format version | [`FORMAT_VERSION`](crate::engine::config::FORMAT_VERSION) |
 //! | `seed` | seed | integer `0..=2⁶⁴−1` |
 //! | `step` | step to fast-forward to (written only when set) | integer `0..=10_000_000` |
-//! | `data` | data set | `circle xor gauss spiral moons blobs spiralk plane mgauss digits` |
+//! | `data` | data set | `circle xor gauss spiral moons blobs spiralk plane mgauss digits custom` |
 //! | `n` | number of points | `10..=5000` |
 //! | `noise` | noise % | `0..=50` |
 //! | `train` | training share % | `10..=90` |
@@ -40,6 +40,8 @@
 //! | `k` | classes (K-class sets) | `3..=5` |
 //! | `feat` | input features, in input order | comma list of `x1 x2 x1sq x2sq x1x2 sinx1 sinx2`, may be empty |
 //! | `std` | standardize inputs | `0` or `1` |
+//! | `pts` | custom points (`data=custom`, written when they fit) | deflated binary in base64url, at most 2,000 characters ([`points`]) |
+//! | `pts_hash` | custom points too many for a link: their content hash | 16 hex digits |
 //! | `net` | hidden blocks | comma list of `units:act[:bn][:dRATE]`, e.g. `8:relu:bn:d0.2,4:tanh`; units `1..=256`, at most 16 blocks, empty = no hidden layer; act `relu lrelu tanh sigmoid linear elu gelu`; dropout `0 ≤ RATE < 1` |
 //! | `ord` | order inside a block | `bn-act-do` or `act-do-bn` |
 //! | `bnm` | BatchNorm momentum | `0 ≤ x < 1` |
@@ -128,7 +130,7 @@ use std::borrow::Cow;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::engine::bug_lab::PlantedBug;
-use crate::engine::config::{Config, DataConfig, LossKind, Named};
+use crate::engine::config::{Config, DataConfig, DataKind, LossKind, Named};
 use crate::engine::view::{Classroom, View};
 
 pub mod changes;
@@ -136,6 +138,7 @@ pub mod class;
 pub mod describe;
 pub mod edit;
 pub mod parse;
+pub mod points;
 pub mod presets;
 pub mod settings;
 pub mod table;
@@ -326,10 +329,15 @@ fn check_cross_fields(cfg: &mut Config, rejected: &mut Vec<Rejected>) {
         rejected.push(Rejected::new("feat", "", reason));
         cfg.data.features = DataConfig::default().features;
     }
+    if kind != DataKind::Custom {
+        // Points of another data set's link are ignored, like a parameter of a variant not chosen.
+        cfg.data.points.clear();
+        cfg.data.points_hash = None;
+    }
     let unfit = match cfg.loss {
         LossKind::Mse => false,
         LossKind::SoftmaxCe => kind.is_regression(),
-        LossKind::Bce | LossKind::Focal { .. } => !kind.is_binary(),
+        LossKind::Bce | LossKind::Focal { .. } => !cfg.data.is_binary(),
     };
     if unfit {
         let default = Config::default().loss;

@@ -25,6 +25,7 @@ pub const PRESETS: &[(&str, &[(&str, &str)])] = &[
     ("plane", &[("loss", "mse"), ("out", "linear")]),
     ("mgauss", &[("loss", "mse"), ("out", "linear")]),
     ("digits", &[("loss", "softmax"), ("net", "64:relu,32:relu"), ("std", "1")]),
+    ("custom", &[("loss", "softmax")]),
 ];
 
 /// `link` with the data set `kind` chosen and its preset applied; a notice
@@ -55,7 +56,10 @@ pub fn choose_data(link: &Link, kind: &str) -> (Link, Option<String>, Vec<String
     msgs.retain(|m| !m.starts_with("loss:"));
     let notice = (!changed.is_empty()).then(|| {
         let changes = changed.join(crate::engine::i18n::text("link.preset.separator"));
-        crate::tr!("link.preset.notice", data = next.config.data.kind.name(), changes = changes)
+        // The data set's name as its picker button reads it (its link name in English).
+        let key = format!("web.data.{}", next.config.data.kind.name());
+        let data = crate::engine::i18n::text(&key).to_string();
+        crate::tr!("link.preset.notice", data = data, changes = changes)
     });
     (next, notice, msgs)
 }

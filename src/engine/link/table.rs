@@ -22,7 +22,7 @@ use crate::engine::view::Speed;
 
 use super::parse::{self, ints, Interval, CLIP, LEARNING_RATE, POS_UNIT, SYMMETRIC_10, UNIT, UNIT_OPEN, UP_TO_10};
 use super::settings::{row, Belongs, Choice, Group, Kind, Panel, Place, Setting};
-use super::{MAX_STEP, VERSION_KEY};
+use super::{points, Link, MAX_STEP, VERSION_KEY};
 
 /// A `<select>` of the names of `$t`, stored in the config field `$field`.
 macro_rules! choice {
@@ -97,6 +97,50 @@ const fn of(of: &'static str, names: &'static [&'static str]) -> Belongs {
     Belongs::Variants { of, names }
 }
 
+/// A generated 2-D set (the number of points and the noise apply).
+fn generated_planar(c: &Config) -> bool {
+    c.data.kind.is_planar() && c.data.kind != DataKind::Custom
+}
+
+/// The custom points as link text, when they fit in a link ([`points`]).
+fn points_text(link: &Link) -> Option<String> {
+    let data = &link.config.data;
+    if data.kind != DataKind::Custom || data.points.is_empty() {
+        return None;
+    }
+    Some(points::encode(&data.points)).filter(|t| t.len() <= points::MAX_LINK_CHARS)
+}
+
+/// The custom points' hash, when they are too many for a link (or were
+/// already missing from the link read).
+fn points_hash_text(link: &Link) -> Option<String> {
+    let data = &link.config.data;
+    if data.kind != DataKind::Custom {
+        return None;
+    }
+    if data.points.is_empty() {
+        return data.points_hash.map(points::hash_text);
+    }
+    points_text(link).is_none().then(|| points::hash_text(points::hash(&data.points)))
+}
+
+fn set_points(link: &mut Link, text: &str) -> Result<(), String> {
+    link.config.data.points = points::decode(text, points::MAX_LINK_CHARS)?;
+    Ok(())
+}
+
+/// A hash beside the points themselves must be theirs.
+fn set_points_hash(link: &mut Link, text: &str) -> Result<(), String> {
+    let h = points::parse_hash(text)?;
+    let data = &mut link.config.data;
+    if data.points.is_empty() {
+        data.points_hash = Some(h);
+    } else if points::hash(&data.points) != h {
+        return Err(crate::tr!("link.points.hash_mismatch"));
+    }
+    Ok(())
+}
+
 fn any_bn(c: &Config) -> bool {
     c.hidden.iter().any(|l| l.batch_norm)
 }
@@ -118,11 +162,8 @@ pub const SETTINGS: &[Setting] = &[
     .belongs(Belongs::WhenSet),
     // Data.
     row("data", Kind::DataPicker(choice!(DataKind, config.data.kind))).on(Panel::Data, 10),
-    row("n", int!(10, 5000, 10, usize, config.data.n_points)).on(Panel::Data, 60).relevant(|c| c.data.kind.is_planar()),
-    row("noise", int!(0, 50, 5, u32, config.data.noise_pct))
-        .on(Panel::Data, 20)
-        .with_unit()
-        .relevant(|c| c.data.kind.is_planar()),
+    row("n", int!(10, 5000, 10, usize, config.data.n_points)).on(Panel::Data, 60).relevant(generated_planar),
+    row("noise", int!(0, 50, 5, u32, config.data.noise_pct)).on(Panel::Data, 20).with_unit().relevant(generated_planar),
     row("train", int!(10, 90, 10, u32, config.data.train_pct)).on(Panel::Data, 30).with_unit(),
     row("minor", int!(5, 50, 5, u32, config.data.minority_pct))
         .on(Panel::Data, 40)
@@ -133,6 +174,8 @@ pub const SETTINGS: &[Setting] = &[
         .relevant(|c| matches!(c.data.kind, DataKind::Blobs | DataKind::SpiralK)),
     row("feat", Kind::Features).on(Panel::Data, 70).relevant(|c| c.data.kind.is_planar()),
     row("std", check!(config.data.standardize)).on(Panel::Data, 80),
+    row("pts", Kind::Text { get: points_text, set: set_points }).belongs(Belongs::WhenSet),
+    row("pts_hash", Kind::Text { get: points_hash_text, set: set_points_hash }).belongs(Belongs::WhenSet),
     // Network.
     row("net", Kind::Network).on(Panel::Layers, 10),
     row("ord", Kind::Choice(choice!(BlockOrder, config.order)))

@@ -106,6 +106,12 @@ pub struct RunRecord {
     /// changes in the link and leave this empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_at: Option<u64>,
+    /// Custom data's points, always (a link carries them only when small):
+    /// the `pts` text of [`codec::points`], at most
+    /// [`codec::points::MAX_RECORD_CHARS`]; empty for generated data (and in
+    /// records from before custom data).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub points: String,
 }
 
 /// The export file.
@@ -202,12 +208,37 @@ pub fn validate(run: &RunRecord) -> Result<(), String> {
     if !(run.started_ms.is_finite() && run.started_ms >= 0.0 && run.wall_ms.is_finite() && run.wall_ms >= 0.0) {
         return Err(crate::tr!("runs.check.times", started = "started_ms", wall = "wall_ms"));
     }
+    validate_points(run)?;
     if run.changed_at.is_some_and(|s| s > run.steps) {
         return Err(crate::tr!("runs.check.changed_at", field = "changed_at"));
     }
     validate_metrics("last", &run.last)?;
     validate_metrics("best", &run.best)?;
     validate_curves(&run.curves)
+}
+
+/// The record's points decode, and are the points its link names (by
+/// content or by hash); a link on custom points without them in the link
+/// needs them in the record.
+fn validate_points(run: &RunRecord) -> Result<(), String> {
+    let data = codec::decode(&run.link).0.data;
+    let custom = data.kind == crate::engine::config::DataKind::Custom;
+    if run.points.is_empty() {
+        return match data.points_hash {
+            Some(_) if custom => Err(crate::tr!("runs.check.points_missing", field = "points")),
+            _ => Ok(()),
+        };
+    }
+    let points = codec::points::decode(&run.points, codec::points::MAX_RECORD_CHARS)
+        .map_err(|reason| crate::tr!("runs.check.points_bad", field = "points", reason = reason))?;
+    let named = match data.points_hash {
+        Some(h) => h == codec::points::hash(&points),
+        None => data.points == points,
+    };
+    if !custom || !named {
+        return Err(crate::tr!("runs.check.points_other", field = "points"));
+    }
+    Ok(())
 }
 
 fn validate_metrics(which: &str, m: &MetricSet) -> Result<(), String> {
@@ -332,6 +363,43 @@ pub(crate) mod tests {
             let err = import_json(&text).expect_err(want).to_string();
             assert!(err.contains(want), "{err} should mention {want}");
         }
+    }
+
+    /// A run on 2,000 custom points: the link holds only their hash, the
+    /// record all of them; import checks that they are the link's.
+    #[test]
+    fn custom_points_travel_in_the_record_and_are_checked() {
+        use crate::engine::config::{Config, CustomPoint, DataKind, LossKind};
+        let pts: Vec<CustomPoint> = (0..2000)
+            .map(|i| CustomPoint {
+                x1: (i * 37 % 1201) as i16 - 600,
+                x2: (i * 91 % 1201) as i16 - 600,
+                class: (i % 3) as u8,
+            })
+            .collect();
+        let mut cfg = Config { loss: LossKind::SoftmaxCe, ..Config::default() };
+        cfg.data.kind = DataKind::Custom;
+        cfg.data.points = pts.clone();
+        let trainer = crate::engine::trainer::Trainer::from_config(&cfg).unwrap();
+        let record = recorder::Recorder::start(&trainer, "0.1.0", "test", 1.7e12).record(&trainer, 1.0);
+        assert!(record.link.contains("pts_hash=") && !record.link.contains("pts="), "{}", record.link);
+        assert_eq!(codec::points::decode(&record.points, codec::points::MAX_RECORD_CHARS), Ok(pts.clone()));
+        let file = export_json(std::slice::from_ref(&record));
+        assert_eq!(import_json(&file), Ok(vec![record.clone()]));
+
+        let other = codec::points::encode(&pts[1..]);
+        let cases = [
+            (RunRecord { points: String::new(), ..record.clone() }, "is missing"),
+            (RunRecord { points: "!!".into(), ..record.clone() }, "cannot be read"),
+            (RunRecord { points: other.clone(), ..record.clone() }, "are not the custom points"),
+            (RunRecord { points: other, ..sample("g", "data=circle") }, "are not the custom points"),
+        ];
+        for (bad, want) in cases {
+            let err = import_json(&export_json(&[bad])).expect_err(want).to_string();
+            assert!(err.contains(want), "{err} should mention {want}");
+        }
+        // A record from before custom data (no points field) still imports.
+        assert!(import_json(&export_json(&[sample("old", "data=spiral")])).is_ok());
     }
 
     #[test]

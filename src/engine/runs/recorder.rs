@@ -22,6 +22,7 @@ impl Recorder {
         let record = RunRecord {
             link: link_of(trainer),
             fingerprint: trainer.fingerprint().to_string(),
+            points: points_of(trainer),
             ..RunRecord::default()
         };
         Self {
@@ -95,6 +96,16 @@ pub fn stamp(record: RunRecord, app_version: &str, user_agent: &str, now_ms: f64
         user_agent: user_agent.chars().take(super::MAX_TEXT).collect(),
         started_ms: if now_ms.is_finite() { now_ms.max(0.0) } else { 0.0 },
         ..record
+    }
+}
+
+/// The custom points of `trainer`'s data as text (empty for generated data).
+fn points_of(trainer: &Trainer) -> String {
+    let data = &trainer.cfg.data;
+    if data.kind == crate::engine::config::DataKind::Custom {
+        codec::points::encode(&data.points)
+    } else {
+        String::new()
     }
 }
 

@@ -7,7 +7,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 use super::{build, App, Built, Command};
 use crate::engine::bug_lab::{self, PlantedBug};
-use crate::engine::config::{Config, Named};
+use crate::engine::config::{Config, DataKind, Named};
 use crate::engine::instruments::lessons;
 use crate::engine::instruments::long_checks::Request;
 use crate::engine::learn;
@@ -137,6 +137,7 @@ impl App {
                 self.runs.resized();
             }
             Command::Inst(action) => self.instrument(action),
+            Command::Custom(action) => self.custom(action),
             Command::Check(message) => {
                 let agent = self.window.navigator().user_agent().unwrap_or_default();
                 for (i, record) in self.instruments.check_message(message, &self.clock).into_iter().enumerate() {
@@ -162,6 +163,9 @@ impl App {
     /// edit the settings in force now (a change mid-run is recorded by the
     /// trainer as a change at this step).
     fn edit(&mut self, edit: Edit) {
+        if matches!(edit, Edit::Data(DataKind::Custom)) && self.trainer.cfg.data.kind != DataKind::Custom {
+            return self.start_custom();
+        }
         let link = Link { config: self.trainer.cfg.clone(), ..self.link() };
         let (next, key, msgs) = match &edit {
             Edit::Field(key, text) => {
@@ -249,7 +253,7 @@ impl App {
     }
 
     /// Makes `next` the running experiment, the view unchanged.
-    fn set_config(&mut self, next: Config, key: &str) {
+    pub(super) fn set_config(&mut self, next: Config, key: &str) {
         self.set_link(Link { config: next, ..self.link() }, key);
     }
 

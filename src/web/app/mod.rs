@@ -32,6 +32,7 @@
 //! pure [`crate::engine::transport`].
 
 mod commands;
+mod custom;
 mod frame;
 mod runner;
 
@@ -49,6 +50,7 @@ use crate::engine::view::{Classroom, View};
 use crate::viz::frame_plan::{Plan, Planner};
 
 use super::controls::{self, Controls, Edit};
+use super::custom::{CustomAction, CustomPanel};
 use super::dom::{self, set_attr, set_text, show};
 use super::instruments::{self, Instruments};
 use super::learn::{LearnAction, LearnPanel};
@@ -105,6 +107,8 @@ pub enum Command {
     Learn(LearnAction),
     /// Something done in the teacher's link builder.
     Teach(TeachAction),
+    /// Something done in the editor of your own data.
+    Custom(CustomAction),
 }
 
 impl Command {
@@ -280,6 +284,12 @@ pub struct App {
     inst_paint_ms: f64,
     /// Figures of the last frame.
     pub last_frame: FrameCost,
+    /// The editor of your own data.
+    custom_panel: CustomPanel,
+    /// Custom points too few to train yet, with their experiment.
+    custom_draft: Option<Config>,
+    /// The custom points before the last edit (Undo).
+    custom_undo: Option<Vec<crate::engine::config::CustomPoint>>,
 }
 
 impl App {
@@ -325,6 +335,9 @@ impl App {
             inst_paint_ms: 0.0,
             slow_part: 0,
             last_frame: FrameCost::default(),
+            custom_panel: CustomPanel::new(&document)?,
+            custom_draft: None,
+            custom_undo: None,
         };
         app.page.set_notice(&notice);
         crate::web::lang::translate_page(&document, app.view.lang);
@@ -387,6 +400,7 @@ impl App {
         self.output.rebuild(&self.trainer, &self.view);
         self.digits.rebuild(&self.trainer);
         self.instruments.rebuild(&mut self.trainer);
+        self.custom_rebuilt();
         show(&self.page.diverged, false);
         self.config_shown();
         self.draw_all();
@@ -412,6 +426,7 @@ impl App {
         for (id, button) in TRANSPORT_CONTROLS.iter().zip(&self.page.transport) {
             show(button, !shown.classroom.hides(id));
         }
+        self.custom_shown();
         self.transport_shown();
     }
 
@@ -458,7 +473,8 @@ fn build(hash: &str) -> Result<Built, String> {
         crate::engine::i18n::set(link.view.lang);
         (link, rejected) = codec::decode_link(hash);
     }
-    let codec::Link { config, view, classroom, bug } = link;
+    let codec::Link { mut config, view, classroom, bug } = link;
+    crate::web::custom::recall(&mut config);
     let rejected: Vec<(String, String, String)> =
         rejected.iter().map(|r| (r.key.to_string(), r.value.to_string(), r.reason.to_string())).collect();
     let (trainer, config, untrainable) = match crate::engine::bug_lab::trainer(&config, bug) {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, KeyboardEvent, MouseEvent, Window};
+use web_sys::{Document, Element, HtmlInputElement, KeyboardEvent, MouseEvent, Window};
 
 use super::{App, Command, FrameCost};
 use crate::engine::instruments::long_checks::Message;
@@ -66,6 +66,52 @@ impl Runner {
         self.listeners.borrow_mut().push(EventListener::new(target, event, move |_| r.send(cmd.clone())));
     }
 
+    /// The editor of your own data: its tools, Clear and Undo, clicks on the
+    /// output view, and the CSV file input (read off the change event's task).
+    fn wire_custom(self: &Rc<Self>, document: &Document) -> Result<(), String> {
+        use crate::web::custom::{click_fractions, read_chosen, tool_of, CustomAction};
+        for (id, action) in [("custom-clear", CustomAction::Clear), ("custom-undo", CustomAction::Undo)] {
+            let el = dom::by_id(document, id)?;
+            self.listen(&el, "click", Command::Custom(action));
+        }
+        let tools = dom::by_id(document, "custom-tools")?;
+        let r = Rc::clone(self);
+        self.listeners.borrow_mut().push(EventListener::new(&tools, "change", move |e| {
+            let value = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value());
+            if let Some(tool) = value.as_deref().and_then(tool_of) {
+                r.send(Command::Custom(CustomAction::Tool(tool)));
+            }
+        }));
+        let (x1, x2): (HtmlInputElement, HtmlInputElement) =
+            (dom::typed(document, "custom-x1")?, dom::typed(document, "custom-x2")?);
+        let r = Rc::clone(self);
+        let at = dom::by_id(document, "custom-at")?;
+        self.listeners.borrow_mut().push(EventListener::new(&at, "click", move |_| {
+            let read = |i: &HtmlInputElement| i.value().trim().parse::<f64>().unwrap_or(f64::NAN);
+            r.send(Command::Custom(CustomAction::At(read(&x1), read(&x2))));
+        }));
+        let view = dom::by_id(document, "heatmap-points")?;
+        let r = Rc::clone(self);
+        self.listeners.borrow_mut().push(EventListener::new(&view, "click", move |e| {
+            if let Some((u, v, radius)) = click_fractions(e) {
+                r.send(Command::Custom(CustomAction::Click(u, v, radius)));
+            }
+        }));
+        let input: HtmlInputElement = dom::typed(document, "custom-csv")?;
+        let r = Rc::clone(self);
+        let file_input = input.clone();
+        self.listeners.borrow_mut().push(EventListener::new(&input, "change", move |_| {
+            let (r, input) = (Rc::clone(&r), file_input.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let max = crate::engine::data::csv_points::MAX_CSV_BYTES;
+                if let Some((name, read)) = read_chosen(&input, max).await {
+                    r.send(Command::Custom(CustomAction::Import(name, read)));
+                }
+            });
+        }));
+        Ok(())
+    }
+
     fn wire(self: &Rc<Self>, window: &Window, document: &Document) -> Result<(), String> {
         for (id, cmd) in [
             ("play", Command::Play),
@@ -95,6 +141,7 @@ impl Runner {
             let el = dom::by_id(document, id)?;
             self.listen(&el, event, Command::Inst(action));
         }
+        self.wire_custom(document)?;
         let teacher = dom::by_id(document, "teacher")?;
         for event in ["input", "change"] {
             self.listen(&teacher, event, Command::Teach(TeachAction::Update));

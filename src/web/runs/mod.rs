@@ -14,7 +14,9 @@
 //! history off: the panel says so, keeps this tab's runs in memory, and export
 //! still works. Everything a run carries (name, note, link) is shown with
 //! `textContent` or as an input's value, never as HTML. Links (open) go through
-//! `location.hash`, which the app already follows.
+//! `location.hash`, which the app already follows; custom points too many
+//! for a link are handed over beside it from the record
+//! ([`crate::web::custom::remember`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -384,8 +386,10 @@ fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
             forget(rc, vec![id]);
         }
         "open" => {
-            let link = rc.borrow().runs.iter().find(|r| r.id == id).map(|r| r.link.clone());
-            if let (Some(link), Some(window)) = (link, web_sys::window()) {
+            let run = rc.borrow().runs.iter().find(|r| r.id == id).map(|r| (r.link.clone(), r.points.clone()));
+            if let (Some((link, points)), Some(window)) = (run, web_sys::window()) {
+                // Custom points too many for the link come from the record.
+                crate::web::custom::remember(&points);
                 let _ = window.location().set_hash(&link);
                 window.scroll_to_with_x_and_y(0.0, 0.0);
             }

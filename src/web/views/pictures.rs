@@ -58,9 +58,30 @@ impl OutputView {
     /// Draws the training points, and the test points if the view asks.
     pub fn paint_points(&mut self, trainer: &Trainer, view: &View) {
         let mut pts = points::from_raw(&trainer.raw_train, false);
-        if view.show_test {
+        // Your own points are all drawn: a point just placed may be a test point.
+        if view.show_test || trainer.cfg.data.kind == DataKind::Custom {
             pts.extend(points::from_raw(&trainer.raw_test, true));
         }
+        let mut rgba = vec![0u8; POINTS_PX * POINTS_PX * 4];
+        points::paint_points(&pts, EXTENT, POINTS_PX, POINTS_PX, 3.5, &mut rgba);
+        dom::blit(&self.points_ctx, &rgba, POINTS_PX as u32, POINTS_PX as u32);
+    }
+
+    /// Draws custom points not yet trained on (a draft), all as training points.
+    pub fn paint_custom(&mut self, custom: &[crate::engine::config::CustomPoint]) {
+        let n_classes = crate::engine::data::custom::n_classes(custom);
+        let labels = crate::engine::data::Labels::Classes {
+            labels: custom.iter().map(|p| p.class as usize).collect(),
+            n_classes,
+        };
+        let pts: Vec<points::Point> = custom
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (x1, x2) = p.coords();
+                points::Point { x1, x2, color: points::label_color(&labels, i), test: false }
+            })
+            .collect();
         let mut rgba = vec![0u8; POINTS_PX * POINTS_PX * 4];
         points::paint_points(&pts, EXTENT, POINTS_PX, POINTS_PX, 3.5, &mut rgba);
         dom::blit(&self.points_ctx, &rgba, POINTS_PX as u32, POINTS_PX as u32);

@@ -1,13 +1,14 @@
 //! Native tests of the link format: the codec ([`codec`]), its properties
 //! under arbitrary input ([`properties`]), the settings table itself
 //! ([`table`]), its words in every language ([`words`]) and the control
-//! edits ([`edit`]).
+//! edits ([`edit`]), and custom points in a link ([`points`]).
 
 use crate::engine::config::{Act, Config, LayerSpec};
 use crate::engine::link::{decode, decode_link, encode, encode_link, Link};
 
 mod codec;
 mod edit;
+mod points;
 mod properties;
 mod table;
 mod words;

@@ -37,7 +37,17 @@ fn arb_data() -> impl Strategy<Value = DataConfig> {
             if kind.is_planar() && features.is_empty() {
                 features.push(Feature::X2);
             }
-            DataConfig { kind, n_points, noise_pct, train_pct, minority_pct, classes, features, standardize }
+            DataConfig {
+                kind,
+                n_points,
+                noise_pct,
+                train_pct,
+                minority_pct,
+                classes,
+                features,
+                standardize,
+                ..DataConfig::default()
+            }
         })
 }
 
@@ -197,7 +207,7 @@ fn arb_config_at_start() -> impl Strategy<Value = Config> {
             let (l1, l2, optimizer, lr, schedule, clip, batch_size) = rest;
             if data.kind.is_regression() {
                 loss = LossKind::Mse;
-            } else if !data.kind.is_binary() && matches!(loss, LossKind::Bce | LossKind::Focal { .. }) {
+            } else if !data.is_binary() && matches!(loss, LossKind::Bce | LossKind::Focal { .. }) {
                 loss = LossKind::SoftmaxCe;
             }
             Config {

@@ -4,17 +4,17 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::config::OptimizerKind;
+use crate::engine::config::{CustomPoint, DataKind, OptimizerKind};
 use crate::engine::link::describe::describe;
 use crate::engine::link::*;
 use crate::engine::trainer::{LiveChange, Trainer};
 
 /// Every key of the link format, as documented in the module docs.
 const KEYS: &[&str] = &[
-    "v", "seed", "step", "data", "n", "noise", "train", "minor", "k", "feat", "std", "net", "ord", "bnm", "bne",
-    "slope", "init", "ia", "bias", "loss", "fg", "fa", "out", "l1", "l2", "lr", "opt", "mom", "rho", "b1", "b2", "eps",
-    "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "learn", "lang", "lesson",
-    "embed", "hide", "lock", "note",
+    "v", "seed", "step", "data", "n", "noise", "train", "minor", "k", "feat", "std", "pts", "pts_hash", "net", "ord",
+    "bnm", "bne", "slope", "init", "ia", "bias", "loss", "fg", "fa", "out", "l1", "l2", "lr", "opt", "mom", "rho",
+    "b1", "b2", "eps", "wd", "sched", "se", "sg", "clip", "cv", "bs", "bug", "test", "disc", "log", "speed", "learn",
+    "lang", "lesson", "embed", "hide", "lock", "note",
 ];
 
 #[test]
@@ -34,9 +34,18 @@ fn configs_for(s: &Setting) -> Vec<(String, Link)> {
     let owner = match s.belongs {
         Belongs::Variants { of, .. } => of,
         Belongs::Optimizer => "opt",
+        Belongs::Always | Belongs::WhenSet if s.key == "pts" => return vec![("custom".into(), custom_link())],
         Belongs::Always | Belongs::WhenSet => return vec![("default".into(), Link::default())],
     };
     variants(owner)
+}
+
+/// The default link on two custom points.
+fn custom_link() -> Link {
+    let mut link = Link::default();
+    link.config.data.kind = DataKind::Custom;
+    link.config.data.points = vec![CustomPoint { x1: 0, x2: 0, class: 0 }, CustomPoint { x1: 100, x2: 0, class: 1 }];
+    link
 }
 
 /// The default link with each variant of the choice `owner`.
@@ -237,6 +246,9 @@ fn other_value(s: &Setting, cfg: &Link) -> Option<String> {
         Kind::Check { .. } => differs("1".into()).or_else(|| differs("0".into())),
         Kind::Features => differs("x1".into()),
         Kind::Network => differs("3:relu".into()),
+        Kind::Text { .. } if s.key == "pts" => {
+            differs(crate::engine::link::points::encode(&[CustomPoint { x1: 5, x2: 5, class: 1 }; 3]))
+        }
         Kind::Text { .. } => differs(
             match s.key {
                 "bug" => "stale-bn",
@@ -254,7 +266,8 @@ fn other_value(s: &Setting, cfg: &Link) -> Option<String> {
 #[test]
 fn live_rows_are_what_the_trainer_applies_mid_run() {
     // (A planted bug is not part of the experiment: planting one is a new run.)
-    for s in SETTINGS.iter().filter(|s| !matches!(s.group, Group::Format | Group::BugLab)) {
+    // (A points hash alone carries no data to train.)
+    for s in SETTINGS.iter().filter(|s| !matches!(s.group, Group::Format | Group::BugLab) && s.key != "pts_hash") {
         let (variant, base) = configs_for(s).into_iter().find(|(_, c)| s.is_member(c)).expect("a member");
         let value = other_value(s, &base).expect("another value");
         let (next, msgs) = with_field(&base, s.key, &value);
@@ -319,7 +332,10 @@ fn page_order_units_and_description() {
     let table = describe();
     assert_eq!(table.controls.iter().map(|c| c.key).collect::<Vec<_>>(), expected);
     assert_eq!(table.codec_keys, KEYS);
-    assert_eq!(table.link_only, ["v", "step", "bug", "learn", "lesson", "embed", "hide", "lock", "note"]);
+    assert_eq!(
+        table.link_only,
+        ["v", "step", "pts", "pts_hash", "bug", "learn", "lesson", "embed", "hide", "lock", "note"]
+    );
     let lr = table.controls.iter().find(|c| c.key == "lr").expect("lr");
     assert_eq!(
         (lr.kind, lr.min, lr.max, lr.default.as_deref(), lr.live),
