@@ -9,11 +9,12 @@
 // per run: median and p95 frame time, epochs per second, and the median
 // training and drawing time the page spent inside a frame (from the page's
 // `last_frame_cost` hook). Issue 3's goal: median <= 16.7 ms at >= 1 epoch/s.
-// Two runs: with the live instruments on (the page's default: observing a few
+// Runs: with the live instruments on (the page's default: observing a few
 // steps per frame, drawing the panel a few times a second) and off
 // (`#live-instruments` unchecked); `inst_ms` is the instruments' share of a
 // frame (observing + drawing the panel; the mean, since most frames draw no
-// panel) and `p95_inst_ms` its worst frames.
+// panel) and `p95_inst_ms` its worst frames. A third run adds the live rate
+// and batch-size readout (`#cockpit-live`: a measurement per 50 steps).
 
 import { launchChromium } from '../tests/e2e/chromium.mjs';
 import { dirname, join } from 'node:path';
@@ -40,11 +41,12 @@ if (!baseUrl) {
 
 const browser = await launchChromium();
 try {
-  for (const instruments of ['on', 'off']) {
+  for (const instruments of ['on', 'on, rate and batch size live', 'off']) {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await page.goto(`${baseUrl}#${link}`, { waitUntil: 'load' });
     await page.waitForFunction(() => !document.querySelector('#play')?.disabled, null, { timeout: 20_000 });
     if (instruments === 'off') await page.uncheck('#live-instruments');
+    if (instruments.includes('live')) await page.check('#cockpit-live');
     const thumbnails = await page.locator('#network canvas.node').count();
     await page.click('#play');
     await page.waitForTimeout(warmupMs);

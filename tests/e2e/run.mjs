@@ -1489,6 +1489,34 @@ try {
     assert(alphas[0] < -0.9 && alphas[1] > 0, `alpha medians ${alphas}: small steps stay near their start, large ones pass the floor`);
   }, 120_000);
 
+  await test('rate and batch size, live: with "live" on, the readings and advice are measured again in each new block of 50 steps, as the native CLI measures them at that step; a large network is left to Measure', async () => {
+    const hash = 'data=circle&net=8:tanh&loss=softmax&bs=16&lr=3';
+    const { page, log } = await openAtStep(context, hash, 100);
+    logs.push(log);
+    const readings = () => page.locator('#cockpit-lines li, #cockpit-advice li').allTextContents();
+    const same = async (step) => {
+      const cli = JSON.parse(await native(['cockpit', `${hash}&step=${step}`]));
+      const shown = await readings();
+      assert(JSON.stringify(shown) === JSON.stringify([...cli.lines, ...cli.advice]), `step ${step}: page ${JSON.stringify(shown)}\nnative ${JSON.stringify([...cli.lines, ...cli.advice])}`);
+    };
+    await page.check('#cockpit-live');
+    await page.waitForFunction(() => document.querySelector('#cockpit-lines').dataset.step === '100');
+    await same(100);
+    assert(/live, measured at step 100/.test(await text(page, '#cockpit-time')), `#cockpit-time: ${await text(page, '#cockpit-time')}`);
+    await stepTimes(page, 49);
+    assert((await page.locator('#cockpit-lines').getAttribute('data-step')) === '100', 'measured again within the block');
+    await stepTimes(page, 1);
+    await page.waitForFunction(() => document.querySelector('#cockpit-lines').dataset.step === '150');
+    await same(150);
+    await page.close();
+    const big = await openAtStep(context, 'data=digits&std=1&net=80:relu&loss=softmax', 0);
+    logs.push(big.log);
+    await big.page.check('#cockpit-live');
+    await big.page.waitForFunction(() => /5000 parameters/.test(document.querySelector('#cockpit-time').textContent));
+    assert(await isHidden(big.page, '#cockpit-lines'), 'a large network measured on the main thread');
+    await big.page.close();
+  }, 120_000);
+
   await test('loss landscape: a curve and a contour map around the current weights, the same as the native CLI, reproducible from the link', async () => {
     const hash = 'data=circle&net=8:tanh,4:tanh&loss=softmax&bs=10';
     const { page, log } = await openAtStep(context, hash, 30);

@@ -283,7 +283,7 @@ fn normalize(v: &mut [f64]) {
 mod advice;
 mod report;
 pub use advice::{Advice, OVERSHOOT, SHARP};
-pub use report::{measure, Report, STEPS};
+pub use report::{live_due, measure, Report, LIVE_EVERY, LIVE_MAX_PARAMS, STEPS};
 
 #[cfg(test)]
 mod tests;

@@ -410,6 +410,10 @@ impl App {
                 let show_lr = !self.classroom.hides("lr");
                 self.instruments.start_cockpit(show_lr, &self.trainer, &self.clock)
             }
+            Action::CockpitLive => {
+                let show_lr = !self.classroom.hides("lr");
+                self.instruments.toggle_cockpit_live(show_lr, &self.trainer, &self.clock)
+            }
             Action::Landscape => self.instruments.start_check(Request::Landscape, &self.trainer, &self.clock),
             Action::CancelCheck => self.instruments.cancel_check(),
             Action::Reveal => self.instruments.reveal(&self.trainer.cfg, self.bug()),

@@ -336,7 +336,7 @@ impl Instruments {
     }
 
     /// The measurement's sentences, each with its figure as data.
-    fn show_cockpit(&mut self, r: &cockpit::Report, ms: f64) {
+    pub(super) fn show_cockpit(&mut self, r: &cockpit::Report, ms: f64) {
         let els = &self.els;
         set_text(&els.cp_time, &crate::tr!("inst.cockpit_time.time", steps = r.steps, ms = format!("{ms:.0}")));
         dom::clear(&els.cp_lines);

@@ -34,6 +34,7 @@
 
 mod bug;
 mod checks;
+mod cockpit_live;
 mod els;
 mod live;
 mod saliency;
@@ -90,6 +91,8 @@ pub enum Action {
     UseLr(Rule),
     /// `#cockpit`.
     Cockpit,
+    /// `#cockpit-live` toggled.
+    CockpitLive,
     /// `#landscape`.
     Landscape,
     /// A doctor finding's "try the fix" button (the finding's index).
@@ -121,6 +124,7 @@ pub const WIRING: &[(&str, &str, Action)] = &[
     ("lrfind-cancel", "click", Action::CancelCheck),
     ("cockpit", "click", Action::Cockpit),
     ("cockpit-cancel", "click", Action::CancelCheck),
+    ("cockpit-live", "change", Action::CockpitLive),
     ("landscape", "click", Action::Landscape),
     ("landscape-cancel", "click", Action::CancelCheck),
     ("tryfix-cancel", "click", Action::CancelCheck),
@@ -187,6 +191,8 @@ pub struct Instruments {
     /// "Try the fix": its elements, and what the doctor's findings offer.
     tf: try_fix::TryFixEls,
     offers: try_fix::Offers,
+    /// The rate and batch-size measurement, live.
+    cockpit_live: cockpit_live::CockpitLive,
 }
 
 impl Instruments {
@@ -223,6 +229,7 @@ impl Instruments {
             cockpit_shows_lr: true,
             tf: try_fix::TryFixEls::find(document)?,
             offers: try_fix::Offers::default(),
+            cockpit_live: cockpit_live::CockpitLive::default(),
         })
     }
 
@@ -432,6 +439,7 @@ impl Instruments {
             self.last_shift_ms = now;
         }
         self.paint_histogram();
+        self.paint_cockpit_live(trainer, clock);
         let marks = self.live.as_ref().map(|l| readouts::marks(&l.layers, &self.unit_sat)).unwrap_or_default();
         network.set_marks(marks);
         painted

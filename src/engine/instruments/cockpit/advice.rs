@@ -89,6 +89,15 @@ mod tests {
     }
 
     #[test]
+    fn the_live_readout_measures_once_per_block_of_steps() {
+        use super::super::live_due;
+        assert!(live_due(0, None) && live_due(100, None));
+        assert!(!live_due(120, Some(100)) && !live_due(149, Some(100)));
+        assert!(live_due(150, Some(100)) && live_due(163, Some(149)));
+        assert!(!live_due(0, Some(40)) && live_due(10, Some(120)), "a reset back to step 10 is a new block");
+    }
+
+    #[test]
     fn advice_follows_its_thresholds() {
         assert_eq!(report(vec![-0.9, -0.5, 0.3], 0.1, 1.0, true).advice(), vec![]);
         assert_eq!(report(vec![0.1, 0.5, 0.9], 0.1, 1.0, true).advice(), vec![Advice::Overshoot(0.5)]);

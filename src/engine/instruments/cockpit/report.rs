@@ -20,6 +20,21 @@ use serde::{Deserialize, Serialize};
 pub const STEPS: usize = 20;
 /// Rounds of power iteration for the top eigenvalue.
 pub const POWER_ITERATIONS: usize = 30;
+/// The live readout measures again once the run has entered a new block
+/// of this many steps.
+pub const LIVE_EVERY: u64 = 50;
+/// Largest network (parameters) the live readout measures on the page's
+/// main thread: W2's 433-parameter net costs 1.1–1.7 ms a measurement, so
+/// once per 50 steps keeps 60 frames/s; larger ones take "Measure" (in the
+/// worker).
+pub const LIVE_MAX_PARAMS: usize = 5_000;
+
+/// Whether the live readout measures at `step`, having last measured at
+/// `last` (`None`: not yet): at the first chance, then once per block of
+/// [`LIVE_EVERY`] steps.
+pub fn live_due(step: u64, last: Option<u64>) -> bool {
+    last.is_none_or(|l| step / LIVE_EVERY != l / LIVE_EVERY)
+}
 
 /// What the measurement found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
