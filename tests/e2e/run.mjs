@@ -2432,6 +2432,8 @@ try {
         await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
         await page.click('#landscape');
         await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden);
+        await page.check('#cockpit-live');
+        await page.waitForFunction(() => document.querySelector('#cockpit-lines').dataset.step === '0');
       }],
       ['try the fix', 'lr=3', async (page) => {
         await page.click('#doctor');
@@ -2538,6 +2540,8 @@ try {
         await page.waitForFunction(() => document.querySelectorAll('#cockpit-lines li').length === 4);
         await page.click('#landscape');
         await page.waitForFunction(() => !document.querySelector('#landscape-summary').hidden);
+        await page.check('#cockpit-live');
+        await page.waitForFunction(() => document.querySelector('#cockpit-lines').dataset.step === '0');
       }],
       ['the teacher dialog', '', async (page) => {
         await page.click('#learn-button');
