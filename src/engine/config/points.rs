@@ -40,7 +40,9 @@ impl CustomPoint {
 
     /// Whether its coordinates and class are in range.
     pub fn is_valid(&self) -> bool {
-        self.x1.abs() <= MAX_STEPS && self.x2.abs() <= MAX_STEPS && (self.class as usize) < MAX_CLASSES
+        // `unsigned_abs`: a decoded −32768 has no i16 absolute value.
+        let within = |v: i16| v.unsigned_abs() <= MAX_STEPS.unsigned_abs();
+        within(self.x1) && within(self.x2) && (self.class as usize) < MAX_CLASSES
     }
 
     /// Its coordinates in the plane.
@@ -62,4 +64,21 @@ fn steps(x: f64) -> Option<i16> {
 /// Number of classes of a set: `max(2, largest class + 1)`.
 pub fn n_classes(points: &[CustomPoint]) -> usize {
     points.iter().map(|p| p.class as usize + 1).max().unwrap_or(0).max(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The extremes a decoder can produce are refused, never a panic
+    /// (found by the codec's property test: `i16::MIN.abs()` overflows).
+    #[test]
+    fn extreme_coordinates_are_invalid_not_a_panic() {
+        for v in [i16::MIN, i16::MAX, -601, 601] {
+            assert!(!CustomPoint { x1: v, x2: 0, class: 0 }.is_valid(), "{v}");
+            assert!(!CustomPoint { x1: 0, x2: v, class: 0 }.is_valid(), "{v}");
+        }
+        assert!(CustomPoint { x1: -600, x2: 600, class: 4 }.is_valid());
+        assert!(!CustomPoint { x1: 0, x2: 0, class: MAX_CLASSES as u8 }.is_valid());
+    }
 }
