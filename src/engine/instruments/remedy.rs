@@ -126,6 +126,17 @@ fn live(cfg: &mut Config, set: impl Fn(&mut crate::engine::config::Live)) {
     }
 }
 
+/// The key of a link pair: `lr` of `lr=0.3`.
+pub fn pair_key(pair: &str) -> &str {
+    pair.split('=').next().unwrap_or_default()
+}
+
+/// Whether a fix that changed `changed` (link pairs) touches one of `keys`
+/// (a class link's hidden or locked settings).
+pub fn touches(changed: &[String], keys: &[String]) -> bool {
+    changed.iter().any(|p| keys.iter().any(|k| pair_key(p) == k))
+}
+
 /// The link's `key=value` pairs of `after` that `before` lacks, in
 /// `after`'s order, then `key=` for each key `after` dropped: what a fix
 /// changed, in the link's words (`lr=0.3`, `init=he_n`, `ia=`).
@@ -133,10 +144,9 @@ pub fn changed_pairs(before: &Link, after: &Link) -> Vec<String> {
     let (a, b) = (codec::encode_link(before), codec::encode_link(after));
     let pairs = |s: &str| s.split('&').map(str::to_string).collect::<Vec<_>>();
     let (old, new) = (pairs(&a), pairs(&b));
-    let key = |p: &str| p.split('=').next().unwrap_or_default().to_string();
     let mut changed: Vec<String> = new.iter().filter(|p| !old.contains(p)).cloned().collect();
-    let new_keys: Vec<String> = new.iter().map(|p| key(p)).collect();
-    changed.extend(old.iter().map(|p| key(p)).filter(|k| !new_keys.contains(k)).map(|k| format!("{k}=")));
+    let new_keys: Vec<&str> = new.iter().map(|p| pair_key(p)).collect();
+    changed.extend(old.iter().map(|p| pair_key(p)).filter(|k| !new_keys.contains(k)).map(|k| format!("{k}=")));
     changed
 }
 
@@ -181,6 +191,15 @@ mod tests {
         assert_eq!(penalty_fix(0.5), Remedy::PenaltyTimes(0.1), "at least 10× lower");
         assert_eq!(fixed("net=8:relu&bias=-3", Remedy::ZeroBiasesHe), ["init=he_n", "bias=0"]);
         assert_eq!(fixed("bug=no-zero-grad", Remedy::RemoveBug), ["bug="]);
+    }
+
+    #[test]
+    fn a_fix_touches_a_class_links_key_by_its_pairs() {
+        let changed = fixed("net=8:relu&init=normal&ia=1", Remedy::ZeroBiasesHe);
+        assert_eq!(pair_key("ia="), "ia");
+        assert!(touches(&changed, &["ia".to_string()]), "{changed:?}");
+        assert!(touches(&changed, &["init".to_string()]));
+        assert!(!touches(&changed, &["lr".to_string(), "i".to_string()]));
     }
 
     #[test]

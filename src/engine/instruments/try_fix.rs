@@ -115,12 +115,14 @@ impl Yardstick {
     fn figures(self, current: &Side, fixed: &Side) -> (String, String) {
         match self {
             Yardstick::Loss => (num(current.train_loss), num(fixed.train_loss)),
-            Yardstick::Accuracy => {
-                let pct = |a: Option<f64>| a.map_or_else(|| "–".to_string(), |a| format!("{:.1} %", a * 100.0));
-                (pct(current.train_acc), pct(fixed.train_acc))
-            }
+            Yardstick::Accuracy => (percent(current.train_acc), percent(fixed.train_acc)),
         }
     }
+}
+
+/// An accuracy as the comparison writes it (`93.5 %`, or `–` for none).
+pub fn percent(a: Option<f64>) -> String {
+    a.map_or_else(|| "–".to_string(), |a| format!("{:.1} %", a * 100.0))
 }
 
 /// Did the fix help?

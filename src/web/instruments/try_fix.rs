@@ -15,8 +15,8 @@ use web_sys::{Document, HtmlCanvasElement, HtmlElement, Performance};
 use super::{verdict, Instruments};
 use crate::engine::instruments::finding::{num, Finding};
 use crate::engine::instruments::long_checks::Request;
-use crate::engine::instruments::remedy::{changed_pairs, Remedy};
-use crate::engine::instruments::try_fix::{Side, TryFix, Verdict};
+use crate::engine::instruments::remedy::{changed_pairs, touches, Remedy};
+use crate::engine::instruments::try_fix::{percent, Side, TryFix, Verdict};
 use crate::engine::link::Link;
 use crate::engine::runs::RunRecord;
 use crate::engine::trainer::Trainer;
@@ -111,10 +111,7 @@ impl Instruments {
     pub fn fixed_link(&self) -> Option<Link> {
         let (link, i) = (self.offers.link.as_ref()?, self.offers.tried?);
         let fixed = self.offers.findings.get(i)?.remedy?.apply(link);
-        let locked = changed_pairs(link, &fixed)
-            .iter()
-            .any(|p| link.classroom.lock.iter().any(|k| p.split('=').next() == Some(k)));
-        (!locked).then_some(fixed)
+        (!touches(&changed_pairs(link, &fixed), &link.classroom.lock)).then_some(fixed)
     }
 
     /// Hides the last result (a new run, or the fix being tried again).
@@ -184,8 +181,7 @@ impl Instruments {
 /// "remove the planted bug"; `None` when the link hides a setting it changes.
 fn change_words(link: &Link, remedy: Remedy) -> Option<String> {
     let changed = changed_pairs(link, &remedy.apply(link));
-    let key = |p: &String| p.split('=').next().unwrap_or_default().to_string();
-    if changed.iter().any(|p| link.classroom.hide.contains(&key(p))) {
+    if touches(&changed, &link.classroom.hide) {
         return None;
     }
     if remedy == Remedy::RemoveBug {
@@ -199,7 +195,6 @@ fn change_words(link: &Link, remedy: Remedy) -> Option<String> {
 fn rows(r: &TryFix) -> Vec<(&'static str, String, String, String)> {
     let yes_no = |b: bool| if b { crate::tr!("tryfix.yes") } else { crate::tr!("tryfix.no") };
     let figure = |v: Option<f64>| v.map_or_else(|| "–".to_string(), num);
-    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |a| format!("{:.1} %", a * 100.0));
     let others = |s: &Side| {
         let ids: Vec<&str> = s.alarms.iter().filter(|p| **p != r.problem).map(|p| p.name()).collect();
         if ids.is_empty() {
@@ -216,8 +211,8 @@ fn rows(r: &TryFix) -> Vec<(&'static str, String, String, String)> {
         ("test-loss", crate::tr!("tryfix.row_test_loss"), figure(Some(c.test_loss)), figure(Some(f.test_loss))),
     ];
     if c.train_acc.is_some() || f.train_acc.is_some() {
-        out.push(("train-acc", crate::tr!("tryfix.row_train_acc"), pct(c.train_acc), pct(f.train_acc)));
-        out.push(("test-acc", crate::tr!("tryfix.row_test_acc"), pct(c.test_acc), pct(f.test_acc)));
+        out.push(("train-acc", crate::tr!("tryfix.row_train_acc"), percent(c.train_acc), percent(f.train_acc)));
+        out.push(("test-acc", crate::tr!("tryfix.row_test_acc"), percent(c.test_acc), percent(f.test_acc)));
     }
     out.push(("diverged", crate::tr!("tryfix.row_diverged"), yes_no(c.diverged), yes_no(f.diverged)));
     out.push(("others", crate::tr!("tryfix.row_others"), others(c), others(f)));
