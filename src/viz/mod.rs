@@ -26,12 +26,14 @@
 //! - [`layer_table`]: the cells of the instruments' live per-layer table.
 //! - [`histogram`]: histograms over time, TensorBoard's offset view.
 //! - [`lr_finder`]: the learning-rate finder's chart.
+//! - [`cockpit`]: alpha per step and the top curvature against `2/lr`, over a run.
 //! - [`landscape`]: the loss landscape's map and curve.
 //! - [`try_fix`]: "try the fix": both experiments' training loss.
 //! - [`saliency`]: input-gradient maps and arrows.
 //! - [`frame_plan`]: what each animation frame trains and draws.
 
 pub mod chart;
+pub mod cockpit;
 pub mod color;
 pub mod describe;
 pub mod diagram;

@@ -1210,7 +1210,7 @@ try {
     await bad.page.close();
   });
 
-  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256, also with the math of a unit shown); progress and Cancel', async () => {
+  await test('8×256 digits net: no main-thread task over 50 ms in Play, the gradient check, overfit, the doctor, the learning-rate finder, the rate and batch-size measurement, the loss landscape, lockstep and an import (and Play on 16×256, also with the math of a unit shown; 5,000 custom points imported and edited); progress and Cancel', async () => {
     const net = Array(8).fill('256:relu').join(',');
     const openObserved = async (hash) => {
       const page = await context.newPage();
@@ -1397,6 +1397,32 @@ try {
       await page.keyboard.press('Escape');
     });
     await page.close();
+    // Your own data at its limit: a CSV of 4,999 points read, made the run
+    // and drawn, then a click adding the 5,000th; each step a part per task
+    // (reading, the link, the run, then the drawing a part per frame).
+    page = await openObserved('#data=xor&seed=3');
+    await longest('import of 4,999 custom points, and a point added by a click', async (attempt) => {
+      const rows = ['x1,x2,label', ...Array.from({ length: 4999 }, (_, i) => `${((i * 37 + attempt) % 1201 - 600) / 100},${((i * 91) % 1201 - 600) / 100},${i % 4}`)];
+      await page.evaluate(() => {
+        window.__ignoreBefore = Infinity; // until the page receives the file
+        const msg = document.querySelector('#custom-msg');
+        msg.dataset.result = '';
+        msg.textContent = '';
+        document.querySelector('#custom-csv').addEventListener('change', () => { window.__ignoreBefore = performance.now(); }, { capture: true, once: true });
+      });
+      await page.setInputFiles('#custom-csv', { name: `big-${attempt}.csv`, mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+      await page.waitForFunction(() => document.querySelector('#custom-msg').dataset.result === 'imported', null, { timeout: 60_000 });
+      await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
+      assert((await text(page, '#custom-count')).startsWith('4999 points in 4 classes'), await text(page, '#custom-count'));
+      await page.check('#custom-tool-1');
+      const box = await page.locator('#heatmap-points').boundingBox();
+      await page.click('#heatmap-points', { position: { x: box.width * 0.31, y: box.height * 0.77 } });
+      await page.waitForFunction(() => document.querySelector('#custom-count').textContent.startsWith('5000 points'), null, { timeout: 60_000 });
+      await page.waitForFunction(() => document.body.dataset.running === '0', null, { timeout: 60_000 });
+    });
+    const field = (await hashFields(page));
+    assert(field.data === 'custom' && HEX16.test(field.pts_hash), `the link names the 5,000 points: ${JSON.stringify(field).slice(0, 200)}`);
+    await page.close();
   }, 600_000);
 
   await test('learning-rate finder: a range test on a copy, bit for bit the native CLI\'s, and "use" puts the rate in force as a change at this step', async () => {
@@ -1489,7 +1515,7 @@ try {
     assert(alphas[0] < -0.9 && alphas[1] > 0, `alpha medians ${alphas}: small steps stay near their start, large ones pass the floor`);
   }, 120_000);
 
-  await test('rate and batch size, live: with "live" on, the readings and advice are measured again in each new block of 50 steps, as the native CLI measures them at that step; a large network is left to Measure', async () => {
+  await test('rate and batch size, live: with "live" on, the readings and advice are measured again in each new block of 50 steps, as the native CLI measures them at that step, and charted over the run (alpha per step with its running median, λmax against 2/lr); a large network is left to Measure', async () => {
     const hash = 'data=circle&net=8:tanh&loss=softmax&bs=16&lr=3';
     const { page, log } = await openAtStep(context, hash, 100);
     logs.push(log);
@@ -1508,6 +1534,28 @@ try {
     await stepTimes(page, 1);
     await page.waitForFunction(() => document.querySelector('#cockpit-lines').dataset.step === '150');
     await same(150);
+    // The charts over the run: alpha of every measured step (the CLI's at
+    // steps 100 and 150) with the running median of the last 20; the top
+    // eigenvalue of both measurements against 2/lr, each in its colour.
+    const reports = await Promise.all([100, 150].map(async (k) => JSON.parse(await native(['cockpit', `${hash}&step=${k}`])).report));
+    const all = reports.flatMap((r) => r.alphas);
+    assert(JSON.stringify(reports.map((r) => r.alpha_steps[0])) === '[100,150]', `alpha steps ${reports.map((r) => r.alpha_steps)}`);
+    const last = all.slice(-20).sort((a, b) => a - b);
+    const alphaChart = page.locator('#cockpit-alpha-chart');
+    assert((await alphaChart.getAttribute('data-alphas')) === String(all.length), `alphas charted: ${await alphaChart.getAttribute('data-alphas')} of ${all.length}`);
+    assert(Number(await alphaChart.getAttribute('data-median')) === last[Math.floor(last.length / 2)], `running median ${await alphaChart.getAttribute('data-median')} vs ${last[Math.floor(last.length / 2)]}`);
+    assert((await page.locator('#cockpit-curvature-chart').getAttribute('data-readings')) === '2', 'two measurements charted');
+    const inks = await page.evaluate(() => {
+      const has = (id, [r, g, b]) => {
+        const c = document.getElementById(id);
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) < 8 && Math.abs(d[i + 1] - g) < 8 && Math.abs(d[i + 2] - b) < 8) return true;
+        return false;
+      };
+      return [has('cockpit-alpha-chart', [0, 114, 178]), has('cockpit-alpha-chart', [86, 180, 233]), has('cockpit-curvature-chart', [213, 94, 0]), has('cockpit-curvature-chart', [90, 90, 90])];
+    });
+    assert(inks.every(Boolean), `chart colours drawn (median, alphas, λ, limit): ${inks}`);
+    await page.locator('#cockpit-block').screenshot({ path: join(artifacts, 'cockpit-live-charts.png') });
     await page.close();
     const big = await openAtStep(context, 'data=digits&std=1&net=80:relu&loss=softmax', 0);
     logs.push(big.log);

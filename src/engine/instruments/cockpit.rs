@@ -282,8 +282,10 @@ fn normalize(v: &mut [f64]) {
 
 mod advice;
 mod report;
+mod trace;
 pub use advice::{Advice, OVERSHOOT, SHARP};
 pub use report::{live_due, measure, Report, LIVE_EVERY, LIVE_MAX_PARAMS, STEPS};
+pub use trace::{Reading, Trace, MAX_READINGS, MEDIAN_WINDOW};
 
 #[cfg(test)]
 mod tests;

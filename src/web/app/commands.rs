@@ -307,7 +307,7 @@ impl App {
     }
 
     /// Writes `link` (without its step) to the address bar.
-    fn write_hash(&mut self, link: &Link) {
+    pub(super) fn write_hash(&mut self, link: &Link) {
         let mut link = link.clone();
         link.config.step = None;
         let hash = codec::encode_link(&link);

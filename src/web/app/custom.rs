@@ -16,6 +16,23 @@ use crate::engine::link::{self as codec, Link};
 use crate::web::custom::{copy_of, plane_point, CustomAction, FileRead, Tool};
 use crate::web::dom::{set_attr, set_text};
 
+/// An edit of the custom points waiting for the next frames. A large set
+/// is applied in parts, so that no task holds the page for long: reading
+/// the file in its own task, the link in the next frame, the new run in the
+/// frame after (drawn a part per frame from there, see `App::rebuilt`).
+pub(super) struct PendingPoints {
+    /// The experiment the points go into.
+    cfg: Config,
+    /// The new set.
+    points: Vec<CustomPoint>,
+    /// What the editor says once it is applied.
+    message: String,
+    /// A CSV import: the editor's message says whether it was taken.
+    import: bool,
+    /// The link has been written; the run is built next.
+    linked: bool,
+}
+
 /// Characters of a file name shown in a message.
 const NAME_CHARS: usize = 60;
 
@@ -141,15 +158,52 @@ impl App {
             None => self.custom_preset().config,
         };
         let (n, k) = (points.len(), custom::n_classes(&points));
-        self.custom_points(cfg, points.clone(), crate::tr!("web.custom.imported", n = n, k = k, file = name));
-        // In the editor now: trained on, or a draft waiting for more points.
-        let held = self.custom_config().is_some_and(|c| c.data.points == points);
-        set_attr(&self.custom_panel.msg, "data-result", if held { "imported" } else { "rejected" });
+        let message = crate::tr!("web.custom.imported", n = n, k = k, file = name);
+        // Applied in the next frame, not in the task that read the file.
+        self.custom_pending = Some(PendingPoints { cfg, points, message, import: true, linked: false });
     }
 
     /// Makes `points` the custom set of `cfg`: the experiment when they can
-    /// train (a new run from step 0), else a draft. `message` says what was done.
-    fn custom_points(&mut self, mut cfg: Config, points: Vec<CustomPoint>, message: String) {
+    /// train (a new run from step 0), else a draft. `message` says what was
+    /// done. A large set is applied over the next frames ([`PendingPoints`]).
+    fn custom_points(&mut self, cfg: Config, points: Vec<CustomPoint>, message: String) {
+        let edit = PendingPoints { cfg, points, message, import: false, linked: false };
+        if edit.points.len() > super::STAGED_ROWS {
+            self.custom_pending = Some(edit);
+        } else {
+            self.custom_points_now(edit);
+        }
+    }
+
+    /// The next part of a pending edit: the link of a large set, else the
+    /// edit itself.
+    pub(super) fn custom_pending_part(&mut self, mut edit: PendingPoints) {
+        if !edit.linked && edit.points.len() > super::STAGED_ROWS {
+            edit.linked = true;
+            if let Some(config) = self.custom_trained(&edit) {
+                self.write_hash(&Link { config, ..self.link() });
+            }
+            self.custom_pending = Some(edit);
+            return;
+        }
+        self.custom_points_now(edit);
+    }
+
+    /// The experiment an edit trains, if its points can train and the data
+    /// is not locked.
+    fn custom_trained(&self, edit: &PendingPoints) -> Option<Config> {
+        let mut cfg = edit.cfg.clone();
+        cfg.data.points = edit.points.clone();
+        cfg.data.kind = DataKind::Custom;
+        cfg.data.points_hash = None;
+        cfg.step = None;
+        let trains = custom::trainable(cfg.data.points.len(), cfg.data.train_pct) && !self.controls.is_locked("data");
+        trains.then_some(cfg)
+    }
+
+    /// Applies an edit now (see [`App::custom_points`]).
+    fn custom_points_now(&mut self, edit: PendingPoints) {
+        let PendingPoints { mut cfg, points, message, import, .. } = edit;
         if self.controls.is_locked("data") {
             return self.custom_say(&crate::tr!("web.app.locked", key = "data"));
         }
@@ -166,9 +220,14 @@ impl App {
         }
         self.custom_undo = undo;
         if self.trainer.cfg.data.kind != DataKind::Custom || self.trainer.cfg.data.points != cfg.data.points {
-            self.custom_draft = Some(cfg);
+            self.custom_draft = Some(cfg.clone());
         }
         self.custom_shown();
+        if import {
+            // In the editor now: trained on, or a draft waiting for more points.
+            let held = self.custom_config().is_some_and(|c| c.data.points == cfg.data.points);
+            set_attr(&self.custom_panel.msg, "data-result", if held { "imported" } else { "rejected" });
+        }
     }
 
     fn custom_say(&self, message: &str) {

@@ -84,6 +84,10 @@ impl App {
         if !self.is_running() {
             return false;
         }
+        if let Some(pending) = self.custom_pending.take() {
+            self.custom_pending_part(pending);
+            return self.is_running();
+        }
         if self.evaluation.is_some() {
             // Training waits: the figures must be those of this step.
             self.show_figures(true);

@@ -62,6 +62,9 @@ pub use runner::Runner;
 
 /// The live run is saved to the history at least this often while training.
 const SAVE_INTERVAL_MS: f64 = 2000.0;
+/// Data points (training and test) above which a new run is drawn a part
+/// per frame rather than at once: 5,000 points take about 20 ms to draw.
+const STAGED_ROWS: usize = 1000;
 
 /// Something a person did, applied between frames.
 #[derive(Clone, Debug)]
@@ -290,6 +293,8 @@ pub struct App {
     custom_draft: Option<Config>,
     /// The custom points before the last edit (Undo).
     custom_undo: Option<Vec<crate::engine::config::CustomPoint>>,
+    /// An edit of the custom points applied over the next frames.
+    custom_pending: Option<custom::PendingPoints>,
 }
 
 impl App {
@@ -338,6 +343,7 @@ impl App {
             custom_panel: CustomPanel::new(&document)?,
             custom_draft: None,
             custom_undo: None,
+            custom_pending: None,
         };
         app.page.set_notice(&notice);
         crate::web::lang::translate_page(&document, app.view.lang);
@@ -380,6 +386,7 @@ impl App {
             || self.unobserved
             || self.redraw
             || self.staged.is_some()
+            || self.custom_pending.is_some()
     }
 
     /// Whether the main trainer is training.
@@ -397,13 +404,18 @@ impl App {
         self.partial = None;
         self.unobserved = false;
         self.network.rebuild(&self.trainer);
-        self.output.rebuild(&self.trainer, &self.view);
+        self.output.rebuild(&self.trainer);
         self.digits.rebuild(&self.trainer);
         self.instruments.rebuild(&mut self.trainer);
         self.custom_rebuilt();
         show(&self.page.diverged, false);
         self.config_shown();
-        self.draw_all();
+        if self.trainer.raw_train.x.nrows() + self.trainer.raw_test.x.nrows() > STAGED_ROWS {
+            // Many points: drawn a part per frame, as after a large network's Pause.
+            self.staged = Some(0);
+        } else {
+            self.draw_all();
+        }
     }
 
     /// Controls, classroom flags and transport state for the current config.

@@ -361,6 +361,33 @@ impl Instruments {
             append(&els.cp_advice, &li);
         }
         show(&els.cp_advice, !advice.is_empty());
+        self.cockpit_trace.push(r);
+        self.draw_cockpit_charts();
+    }
+
+    /// Alpha per step and the top curvature against `2/lr`, over the run.
+    fn draw_cockpit_charts(&self) {
+        use crate::viz::cockpit::{alpha_chart, curvature_chart, Labels};
+        let (els, trace) = (&self.els, &self.cockpit_trace);
+        let t = |key: &str| crate::engine::i18n::text(&format!("inst.cockpit_chart.{key}")).to_string();
+        let labels = Labels {
+            step: t("step"),
+            alpha: t("alpha"),
+            per_step: t("per_step"),
+            median: t("median"),
+            floor: t("floor"),
+            curvature: t("curvature"),
+            lambda: t("lambda"),
+            limit: t("limit"),
+        };
+        show(&els.cp_charts, true);
+        crate::web::views::draw_on(&els.cp_alpha_chart, &alpha_chart(trace, &labels));
+        crate::web::views::draw_on(&els.cp_curve_chart, &curvature_chart(trace, &labels, self.cockpit_shows_lr));
+        let alphas = trace.alphas();
+        set_attr(&els.cp_alpha_chart, "data-alphas", &alphas.len().to_string());
+        let median = trace.running_median().last().map_or(String::new(), |m| m.1.to_string());
+        set_attr(&els.cp_alpha_chart, "data-median", &median);
+        set_attr(&els.cp_curve_chart, "data-readings", &trace.readings().len().to_string());
     }
 
     /// The landscape's curve, map and sentence; the map is painted at its

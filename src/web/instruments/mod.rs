@@ -193,6 +193,8 @@ pub struct Instruments {
     offers: try_fix::Offers,
     /// The rate and batch-size measurement, live.
     cockpit_live: cockpit_live::CockpitLive,
+    /// Every rate measurement of the run, for its charts.
+    cockpit_trace: crate::engine::instruments::cockpit::Trace,
 }
 
 impl Instruments {
@@ -230,6 +232,7 @@ impl Instruments {
             tf: try_fix::TryFixEls::find(document)?,
             offers: try_fix::Offers::default(),
             cockpit_live: cockpit_live::CockpitLive::default(),
+            cockpit_trace: Default::default(),
         })
     }
 
@@ -286,6 +289,8 @@ impl Instruments {
         self.show_summary(trainer);
         self.show_initial_loss(trainer);
         self.clear_checks();
+        self.cockpit_trace.clear();
+        show(&self.els.cp_charts, false);
         self.show_bug(&trainer.cfg, crate::engine::bug_lab::planted_bug(trainer));
         self.build_saliency_cells(trainer);
         let shift = readouts::has_bn_and_dropout(&trainer.cfg);

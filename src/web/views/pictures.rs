@@ -27,6 +27,8 @@ pub struct OutputView {
     grid: Option<Grid>,
     out: Vec<f32>,
     rgba: Vec<u8>,
+    /// The points are to be drawn again with the next heatmap (a new run).
+    points_due: bool,
 }
 
 impl OutputView {
@@ -45,18 +47,20 @@ impl OutputView {
             grid: None,
             out: Vec::new(),
             rgba: Vec::new(),
+            points_due: false,
         })
     }
 
-    /// New trainer: new grid and points.
-    pub fn rebuild(&mut self, trainer: &Trainer, view: &View) {
+    /// New trainer: a new grid; its points are drawn with the next heatmap.
+    pub fn rebuild(&mut self, trainer: &Trainer) {
         self.grid = Grid::new(trainer, OUTPUT_GRID);
         show(&self.panel, self.grid.is_some());
-        self.paint_points(trainer, view);
+        self.points_due = true;
     }
 
     /// Draws the training points, and the test points if the view asks.
     pub fn paint_points(&mut self, trainer: &Trainer, view: &View) {
+        self.points_due = false;
         let mut pts = points::from_raw(&trainer.raw_train, false);
         // Your own points are all drawn: a point just placed may be a test point.
         if view.show_test || trainer.cfg.data.kind == DataKind::Custom {
@@ -69,6 +73,7 @@ impl OutputView {
 
     /// Draws custom points not yet trained on (a draft), all as training points.
     pub fn paint_custom(&mut self, custom: &[crate::engine::config::CustomPoint]) {
+        self.points_due = false;
         let n_classes = crate::engine::data::custom::n_classes(custom);
         let labels = crate::engine::data::Labels::Classes {
             labels: custom.iter().map(|p| p.class as usize).collect(),
@@ -89,6 +94,9 @@ impl OutputView {
 
     /// Repaints the heatmap of the model's output.
     pub fn paint(&mut self, trainer: &mut Trainer, view: &View) {
+        if self.points_due {
+            self.paint_points(trainer, view);
+        }
         let Some(grid) = &self.grid else {
             return;
         };

@@ -80,6 +80,7 @@ mod tests {
             from_step: 0,
             lr,
             steps: alphas.len(),
+            alpha_steps: (0..alphas.len() as u64).collect(),
             alphas,
             tests: None,
             lambda_max,

@@ -45,6 +45,8 @@ pub struct Report {
     pub lr: f64,
     /// Alpha of each measured step that had one.
     pub alphas: Vec<f64>,
+    /// The run's step each of `alphas` was measured on (the step it began).
+    pub alpha_steps: Vec<u64>,
     /// Steps measured (fewer than [`STEPS`] when training stopped).
     pub steps: usize,
     /// The gradient tests, the median of each over the measured steps
@@ -74,7 +76,8 @@ pub fn measure(trainer: &Trainer, progress: &mut Progress) -> Report {
     progress.set(0.3);
     let mut t = trainer.without_planned_changes();
     t.probe = None;
-    let (mut alphas, mut norms, mut products, mut batch, mut steps) = (Vec::new(), Vec::new(), Vec::new(), 0, 0);
+    let (mut alphas, mut alpha_steps) = (Vec::new(), Vec::new());
+    let (mut norms, mut products, mut batch, mut steps) = (Vec::new(), Vec::new(), 0, 0);
     for k in 0..STEPS {
         progress.set(0.3 + 0.7 * k as f64 / STEPS as f64);
         let before: Model<f64> = t.model.cast();
@@ -84,7 +87,10 @@ pub fn measure(trainer: &Trainer, progress: &mut Progress) -> Report {
         }
         steps += 1;
         let after: Vec<f64> = t.model.params.iter().map(|&v| f64::from(v)).collect();
-        alphas.extend(alpha(&step_line(&before, &before.params, &after, &x, &y, obj)));
+        if let Some(a) = alpha(&step_line(&before, &before.params, &after, &x, &y, obj)) {
+            alphas.push(a);
+            alpha_steps.push(trainer.step_count() + k as u64);
+        }
         if let Some(tests) = per_example_gradients(&before, &x, &y, obj).as_deref().and_then(batch_tests) {
             batch = tests.batch;
             norms.push(tests.norm);
@@ -100,6 +106,7 @@ pub fn measure(trainer: &Trainer, progress: &mut Progress) -> Report {
         from_step: trainer.step_count(),
         lr: trainer.lr(),
         alphas,
+        alpha_steps,
         steps,
         tests,
         lambda_max,
