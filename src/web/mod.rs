@@ -6,7 +6,8 @@
 //! - [`bench_json`] and [`fingerprint_after`] are exported for benchmarks and
 //!   tests: they need no DOM, so the same module also loads in Node. Values
 //!   crossing into JavaScript are structured JS values (`serde-wasm-bindgen`),
-//!   not JSON text to parse again.
+//!   not JSON text to parse again. [`last_frame_cost`] and
+//!   [`wasm_memory_bytes`] serve the frame-time and soak benchmarks.
 //!
 //! Submodules: [`app`] (state, commands and frame loop), [`controls`] (the
 //! settings panel, generated from the link's settings table), [`views`] (network diagram,
@@ -144,6 +145,14 @@ pub fn last_frame_cost() -> Result<JsValue, JsError> {
         "train_ms": cost.train_ms, "draw_ms": cost.draw_ms, "inst_ms": cost.inst_ms, "steps": cost.steps,
         "plan": { "train": p.train, "thumbs": p.thumbs, "edges": p.edges, "slow": p.slow, "eval": p.eval },
     }))
+}
+
+/// Bytes of the module's linear memory (it only grows), for the soak
+/// benchmark: flat over a long run means no leak on the Rust side.
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
 /// Panics on purpose, so the end-to-end test can check that a crash shows
