@@ -109,6 +109,8 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
       const at = (u) => new URL(u, href).href;
       assert(manifest.name === 'GradLab' && manifest.display === 'standalone' && /^#[0-9a-f]{6}$/i.test(manifest.theme_color), JSON.stringify(manifest));
       assert(at(manifest.start_url) === baseUrl && at(manifest.scope) === baseUrl, `start_url ${at(manifest.start_url)}, scope ${at(manifest.scope)}`);
+      const start = await page.evaluate((u) => fetch(u).then(async (r) => `${r.status} ${(await r.text()).includes('<title>GradLab</title>')}`), at(manifest.start_url));
+      assert(start === '200 true', `start_url answers ${start}`);
       for (const icon of manifest.icons) {
         const got = await page.evaluate(async (u) => {
           const r = await fetch(u);
@@ -202,6 +204,10 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
       assert(shared.startsWith(`${server.url}#`), `shared link ${shared}`);
       const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
       assert(scope === server.url, `worker scope ${scope}`);
+      const app = await (await ctx.newCDPSession(page)).send('Page.getAppManifest');
+      const manifest = JSON.parse(app.data);
+      const inFolder = [manifest.start_url, manifest.scope, ...manifest.icons.map((i) => i.src)].map((u) => new URL(u, app.url).href);
+      assert(app.url === `${server.url}manifest.webmanifest` && app.errors.length === 0 && inFolder.every((u) => u.startsWith(server.url)), `manifest ${app.url}: ${inFolder}`);
       await waitOffline(page);
       const outside = log.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
       assert(outside.length === 0, `requests outside /gradlab/:\n${outside.join('\n')}`);

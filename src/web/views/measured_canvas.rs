@@ -24,7 +24,9 @@ impl std::fmt::Display for CanvasFailure {
 impl std::error::Error for CanvasFailure {}
 
 /// `CanvasBackend`'s result with its error as a [`CanvasFailure`].
-fn lift<T, E: std::error::Error + Send + Sync>(result: Result<T, DrawingErrorKind<E>>) -> Result<T, DrawingErrorKind<CanvasFailure>> {
+fn lift<T, E: std::error::Error + Send + Sync>(
+    result: Result<T, DrawingErrorKind<E>>,
+) -> Result<T, DrawingErrorKind<CanvasFailure>> {
     result.map_err(|e| match e {
         DrawingErrorKind::DrawingError(inner) => DrawingErrorKind::DrawingError(CanvasFailure(inner.to_string())),
         DrawingErrorKind::FontError(font) => DrawingErrorKind::FontError(font),
@@ -70,7 +72,12 @@ impl DrawingBackend for MeasuredCanvas {
         lift(self.inner.draw_pixel(point, color))
     }
 
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<CanvasFailure>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<CanvasFailure>> {
         lift(self.inner.draw_line(from, to, style))
     }
 
@@ -84,11 +91,19 @@ impl DrawingBackend for MeasuredCanvas {
         lift(self.inner.draw_rect(upper_left, bottom_right, style, fill))
     }
 
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result<(), DrawingErrorKind<CanvasFailure>> {
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<CanvasFailure>> {
         lift(self.inner.draw_path(path, style))
     }
 
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Result<(), DrawingErrorKind<CanvasFailure>> {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<CanvasFailure>> {
         lift(self.inner.fill_polygon(vert, style))
     }
 
@@ -102,13 +117,22 @@ impl DrawingBackend for MeasuredCanvas {
         lift(self.inner.draw_circle(center, radius, style, fill))
     }
 
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<CanvasFailure>> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<CanvasFailure>> {
         lift(self.inner.draw_text(text, style, pos))
     }
 
     /// Width from `measureText`; height the font's ascent plus descent
     /// (what a `<span>` of the text measures: its line box).
-    fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> Result<(u32, u32), DrawingErrorKind<CanvasFailure>> {
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<CanvasFailure>> {
         self.context.save();
         self.context.set_font(&css_font(style));
         let measured = self.context.measure_text(text);
