@@ -19,6 +19,7 @@ use crate::engine::trainer::Trainer;
 use crate::viz::{color, diagram, digits, network};
 
 mod info;
+mod measured_canvas;
 mod pictures;
 
 use super::dom::{self, append, set_attr, set_text, show};

@@ -247,7 +247,7 @@ impl Charts {
 pub fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
     use plotters::prelude::IntoDrawingArea;
     let scale = crate::web::dom::fit_to_display(canvas);
-    if let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()) {
+    if let Some(backend) = super::measured_canvas::MeasuredCanvas::new(canvas) {
         let area = backend.into_drawing_area();
         if let Err(e) = chart::draw_scaled(&area, spec, chart::Scale(scale)) {
             web_sys::console::warn_1(&format!("chart: {e}").into());
