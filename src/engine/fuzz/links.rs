@@ -43,7 +43,7 @@ fn real_links() -> Vec<String> {
         links.push(lesson.href());
         links.push(crate::engine::learn::fixed_link(lesson));
     }
-    let fixtures = include_str!("../../../tests/fixtures/fingerprints.txt");
+    let fixtures = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fingerprints.txt"));
     links.extend(
         fixtures.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split('\t').next()).map(String::from),
     );
