@@ -4,12 +4,15 @@
 //! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
 //! slice the loss landscape (`landscape`), try a finding's fix
 //! (`try-fix`), show the math of one unit or edge as the page's info box
-//! does (`unit-math`), print custom points (`points`), or benchmark.
+//! does (`unit-math`), print custom points (`points`), benchmark, fuzz
+//! the link codec and the run importer (`fuzz`) or soak a million steps
+//! (`soak`).
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
 use gradlab::engine::bench::{self, BenchOptions, Workload};
 use gradlab::engine::bug_lab;
+use gradlab::engine::fuzz;
 use gradlab::engine::gradcheck;
 use gradlab::engine::instruments::calibration;
 use gradlab::engine::instruments::cockpit;
@@ -122,6 +125,26 @@ enum Command {
         #[arg(long, conflicts_with = "link")]
         csv: Option<std::path::PathBuf>,
     },
+    /// Feed hostile links through the link codec (decode, round trip, a trainer's step) and hostile runs files through the importer, drawn from a seed; print the counts as JSON. Exits non-zero on any panic or broken invariant, printing the input.
+    Fuzz {
+        /// Links to try.
+        #[arg(long, default_value_t = 1_000_000)]
+        links: u64,
+        /// Runs files to try.
+        #[arg(long, default_value_t = 100_000)]
+        imports: u64,
+        /// The seed of every draw (the same seed gives the same inputs).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Train a linked experiment (default: the W2 workload) for many steps with the live instruments and the run recorder on; print the resident memory and every growing buffer against its bound at 10k, 100k, 1M steps and the end.
+    Soak {
+        /// A GradLab link or its hash part (default: the W2 workload).
+        link: Option<String>,
+        /// Steps to train.
+        #[arg(long, default_value_t = 1_000_000)]
+        steps: u64,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -144,6 +167,8 @@ fn main() -> ExitCode {
             unit_math_cmd(&link, steps, unit.as_deref(), edge.as_deref(), example)
         }
         Command::Points { link, csv } => points_cmd(link.as_deref(), csv.as_deref()),
+        Command::Fuzz { links, imports, seed } => fuzz_cmd(&fuzz::FuzzOptions { links, imports, seed }),
+        Command::Soak { link, steps } => soak_cmd(link.as_deref(), steps),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -399,6 +424,61 @@ fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
         }
     }
     Ok(out)
+}
+
+fn fuzz_cmd(opts: &fuzz::FuzzOptions) -> Result<(), String> {
+    let t0 = Instant::now();
+    let seconds = |t: Instant| (t.elapsed().as_secs_f64() * 10.0).round() / 10.0;
+    let report = fuzz::run(opts, &mut |r| {
+        eprintln!("fuzz: {} links, {} runs files, {} s", r.links.tried, r.imports.tried, seconds(t0));
+    });
+    for f in &report.failures {
+        let shown: String = f.input.chars().take(4000).collect();
+        let line = serde_json::json!({ "failure": f.kind, "index": f.index, "panicked": f.panicked,
+            "message": f.message, "input": shown, "input_bytes": f.input.len() });
+        println!("{line}");
+    }
+    let line = serde_json::json!({ "seed": opts.seed, "links": report.links, "imports": report.imports,
+        "panics": report.panics(), "failures": report.failures.len(), "seconds": seconds(t0) });
+    println!("{line}");
+    match report.failures.len() {
+        0 => Ok(()),
+        n => Err(format!("fuzz: {n} failures ({} panics)", report.panics())),
+    }
+}
+
+fn soak_cmd(link: Option<&str>, steps: u64) -> Result<(), String> {
+    let trainer = match link {
+        Some(link) => trainer_of(link)?.0,
+        None => Workload::W2.trainer(),
+    };
+    let mut soak = gradlab::engine::soak::Soak::new(trainer);
+    let t0 = Instant::now();
+    let marks: Vec<u64> = [10_000, 100_000, 1_000_000].into_iter().filter(|&m| m < steps).chain([steps]).collect();
+    let mut over = 0;
+    for mark in marks {
+        soak.train_to(mark);
+        let c = soak.checkpoint(memory_kb());
+        over += c.over().len();
+        let buffers: serde_json::Map<String, serde_json::Value> =
+            c.longest().into_iter().map(|(kind, len, bound)| (kind.into(), serde_json::json!([len, bound]))).collect();
+        let line = serde_json::json!({ "step": c.step, "seconds": t0.elapsed().as_secs_f64(), "memory_kb": c.memory,
+            "entries": c.entries(), "over_bound": c.over(), "buffers": buffers, "diverged_at": soak.diverged_at });
+        println!("{line}");
+    }
+    if over > 0 {
+        return Err(format!("soak: {over} buffer readings over their bound"));
+    }
+    Ok(())
+}
+
+/// The process's resident set now and at its peak (`VmRSS`, `VmHWM` in kB; Linux).
+fn memory_kb() -> serde_json::Value {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
+    };
+    serde_json::json!({ "rss": field("VmRSS:"), "peak": field("VmHWM:") })
 }
 
 fn bench_cmd(names: &[String]) -> Result<(), String> {

@@ -2,7 +2,9 @@
 //! initialization has its known effects, the initial loss matches chance,
 //! divergence stops cleanly, live settings keep state, and a seed names a run.
 
-use gradlab::engine::config::{Act, Config, DataKind, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind};
+use gradlab::engine::config::{
+    self, Act, Config, DataKind, Feature, InitKind, LayerSpec, LossKind, Named, OptimizerKind,
+};
 use gradlab::engine::layers::Pass;
 use gradlab::engine::link as codec;
 use gradlab::engine::math;
@@ -206,6 +208,30 @@ fn learning_rate_and_batch_size_change_mid_run_without_losing_state() {
     a.step();
     assert_eq!(a.next_batch_indices().len(), 25);
     assert_eq!(a.step_count(), 51);
+}
+
+/// A run's mid-run changes stay within what its link replays: the 65th is
+/// a rebuild (a new run), the run as it was keeps its 64 and its link
+/// reads back whole. (Found reviewing every buffer of the trainer that grows
+/// for the soak: the list grew with each change, and past 64 the run's link and
+/// record were refused.)
+#[test]
+fn mid_run_changes_stop_at_what_a_link_replays() {
+    let cfg = Config::default();
+    let mut t = Trainer::from_config(&cfg).expect("valid");
+    for i in 0..config::MAX_CHANGES {
+        t.step();
+        let next = Config { lr: 0.01 + i as f64 / 1000.0, ..t.cfg.clone() };
+        assert_eq!(t.apply_live(&next), LiveChange::Applied, "change {}", i + 1);
+    }
+    t.step();
+    let (step, lr) = (t.step_count(), t.lr());
+    assert_eq!(t.apply_live(&Config { lr: 0.5, ..t.cfg.clone() }), LiveChange::Rebuild);
+    assert_eq!((t.step_count(), t.lr(), t.experiment().changes.len()), (step, lr, config::MAX_CHANGES), "untouched");
+    // Settings equal to those in force change nothing and still apply.
+    assert_eq!(t.apply_live(&t.cfg.clone()), LiveChange::Applied);
+    let link = codec::encode(&t.experiment());
+    assert_eq!(codec::decode(&link), (t.experiment(), vec![]));
 }
 
 #[test]

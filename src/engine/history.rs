@@ -70,6 +70,11 @@ impl<T: Copy> Series<T> {
         self.points.last()
     }
 
+    /// Most points it keeps.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// Number of kept points.
     pub fn len(&self) -> usize {
         self.points.len()
@@ -90,9 +95,12 @@ pub struct History {
     pub evals: Series<Metrics>,
 }
 
+/// Most points each series of a [`History`] keeps.
+pub const CAPACITY: usize = 2048;
+
 impl Default for History {
     fn default() -> Self {
-        Self { batch_loss: Series::new(2048), evals: Series::new(2048) }
+        Self { batch_loss: Series::new(CAPACITY), evals: Series::new(CAPACITY) }
     }
 }
 

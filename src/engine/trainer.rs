@@ -358,7 +358,8 @@ pub enum LiveChange {
     Applied,
     /// Applied; weights kept, the optimizer was replaced by a new kind (fresh state).
     NewOptimizer,
-    /// The change is structural: build a new trainer from the config.
+    /// The change is structural, or one more mid-run change than a link
+    /// replays: build a new trainer from the config.
     Rebuild,
 }
 
@@ -380,7 +381,9 @@ impl Trainer {
     /// features, architecture, initialization, loss, seed) needs a rebuild.
     /// `cfg`'s own changes are ignored. Mid-run, the change is recorded at
     /// this step (replacing the changes planned for later,
-    /// [`config::record_change`]); at step 0 it is the new start.
+    /// [`config::record_change`]); at step 0 it is the new start. A run
+    /// holds at most [`config::MAX_CHANGES`] changes, the most its link
+    /// replays: one more is a rebuild too (a new run with the settings now).
     pub fn apply_live(&mut self, cfg: &Config) -> LiveChange {
         let mut same = cfg.clone();
         same.set_live(&self.cfg.live());
@@ -389,8 +392,13 @@ impl Trainer {
         if same != self.cfg {
             return LiveChange::Rebuild;
         }
-        self.cfg.step = cfg.step;
         let live = cfg.live();
+        let mut after = self.changes.clone();
+        config::record_change(&mut after, &self.start, self.step, live);
+        if after.len() > config::MAX_CHANGES {
+            return LiveChange::Rebuild;
+        }
+        self.cfg.step = cfg.step;
         if self.step == 0 {
             self.start = live;
         }
