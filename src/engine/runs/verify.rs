@@ -4,8 +4,9 @@
 //! page replays each imported run in the checks' worker and flags the ones
 //! that do not verify.
 //!
-//! Replays are capped: a run whose work (steps × parameters × the largest
-//! batch size of its link) is over [`MAX_WORK`] is not checked, so an
+//! Replays are capped: a run of more than [`MAX_STEPS`] steps, or whose
+//! work (steps × parameters × the largest batch size of its link) is over
+//! [`MAX_WORK`], is not checked, so an
 //! import of long runs on large networks never keeps the worker busy for
 //! minutes. A record from before links carried mid-run changes
 //! (`changed_at`) cannot be replayed: its link holds the starting settings
@@ -17,8 +18,11 @@ use crate::engine::link as codec;
 use crate::engine::trainer::{StepOutcome, Trainer};
 
 /// Most work replayed for one record: steps × parameters × batch size
-/// (multiply-adds of the forward passes; ≈ 1–2 s in the worker).
+/// (multiply-adds of the forward passes; ≈ 0.6 s natively at the cap).
 pub const MAX_WORK: u64 = 400_000_000;
+/// Most steps replayed for one record (a step of a small network costs
+/// more than its work: ≈ 5 µs natively for the default one, 0.5 s for these).
+pub const MAX_STEPS: u64 = 100_000;
 
 /// What a replay of a record says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -28,7 +32,7 @@ pub enum Verdict {
     /// It does not: the fingerprint, the step count or the link was changed
     /// (or another version of GradLab trained differently).
     Unverified,
-    /// Not checked: more work than [`MAX_WORK`].
+    /// Not checked: more steps than [`MAX_STEPS`] or more work than [`MAX_WORK`].
     TooLarge,
     /// Not checked: the record cannot be replayed (a change mid-run its link
     /// does not carry, or a link this version cannot build).
@@ -117,7 +121,7 @@ pub fn replayable(record: &RunRecord) -> Result<Trainer, Verdict> {
         data.points_hash = None;
     }
     let trainer = bug_lab::trainer(&link.config, link.bug).map_err(|_| Verdict::Unreplayable)?;
-    if work(&trainer, record.steps) > MAX_WORK {
+    if record.steps > MAX_STEPS || work(&trainer, record.steps) > MAX_WORK {
         return Err(Verdict::TooLarge);
     }
     Ok(trainer)
@@ -195,19 +199,24 @@ mod tests {
     }
 
     #[test]
-    fn too_much_work_or_an_old_change_is_not_checked() {
+    fn too_many_steps_too_much_work_or_an_old_change_is_not_checked() {
         let r = real();
         let t = replayable(&r).expect("replayable");
-        // Hand-derived: the default network's parameters times its batch size.
+        // The default network is small: its cap is the steps'.
         let per_step = t.model.n_params() as u64 * t.cfg.batch_size as u64;
         assert_eq!(work(&t, 7), 7 * per_step);
-        let limit = MAX_WORK / per_step;
-        let at_limit = RunRecord { steps: limit, ..r.clone() };
-        assert!(replayable(&at_limit).is_ok());
-        let over = RunRecord { steps: limit + 1, ..r.clone() };
-        assert_eq!(verify(&over), Verdict::TooLarge);
-        let huge = RunRecord { steps: u64::MAX, ..r.clone() };
-        assert_eq!(verify(&huge), Verdict::TooLarge);
+        assert!(MAX_STEPS * per_step <= MAX_WORK);
+        assert!(replayable(&RunRecord { steps: MAX_STEPS, ..r.clone() }).is_ok());
+        assert_eq!(verify(&RunRecord { steps: MAX_STEPS + 1, ..r.clone() }), Verdict::TooLarge);
+        assert_eq!(verify(&RunRecord { steps: u64::MAX, ..r.clone() }), Verdict::TooLarge);
+        // Six 8-unit ReLU layers on 2 inputs, batches of 50: the work's cap.
+        let link = "data=spiral&net=8:relu,8:relu,8:relu,8:relu,8:relu,8:relu&bs=50";
+        let params = 2 * 8 + 8 + 5 * (8 * 8 + 8) + 8 + 1;
+        let limit = MAX_WORK / (params * 50);
+        assert_eq!(limit, 20_356);
+        let big = RunRecord { link: link.into(), changed_at: None, ..r.clone() };
+        assert!(replayable(&RunRecord { steps: limit, ..big.clone() }).is_ok());
+        assert_eq!(verify(&RunRecord { steps: limit + 1, ..big }), Verdict::TooLarge);
         let old = RunRecord { changed_at: Some(5), ..r };
         assert_eq!(verify(&old), Verdict::Unreplayable);
         assert_eq!((Verdict::TooLarge.id(), Verdict::Unreplayable.id()), ("not-checked", "not-checked"));

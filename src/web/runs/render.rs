@@ -8,7 +8,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::{Els, Inner, COLORS};
 use crate::engine::runs::table::{self, Sort};
-use crate::engine::runs::verify::{Verdict, MAX_WORK};
+use crate::engine::runs::verify::{Verdict, MAX_STEPS, MAX_WORK};
 use crate::engine::runs::RunRecord;
 use crate::viz::chart::{ChartSpec, Curve};
 use crate::web::dom::{self, set_attr, set_text, show};
@@ -220,9 +220,10 @@ pub(super) fn verdict_text(r: &RunRecord, v: Verdict) -> (String, String) {
                 version = r.app_version
             ),
         ),
-        Verdict::TooLarge => {
-            (crate::tr!("web.runs.not_checked"), crate::tr!("web.runs.too_large_why", steps = r.steps, max = MAX_WORK))
-        }
+        Verdict::TooLarge => (
+            crate::tr!("web.runs.not_checked"),
+            crate::tr!("web.runs.too_large_why", steps = r.steps, most = MAX_STEPS, max = MAX_WORK),
+        ),
         Verdict::Unreplayable => (crate::tr!("web.runs.not_checked"), crate::tr!("web.runs.unreplayable_why")),
     }
 }
