@@ -149,7 +149,17 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
     dom::append(&td, &row_button(r, "pin", if r.pinned { "★" } else { "☆" }, &crate::tr!("web.runs.pin_title")));
     dom::append(&tr, &td);
     for c in cells {
-        let td = dom::create_text("td", "", &c.text);
+        let td = if c.col == "name" {
+            // A name is the user's text (or the run's id): never translated
+            // (what the page adds to the cell, a replay's badge, is).
+            let td: HtmlElement = dom::create("td", "");
+            let name = dom::create_text("span", "", &c.text);
+            set_attr(&name, "translate", "no");
+            dom::append(&td, &name);
+            td
+        } else {
+            dom::create_text("td", "", &c.text)
+        };
         set_attr(&td, "data-col", &c.col);
         if let Some(at) = c.changed_at {
             set_attr(&td, "title", &table::changed_title(at));
@@ -158,8 +168,6 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
         if c.col == "name" {
             set_attr(&td, "class", "run-name");
             set_attr(&td, "title", &r.link);
-            // A name is the user's text (or the run's id): never translated.
-            set_attr(&td, "translate", "no");
         }
         if c.differs {
             dom::toggle_class(&td, "differs", true);
