@@ -129,7 +129,10 @@ fn verify_replays_each_run_of_a_file() {
     assert!(ok);
     let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     let fp = last["fingerprint"].as_str().unwrap().to_string();
-    let made_up = if fp.starts_with('0') { format!("1{}", &fp[1..]) } else { format!("0{}", &fp[1..]) };
+    let made_up = match fp.strip_prefix('0') {
+        Some(rest) => format!("1{rest}"),
+        None => format!("0{}", &fp[1..]),
+    };
     let m = serde_json::json!({ "train_loss": 0.1, "test_loss": 0.2, "train_acc": 0.9, "test_acc": null });
     let run = |id: &str, steps: u64, fingerprint: &str| {
         serde_json::json!({
