@@ -162,6 +162,31 @@ mod tests {
         assert_eq!(verify(&r), Verdict::Verified);
     }
 
+    /// Custom points the link names only by hash come from the record.
+    #[test]
+    fn a_record_on_custom_points_verifies_with_its_points() {
+        use crate::engine::config::{CustomPoint, DataKind, LossKind};
+        let mut cfg = Config { loss: LossKind::SoftmaxCe, ..Config::default() };
+        cfg.data.kind = DataKind::Custom;
+        cfg.data.points = (0..2000)
+            .map(|i| CustomPoint {
+                x1: (i * 37 % 1201) as i16 - 600,
+                x2: (i * 91 % 1201) as i16 - 600,
+                class: (i % 2) as u8,
+            })
+            .collect();
+        let mut t = Trainer::from_config(&cfg).expect("valid");
+        let rec = Recorder::start(&t, "0.1.0", "test", 1.7e12);
+        for _ in 0..12 {
+            t.step();
+        }
+        let r = rec.record(&t, 1.0);
+        assert!(r.link.contains("pts_hash=") && !r.points.is_empty(), "{}", r.link);
+        assert_eq!(verify(&r), Verdict::Verified);
+        let other = codec::points::encode(&cfg.data.points[1..]);
+        assert_eq!(verify(&RunRecord { points: other, ..r }), Verdict::Unreplayable, "not the link's points");
+    }
+
     #[test]
     fn a_changed_fingerprint_step_count_or_link_is_unverified() {
         let r = real();
