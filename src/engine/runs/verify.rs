@@ -70,9 +70,10 @@ pub fn to_replay(records: &[RunRecord]) -> String {
 /// `post` whenever `due()` says so and once at the end.
 pub fn verify_all(records: &str, post: &mut dyn FnMut(Checked), due: &mut dyn FnMut() -> bool) {
     let records: Vec<RunRecord> = serde_json::from_str(records).unwrap_or_default();
+    let mut replayer = Replayer::default();
     let mut verdicts = Vec::new();
     for r in &records {
-        verdicts.push((r.id.clone(), verify(r)));
+        verdicts.push((r.id.clone(), replayer.verify(r)));
         if due() {
             post(Checked { verdicts: std::mem::take(&mut verdicts), done: false });
         }
@@ -83,26 +84,60 @@ pub fn verify_all(records: &str, post: &mut dyn FnMut(Checked), due: &mut dyn Fn
 /// Replays `record` and compares: [`Verdict::Verified`] only when its link,
 /// trained for exactly its steps, ends on its fingerprint.
 pub fn verify(record: &RunRecord) -> Verdict {
-    let mut trainer = match replayable(record) {
-        Ok(t) => t,
-        Err(v) => return v,
-    };
-    while trainer.step_count() < record.steps {
-        if let StepOutcome::Diverged(_) = trainer.step() {
-            break;
+    Replayer::default().verify(record)
+}
+
+/// The trainer at step 0 of `record`'s link, if its replay is within the
+/// caps; or why it is not replayed.
+pub fn replayable(record: &RunRecord) -> Result<Trainer, Verdict> {
+    let start = start(record)?;
+    capped(&start, record.steps)?;
+    Ok(start)
+}
+
+/// Replays records one after another, building a link's trainer once for
+/// records in a row on the same link and points (an import of copies).
+#[derive(Default)]
+pub struct Replayer {
+    /// The last link and points, and their trainer at step 0 (or why none).
+    last: Option<(String, String, Result<Trainer, Verdict>)>,
+}
+
+impl Replayer {
+    /// [`verify`], reusing the last record's trainer at step 0 when the link is the same.
+    pub fn verify(&mut self, record: &RunRecord) -> Verdict {
+        if record.changed_at.is_some() {
+            return Verdict::Unreplayable;
         }
-    }
-    let same = trainer.step_count() == record.steps && trainer.fingerprint().to_string() == record.fingerprint;
-    if same {
-        Verdict::Verified
-    } else {
-        Verdict::Unverified
+        let same = self.last.as_ref().is_some_and(|(l, p, _)| *l == record.link && *p == record.points);
+        if !same {
+            self.last = Some((record.link.clone(), record.points.clone(), start(record)));
+        }
+        let Some((_, _, start)) = &self.last else { return Verdict::Unreplayable };
+        let mut trainer = match start {
+            Ok(t) => match capped(t, record.steps) {
+                Ok(()) => t.clone(),
+                Err(v) => return v,
+            },
+            Err(v) => return *v,
+        };
+        while trainer.step_count() < record.steps {
+            if let StepOutcome::Diverged(_) = trainer.step() {
+                break;
+            }
+        }
+        let same = trainer.step_count() == record.steps && trainer.fingerprint().to_string() == record.fingerprint;
+        if same {
+            Verdict::Verified
+        } else {
+            Verdict::Unverified
+        }
     }
 }
 
 /// The trainer at step 0 of `record`'s link (its custom points from the
-/// record when the link names them by hash), or why it is not replayed.
-pub fn replayable(record: &RunRecord) -> Result<Trainer, Verdict> {
+/// record when the link names them by hash), or why it cannot be built.
+fn start(record: &RunRecord) -> Result<Trainer, Verdict> {
     if record.changed_at.is_some() {
         return Err(Verdict::Unreplayable);
     }
@@ -120,11 +155,15 @@ pub fn replayable(record: &RunRecord) -> Result<Trainer, Verdict> {
         data.points = points;
         data.points_hash = None;
     }
-    let trainer = bug_lab::trainer(&link.config, link.bug).map_err(|_| Verdict::Unreplayable)?;
-    if record.steps > MAX_STEPS || work(&trainer, record.steps) > MAX_WORK {
+    bug_lab::trainer(&link.config, link.bug).map_err(|_| Verdict::Unreplayable)
+}
+
+/// Whether `steps` of `trainer` are within the caps.
+fn capped(trainer: &Trainer, steps: u64) -> Result<(), Verdict> {
+    if steps > MAX_STEPS || work(trainer, steps) > MAX_WORK {
         return Err(Verdict::TooLarge);
     }
-    Ok(trainer)
+    Ok(())
 }
 
 /// Steps × parameters × the largest batch size of the run (saturating).
@@ -209,6 +248,7 @@ mod tests {
     #[test]
     fn the_worker_answers_every_record_then_finishes() {
         let r = real();
+        // A copy on the same link: its trainer at step 0 is reused, the verdict its own.
         let fake = RunRecord { id: "fake".into(), fingerprint: "0123456789abcdef".into(), ..r.clone() };
         let mut answers = Vec::new();
         let mut calls = 0;
