@@ -2217,6 +2217,8 @@ try {
     assert(JSON.stringify(stored) === JSON.stringify(ids), `stored ${stored}, expected the first two ${ids}`);
     const listed = await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
     assert(ids.every((id) => listed.includes(id)), `listed ${listed}`);
+    const unsaved = await page.locator('#runs-table tbody tr[data-saved="no"]').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+    assert(unsaved.length === 1 && !ids.includes(unsaved[0]), `rows marked unsaved: ${unsaved}`);
     await page.locator('#runs').screenshot({ path: join(artifacts, 'runs-full.png') });
     await page.reload({ waitUntil: 'load' });
     await waitReady(page);

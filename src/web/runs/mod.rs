@@ -10,10 +10,14 @@
 //! and rewritten in the current one when the store opens.
 //!
 //! The panel keeps every run of the store in memory and writes changes in the
-//! background; a failing store (no IndexedDB, blocked, quota) only turns
-//! history off: the panel says so, keeps this tab's runs in memory, and export
-//! still works. Everything a run carries (name, note, link) is shown with
-//! `textContent` or as an input's value, never as HTML. Links (open) go through
+//! background (`history`); a failing store (no IndexedDB, blocked, an open
+//! that never answers) only turns history off, and a save over the quota
+//! only makes it full: the panel says so, keeps this tab's runs in memory,
+//! and export still works. Imported runs are replayed in the checks' worker
+//! ([`crate::engine::runs::verify`]) and flagged in the table when their
+//! link does not give their fingerprint (for this session). Everything a
+//! run carries (name, note, link, version) is shown with `textContent`, as
+//! an attribute or as an input's value, never as HTML. Links (open) go through
 //! `location.hash`, which the app already follows; custom points too many
 //! for a link are handed over beside it from the record
 //! ([`crate::web::custom::remember`]).

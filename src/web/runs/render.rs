@@ -39,6 +39,10 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
         let is_base = baseline.is_some_and(|b| b.run.id == e.run.id);
         let cells = table::row_cells(e, &cols, &differs, &offset);
         let tr = row(e.run, is_base, inner.selected.contains(&e.run.id), &cells);
+        if inner.unsaved.contains(&e.run.id) {
+            // Refused for quota: in this tab only (the status line says so).
+            set_attr(&tr, "data-saved", "no");
+        }
         if let Some(verdict) = inner.verdicts.get(&e.run.id) {
             mark_verdict(&tr, e.run, *verdict);
         }
