@@ -2281,6 +2281,8 @@ try {
     assert(msg.startsWith('Imported, not checked') && msg.includes('1000000000000'), msg);
     const dom = await b.page.evaluate(() => document.querySelectorAll('#runs img, #runs b').length);
     assert(dom === 0, 'markup inserted');
+    assert(await isHidden(b.page, '#error'), 'crash banner shown');
+    assert(b.log.errors.length === 0, `page errors: ${b.log.errors.join('; ')}`);
     await b.ctx.close();
   });
 
