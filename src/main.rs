@@ -4,7 +4,8 @@
 //! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
 //! slice the loss landscape (`landscape`), try a finding's fix
 //! (`try-fix`), show the math of one unit or edge as the page's info box
-//! does (`unit-math`), print custom points (`points`), benchmark, fuzz
+//! does (`unit-math`), print custom points (`points`), replay a runs
+//! file's runs against their fingerprints (`verify`), benchmark, fuzz
 //! the link codec and the run importer (`fuzz`) or soak a million steps
 //! (`soak`).
 //! The same engine as the page, so the same numbers.
@@ -145,6 +146,11 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         steps: u64,
     },
+    /// Replay every run of a runs file (the page's JSON export) from its link for its step count and print, per run, whether it ends on its fingerprint.
+    Verify {
+        /// The runs file.
+        file: std::path::PathBuf,
+    },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
@@ -169,6 +175,7 @@ fn main() -> ExitCode {
         Command::Points { link, csv } => points_cmd(link.as_deref(), csv.as_deref()),
         Command::Fuzz { links, imports, seed } => fuzz_cmd(&fuzz::FuzzOptions { links, imports, seed }),
         Command::Soak { link, steps } => soak_cmd(link.as_deref(), steps),
+        Command::Verify { file } => verify_cmd(&file),
         Command::Bench { workloads } => bench_cmd(&workloads),
     };
     match result {
@@ -178,6 +185,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints, per run of a runs file, its verdict (`verified`, `unverified`,
+/// `not-checked` and why) as a JSON line.
+fn verify_cmd(path: &std::path::Path) -> Result<(), String> {
+    use gradlab::engine::runs::{import_json, verify};
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let runs = import_json(&text).map_err(|e| e.to_string())?;
+    for r in &runs {
+        let v = verify::verify(r);
+        println!("{}", serde_json::json!({ "id": r.id, "verdict": v.id(), "why": format!("{v:?}") }));
+    }
+    Ok(())
 }
 
 /// Prints the custom points of a link or a CSV file.

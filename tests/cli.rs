@@ -1,6 +1,7 @@
 //! The native `gradlab` binary: `run` prints a JSON trajectory and the
 //! fingerprint, `grads` prints gradients that an independent implementation
-//! confirms, and errors are one readable line with a non-zero exit.
+//! confirms, `verify` replays a runs file's runs, and errors are one
+//! readable line with a non-zero exit.
 
 use serde_json::Value;
 use std::process::Command;
@@ -116,6 +117,47 @@ fn points_reads_a_csv_and_a_link_alike() {
     let (ok, _, stderr) = gradlab(&["points", "--csv", path.to_str().unwrap()]);
     assert!(!ok && stderr.contains("Line 2") && stderr.contains("x2"), "{stderr}");
     let _ = std::fs::remove_file(path);
+}
+
+/// `verify` replays each run of a runs file: a record whose fingerprint is
+/// what `run` prints for its link and steps verifies; a made-up fingerprint
+/// does not; 10^12 steps are not checked.
+#[test]
+fn verify_replays_each_run_of_a_file() {
+    let link = "v=1&lr=0.1&seed=4";
+    let (ok, stdout, _) = gradlab(&["run", link, "--steps", "30"]);
+    assert!(ok);
+    let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let fp = last["fingerprint"].as_str().unwrap().to_string();
+    let made_up = match fp.strip_prefix('0') {
+        Some(rest) => format!("1{rest}"),
+        None => format!("0{}", &fp[1..]),
+    };
+    let m = serde_json::json!({ "train_loss": 0.1, "test_loss": 0.2, "train_acc": 0.9, "test_acc": null });
+    let run = |id: &str, steps: u64, fingerprint: &str| {
+        serde_json::json!({
+            "id": id, "name": "", "note": "", "pinned": false, "link": link, "app_version": "0.1.0",
+            "user_agent": "test", "started_ms": 1.7e12, "steps": steps, "wall_ms": 1.0, "last": m, "best": m,
+            "diverged": false, "fingerprint": fingerprint,
+            "curves": { "step": [0], "train_loss": [0.1], "test_loss": [0.2], "train_acc": [0.9], "test_acc": [null] },
+        })
+    };
+    let file = serde_json::json!({
+        "schema": "gradlab-runs", "version": 1,
+        "runs": [run("real", 30, &fp), run("fake", 30, &made_up), run("steps", 31, &fp), run("huge", 1_000_000_000_000, &fp)],
+    });
+    let path = std::env::temp_dir().join(format!("gradlab-verify-{}.json", std::process::id()));
+    std::fs::write(&path, file.to_string()).unwrap();
+    let (ok, stdout, stderr) = gradlab(&["verify", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(ok, "{stderr}");
+    let verdicts: Vec<(String, String)> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v["verdict"].as_str().unwrap().to_string()))
+        .collect();
+    let want = [("real", "verified"), ("fake", "unverified"), ("steps", "unverified"), ("huge", "not-checked")];
+    assert_eq!(verdicts, want.map(|(a, b)| (a.to_string(), b.to_string())));
 }
 
 /// An independent f64 forward of the default network (x → tanh dense layers)

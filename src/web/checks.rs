@@ -16,6 +16,9 @@
 //! ([`parse_runs_off_thread`]): parsing megabytes of JSON takes longer
 //! than a frame; the records are then merged on the page in slices.
 //!
+//! Imported runs are replayed there too ([`verify_runs_off_thread`]): each
+//! replay trains a run again for all its steps.
+//!
 //! The worker loads the page's own wasm module (`www/check-worker.js`
 //! imports the glue script whose URL this module knows), so there is one
 //! build and one engine.
@@ -33,6 +36,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions, W
 use crate::engine::instruments::long_checks::{self, Message, Request};
 use crate::engine::progress::Progress;
 use crate::engine::runs::import::Parsed;
+use crate::engine::runs::verify::{self, Checked, Verdict};
+use crate::engine::runs::RunRecord;
 use crate::engine::snapshot;
 use crate::engine::trainer::Trainer;
 
@@ -101,6 +106,81 @@ pub fn parse_runs_in_worker(text: String, lang: String) {
     if let Ok(value) = to_js(&Parsed::of_file(&text)) {
         let _ = scope.post_message(&value);
     }
+}
+
+/// Shortest time between two of the verifying worker's answers, in ms.
+const ANSWER_MS: f64 = 200.0;
+
+/// Worker side: replays imported runs (as [`verify::to_replay`] wrote
+/// them) and posts their verdicts ([`Checked`]) every [`ANSWER_MS`] and at
+/// the end.
+#[wasm_bindgen]
+pub fn verify_runs_in_worker(records: String, lang: String) {
+    speak(&lang);
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let mut last = js_sys::Date::now();
+    let mut due = || {
+        let now = js_sys::Date::now();
+        let due = now - last >= ANSWER_MS;
+        if due {
+            last = now;
+        }
+        due
+    };
+    let mut post = |checked: Checked| {
+        if let Ok(value) = to_js(&checked) {
+            let _ = scope.post_message(&value);
+        }
+    };
+    verify::verify_all(&records, &mut post, &mut due);
+}
+
+/// Page side: replays `records` in a worker of their own, handing each
+/// answer to `on_checked`; the worker ends with its last answer. A worker
+/// that fails leaves the runs it did not answer for not checked.
+pub fn verify_runs_off_thread(records: &[RunRecord], on_checked: Rc<dyn Fn(Checked)>) -> Result<(), String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| format!("{e:?}"))?;
+    // The worker and its listeners, kept until the last answer.
+    type Held = Option<(Worker, Vec<EventListener>)>;
+    let held: Rc<RefCell<Held>> = Rc::new(RefCell::new(None));
+    let end = {
+        let held = Rc::clone(&held);
+        move || {
+            if let Some((worker, listeners)) = held.borrow_mut().take() {
+                worker.terminate();
+                drop(listeners);
+            }
+        }
+    };
+    let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+    let deliver = Rc::clone(&on_checked);
+    let finish = end.clone();
+    let on_message = EventListener::new(&worker, "message", move |e| {
+        let data = e.unchecked_ref::<MessageEvent>().data();
+        let checked = serde_wasm_bindgen::from_value::<Checked>(data)
+            .unwrap_or_else(|_| Checked { verdicts: Vec::new(), done: true });
+        let done = checked.done;
+        deliver(checked);
+        if done {
+            finish();
+        }
+    });
+    let on_error = EventListener::new(&worker, "error", move |_| {
+        let verdicts = ids.iter().map(|id| (id.clone(), Verdict::Unreplayable)).collect();
+        on_checked(Checked { verdicts, done: true });
+        end();
+    });
+    let message = Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&message, &JsValue::from_str(k), v).map(drop);
+    set("glue", &JsValue::from_str(&GLUE_URL.with(String::clone)))
+        .and_then(|()| set("verify", &JsValue::from_str(&verify::to_replay(records))))
+        .and_then(|()| set("lang", &lang_value()))
+        .and_then(|()| worker.post_message(&message))
+        .map_err(|e| format!("{e:?}"))?;
+    *held.borrow_mut() = Some((worker, vec![on_message, on_error]));
+    Ok(())
 }
 
 /// Page side: reads and checks an imported runs file in a worker of its

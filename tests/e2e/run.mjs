@@ -2145,6 +2145,196 @@ try {
     await ctx.close();
   });
 
+  /**
+   * Imports two hand-made runs whose fingerprint is made up: one of 20 steps
+   * (replayed: unverified) and one of 10^12 steps (not checked); with
+   * `focus`, shows the first one's explanation.
+   */
+  const [MADE_UP, HUGE] = ['a1b2c3d4e5f60001', 'a1b2c3d4e5f60002']; // ids as the page makes them (hex)
+  async function importFlagged(page, focus = true) {
+    const m = { train_loss: 0.1, test_loss: 0.2, train_acc: 0.9, test_acc: null };
+    const run = (id, lr, steps) => ({
+      id, name: '', note: '', pinned: false, link: `data=circle&lr=${lr}`, app_version: '0.1.0', user_agent: 'test',
+      started_ms: 1.7e12, steps, wall_ms: 1, last: m, best: m, diverged: false, fingerprint: '0123456789abcdef',
+      curves: { step: [0], train_loss: [0.1], test_loss: [0.2], train_acc: [0.9], test_acc: [null] },
+    });
+    const body = JSON.stringify({ schema: 'gradlab-runs', version: 1, runs: [run(MADE_UP, '0.1', 20), run(HUGE, '0.2', 1e12)] });
+    await page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(body) });
+    await page.waitForFunction(([a, b]) => document.querySelector(`#run-row-${a}`)?.dataset.verdict === 'unverified' && document.querySelector(`#run-row-${b}`)?.dataset.verdict === 'not-checked', [MADE_UP, HUGE], { timeout: 30_000 });
+    if (focus) await page.focus(`#run-why-${MADE_UP}`);
+  }
+
+  /** The records in the page's IndexedDB store, read beside the page (through `open`, the real one when wrapped). */
+  const storedRecords = (page, open = 'indexedDB.open.bind(indexedDB)') =>
+    page.evaluate(
+      (open) =>
+        new Promise((done, fail) => {
+          const req = eval(open)('gradlab', 1);
+          req.onerror = () => fail(req.error);
+          req.onsuccess = () => {
+            const db = req.result;
+            const get = db.transaction(['runs'], 'readonly').objectStore('runs').getAll();
+            get.onsuccess = () => { db.close(); done(get.result); };
+            get.onerror = () => fail(get.error);
+          };
+        }),
+      open,
+    );
+
+  await test('runs: an IndexedDB open that never answers turns history off after 5 s; the run still trains and exports; a late success is closed unused', async () => {
+    // The open's success, error and blocked events are held back (its upgrade still creates the store).
+    const hang = () => {
+      const open = IDBFactory.prototype.open;
+      window.__openReal = (...args) => open.apply(indexedDB, args);
+      window.__held = [];
+      window.__closed = 0;
+      const close = IDBDatabase.prototype.close;
+      IDBDatabase.prototype.close = function () { window.__closed++; return close.call(this); };
+      IDBFactory.prototype.open = function (...args) {
+        const req = open.apply(this, args);
+        for (const type of ['success', 'error', 'blocked']) {
+          req.addEventListener(type, (e) => { e.stopImmediatePropagation(); window.__held.push([req, type]); }, { once: true });
+        }
+        return req;
+      };
+      window.__release = () => { for (const [req, type] of window.__held.splice(0)) req.dispatchEvent(new Event(type)); };
+    };
+    const { ctx, page } = await freshPage('data=xor', hang);
+    // The page's own stated time limit (5 s), with room for a loaded machine.
+    await page.waitForFunction(() => document.querySelector('#runs-status').dataset.state === 'off', null, { timeout: 20_000 });
+    const status = await text(page, '#runs-status');
+    assert(status.startsWith('History is off: IndexedDB did not open within 5 s.'), status);
+    await stepTimes(page, 5);
+    await waitRuns(page, 1);
+    const file = await downloadText(page, '#runs-export-json');
+    const runs = JSON.parse(file.text).runs;
+    assert(runs.length === 1 && runs[0].steps === 5, `exported ${runs.length} runs, ${runs[0]?.steps} steps`);
+    // The open succeeds now: the page closes the connection and keeps history off.
+    const held = await page.evaluate(() => window.__held.map(([, type]) => type));
+    assert(JSON.stringify(held) === '["success"]', `held events ${JSON.stringify(held)}`);
+    await page.evaluate(() => window.__release());
+    await page.waitForFunction(() => window.__closed === 1);
+    await stepTimes(page, 2);
+    assert((await page.locator('#runs-status').getAttribute('data-state')) === 'off', 'history came back on');
+    assert((await text(page, '#runs-status')) === status, 'the status changed');
+    assert((await runCount(page)) === 1, 'runs in the panel');
+    const stored = await storedRecords(page, 'window.__openReal');
+    assert(stored.length === 0, `the late connection was used: ${stored.length} records stored`);
+    assert(await isHidden(page, '#error'), 'crash banner shown');
+    await ctx.close();
+  });
+
+  await test('runs: a save that exceeds the quota keeps every stored run and says history is full', async () => {
+    // The store holds two runs: a put of a third (a key not stored yet) throws QuotaExceededError.
+    // (A run is put again and again while it trains, so the count is of distinct runs.)
+    const quota = () => {
+      const put = IDBObjectStore.prototype.put;
+      const keys = new Set();
+      window.__refused = 0;
+      IDBObjectStore.prototype.put = function (value, key) {
+        const k = String(key);
+        if (!keys.has(k) && keys.size >= 2) {
+          window.__refused++;
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        keys.add(k);
+        return put.call(this, value, key);
+      };
+    };
+    const { ctx, page } = await freshPage('', quota);
+    await waitHistoryOn(page);
+    await makeRun(page, 'data=xor&lr=0.3');
+    await makeRun(page, 'data=xor&lr=0.01');
+    await waitRuns(page, 2);
+    const ids = (await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id))).sort();
+    // Both are stored before the third run starts.
+    await page.waitForFunction(() => new Promise((done) => {
+      const req = indexedDB.open('gradlab', 1);
+      req.onsuccess = () => {
+        const db = req.result;
+        const count = db.transaction(['runs']).objectStore('runs').count();
+        count.onsuccess = () => { db.close(); done(count.result === 2); };
+      };
+    }));
+    await makeRun(page, 'data=xor&lr=0.1');
+    await waitRuns(page, 3);
+    await page.waitForFunction(() => document.querySelector('#runs-status').dataset.state === 'full', null, { timeout: 15_000 });
+    const status = await text(page, '#runs-status');
+    assert(status.startsWith('History is full: this run was not saved; older runs are kept; export or delete some'), status);
+    assert((await page.evaluate(() => window.__refused)) >= 1, 'no put was refused');
+    const stored = (await storedRecords(page)).map((r) => r.id).sort();
+    assert(JSON.stringify(stored) === JSON.stringify(ids), `stored ${stored}, expected the first two ${ids}`);
+    const listed = await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+    assert(ids.every((id) => listed.includes(id)), `listed ${listed}`);
+    const unsaved = await page.locator('#runs-table tbody tr[data-saved="no"]').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+    assert(unsaved.length === 1 && !ids.includes(unsaved[0]), `rows marked unsaved: ${unsaved}`);
+    await page.locator('#runs').screenshot({ path: join(artifacts, 'runs-full.png') });
+    await page.reload({ waitUntil: 'load' });
+    await waitReady(page);
+    await waitHistoryOn(page);
+    await waitRuns(page, 2);
+    const after = (await page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id))).sort();
+    assert(JSON.stringify(after) === JSON.stringify(ids), `after reload ${after}, expected ${ids}`);
+    await ctx.close();
+  });
+
+  await test('runs: imported runs are replayed; a made-up fingerprint, step count or link is flagged unverified, a run too large is not checked', async () => {
+    const { ctx, page } = await freshPage();
+    await waitHistoryOn(page);
+    const lrs = ['0.1', '0.3', '0.03', '1'];
+    for (const lr of lrs) await makeRun(page, `data=xor&lr=${lr}`, 4);
+    await waitRuns(page, 4);
+    const file = JSON.parse((await downloadText(page, '#runs-export-json')).text);
+    await ctx.close();
+    const byLr = (lr) => file.runs.find((r) => new URLSearchParams(r.link).get('lr') === lr);
+    const real = byLr('0.1');
+    const flip = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+    const runs = [
+      { ...real, id: 'real' },
+      { ...byLr('0.3'), id: 'fake-fp', fingerprint: flip(byLr('0.3').fingerprint), name: XSS_NAME, app_version: '<b>9</b>' },
+      { ...byLr('0.03'), id: 'fake-steps', steps: 5 },
+      { ...byLr('1'), id: 'fake-link', link: byLr('1').link.replace(/(^|&)lr=1(&|$)/, '$1lr=0.9$2') },
+      { ...byLr('0.3'), id: 'huge', steps: 1e12 },
+    ];
+    assert(runs[3].link !== byLr('1').link, 'the link was not changed');
+    const body = JSON.stringify({ ...file, runs });
+    const b = await freshPage();
+    await waitHistoryOn(b.page);
+    await b.page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(body) });
+    await waitRuns(b.page, 5);
+    await b.page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#runs-table tbody tr[data-id]')];
+      return rows.length === 5 && rows.every((r) => r.dataset.verdict && r.dataset.verdict !== 'checking');
+    }, null, { timeout: 30_000 });
+    const verdicts = await b.page.locator('#runs-table tbody tr[data-id]').evaluateAll((trs) =>
+      Object.fromEntries(trs.map((t) => [t.dataset.id, [t.dataset.verdict, t.querySelector('button.verdict')?.firstChild.textContent ?? '']])));
+    const want = {
+      real: ['verified', ''],
+      'fake-fp': ['unverified', 'unverified'],
+      'fake-steps': ['unverified', 'unverified'],
+      'fake-link': ['unverified', 'unverified'],
+      huge: ['not-checked', 'not checked'],
+    };
+    assert(JSON.stringify(verdicts, Object.keys(want).sort()) === JSON.stringify(want, Object.keys(want).sort()), `verdicts ${JSON.stringify(verdicts)}`);
+    // The explanation: on hover and focus, and in the message line on a click; the imported text stays text.
+    const title = await b.page.locator('#run-why-fake-fp').getAttribute('title');
+    assert(title.includes('4 steps') && title.includes(runs[1].fingerprint) && title.includes('GradLab <b>9</b>'), title);
+    assert(!(await b.page.locator('#run-why-fake-fp .verdict-tip').isVisible()), 'the explanation shows before focus');
+    await b.page.focus('#run-why-fake-fp');
+    assert(await b.page.locator('#run-why-fake-fp .verdict-tip').isVisible(), 'the explanation does not show on focus');
+    await b.page.locator('#runs').screenshot({ path: join(artifacts, 'runs-unverified.png') });
+    await b.page.locator('#run-why-fake-fp').blur();
+    assert(!(await b.page.locator('#run-why-fake-fp .verdict-tip').isVisible()), 'the explanation stays after blur');
+    await b.page.click('#run-why-huge');
+    const msg = await text(b.page, '#runs-msg');
+    assert(msg.startsWith('Imported, not checked') && msg.includes('1000000000000'), msg);
+    const dom = await b.page.evaluate(() => document.querySelectorAll('#runs img, #runs b').length);
+    assert(dom === 0, 'markup inserted');
+    assert(await isHidden(b.page, '#error'), 'crash banner shown');
+    assert(b.log.errors.length === 0, `page errors: ${b.log.errors.join('; ')}`);
+    await b.ctx.close();
+  });
+
   await test('lockstep: 4 optimizers train live, 4 curves whose step-0 losses are equal; saved to the history', async () => {
     const { ctx, page } = await freshPage('data=spiral&net=8:relu,8:relu&seed=5');
     await waitHistoryOn(page);
@@ -2462,7 +2652,7 @@ try {
     await page.close();
   });
 
-  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the rate and batch-size measurement and the loss landscape, try the fix, the Chinese page and the runs panel; pictures carry their values', async () => {
+  await test('accessibility: axe-core finds no violation (wcag2a, wcag2aa, wcag22aa, best-practice) on the default page, a lesson, teacher mode, embed mode, the learning-rate finder result, the rate and batch-size measurement and the loss landscape, try the fix, the Chinese page, the runs panel and imported runs flagged; pictures carry their values', async () => {
     const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     // Evaluated by the test driver: an added <script> would be inline, which
     // the page's Content-Security-Policy refuses.
@@ -2508,6 +2698,8 @@ try {
         await page.locator('#runs-table tbody tr input[type=checkbox]').first().check();
         await page.locator('#runs').scrollIntoViewIfNeeded();
       }],
+      // Unfocused: a focused badge's explanation covers the rows below it, as a tooltip does.
+      ['imported runs flagged unverified and not checked', 'data=xor', (page) => importFlagged(page, false)],
     ];
     const failures = [];
     for (const [name, hash, prepare] of states) {
@@ -2571,7 +2763,7 @@ try {
     return [...found];
   }, latinTerms);
 
-  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the rate and batch-size measurement and the loss landscape, try the fix, the teacher dialog, the runs panel and lockstep, the doctor, the help dialog', async () => {
+  await test('languages: with lang=zh-CN no English is left on the page: default, after training, a lesson and its check, the Learn checklist, the learning-rate finder, the rate and batch-size measurement and the loss landscape, try the fix, the teacher dialog, the runs panel and lockstep, imported runs flagged, the doctor, the help dialog', async () => {
     const states = [
       ['default page', 'data=circle', async () => {}],
       ['after 5 steps and a gradient check', 'data=spiral', async (page) => {
@@ -2612,6 +2804,7 @@ try {
         await page.click('#lockstep-play');
         await page.locator('#runs').scrollIntoViewIfNeeded();
       }],
+      ['imported runs flagged unverified and not checked, an explanation shown', 'data=xor', importFlagged],
       ['try the fix', 'lr=3', async (page) => {
         await page.click('#doctor');
         await page.waitForFunction(() => document.querySelector('#doctor-findings button.try-fix'), null, { timeout: 30_000 });

@@ -16,6 +16,7 @@ pub mod lockstep_parts;
 pub mod recorder;
 pub mod store;
 pub mod table;
+pub mod verify;
 
 use crate::engine::link as codec;
 use serde::{Deserialize, Serialize};

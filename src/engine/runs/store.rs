@@ -21,7 +21,14 @@ pub enum StoreState {
     On,
     /// History is off, and why.
     Off(String),
+    /// A save did not fit (the browser's quota): the runs already stored
+    /// are kept, new ones are not saved until space is freed.
+    Full,
 }
+
+/// How long the store may take to open before history is turned off, in
+/// milliseconds (an `indexedDB.open` that never answers).
+pub const OPEN_TIMEOUT_MS: u32 = 5000;
 
 impl StoreState {
     /// The status line: its `data-state` and text.
@@ -30,7 +37,38 @@ impl StoreState {
             StoreState::Opening => ("opening", crate::tr!("runs.store.opening")),
             StoreState::On => ("on", crate::tr!("runs.store.on")),
             StoreState::Off(why) => ("off", crate::tr!("runs.store.off", why = why)),
+            StoreState::Full => ("full", crate::tr!("runs.store.full")),
         }
+    }
+
+    /// Whether records are written (on, or full: a later save may fit).
+    pub fn writes(&self) -> bool {
+        matches!(self, StoreState::On | StoreState::Full)
+    }
+}
+
+/// Why history is off when the store did not open in time.
+pub fn open_timed_out() -> String {
+    crate::tr!("runs.store.timed_out", seconds = OPEN_TIMEOUT_MS / 1000)
+}
+
+/// The store's state after a write of `ids`: a write that did not fit adds
+/// them to `unsaved` (the store is then full), one that did removes them;
+/// the store is on again once nothing is left unsaved.
+pub fn after_write(unsaved: &mut Vec<String>, ids: &[String], fitted: bool) -> StoreState {
+    if fitted {
+        unsaved.retain(|u| !ids.contains(u));
+    } else {
+        for id in ids {
+            if !unsaved.contains(id) {
+                unsaved.push(id.clone());
+            }
+        }
+    }
+    if unsaved.is_empty() {
+        StoreState::On
+    } else {
+        StoreState::Full
     }
 }
 
@@ -230,5 +268,25 @@ mod tests {
         let (state, text) = StoreState::Off("blocked".into()).status();
         assert_eq!(state, "off");
         assert!(text.starts_with("History is off: blocked."), "{text}");
+        let (state, text) = StoreState::Off(open_timed_out()).status();
+        assert_eq!(state, "off");
+        assert!(text.starts_with("History is off: IndexedDB did not open within 5 s."), "{text}");
+    }
+
+    #[test]
+    fn a_save_that_does_not_fit_makes_the_store_full_until_it_fits() {
+        let mut unsaved = Vec::new();
+        assert_eq!(after_write(&mut unsaved, &["a".into()], true), StoreState::On);
+        assert_eq!(after_write(&mut unsaved, &["b".into(), "c".into()], false), StoreState::Full);
+        assert_eq!(after_write(&mut unsaved, &["b".into()], false), StoreState::Full);
+        assert_eq!(unsaved, ["b", "c"]);
+        // Another record fitting (an older run's new name) does not save b or c.
+        assert_eq!(after_write(&mut unsaved, &["a".into()], true), StoreState::Full);
+        assert_eq!(after_write(&mut unsaved, &["b".into()], true), StoreState::Full);
+        assert_eq!(after_write(&mut unsaved, &["c".into()], true), StoreState::On);
+        let (state, text) = StoreState::Full.status();
+        assert_eq!(state, "full");
+        assert!(text.starts_with("History is full: this run was not saved; older runs are kept"), "{text}");
+        assert!(StoreState::Full.writes() && StoreState::On.writes() && !StoreState::Opening.writes());
     }
 }

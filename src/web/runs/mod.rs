@@ -10,38 +10,42 @@
 //! and rewritten in the current one when the store opens.
 //!
 //! The panel keeps every run of the store in memory and writes changes in the
-//! background; a failing store (no IndexedDB, blocked, quota) only turns
-//! history off: the panel says so, keeps this tab's runs in memory, and export
-//! still works. Everything a run carries (name, note, link) is shown with
-//! `textContent` or as an input's value, never as HTML. Links (open) go through
+//! background (`history`); a failing store (no IndexedDB, blocked, an open
+//! that never answers) only turns history off, and a save over the quota
+//! only makes it full: the panel says so, keeps this tab's runs in memory,
+//! and export still works. Imported runs are replayed in the checks' worker
+//! ([`crate::engine::runs::verify`]) and flagged in the table when their
+//! link does not give their fingerprint (for this session). Everything a
+//! run carries (name, note, link, version) is shown with `textContent`, as
+//! an attribute or as an input's value, never as HTML. Links (open) go through
 //! `location.hash`, which the app already follows; custom points too many
 //! for a link are handed over beside it from the record
 //! ([`crate::web::custom::remember`]).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use idb::{Database, ObjectStore, TransactionMode, TransactionResult};
+use idb::Database;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, HtmlAnchorElement, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
 };
 
+mod history;
 mod render;
 
 use super::dom::{self, set_attr, set_text, show};
 use crate::engine::runs::import::{Importing, Parsed};
-use crate::engine::runs::store::{self, StoreState, Stored};
+use crate::engine::runs::store::{self, StoreState};
 use crate::engine::runs::table::{self, Sort, MAX_OVERLAY};
+use crate::engine::runs::verify::{self, Verdict};
 use crate::engine::runs::{self, RunRecord, MAX_IMPORT_BYTES, MAX_TEXT};
 use crate::viz::chart::ChartSpec;
+use history::{forget, open_store, persist};
 use render::render;
 
-/// IndexedDB database name.
-const DB_NAME: &str = "gradlab";
-/// Object store of run records (structured objects keyed by run id).
-const STORE: &str = "runs";
 /// Colours of the overlaid runs, in selection order.
 pub const COLORS: [[u8; 3]; MAX_OVERLAY] = [[31, 119, 180], [214, 39, 40], [44, 160, 44], [148, 103, 189]];
 
@@ -74,6 +78,10 @@ struct Inner {
     runs: Vec<RunRecord>,
     /// Ids saved before the store opened (written once it does).
     pending: Vec<String>,
+    /// Ids whose save did not fit (the store is full while any is left).
+    unsaved: Vec<String>,
+    /// Imported runs' replays: `None` while the worker is on it.
+    verdicts: HashMap<String, Option<Verdict>>,
     sort: Sort,
     selected: Vec<String>,
     baseline: Option<String>,
@@ -121,6 +129,8 @@ impl RunsPanel {
             history: StoreState::Opening,
             runs: Vec::new(),
             pending: Vec::new(),
+            unsaved: Vec::new(),
+            verdicts: HashMap::new(),
             sort: Sort::default(),
             selected: Vec::new(),
             baseline: None,
@@ -203,136 +213,6 @@ impl RunsPanel {
     }
 }
 
-/// Opens (creating if needed) the store, loads every valid record and
-/// rewrites the first-format ones in the current format.
-fn open_store(rc: &Rc<RefCell<Inner>>) {
-    let rc = Rc::clone(rc);
-    wasm_bindgen_futures::spawn_local(async move {
-        match load().await {
-            Ok((db, loaded)) => {
-                let db = Rc::new(db);
-                let unsaved = {
-                    let mut inner = rc.borrow_mut();
-                    inner.db = Some(Rc::clone(&db));
-                    inner.history = StoreState::On;
-                    let live = std::mem::take(&mut inner.runs);
-                    let pending = std::mem::take(&mut inner.pending);
-                    let (runs, unsaved) = store::merge_opened(loaded.runs, live, &pending);
-                    inner.runs = runs;
-                    unsaved
-                };
-                let mut writes = loaded.migrate;
-                writes.retain(|m| !unsaved.iter().any(|u| u.id == m.id));
-                writes.extend(unsaved);
-                if !writes.is_empty() {
-                    persist(&rc, writes);
-                }
-            }
-            Err(reason) => rc.borrow_mut().history = StoreState::Off(reason),
-        }
-        render(&rc);
-    });
-}
-
-async fn load() -> Result<(Database, store::Loaded), String> {
-    let db = Database::builder(DB_NAME)
-        .version(1)
-        .add_object_store(ObjectStore::builder(STORE))
-        .build()
-        .await
-        .map_err(|e| reason(&e))?;
-    let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).map_err(|e| reason(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
-    let values = store.get_all(None, None).map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))?;
-    let stored = values.into_iter().map(stored).collect();
-    Ok((db, store::load(stored)))
-}
-
-/// One value of the store, in either format.
-fn stored(value: JsValue) -> Stored {
-    match value.as_string() {
-        Some(text) => Stored::Json(text),
-        None => Stored::Record(Box::new(serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string()))),
-    }
-}
-
-/// A record as the store holds it: a plain JS object.
-fn to_stored(r: &RunRecord) -> Result<JsValue, String> {
-    use serde::Serialize;
-    r.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())
-}
-
-/// A readable reason for a store failure.
-fn reason(e: &idb::Error) -> String {
-    let inner = match e {
-        idb::Error::IndexedDbNotFound(js) => js.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())),
-        _ => None,
-    };
-    match inner {
-        Some(m) => format!("{e} ({m})"),
-        None => e.to_string(),
-    }
-}
-
-/// Writes records in the background (or remembers them until the store opens).
-fn persist(rc: &Rc<RefCell<Inner>>, records: Vec<RunRecord>) {
-    let db = {
-        let mut inner = rc.borrow_mut();
-        match (&inner.history, &inner.db) {
-            (StoreState::On, Some(db)) => Rc::clone(db),
-            (StoreState::Opening, _) => {
-                for r in &records {
-                    if !inner.pending.contains(&r.id) {
-                        inner.pending.push(r.id.clone());
-                    }
-                }
-                return;
-            }
-            _ => return,
-        }
-    };
-    let rc = Rc::clone(rc);
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = write(&db, &records, &[]).await {
-            turn_off(&rc, crate::tr!("web.runs.saving_failed", error = e));
-        }
-    });
-}
-
-/// Deletes records in the background.
-fn forget(rc: &Rc<RefCell<Inner>>, ids: Vec<String>) {
-    let db = match (&rc.borrow().history, &rc.borrow().db) {
-        (StoreState::On, Some(db)) => Rc::clone(db),
-        _ => return,
-    };
-    let rc = Rc::clone(rc);
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = write(&db, &[], &ids).await {
-            turn_off(&rc, crate::tr!("web.runs.deleting_failed", error = e));
-        }
-    });
-}
-
-async fn write(db: &Database, put: &[RunRecord], delete: &[String]) -> Result<(), String> {
-    let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| reason(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
-    for r in put {
-        store.put(&to_stored(r)?, Some(&JsValue::from_str(&r.id))).map_err(|e| reason(&e))?;
-    }
-    for id in delete {
-        store.delete(JsValue::from_str(id)).map_err(|e| reason(&e))?;
-    }
-    match tx.commit().map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))? {
-        TransactionResult::Committed => Ok(()),
-        _ => Err(crate::tr!("web.runs.aborted")),
-    }
-}
-
-fn turn_off(rc: &Rc<RefCell<Inner>>, why: String) {
-    rc.borrow_mut().history = StoreState::Off(why);
-    render(rc);
-}
-
 /// One click in the table: a sort header, a row checkbox or a row button.
 fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
     let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
@@ -379,6 +259,7 @@ fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
                 let mut inner = rc.borrow_mut();
                 inner.runs.retain(|r| r.id != id);
                 inner.selected.retain(|s| s != &id);
+                inner.verdicts.remove(&id);
                 if inner.baseline.as_deref() == Some(id.as_str()) {
                     inner.baseline = None;
                 }
@@ -392,6 +273,14 @@ fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
                 crate::web::custom::remember(&points);
                 let _ = window.location().set_hash(&link);
                 window.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+            return;
+        }
+        "why" => {
+            let inner = rc.borrow();
+            let run = inner.runs.iter().find(|r| r.id == id);
+            if let (Some(r), Some(Some(v))) = (run, inner.verdicts.get(&id)) {
+                set_text(&inner.els.msg, &render::verdict_text(r, *v).1);
             }
             return;
         }
@@ -535,8 +424,38 @@ fn import(rc: &Rc<RefCell<Inner>>) {
         set_text(&msg, &store::import_message(added.len(), skipped));
         set_attr(&msg, "data-imported", &added.len().to_string());
         set_attr(&msg, "data-duplicates", &skipped.to_string());
+        verify_imported(&rc, &added);
         render(&rc);
     });
+}
+
+/// Replays the imported runs in the checks' worker; the table flags those
+/// whose link does not give their fingerprint.
+fn verify_imported(rc: &Rc<RefCell<Inner>>, added: &[RunRecord]) {
+    if added.is_empty() {
+        return;
+    }
+    rc.borrow_mut().verdicts.extend(added.iter().map(|r| (r.id.clone(), None)));
+    let ids: Vec<String> = added.iter().map(|r| r.id.clone()).collect();
+    let panel = Rc::clone(rc);
+    let on_checked = Rc::new(move |checked: verify::Checked| {
+        {
+            let mut inner = panel.borrow_mut();
+            for (id, verdict) in checked.verdicts {
+                inner.verdicts.insert(id, Some(verdict));
+            }
+            if checked.done {
+                // Runs the worker did not answer for (it failed) are not checked.
+                for id in &ids {
+                    inner.verdicts.entry(id.clone()).or_insert(None).get_or_insert(Verdict::Unreplayable);
+                }
+            }
+        }
+        render(&panel);
+    });
+    if super::checks::verify_runs_off_thread(added, on_checked.clone()).is_err() {
+        on_checked(verify::Checked { verdicts: Vec::new(), done: true });
+    }
 }
 
 /// Longest slice of an import's merge on the main thread, in milliseconds.

@@ -8,6 +8,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::{Els, Inner, COLORS};
 use crate::engine::runs::table::{self, Sort};
+use crate::engine::runs::verify::{Verdict, MAX_STEPS, MAX_WORK};
 use crate::engine::runs::RunRecord;
 use crate::viz::chart::{ChartSpec, Curve};
 use crate::web::dom::{self, set_attr, set_text, show};
@@ -37,7 +38,15 @@ pub(super) fn render(rc: &Rc<RefCell<Inner>>) {
         let differs = baseline.map(|b| table::diff(b, e)).unwrap_or_default();
         let is_base = baseline.is_some_and(|b| b.run.id == e.run.id);
         let cells = table::row_cells(e, &cols, &differs, &offset);
-        dom::append(&tbody, &row(e.run, is_base, inner.selected.contains(&e.run.id), &cells));
+        let tr = row(e.run, is_base, inner.selected.contains(&e.run.id), &cells);
+        if inner.unsaved.contains(&e.run.id) {
+            // Refused for quota: in this tab only (the status line says so).
+            set_attr(&tr, "data-saved", "no");
+        }
+        if let Some(verdict) = inner.verdicts.get(&e.run.id) {
+            mark_verdict(&tr, e.run, *verdict);
+        }
+        dom::append(&tbody, &tr);
     }
     if let Some(text) = table::page_text(inner.page, list.len()) {
         dom::append(&tbody, &pager(&text, table::page_rows(inner.page, list.len()), list.len(), cols.len() + 3));
@@ -144,7 +153,17 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
     dom::append(&td, &row_button(r, "pin", if r.pinned { "★" } else { "☆" }, &crate::tr!("web.runs.pin_title")));
     dom::append(&tr, &td);
     for c in cells {
-        let td = dom::create_text("td", "", &c.text);
+        let td = if c.col == "name" {
+            // A name is the user's text (or the run's id): never translated
+            // (what the page adds to the cell, a replay's badge, is).
+            let td: HtmlElement = dom::create("td", "");
+            let name = dom::create_text("span", "", &c.text);
+            set_attr(&name, "translate", "no");
+            dom::append(&td, &name);
+            td
+        } else {
+            dom::create_text("td", "", &c.text)
+        };
         set_attr(&td, "data-col", &c.col);
         if let Some(at) = c.changed_at {
             set_attr(&td, "title", &table::changed_title(at));
@@ -153,8 +172,6 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
         if c.col == "name" {
             set_attr(&td, "class", "run-name");
             set_attr(&td, "title", &r.link);
-            // A name is the user's text (or the run's id): never translated.
-            set_attr(&td, "translate", "no");
         }
         if c.differs {
             dom::toggle_class(&td, "differs", true);
@@ -172,6 +189,55 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
     }
     dom::append(&tr, &td);
     tr
+}
+
+/// An imported run's replay on its row: `data-verdict`, and on a run that
+/// did not verify or was not checked a badge in its name cell whose
+/// explanation shows on hover and focus (and in the message line on a click).
+fn mark_verdict(tr: &Element, r: &RunRecord, verdict: Option<Verdict>) {
+    let Some(v) = verdict else {
+        set_attr(tr, "data-verdict", "checking");
+        return;
+    };
+    set_attr(tr, "data-verdict", v.id());
+    if v == Verdict::Verified {
+        return;
+    }
+    let (label, why) = verdict_text(r, v);
+    let badge = dom::create_text("button", &format!("verdict {}", v.id()), &label);
+    set_attr(&badge, "type", "button");
+    set_attr(&badge, "id", &format!("run-why-{}", r.id));
+    set_attr(&badge, "data-act", "why");
+    set_attr(&badge, "data-id", &r.id);
+    set_attr(&badge, "title", &why);
+    let tip = dom::create_text("span", "verdict-tip", &why);
+    set_attr(&tip, "aria-hidden", "true");
+    dom::append(&badge, &tip);
+    // First in the cell: a long name is cut short after it, not the badge.
+    if let Ok(Some(cell)) = tr.query_selector("td.run-name") {
+        let _ = cell.prepend_with_node_1(&badge);
+    }
+}
+
+/// A verdict's badge and its explanation.
+pub(super) fn verdict_text(r: &RunRecord, v: Verdict) -> (String, String) {
+    match v {
+        Verdict::Verified => (String::new(), String::new()),
+        Verdict::Unverified => (
+            crate::tr!("web.runs.unverified"),
+            crate::tr!(
+                "web.runs.unverified_why",
+                steps = r.steps,
+                fingerprint = r.fingerprint,
+                version = r.app_version
+            ),
+        ),
+        Verdict::TooLarge => (
+            crate::tr!("web.runs.not_checked"),
+            crate::tr!("web.runs.too_large_why", steps = r.steps, most = MAX_STEPS, max = MAX_WORK),
+        ),
+        Verdict::Unreplayable => (crate::tr!("web.runs.not_checked"), crate::tr!("web.runs.unreplayable_why")),
+    }
 }
 
 fn row_button(r: &RunRecord, act: &str, label: &str, title: &str) -> HtmlElement {
