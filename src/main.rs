@@ -4,7 +4,8 @@
 //! (`lr-find`), measure the rate and batch size after Cockpit (`cockpit`),
 //! slice the loss landscape (`landscape`), try a finding's fix
 //! (`try-fix`), show the math of one unit or edge as the page's info box
-//! does (`unit-math`), print custom points (`points`), or benchmark.
+//! does (`unit-math`), print custom points (`points`), or benchmark (and
+//! print the benchmark workloads' data, `bench --data`).
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -123,9 +124,13 @@ enum Command {
         csv: Option<std::path::PathBuf>,
     },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
+    /// With --data, print each workload's data instead (training inputs and targets in epoch order, the decision grid) as one JSON line.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
         workloads: Vec<String>,
+        /// Print the workloads' data instead of measuring (for checking another engine's port of the generators).
+        #[arg(long)]
+        data: bool,
     },
 }
 
@@ -144,7 +149,7 @@ fn main() -> ExitCode {
             unit_math_cmd(&link, steps, unit.as_deref(), edge.as_deref(), example)
         }
         Command::Points { link, csv } => points_cmd(link.as_deref(), csv.as_deref()),
-        Command::Bench { workloads } => bench_cmd(&workloads),
+        Command::Bench { workloads, data } => bench_cmd(&workloads, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -401,12 +406,18 @@ fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
     Ok(out)
 }
 
-fn bench_cmd(names: &[String]) -> Result<(), String> {
-    let workloads = if names.is_empty() {
+fn bench_cmd(names: &[String], data: bool) -> Result<(), String> {
+    let workloads: Vec<Workload> = if names.is_empty() {
         Workload::ALL.to_vec()
     } else {
         names.iter().map(|n| Workload::parse(n).ok_or(format!("unknown workload {n:?}"))).collect::<Result<_, _>>()?
     };
+    if data {
+        for w in workloads {
+            println!("{}", serde_json::to_string(&w.data()).map_err(|e| e.to_string())?);
+        }
+        return Ok(());
+    }
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
     let defaults = BenchOptions::default();
     let opts = BenchOptions {
