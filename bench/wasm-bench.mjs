@@ -1,6 +1,8 @@
 // Runs GradLab's anchor-workload benchmark inside V8 (Node >= 20): loads the
 // release wasm32 build that scripts/bench.sh produced with
-// `wasm-bindgen --target nodejs --out-dir target/bench-wasm` and prints the
+// `wasm-bindgen --target experimental-nodejs-module --out-dir target/bench-wasm`
+// (an ES module: the glue reads `import.meta.url`, which CommonJS cannot
+// parse, since the page's Web Worker needs it) and prints the
 // figure its exported `bench_json` returns (a JS object, engine "gradlab-wasm")
 // as one JSON line per workload, like the native CLI.
 // The clock is performance.now(), read from inside the wasm module.
@@ -9,9 +11,8 @@
 // Env: ANCHOR_REPS, ANCHOR_TARGET_MS, ANCHOR_WARMUP_MS (optional; the
 // engine's defaults otherwise: 0.7 s warm-up, 7 repetitions of ~1 s).
 
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,8 +21,8 @@ if (!existsSync(glue)) {
   console.error(`missing ${glue}: run ./scripts/bench.sh (it builds the wasm module first)`);
   process.exit(2);
 }
-// wasm-bindgen's nodejs target is CommonJS and instantiates synchronously.
-const gradlab = createRequire(import.meta.url)(glue);
+// The glue instantiates the module synchronously when it is imported.
+const gradlab = await import(pathToFileURL(glue).href);
 
 /** A positive number from the environment, or undefined (engine default). */
 function envNumber(name) {

@@ -12,7 +12,10 @@
 #              show characters, not boxes)
 #   3. cargo:  wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   4. cargo:  trunk 0.21.x (0.22 needs a newer rustc than the machine's)
-#   5. npm:    `npm ci` of package-lock.json (playwright-core for e2e tests)
+#   5. npm:    `npm ci` of package-lock.json (playwright-core and axe-core for
+#              the e2e tests; the benchmark's peers, TensorFlow.js and
+#              ConvNetJS, whose wasm files come in the package: nothing is
+#              downloaded when the benchmark runs)
 #   6. cargo:  `cargo fetch` of Cargo.lock's crates, so `trunk ... --offline`
 #              (which passes --offline to cargo) finds them all
 set -euo pipefail
@@ -73,7 +76,7 @@ if [[ "${have_trunk}" != 0.21.* ]]; then
     cargo install trunk --version '~0.21' --locked --no-default-features --features rustls --force
 fi
 
-# --- 5. Node packages for the end-to-end tests and wasm benchmark ------------
+# --- 5. Node packages for the end-to-end tests and the benchmark's peers -----
 lock_hash="$(sha256sum package-lock.json | awk '{print $1}')"
 stamp="node_modules/.gradlab-lock.sha256"
 if [[ ! -f "${stamp}" || "$(cat "${stamp}")" != "${lock_hash}" ]]; then

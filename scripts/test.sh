@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check GradLab has, in the order a failure is cheapest to see:
 #   formatting, lints (native + wasm32), native tests, the wasm determinism
-#   test in headless Chromium, the doctor benchmark's table, the release page
+#   test in headless Chromium, the doctor benchmark's table, the benchmark
+#   peers' check (their data are GradLab's; they train), the release page
 #   build (Trunk), the
 #   end-to-end browser tests against that build, and the serve check: a fresh
 #   `git clone` of the committed HEAD, `./scripts/serve.sh` run there as the
@@ -44,6 +45,9 @@ step "cargo build --release (native CLI, compared with the page end-to-end)" car
 # The doctor benchmark's table (tests/doctor_bench.rs asserts the same): exits
 # non-zero unless every labelled case passes with every seed.
 step "doctor benchmark (gradlab doctor --bench)" ./target/release/gradlab doctor --bench
+# The benchmark's peers (no timing): their data equal `gradlab bench --data`
+# to the bit, and tfjs and ConvNetJS train alike from the same weights.
+step "benchmark peers check (bench/peers/check.mjs)" node bench/peers/check.mjs
 # The page under test carries the test hooks (Cargo.toml: `test-hooks`);
 # the serve check below builds the page as the README's first command does.
 step "trunk build --release --offline (with test hooks)" \

@@ -5,9 +5,9 @@
 //! slice the loss landscape (`landscape`), try a finding's fix
 //! (`try-fix`), show the math of one unit or edge as the page's info box
 //! does (`unit-math`), print custom points (`points`), replay a runs
-//! file's runs against their fingerprints (`verify`), benchmark, fuzz
-//! the link codec and the run importer (`fuzz`) or soak a million steps
-//! (`soak`).
+//! file's runs against their fingerprints (`verify`), benchmark (and print
+//! the workloads' data, `bench --data`), fuzz the link codec and the run
+//! importer (`fuzz`) or soak a million steps (`soak`).
 //! The same engine as the page, so the same numbers.
 
 use clap::{Parser, Subcommand};
@@ -152,9 +152,13 @@ enum Command {
         file: std::path::PathBuf,
     },
     /// Run the benchmark workloads of docs/WORKLOADS.md natively.
+    /// With --data, print each workload's data instead (training inputs and targets in epoch order, the decision grid) as one JSON line.
     Bench {
         /// Workloads to run (W1, W2, W3); default all.
         workloads: Vec<String>,
+        /// Print the workloads' data instead of measuring (for checking another engine's port of the generators).
+        #[arg(long)]
+        data: bool,
     },
 }
 
@@ -176,7 +180,7 @@ fn main() -> ExitCode {
         Command::Fuzz { links, imports, seed } => fuzz_cmd(&fuzz::FuzzOptions { links, imports, seed }),
         Command::Soak { link, steps } => soak_cmd(link.as_deref(), steps),
         Command::Verify { file } => verify_cmd(&file),
-        Command::Bench { workloads } => bench_cmd(&workloads),
+        Command::Bench { workloads, data } => bench_cmd(&workloads, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -501,12 +505,18 @@ fn memory_kb() -> serde_json::Value {
     serde_json::json!({ "rss": field("VmRSS:"), "peak": field("VmHWM:") })
 }
 
-fn bench_cmd(names: &[String]) -> Result<(), String> {
-    let workloads = if names.is_empty() {
+fn bench_cmd(names: &[String], data: bool) -> Result<(), String> {
+    let workloads: Vec<Workload> = if names.is_empty() {
         Workload::ALL.to_vec()
     } else {
         names.iter().map(|n| Workload::parse(n).ok_or(format!("unknown workload {n:?}"))).collect::<Result<_, _>>()?
     };
+    if data {
+        for w in workloads {
+            println!("{}", serde_json::to_string(&w.data()).map_err(|e| e.to_string())?);
+        }
+        return Ok(());
+    }
     let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
     let defaults = BenchOptions::default();
     let opts = BenchOptions {

@@ -128,6 +128,40 @@ pub fn decision_grid(trainer: &Trainer) -> Option<Vec<f32>> {
     Some(grid)
 }
 
+/// A workload's data exactly as GradLab trains on it, for checking another
+/// engine's port of the generators (`gradlab bench --data`): the training
+/// inputs (featurized, f32) and encoded targets in epoch order, and the
+/// featurized decision grid (W1, W2), one row per point.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorkloadData {
+    /// Workload name.
+    pub workload: String,
+    /// Training inputs `[n, n_in]`.
+    pub inputs: Vec<Vec<f32>>,
+    /// Encoded targets `[n, n_out]` (±1 for W1/W2, one-hot for W3).
+    pub targets: Vec<Vec<f32>>,
+    /// Decision-grid inputs `[10 000, n_in]`, or `None` (W3).
+    pub grid: Option<Vec<Vec<f32>>>,
+}
+
+impl Workload {
+    /// The data this workload's trainer holds.
+    pub fn data(self) -> WorkloadData {
+        let trainer = self.trainer();
+        let rows = |a: &Array2<f32>| a.rows().into_iter().map(|r| r.to_vec()).collect::<Vec<_>>();
+        let d = trainer.model.n_in;
+        let grid = decision_grid(&trainer)
+            .filter(|_| self != Workload::W3)
+            .map(|g| g.chunks(d).map(<[f32]>::to_vec).collect());
+        WorkloadData {
+            workload: self.name().to_string(),
+            inputs: rows(&trainer.train.x),
+            targets: rows(&trainer.train.targets),
+            grid,
+        }
+    }
+}
+
 /// Repetition settings (WORKLOADS.md: ≥ 0.7 s warm-up, 7 reps of ≈ 1 s).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BenchOptions {
@@ -369,6 +403,27 @@ mod tests {
         assert_eq!(w3.model.n_params(), 17_226);
         assert_eq!(Workload::parse("w2"), Some(Workload::W2));
         assert_eq!(Workload::parse("digits-mlp"), Some(Workload::W3));
+    }
+
+    #[test]
+    fn workload_data_is_the_trainers_data_in_epoch_order() {
+        // The export is what the trainer holds (bench/peers/check.mjs checks
+        // the JavaScript port of the generators against it).
+        let w1 = Workload::W1.data();
+        let t = Workload::W1.trainer();
+        assert_eq!((w1.inputs.len(), w1.targets.len()), (250, 250));
+        assert_eq!(w1.inputs[0], t.train.x.row(0).to_vec());
+        assert!(w1.targets.iter().all(|t| t[0] == 1.0 || t[0] == -1.0), "W1 targets are ±1");
+        let grid = w1.grid.expect("W1 has a grid");
+        assert_eq!(
+            (grid.len(), grid[0].as_slice(), grid[99].as_slice()),
+            (10_000, &[-6.0, 6.0][..], &[-6.0, -6.0][..])
+        );
+        let w3 = Workload::W3.data();
+        assert_eq!((w3.inputs.len(), w3.inputs[0].len(), w3.targets[0].len(), w3.grid), (1797, 64, 10, None));
+        // Digits pixels are k/16 and every target row is one-hot.
+        assert!(w3.inputs.iter().flatten().all(|&p| (p * 16.0).fract() == 0.0 && (0.0..=1.0).contains(&p)));
+        assert!(w3.targets.iter().all(|t| t.iter().sum::<f32>() == 1.0 && t.iter().all(|&v| v == 0.0 || v == 1.0)));
     }
 
     #[test]
