@@ -77,7 +77,14 @@ async function openPage(context, url) {
   page.on('response', (res) => {
     if (res.status() >= 400) log.errors.push(`HTTP ${res.status()}: ${res.url()}`);
   });
-  page.on('requestfailed', (req) => log.errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  // ERR_ABORTED is the browser cancelling a request on purpose: Cancel (or a
+  // new run) terminates the checks' worker, which may still be fetching the
+  // wasm module, and a test closes or reloads its page. A missing file is an
+  // HTTP error above; any other failure is counted.
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText;
+    if (why !== 'net::ERR_ABORTED') log.errors.push(`request failed: ${req.url()} ${why}`);
+  });
   await page.goto(url, { waitUntil: 'load' });
   await waitReady(page);
   return { page, log };
