@@ -9,7 +9,9 @@
 #     (SIMD, one thread) backends -> "tfjs-cpu", "tfjs-wasm"; ConvNetJS
 #     0.3.0 -> "convnetjs"
 #   - the page:        bench/frame-time.mjs in headless Chromium -> median/p95
-#                      frame time and epochs/s, W2 with every thumbnail live
+#                      frame time and epochs/s, W2 with every thumbnail live;
+#                      bench/first-heatmap.mjs -> ms from navigation to the
+#                      first heatmap, and the page's bytes (raw, gzipped)
 # Prints one JSON object per line and keeps a copy in bench-results/, then
 # the table of GradLab-wasm's ratio to each peer with the machine, the date
 # and the load average (bench/ratios.mjs; kept beside it as -ratios.md).
@@ -56,6 +58,10 @@ node bench/peers/convnet.mjs | tee -a "${out}"
 echo "[bench] page frame time (headless chromium)" >&2
 trunk build --release --offline 1>&2
 node bench/frame-time.mjs | tee -a "${out}"
+# Time to the first heatmap after navigation (a first visit, five times) and
+# the size of every file the page loads, raw and gzipped.
+echo "[bench] page first heatmap and size (headless chromium)" >&2
+node bench/first-heatmap.mjs | tee -a "${out}"
 echo "[bench] saved ${out}" >&2
 echo >&2
 node bench/ratios.mjs "${out}" | tee "${out%.jsonl}-ratios.md"
