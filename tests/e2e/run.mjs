@@ -309,6 +309,9 @@ try {
     // One live thumbnail per neuron: 2 inputs + 4 + 2 + 1 output on the default net.
     const nodes = await page.locator('#network canvas.node').count();
     assert(nodes === 9, `${nodes} neuron thumbnails, expected 9`);
+    // The mark bench/first-heatmap.mjs times: set once, when the heatmap was first painted.
+    const marks = await page.evaluate(() => performance.getEntriesByName('gradlab-first-heatmap').map((e) => e.startTime));
+    assert(marks.length === 1 && marks[0] > 0, `first-heatmap marks: ${JSON.stringify(marks)}`);
     await page.screenshot({ path: join(artifacts, 'laptop-initial.png') });
     await page.close();
   });
