@@ -92,21 +92,7 @@ pub fn curvature_chart(trace: &Trace, l: &Labels, show_lr: bool) -> ChartSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::instruments::cockpit::Report;
-
-    fn report(from_step: u64, alphas: &[f64], lambda_max: f64, lr: f64) -> Report {
-        Report {
-            from_step,
-            lr,
-            alphas: alphas.to_vec(),
-            alpha_steps: (from_step..from_step + alphas.len() as u64).collect(),
-            steps: alphas.len(),
-            tests: None,
-            lambda_max,
-            distances: Vec::new(),
-            plain_sgd: true,
-        }
-    }
+    use crate::engine::instruments::cockpit::with_alphas as report;
 
     fn trace() -> Trace {
         let mut t = Trace::default();

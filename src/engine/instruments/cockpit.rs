@@ -284,6 +284,8 @@ mod advice;
 mod report;
 mod trace;
 pub use advice::{Advice, OVERSHOOT, SHARP};
+#[cfg(test)]
+pub(crate) use report::with_alphas;
 pub use report::{live_due, measure, Report, LIVE_EVERY, LIVE_MAX_PARAMS, STEPS};
 pub use trace::{Reading, Trace, MAX_READINGS, MEDIAN_WINDOW};
 

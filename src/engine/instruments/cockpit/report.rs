@@ -115,6 +115,23 @@ pub fn measure(trainer: &Trainer, progress: &mut Progress) -> Report {
     }
 }
 
+/// A report of consecutive steps from `from_step` with these alphas, for
+/// the tests of what is built on reports (the trace, its charts).
+#[cfg(test)]
+pub(crate) fn with_alphas(from_step: u64, alphas: &[f64], lambda_max: f64, lr: f64) -> Report {
+    Report {
+        from_step,
+        lr,
+        alphas: alphas.to_vec(),
+        alpha_steps: (from_step..from_step + alphas.len() as u64).collect(),
+        steps: alphas.len(),
+        tests: None,
+        lambda_max,
+        distances: Vec::new(),
+        plain_sgd: true,
+    }
+}
+
 /// A batch size, rounded up to a whole example (at least 1).
 fn whole(b: f64) -> String {
     format!("{}", b.ceil().max(1.0) as u64)

@@ -85,20 +85,7 @@ impl Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn report(from_step: u64, alphas: &[f64], lambda_max: f64, lr: f64) -> Report {
-        Report {
-            from_step,
-            lr,
-            alphas: alphas.to_vec(),
-            alpha_steps: (from_step..from_step + alphas.len() as u64).collect(),
-            steps: alphas.len(),
-            tests: None,
-            lambda_max,
-            distances: Vec::new(),
-            plain_sgd: true,
-        }
-    }
+    use crate::engine::instruments::cockpit::with_alphas as report;
 
     #[test]
     fn alphas_keep_their_steps_and_the_running_median_looks_back_one_window() {
