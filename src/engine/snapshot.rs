@@ -14,8 +14,18 @@ use crate::engine::trainer::{Hooks, Trainer};
 
 /// The trainer's state as bytes, its hooks' state ([`crate::engine::trainer::StepHooks::save`]) included.
 pub fn encode(trainer: &Trainer) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    encode_into(trainer, &mut bytes);
+    bytes
+}
+
+/// [`encode`] into `bytes` (emptied first), whose capacity is kept: a
+/// caller that knows the size spares the copies of a growing vector.
+pub fn encode_into(trainer: &Trainer, bytes: &mut Vec<u8>) {
+    bytes.clear();
     // Serializing plain data into a Vec cannot fail.
-    postcard::to_stdvec(&(trainer, trainer.hooks().save())).unwrap_or_default()
+    let taken = std::mem::take(bytes);
+    *bytes = postcard::to_extend(&(trainer, trainer.hooks().save()), taken).unwrap_or_default();
 }
 
 /// A trainer from [`encode`]'s bytes; `restore` rebuilds its hooks from
@@ -34,5 +44,24 @@ pub fn no_hooks(bytes: &[u8]) -> Result<Hooks, EngineError> {
         Ok(Hooks::default())
     } else {
         Err(EngineError::InvalidConfig("the snapshot carries hooks this reader does not know".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::instruments::trained as trainer;
+
+    /// A reused buffer (the page keeps the last snapshot's size) holds
+    /// exactly [`encode`]'s bytes, whatever it held before.
+    #[test]
+    fn encode_into_a_used_buffer_gives_the_same_bytes() {
+        let t = trainer("data=spiral&net=6:relu,4:tanh&bs=12&opt=adam", 7);
+        let fresh = encode(&t);
+        let mut reused = vec![0xAB; fresh.len() + 100];
+        encode_into(&t, &mut reused);
+        assert_eq!(reused, fresh);
+        let back = decode(&reused, no_hooks).unwrap();
+        assert_eq!(back.fingerprint(), t.fingerprint());
     }
 }

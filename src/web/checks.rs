@@ -23,7 +23,7 @@
 //! imports the glue script whose URL this module knows), so there is one
 //! build and one engine.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_events::EventListener;
@@ -227,12 +227,16 @@ pub struct CheckWorker {
     listeners: Vec<EventListener>,
     running: Option<Request>,
     on_message: Rc<dyn Fn(Message)>,
+    /// Counts cancellations, so a start's late post knows if it still counts.
+    started: Rc<Cell<u64>>,
+    /// The last snapshot's length, reserved for the next.
+    snapshot_len: usize,
 }
 
 impl CheckWorker {
     /// A client whose worker's messages go to `on_message`.
     pub fn new(on_message: Rc<dyn Fn(Message)>) -> Self {
-        Self { worker: None, listeners: Vec::new(), running: None, on_message }
+        Self { worker: None, listeners: Vec::new(), running: None, on_message, started: Rc::default(), snapshot_len: 0 }
     }
 
     /// The check running now.
@@ -241,20 +245,41 @@ impl CheckWorker {
     }
 
     /// Starts `request` on a snapshot of `trainer` (cancelling a running check).
+    ///
+    /// The snapshot is taken now, but copied out of the module's memory and
+    /// posted in the next task: on the largest networks each half takes
+    /// milliseconds per megabyte, and one task doing both would be a long one.
+    /// The copy's buffer is transferred, not cloned, to the worker.
     pub fn start(&mut self, request: Request, trainer: &Trainer) -> Result<(), String> {
         self.cancel();
         let worker = self.spawn()?;
-        let bytes = snapshot::encode(trainer);
+        let mut bytes = Vec::with_capacity(self.snapshot_len);
+        snapshot::encode_into(trainer, &mut bytes);
+        self.snapshot_len = bytes.len();
         let message = Object::new();
         let set = |k: &str, v: &JsValue| Reflect::set(&message, &JsValue::from_str(k), v).map(drop);
         let glue = GLUE_URL.with(String::clone);
         set("glue", &JsValue::from_str(&glue))
             .and_then(|()| set("request", &to_js(&request)?))
-            .and_then(|()| set("snapshot", &Uint8Array::from(bytes.as_slice())))
             .and_then(|()| set("lang", &lang_value()))
             .map_err(|e| format!("{e:?}"))?;
-        worker.post_message(&message).map_err(|e| format!("{e:?}"))?;
         self.running = Some(request);
+        let (deliver, started) = (Rc::clone(&self.on_message), Rc::clone(&self.started));
+        let this_start = started.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            crate::web::dom::next_task().await;
+            let copy = Uint8Array::from(bytes.as_slice());
+            drop(bytes);
+            let posted = Reflect::set(&message, &JsValue::from_str("snapshot"), &copy)
+                .and_then(|_| worker.post_message_with_transfer(&message, &js_sys::Array::of1(&copy.buffer())));
+            // A check cancelled in between has a terminated worker: the post
+            // went nowhere, and its failure is no one's news.
+            if let Err(e) = posted {
+                if started.get() == this_start {
+                    deliver(Message::Failed(format!("{e:?}")));
+                }
+            }
+        });
         Ok(())
     }
 
@@ -270,6 +295,7 @@ impl CheckWorker {
         }
         self.listeners.clear();
         self.running = None;
+        self.started.set(self.started.get() + 1);
     }
 
     /// The worker, started if there is none.

@@ -215,3 +215,13 @@ pub fn fit_to_display(canvas: &HtmlCanvasElement) -> f64 {
     }
     dpr
 }
+
+/// Resolves in a later task, so the browser can draw and answer in between.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -179,18 +179,21 @@ impl Decoded {
     /// [`entries_hiding`], decoding only links not seen before.
     pub fn entries_hiding<'a>(&mut self, runs: &'a [RunRecord], hidden: &[String]) -> Vec<Entry<'a>> {
         entries_with(runs, |link| {
-            let mut settings = match self.by_link.get(link) {
-                Some(known) => known.clone(),
-                None => {
-                    self.decodes += 1;
-                    let fresh = compare::settings(link);
-                    self.by_link.insert(link.to_string(), fresh.clone());
-                    fresh
-                }
-            };
+            let mut settings = self.settings(link).clone();
             settings.retain(|(k, _)| !hidden.iter().any(|h| h == k));
             settings
         })
+    }
+
+    /// The settings of `link`, decoded now if they were not before (a page
+    /// learns the links of an import a slice at a time, so that its next
+    /// redraw decodes none).
+    pub fn settings(&mut self, link: &str) -> &Settings {
+        if !self.by_link.contains_key(link) {
+            self.decodes += 1;
+            self.by_link.insert(link.to_string(), compare::settings(link));
+        }
+        &self.by_link[link]
     }
 }
 

@@ -407,7 +407,7 @@ fn import(rc: &Rc<RefCell<Inner>>) {
                 Ok(false) => {
                     let (done, all) = importing.progress();
                     set_text(&msg, &crate::tr!("web.runs.importing", done = done, all = all));
-                    next_task().await;
+                    crate::web::dom::next_task().await;
                 }
                 Err(e) => {
                     set_text(&msg, &crate::tr!("web.runs.import_rejected", why = e));
@@ -419,13 +419,29 @@ fn import(rc: &Rc<RefCell<Inner>>) {
         rc.borrow_mut().runs.extend(added.iter().cloned());
         for batch in added.chunks(SAVE_BATCH) {
             persist(&rc, batch.to_vec());
-            next_task().await;
+            crate::web::dom::next_task().await;
+        }
+        // The table's redraw decodes every new link: a slice at a time first.
+        let mut links = added.iter().map(|r| r.link.as_str()).peekable();
+        while links.peek().is_some() {
+            let deadline = super::now_ms() + SLICE_MS;
+            {
+                let decoded = &mut rc.borrow_mut().decoded;
+                for link in links.by_ref() {
+                    decoded.settings(link);
+                    if super::now_ms() >= deadline {
+                        break;
+                    }
+                }
+            }
+            crate::web::dom::next_task().await;
         }
         set_text(&msg, &store::import_message(added.len(), skipped));
         set_attr(&msg, "data-imported", &added.len().to_string());
         set_attr(&msg, "data-duplicates", &skipped.to_string());
-        verify_imported(&rc, &added);
         render(&rc);
+        crate::web::dom::next_task().await;
+        verify_imported(&rc, &added);
     });
 }
 
@@ -437,21 +453,28 @@ fn verify_imported(rc: &Rc<RefCell<Inner>>, added: &[RunRecord]) {
     }
     rc.borrow_mut().verdicts.extend(added.iter().map(|r| (r.id.clone(), None)));
     let ids: Vec<String> = added.iter().map(|r| r.id.clone()).collect();
+    render::mark_verdicts(rc, &ids);
     let panel = Rc::clone(rc);
     let on_checked = Rc::new(move |checked: verify::Checked| {
+        let mut changed = Vec::new();
         {
             let mut inner = panel.borrow_mut();
             for (id, verdict) in checked.verdicts {
-                inner.verdicts.insert(id, Some(verdict));
+                inner.verdicts.insert(id.clone(), Some(verdict));
+                changed.push(id);
             }
             if checked.done {
                 // Runs the worker did not answer for (it failed) are not checked.
                 for id in &ids {
-                    inner.verdicts.entry(id.clone()).or_insert(None).get_or_insert(Verdict::Unreplayable);
+                    let verdict = inner.verdicts.entry(id.clone()).or_insert(None);
+                    if verdict.is_none() {
+                        *verdict = Some(Verdict::Unreplayable);
+                        changed.push(id.clone());
+                    }
                 }
             }
         }
-        render(&panel);
+        render::mark_verdicts(&panel, &changed);
     });
     if super::checks::verify_runs_off_thread(added, on_checked.clone()).is_err() {
         on_checked(verify::Checked { verdicts: Vec::new(), done: true });
@@ -463,13 +486,3 @@ const SLICE_MS: f64 = 8.0;
 
 /// Records written to the history per task (each is converted to a JS object).
 const SAVE_BATCH: usize = 50;
-
-/// Resolves in a later task, so the browser can draw and answer in between.
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}

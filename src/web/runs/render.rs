@@ -191,6 +191,26 @@ fn row(r: &RunRecord, is_base: bool, selected: bool, cells: &[table::CellView]) 
     tr
 }
 
+/// Puts new replay verdicts (of the runs `ids`) on the rows shown, without
+/// drawing the panel again: verdicts arrive a few at a time, and a redraw
+/// of a long history is not cheap (tens of milliseconds for a thousand runs).
+pub(super) fn mark_verdicts(rc: &Rc<RefCell<Inner>>, ids: &[String]) {
+    let inner = rc.borrow();
+    let document = dom::document();
+    for id in ids {
+        let Some(tr) = document.get_element_by_id(&format!("run-row-{id}")) else {
+            continue; // not on the page shown
+        };
+        let Some(run) = inner.runs.iter().find(|r| &r.id == id) else {
+            continue;
+        };
+        if let Some(badge) = document.get_element_by_id(&format!("run-why-{id}")) {
+            badge.remove();
+        }
+        mark_verdict(&tr, run, inner.verdicts.get(id).copied().flatten());
+    }
+}
+
 /// An imported run's replay on its row: `data-verdict`, and on a run that
 /// did not verify or was not checked a badge in its name cell whose
 /// explanation shows on hover and focus (and in the message line on a click).
