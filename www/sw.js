@@ -13,7 +13,9 @@
 // names (Trunk's content hashes) never change content, so the cache answers
 // them first. The page itself and the unhashed files (check-worker.js,
 // boot.js, the manifest, icons) come from the network first, the cache only
-// when the network fails: an online visit always gets the deployed build.
+// when the network fails, answers with a server error, or has not answered
+// within NETWORK_WAIT_MS (a classroom network that hangs): an online visit
+// gets the deployed build, a bad network the cached one without a long wait.
 const BUILD = null; // written by scripts/precache.mjs
 
 const scope = new URL(self.registration.scope);
@@ -59,9 +61,18 @@ async function cacheFirst(file, request) {
   return (await cached(file)) ?? fetch(request);
 }
 
+/** How long the network may take to answer before the cached copy is used. */
+const NETWORK_WAIT_MS = 3000;
+
 async function networkFirst(file, request) {
+  const network = fetch(request, { cache: 'no-cache' });
+  network.catch(() => {}); // a late failure, after the cache answered, is no one's news
+  const late = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS, null));
   try {
-    return await fetch(request, { cache: 'no-cache' });
+    const first = await Promise.race([network, late]);
+    if (first?.ok) return first;
+    // No answer yet, or a server error: the cached copy if there is one.
+    return (await cached(file)) ?? first ?? (await network);
   } catch (err) {
     const hit = await cached(file);
     if (hit) return hit;

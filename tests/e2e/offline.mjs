@@ -188,6 +188,35 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
     }
   }, 180_000);
 
+  await test('bad network: a visited page whose host never answers opens from the cache after a short wait (the service worker stops waiting), as does one whose host answers 503; both train as the CLI does', async () => {
+    const server = await startServer(join(root, 'dist'));
+    const ctx = await browser.newContext({ viewport });
+    try {
+      const first = await openPage(ctx, `${server.url}#data=xor`);
+      await waitOffline(first.page);
+      const build = () => first.page.locator('meta[name=gradlab-build]').getAttribute('content');
+      const version = await build();
+      const link = 'data=circle&seed=4';
+      const fp = (await nativeRun(link, 6)).find((l) => l.fingerprint)?.fingerprint;
+      // Every request to the host: no answer at all, then HTTP 503.
+      for (const fault of ['hang', 503]) {
+        server.misbehave(() => fault);
+        const { page, log } = await openPage(ctx, `${server.url}#${link}&step=6`);
+        await waitReady(page);
+        await waitStepPaused(page, 6);
+        const seen = await page.locator('meta[name=gradlab-build]').getAttribute('content');
+        assert(seen === version, `${fault}: build ${seen}, cached ${version}`);
+        assert((await text(page, '#fingerprint')) === fp, `${fault}: fingerprint ${await text(page, '#fingerprint')}, CLI ${fp}`);
+        assert(log.errors.length === 0, `${fault}: ${log.errors.join('\n')}`);
+        await page.close();
+      }
+    } finally {
+      server.misbehave(null);
+      await ctx.close();
+      await server.close();
+    }
+  }, 180_000);
+
   await test('sub-path: the same build served under /gradlab/ trains, runs the gradient check in its worker, shares links with the sub-path and works offline there', async () => {
     const server = await startServer(join(root, 'dist'), 0, '/gradlab/');
     assert(server.url.endsWith('/gradlab/'), server.url);

@@ -11,6 +11,9 @@
 // Module: import { startServer } from './static-server.mjs';
 //         const { url, close, serve } = await startServer('dist', 0, '/gradlab/');
 //         serve('other-dir') swaps the directory served (a redeployment).
+//         misbehave((path) => 'hang' | 503 | null) makes the server leave the
+//         requests for some paths unanswered, or answer them with an HTTP
+//         error (a bad network, a failing host); misbehave(null) ends that.
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -36,9 +39,16 @@ const MIME = {
 export async function startServer(root = 'dist', port = 0, prefix = '/') {
   if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`prefix must start and end with "/": ${prefix}`);
   let rootAbs = resolve(root);
+  let fault = null;
   const server = createServer(async (req, res) => {
     try {
       const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const failure = fault?.(full) ?? null;
+      if (failure === 'hang') return; // answered never (closed with the server)
+      if (failure !== null) {
+        res.writeHead(failure, { 'Content-Type': 'text/plain' }).end('failing on purpose');
+        return;
+      }
       if (full === prefix.slice(0, -1) && prefix !== '/') {
         res.writeHead(301, { Location: prefix }).end();
         return;
@@ -69,7 +79,10 @@ export async function startServer(root = 'dist', port = 0, prefix = '/') {
   const serve = (dir) => {
     rootAbs = resolve(dir);
   };
-  return { url, serve, close: () => new Promise((ok) => { server.close(ok); server.closeAllConnections(); }) };
+  const misbehave = (f) => {
+    fault = f;
+  };
+  return { url, serve, misbehave, close: () => new Promise((ok) => { server.close(ok); server.closeAllConnections(); }) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
