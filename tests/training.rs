@@ -211,7 +211,7 @@ fn learning_rate_and_batch_size_change_mid_run_without_losing_state() {
 }
 
 /// A run's mid-run changes stay within what its link replays: the 65th is
-/// a rebuild (a new run), the run as it was keeps its 64 and its link
+/// refused as `Full` (the page starts a new run), the run as it was keeps its 64 and its link
 /// reads back whole. (Found reviewing every buffer of the trainer that grows
 /// for the soak: the list grew with each change, and past 64 the run's link and
 /// record were refused.)
@@ -226,7 +226,7 @@ fn mid_run_changes_stop_at_what_a_link_replays() {
     }
     t.step();
     let (step, lr) = (t.step_count(), t.lr());
-    assert_eq!(t.apply_live(&Config { lr: 0.5, ..t.cfg.clone() }), LiveChange::Rebuild);
+    assert_eq!(t.apply_live(&Config { lr: 0.5, ..t.cfg.clone() }), LiveChange::Full);
     assert_eq!((t.step_count(), t.lr(), t.experiment().changes.len()), (step, lr, config::MAX_CHANGES), "untouched");
     // Settings equal to those in force change nothing and still apply.
     assert_eq!(t.apply_live(&t.cfg.clone()), LiveChange::Applied);

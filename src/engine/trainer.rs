@@ -358,9 +358,12 @@ pub enum LiveChange {
     Applied,
     /// Applied; weights kept, the optimizer was replaced by a new kind (fresh state).
     NewOptimizer,
-    /// The change is structural, or one more mid-run change than a link
-    /// replays: build a new trainer from the config.
+    /// The change is structural: build a new trainer from the config.
     Rebuild,
+    /// The run already holds [`config::MAX_CHANGES`] changes, the most its
+    /// link replays: the change is not applied; a new trainer from the
+    /// config starts a new run (and the page says why).
+    Full,
 }
 
 impl Trainer {
@@ -383,7 +386,8 @@ impl Trainer {
     /// this step (replacing the changes planned for later,
     /// [`config::record_change`]); at step 0 it is the new start. A run
     /// holds at most [`config::MAX_CHANGES`] changes, the most its link
-    /// replays: one more is a rebuild too (a new run with the settings now).
+    /// replays: one more is refused ([`LiveChange::Full`]; a new run with
+    /// the settings now is the way on).
     pub fn apply_live(&mut self, cfg: &Config) -> LiveChange {
         let mut same = cfg.clone();
         same.set_live(&self.cfg.live());
@@ -396,7 +400,7 @@ impl Trainer {
         let mut after = self.changes.clone();
         config::record_change(&mut after, &self.start, self.step, live);
         if after.len() > config::MAX_CHANGES {
-            return LiveChange::Rebuild;
+            return LiveChange::Full;
         }
         self.cfg.step = cfg.step;
         if self.step == 0 {

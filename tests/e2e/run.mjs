@@ -1910,6 +1910,24 @@ try {
     await ctx.close();
   });
 
+  await test('live changes: a run holding the 64 changes a link replays takes a 65th as a new run with the settings now, and says so; the full run is kept in the history', async () => {
+    const changes = Array.from({ length: 64 }, (_, i) => `${(0.01 + i / 1000).toFixed(3)}@${i + 1}`);
+    const { ctx, page } = await freshPage(`data=circle&lr=0.03,${changes.join(',')}&step=70`);
+    await waitHistoryOn(page);
+    await waitStepPaused(page, 70);
+    assert((await text(page, '#control-msg')) === '', `a message before the change: ${await text(page, '#control-msg')}`);
+    await setControl(page, 'lr', '0.5');
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '0', null, { timeout: 15_000 });
+    const msg = await text(page, '#control-msg');
+    assert(msg.startsWith('That run already held 64 mid-run changes, the most a link replays'), `#control-msg: ${msg}`);
+    const fields = await hashFields(page);
+    assert(fields.lr === '0.5' && !('step' in fields), `link after: lr=${fields.lr} step=${fields.step}`);
+    await waitRuns(page, 1); // the full run, saved when the new one began
+    const [full] = await page.evaluate(() => [...document.querySelectorAll('#runs-table tbody tr[data-id] td[data-col="steps"]')].map((td) => td.textContent));
+    assert(full === '70', `the saved run's steps: ${full}`);
+    await ctx.close();
+  });
+
   await test('runs: every run is saved and survives reload; a hostile name shows as text', async () => {
     const { ctx, page } = await freshPage('data=circle&speed=batch');
     await waitHistoryOn(page);

@@ -198,6 +198,12 @@ impl App {
                 Err(msg) => (link.clone(), "net", vec![msg]),
             },
         };
+        if msgs.is_empty() && next == link {
+            // The settings in force again (a control's `change` after its
+            // Enter): nothing to do, and the last edit's message stays.
+            self.config_shown();
+            return;
+        }
         set_text(&self.page.control_msg, &msgs.join("\n"));
         self.set_link(next, key);
     }
@@ -237,9 +243,12 @@ impl App {
                 self.config_shown();
                 self.draw_all();
             }
-            LiveChange::Rebuild => {
+            change @ (LiveChange::Rebuild | LiveChange::Full) => {
                 self.write_hash(&Link { config: next.config.clone(), ..self.link() });
-                self.rebuild(&next.config, self.bug());
+                if self.rebuild(&next.config, self.bug()) && change == LiveChange::Full {
+                    let max = crate::engine::config::MAX_CHANGES;
+                    set_text(&self.page.control_msg, &crate::tr!("web.app.changes_full", max = max));
+                }
             }
         }
     }
@@ -272,8 +281,8 @@ impl App {
     }
 
     /// A new trainer for `cfg` with `bug` planted; on failure the current
-    /// run stays and the message says why.
-    fn rebuild(&mut self, cfg: &Config, bug: Option<PlantedBug>) {
+    /// run stays and the message says why. Whether the new run started.
+    fn rebuild(&mut self, cfg: &Config, bug: Option<PlantedBug>) -> bool {
         match bug_lab::trainer(cfg, bug) {
             Ok(trainer) => {
                 self.save_run();
@@ -281,11 +290,13 @@ impl App {
                 self.trainer = trainer;
                 self.mode = if was_running { Mode::Playing } else { Mode::Paused };
                 self.rebuilt();
+                true
             }
             Err(err) => {
                 set_text(&self.page.control_msg, &crate::tr!("web.app.untrainable", error = err));
                 self.write_hash(&self.link());
                 self.config_shown();
+                false
             }
         }
     }
