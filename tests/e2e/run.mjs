@@ -2306,7 +2306,7 @@ try {
     await ctx.close();
   });
 
-  await test('runs: imported runs are replayed; a made-up fingerprint, step count or link is flagged unverified, a run too large is not checked', async () => {
+  await test('runs: imported runs are replayed; a made-up fingerprint, step count or link is flagged unverified, a run too large is not checked; the flags outlive a reload, and a replay cut short runs again', async () => {
     const { ctx, page } = await freshPage();
     await waitHistoryOn(page);
     const lrs = ['0.1', '0.3', '0.03', '1'];
@@ -2359,6 +2359,39 @@ try {
     const dom = await b.page.evaluate(() => document.querySelectorAll('#runs img, #runs b').length);
     assert(dom === 0, 'markup inserted');
     assert(await isHidden(b.page, '#error'), 'crash banner shown');
+    // Each verdict is stored with its record: a reload shows the same flags.
+    // Two records are put back as the store holds them between the import
+    // and their verdict (replay pending, as if the tab had closed then):
+    // they are replayed again when the store opens.
+    await b.page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('gradlab');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction('runs', 'readwrite');
+        const store = tx.objectStore('runs');
+        for (const id of ['real', 'fake-fp']) {
+          const get = store.get(id);
+          get.onsuccess = () => store.put({ ...get.result, replay: null }, id);
+        }
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await b.page.reload();
+    await waitReady(b.page);
+    await waitHistoryOn(b.page);
+    await waitRuns(b.page, 5);
+    await b.page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#runs-table tbody tr[data-id]')];
+      return rows.length === 5 && rows.every((r) => r.dataset.verdict && r.dataset.verdict !== 'checking');
+    }, null, { timeout: 30_000 });
+    const reloaded = await b.page.locator('#runs-table tbody tr[data-id]').evaluateAll((trs) =>
+      Object.fromEntries(trs.map((t) => [t.dataset.id, [t.dataset.verdict, t.querySelector('button.verdict')?.firstChild.textContent ?? '']])));
+    assert(JSON.stringify(reloaded, Object.keys(want).sort()) === JSON.stringify(want, Object.keys(want).sort()), `after a reload: ${JSON.stringify(reloaded)}`);
+    // The page's note is not part of a record: an export carries no verdict.
+    const again = JSON.parse((await downloadText(b.page, '#runs-export-json')).text);
+    assert(again.runs.length === 5 && again.runs.every((r) => !('replay' in r)), 'the export carries the replay field');
     assert(b.log.errors.length === 0, `page errors: ${b.log.errors.join('; ')}`);
     await b.ctx.close();
   });

@@ -11,6 +11,13 @@
 //!   store *full* ([`store::after_write`]) until the unsaved runs are saved
 //!   or deleted;
 //! - any other failure turns history off, with the reason.
+//!
+//! An imported run's replay ([`super::verify_imported`]) is kept with its
+//! record, as a `replay` field of the stored object next to the record's
+//! own: `null` while the replay is pending, else the verdict. So a run
+//! flagged *unverified* stays flagged after a reload, and a replay cut short
+//! by one runs again when the store opens. The field is the page's note,
+//! never read from an imported file (nor written to an export).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,7 +27,14 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::{render, Inner};
 use crate::engine::runs::store::{self, StoreState, Stored};
+use crate::engine::runs::verify::Verdict;
 use crate::engine::runs::RunRecord;
+
+/// The stored object's field holding an imported run's replay.
+const REPLAY: &str = "replay";
+
+/// An imported run's replay: pending (`None`) or its verdict.
+type Replay = Option<Verdict>;
 
 /// IndexedDB database name.
 const DB_NAME: &str = "gradlab";
@@ -64,13 +78,13 @@ pub(super) fn open_store(rc: &Rc<RefCell<Inner>>) {
         let opened = load().await;
         if rc.borrow().history != StoreState::Opening {
             // Too late: history is off already, so the store is left unused.
-            if let Ok((db, _)) = opened {
+            if let Ok((db, ..)) = opened {
                 db.close();
             }
             return;
         }
         match opened {
-            Ok((db, loaded)) => opened_with(&rc, Rc::new(db), loaded),
+            Ok((db, loaded, replays)) => opened_with(&rc, Rc::new(db), loaded, replays),
             Err(reason) => rc.borrow_mut().history = StoreState::Off(reason),
         }
         render(&rc);
@@ -78,9 +92,10 @@ pub(super) fn open_store(rc: &Rc<RefCell<Inner>>) {
 }
 
 /// The store opened: this tab's runs join the stored ones; the pending and
-/// first-format records are written.
-fn opened_with(rc: &Rc<RefCell<Inner>>, db: Rc<Database>, loaded: store::Loaded) {
-    let unsaved = {
+/// first-format records are written; imported runs show their replay's
+/// verdict, and those whose replay was cut short are replayed now.
+fn opened_with(rc: &Rc<RefCell<Inner>>, db: Rc<Database>, loaded: store::Loaded, replays: Vec<(String, Replay)>) {
+    let (unsaved, unreplayed) = {
         let mut inner = rc.borrow_mut();
         inner.db = Some(db);
         inner.history = StoreState::On;
@@ -88,7 +103,15 @@ fn opened_with(rc: &Rc<RefCell<Inner>>, db: Rc<Database>, loaded: store::Loaded)
         let pending = std::mem::take(&mut inner.pending);
         let (runs, unsaved) = store::merge_opened(loaded.runs, live, &pending);
         inner.runs = runs;
-        unsaved
+        for (id, replay) in &replays {
+            inner.verdicts.entry(id.clone()).or_insert(*replay);
+        }
+        let unreplayed: Vec<RunRecord> = replays
+            .iter()
+            .filter(|(_, replay)| replay.is_none())
+            .filter_map(|(id, _)| inner.runs.iter().find(|r| &r.id == id).cloned())
+            .collect();
+        (unsaved, unreplayed)
     };
     let mut writes = loaded.migrate;
     writes.retain(|m| !unsaved.iter().any(|u| u.id == m.id));
@@ -96,6 +119,7 @@ fn opened_with(rc: &Rc<RefCell<Inner>>, db: Rc<Database>, loaded: store::Loaded)
     if !writes.is_empty() {
         persist(rc, writes);
     }
+    super::verify_imported(rc, &unreplayed);
 }
 
 /// Resolves after `ms` milliseconds.
@@ -108,7 +132,7 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-async fn load() -> Result<(Database, store::Loaded), String> {
+async fn load() -> Result<(Database, store::Loaded, Vec<(String, Replay)>), String> {
     let db = Database::builder(DB_NAME)
         .version(1)
         .add_object_store(ObjectStore::builder(STORE))
@@ -118,8 +142,21 @@ async fn load() -> Result<(Database, store::Loaded), String> {
     let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).map_err(|e| reason(&e))?;
     let store = tx.object_store(STORE).map_err(|e| reason(&e))?;
     let values = store.get_all(None, None).map_err(|e| reason(&e))?.await.map_err(|e| reason(&e))?;
-    let stored = values.into_iter().map(stored).collect();
-    Ok((db, store::load(stored)))
+    let mut replays = Vec::new();
+    let stored = values
+        .into_iter()
+        .map(|value| {
+            let replay = take_replay(&value);
+            let stored = stored(value);
+            if let (Some(replay), Stored::Record(record)) = (replay, &stored) {
+                if let Ok(r) = record.as_ref() {
+                    replays.push((r.id.clone(), replay));
+                }
+            }
+            stored
+        })
+        .collect();
+    Ok((db, store::load(stored), replays))
 }
 
 /// One value of the store, in either format.
@@ -130,10 +167,30 @@ fn stored(value: JsValue) -> Stored {
     }
 }
 
-/// A record as the store holds it: a plain JS object.
-fn to_stored(r: &RunRecord) -> Result<JsValue, String> {
+/// Removes a stored object's replay field (the record has no such field);
+/// what it held, if the object had one: `Some(None)` for a pending replay.
+/// A value no verdict reads as is a pending replay (it runs again).
+fn take_replay(value: &JsValue) -> Option<Replay> {
+    let object = value.dyn_ref::<js_sys::Object>()?;
+    let key = JsValue::from_str(REPLAY);
+    if !js_sys::Reflect::has(object, &key).unwrap_or(false) {
+        return None;
+    }
+    let replay = js_sys::Reflect::get(object, &key).ok().and_then(|v| serde_wasm_bindgen::from_value(v).ok()).flatten();
+    let _ = js_sys::Reflect::delete_property(object, &key);
+    Some(replay)
+}
+
+/// A record as the store holds it: a plain JS object, with its replay if
+/// it was imported (`replay`: `Some`).
+fn to_stored(r: &RunRecord, replay: Option<Replay>) -> Result<JsValue, String> {
     use serde::Serialize;
-    r.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())
+    let value = r.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    if let Some(replay) = replay {
+        let verdict = serde_wasm_bindgen::to_value(&replay).map_err(|e| e.to_string())?;
+        js_sys::Reflect::set(&value, &JsValue::from_str(REPLAY), &verdict).map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(value)
 }
 
 /// A readable reason for a store failure.
@@ -165,10 +222,18 @@ pub(super) fn persist(rc: &Rc<RefCell<Inner>>, records: Vec<RunRecord>) {
             _ => return,
         }
     };
+    let values: Result<Vec<(String, JsValue)>, String> = {
+        let inner = rc.borrow();
+        records.iter().map(|r| Ok((r.id.clone(), to_stored(r, inner.verdicts.get(&r.id).copied())?))).collect()
+    };
     let rc = Rc::clone(rc);
     wasm_bindgen_futures::spawn_local(async move {
         let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
-        match write(&db, &records, &[]).await {
+        let written_now = match values {
+            Ok(values) => write(&db, &values, &[]).await,
+            Err(e) => Err(Failure { text: e, quota: false }),
+        };
+        match written_now {
             Ok(()) => written(&rc, &ids, true),
             Err(f) if f.quota => written(&rc, &ids, false),
             Err(f) => turn_off(&rc, crate::tr!("web.runs.saving_failed", error = f.text)),
@@ -207,15 +272,13 @@ fn written(rc: &Rc<RefCell<Inner>>, ids: &[String], fitted: bool) {
     render(rc);
 }
 
-async fn write(db: &Database, put: &[RunRecord], delete: &[String]) -> Result<(), Failure> {
-    let text = |e: String| Failure { text: e, quota: false };
+async fn write(db: &Database, put: &[(String, JsValue)], delete: &[String]) -> Result<(), Failure> {
     let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| Failure::of(&e))?;
     let store = tx.object_store(STORE).map_err(|e| Failure::of(&e))?;
     // The same transaction, to read why it aborted (commit consumes `tx`).
     let probe = store.transaction();
-    for r in put {
-        let value = to_stored(r).map_err(text)?;
-        if let Err(e) = store.put(&value, Some(&JsValue::from_str(&r.id))) {
+    for (id, value) in put {
+        if let Err(e) = store.put(value, Some(&JsValue::from_str(id))) {
             // Nothing of this write is kept: the stored copies stay as they were.
             let _ = probe.abort();
             return Err(Failure::of(&e));

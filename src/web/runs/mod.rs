@@ -416,7 +416,12 @@ fn import(rc: &Rc<RefCell<Inner>>) {
             }
         }
         let (added, skipped) = importing.finish();
-        rc.borrow_mut().runs.extend(added.iter().cloned());
+        {
+            let mut inner = rc.borrow_mut();
+            inner.runs.extend(added.iter().cloned());
+            // Stored as replays pending (they run again after a reload if cut short).
+            inner.verdicts.extend(added.iter().map(|r| (r.id.clone(), None)));
+        }
         for batch in added.chunks(SAVE_BATCH) {
             persist(&rc, batch.to_vec());
             crate::web::dom::next_task().await;
@@ -475,6 +480,14 @@ fn verify_imported(rc: &Rc<RefCell<Inner>>, added: &[RunRecord]) {
             }
         }
         render::mark_verdicts(&panel, &changed);
+        // Each verdict is stored with its record, so it outlives the tab.
+        let records: Vec<RunRecord> = {
+            let inner = panel.borrow();
+            changed.iter().filter_map(|id| inner.runs.iter().find(|r| &r.id == id).cloned()).collect()
+        };
+        if !records.is_empty() {
+            persist(&panel, records);
+        }
     });
     if super::checks::verify_runs_off_thread(added, on_checked.clone()).is_err() {
         on_checked(verify::Checked { verdicts: Vec::new(), done: true });
