@@ -17,27 +17,14 @@
 // and batch-size readout (`#cockpit-live`: a measurement per 50 steps).
 
 import { launchChromium } from '../tests/e2e/chromium.mjs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../tests/e2e/static-server.mjs';
+import { arg, pageUrl, W2 } from './page.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
-// speed=max: train for the frame's whole time budget (Play's default is one epoch per frame).
-const W2 = 'data=spiral&feat=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&net=8:relu,8:relu,8:relu,8:relu,8:relu,8:relu&speed=max';
 const link = arg('--link', W2);
 const seconds = Number(arg('--seconds', process.env.FRAME_SECONDS ?? '8'));
 const warmupMs = 1000;
 
-let server = null;
-let baseUrl = arg('--url', process.env.GRADLAB_URL);
-if (!baseUrl) {
-  server = await startServer(join(root, 'dist'));
-  baseUrl = server.url;
-}
+const server = await pageUrl();
+const baseUrl = server.url;
 
 const browser = await launchChromium();
 try {
@@ -98,5 +85,5 @@ try {
   }
 } finally {
   await browser.close();
-  await server?.close();
+  await server.close();
 }

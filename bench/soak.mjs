@@ -15,16 +15,8 @@
 // Env: SOAK_MINUTES, SOAK_EVERY_S (the same, for scripts).
 
 import { launchChromium } from '../tests/e2e/chromium.mjs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../tests/e2e/static-server.mjs';
+import { arg, pageUrl, W2 } from './page.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
-const W2 = 'data=spiral&feat=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&net=8:relu,8:relu,8:relu,8:relu,8:relu,8:relu&speed=max';
 const link = arg('--link', W2);
 const minutes = Number(arg('--minutes', process.env.SOAK_MINUTES ?? '10'));
 const everyS = Number(arg('--every', process.env.SOAK_EVERY_S ?? '30'));
@@ -32,12 +24,8 @@ const everyS = Number(arg('--every', process.env.SOAK_EVERY_S ?? '30'));
 // views, instruments and history buffers have filled).
 const warmupS = Math.min(60, (minutes * 60) / 4);
 
-let server = null;
-let baseUrl = arg('--url', process.env.GRADLAB_URL);
-if (!baseUrl) {
-  server = await startServer(join(root, 'dist'));
-  baseUrl = server.url;
-}
+const server = await pageUrl();
+const baseUrl = server.url;
 
 const browser = await launchChromium();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -76,5 +64,5 @@ try {
   }));
 } finally {
   await browser.close();
-  server?.close?.();
+  server.close();
 }
