@@ -7,13 +7,15 @@
 #
 # Steps (each one says why it is done this way):
 #   1. rustup: wasm32-unknown-unknown target, rustfmt, clippy
-#   2. apt:    chromium, chromium-driver (headless tests), binaryen (wasm-opt),
-#              fonts-wqy-microhei (a Chinese font, so the zh-CN screenshots
-#              show characters, not boxes)
+#   2. apt:    chromium, chromium-driver (headless tests), fonts-wqy-microhei
+#              (a Chinese font, so the zh-CN screenshots show characters,
+#              not boxes)
 #   3. cargo:  wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   4. cargo:  trunk 0.21.x (0.22 needs a newer rustc than the machine's)
 #   5. npm:    `npm ci` of package-lock.json (playwright-core and axe-core for
-#              the e2e tests; the benchmark's peers, TensorFlow.js and
+#              the e2e tests; binaryen 132, whose wasm-opt strips the page's
+#              wasm module after each build (Debian's wasm-opt 108 cannot
+#              parse it); the benchmark's peers, TensorFlow.js and
 #              ConvNetJS, whose wasm files come in the package: nothing is
 #              downloaded when the benchmark runs)
 #   6. cargo:  `cargo fetch` of Cargo.lock's crates, so `trunk ... --offline`
@@ -41,14 +43,14 @@ for component in rustfmt clippy; do
     fi
 done
 
-# --- 2. System packages: Chromium, its WebDriver, wasm-opt, a CJK font -----
+# --- 2. System packages: Chromium, its WebDriver, a CJK font ----------------
 cjk_font=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -f "${cjk_font}" ]] || ! command -v wasm-opt >/dev/null; then
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -f "${cjk_font}" ]]; then
     SUDO=""
     if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
-    log "installing chromium, chromium-driver, binaryen, fonts-wqy-microhei with apt"
+    log "installing chromium, chromium-driver, fonts-wqy-microhei with apt"
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver binaryen fonts-wqy-microhei
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-wqy-microhei
 fi
 
 # --- 3. wasm-bindgen CLI pinned to Cargo.lock --------------------------------

@@ -50,13 +50,30 @@ pub fn no_hooks(bytes: &[u8]) -> Result<Hooks, EngineError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::instruments::trained as trainer;
+    use crate::engine::config::{Act, Config, DataKind, LayerSpec, OptimizerKind};
+    use crate::engine::optim::adam::ADAM;
+
+    /// `data=spiral&net=6:relu,4:tanh&bs=12&opt=adam` after `steps` steps,
+    /// built from the core's own types (the core reads no link).
+    fn trainer(steps: u64) -> Trainer {
+        let layer = |units, act| LayerSpec { units, act, batch_norm: false, dropout: 0.0 };
+        let mut cfg = Config::default();
+        cfg.data.kind = DataKind::Spiral;
+        cfg.hidden = vec![layer(6, Act::Relu), layer(4, Act::Tanh)];
+        cfg.batch_size = 12;
+        cfg.optimizer = OptimizerKind::of(&ADAM);
+        let mut t = Trainer::from_config(&cfg).unwrap();
+        for _ in 0..steps {
+            t.step();
+        }
+        t
+    }
 
     /// A reused buffer (the page keeps the last snapshot's size) holds
     /// exactly [`encode`]'s bytes, whatever it held before.
     #[test]
     fn encode_into_a_used_buffer_gives_the_same_bytes() {
-        let t = trainer("data=spiral&net=6:relu,4:tanh&bs=12&opt=adam", 7);
+        let t = trainer(7);
         let fresh = encode(&t);
         let mut reused = vec![0xAB; fresh.len() + 100];
         encode_into(&t, &mut reused);

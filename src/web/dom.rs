@@ -3,7 +3,7 @@
 //! attributes, visibility (`hidden`), classes, and canvas pixels. The static
 //! markup lives in `index.html`.
 
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{
     CanvasRenderingContext2d, Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement,
     HtmlSelectElement, ImageData,
@@ -14,13 +14,68 @@ pub fn by_id(document: &Document, id: &str) -> Result<HtmlElement, String> {
     typed(document, id)
 }
 
-/// Looks up `#id` as a specific element type.
+/// Looks up `#id` as a specific element type. (Generic only in its last
+/// cast: the lookup and the messages are one function each, not one copy
+/// per element type and call site.)
 pub fn typed<T: JsCast>(document: &Document, id: &str) -> Result<T, String> {
-    document
-        .get_element_by_id(id)
-        .ok_or_else(|| format!("the page has no #{id} element"))?
-        .dyn_into::<T>()
-        .map_err(|_| format!("#{id} is not the expected kind of element"))
+    element(document, id)?.dyn_into::<T>().map_err(|_| wrong_kind(id))
+}
+
+/// Looks up `#id`.
+#[inline(never)]
+fn element(document: &Document, id: &str) -> Result<Element, String> {
+    document.get_element_by_id(id).ok_or_else(|| format!("the page has no #{id} element"))
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_kind(id: &str) -> String {
+    format!("#{id} is not the expected kind of element")
+}
+
+/// Looks up the many elements of one struct by id: a lookup that fails
+/// gives a stand-in and keeps the first message, which [`Finder::finish`]
+/// returns. (An early return per field, `by_id(…)?`, drops every element
+/// found before it at each return: in the wasm module that was ~60 KB of
+/// code for the instruments panel alone.)
+pub struct Finder<'d> {
+    document: &'d Document,
+    missing: Option<String>,
+}
+
+impl<'d> Finder<'d> {
+    /// A finder in `document`, nothing missing yet.
+    pub fn new(document: &'d Document) -> Self {
+        Finder { document, missing: None }
+    }
+
+    /// `#id` as an [`HtmlElement`].
+    pub fn el(&mut self, id: &str) -> HtmlElement {
+        self.typed(id)
+    }
+
+    /// `#id` as a specific element type.
+    pub fn typed<T: JsCast>(&mut self, id: &str) -> T {
+        let found = typed(self.document, id);
+        self.or_stand_in(found)
+    }
+
+    /// The element `found`, or (remembering the message) a stand-in that
+    /// [`Finder::finish`] never lets out.
+    pub fn or_stand_in<T: JsCast>(&mut self, found: Result<T, String>) -> T {
+        found.unwrap_or_else(|message| {
+            self.missing.get_or_insert(message);
+            JsValue::UNDEFINED.unchecked_into()
+        })
+    }
+
+    /// `value` if every lookup found its element, else the first message.
+    pub fn finish<T>(self, value: T) -> Result<T, String> {
+        match self.missing {
+            Some(message) => Err(message),
+            None => Ok(value),
+        }
+    }
 }
 
 /// The page's document (the app only runs in a window).

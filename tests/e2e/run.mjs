@@ -19,7 +19,7 @@
 // generous timeouts, so a slow or busy machine passes the same tests.
 
 import { CHROMIUM, launchChromium } from './chromium.mjs';
-import { mkdir, mkdtemp, readFile, writeFile, access } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -33,6 +33,32 @@ const root = join(here, '..', '..');
 const artifacts = join(here, 'artifacts');
 const TEST_TIMEOUT_MS = 60_000;
 const HEX16 = /^[0-9a-f]{16}$/;
+
+/** The names of a wasm module's custom sections (id 0), in order. */
+function customSections(bytes) {
+  const leb = (at) => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[at++];
+      value += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) return [value, at];
+    }
+  };
+  const names = [];
+  let at = 8; // magic and version
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, start] = leb(at + 1);
+    if (id === 0) {
+      const [length, from] = leb(start);
+      names.push(bytes.subarray(from, from + length).toString('utf8'));
+    }
+    at = start + size;
+  }
+  return names;
+}
 
 // ---------------------------------------------------------------- harness --
 
@@ -314,6 +340,14 @@ try {
     assert(marks.length === 1 && marks[0] > 0, `first-heatmap marks: ${JSON.stringify(marks)}`);
     await page.screenshot({ path: join(artifacts, 'laptop-initial.png') });
     await page.close();
+  });
+
+  await test('size: the built wasm module carries no name or producers section (scripts/shrink-wasm.mjs), only target_features', async () => {
+    const dist = join(root, 'dist');
+    const modules = (await readdir(dist)).filter((name) => name.endsWith('_bg.wasm'));
+    assert(modules.length === 1, `wasm modules in dist: ${modules}`);
+    const custom = customSections(await readFile(join(dist, modules[0])));
+    assert(JSON.stringify(custom) === '["target_features"]', `custom sections: ${JSON.stringify(custom)}`);
   });
 
   await test('Play trains on circle: step rises, Pause stops; at step 2000 the training loss is under half of step 0', async () => {

@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use std::hash::Hasher;
 use std::io::{Read, Write};
 
-use data_encoding::BASE64URL_NOPAD;
 use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 
 use super::mutate::{self, one_in, pick, HOSTILE};
@@ -102,7 +101,7 @@ fn custom_links() -> Vec<String> {
 fn packed(bytes: &[u8]) -> String {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
     let _ = enc.write_all(bytes);
-    BASE64URL_NOPAD.encode(&enc.finish().unwrap_or_default())
+    crate::engine::link::base64url::encode(&enc.finish().unwrap_or_default())
 }
 
 /// Payloads built to be expensive: a megabyte of zeros, a point count far
@@ -261,13 +260,13 @@ fn number(rng: &mut Rng, value: &str) -> String {
 /// (deflated again, so the corruption reaches the point reader), or
 /// replaced by a bomb.
 fn points_payload(rng: &mut Rng, text: &str, seeds: &Seeds) -> String {
-    let packed_bytes = BASE64URL_NOPAD.decode(text.as_bytes()).unwrap_or_default();
+    let packed_bytes = crate::engine::link::base64url::decode(text.as_bytes()).unwrap_or_default();
     match rng.below(5) {
         0 => mutate::text(rng, text, 3),
         1 => {
             let mut b = packed_bytes;
             mutate::bytes(rng, &mut b);
-            BASE64URL_NOPAD.encode(&b)
+            crate::engine::link::base64url::encode(&b)
         }
         2 | 3 => {
             let mut raw = Vec::new();

@@ -133,6 +133,7 @@ use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::{Config, DataConfig, DataKind, LossKind, Named};
 use crate::engine::view::{Classroom, View};
 
+pub mod base64url;
 pub mod changes;
 pub mod class;
 pub mod describe;

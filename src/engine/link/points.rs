@@ -18,9 +18,9 @@
 
 use std::io::{Read, Write};
 
-use data_encoding::BASE64URL_NOPAD;
 use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 
+use super::base64url;
 use crate::engine::data::custom::{self, CustomPoint, MAX_CLASSES, MAX_POINTS};
 
 /// Longest `pts=` value a link carries (about 350 hand-placed points).
@@ -60,7 +60,7 @@ pub fn encode(points: &[CustomPoint]) -> String {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(&bytes);
-    let text = BASE64URL_NOPAD.encode(&enc.finish().unwrap_or_default());
+    let text = base64url::encode(&enc.finish().unwrap_or_default());
     LAST.with(|last| *last.borrow_mut() = Some((bytes, text.clone())));
     text
 }
@@ -83,7 +83,7 @@ pub fn decode(text: &str, max_chars: usize) -> Result<Vec<CustomPoint>, String> 
     if text.len() > max_chars {
         return Err(crate::tr!("link.points.too_long", max = max_chars));
     }
-    let packed = BASE64URL_NOPAD.decode(text.as_bytes()).map_err(|_| crate::tr!("link.points.not_base64"))?;
+    let packed = base64url::decode(text.as_bytes()).ok_or_else(|| crate::tr!("link.points.not_base64"))?;
     let mut bytes = Vec::new();
     DeflateDecoder::new(&packed[..])
         .take(MAX_BYTES as u64 + 1)

@@ -164,33 +164,36 @@ impl Page {
             .iter()
             .map(|id| dom::typed::<HtmlButtonElement>(document, id))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            body: document.body().ok_or("no body")?,
-            play: dom::typed(document, "play")?,
+        let body = document.body().ok_or("no body")?;
+        let mut f = dom::Finder::new(document);
+        let page = Page {
+            body,
+            play: f.typed("play"),
             transport,
-            status: dom::by_id(document, "status")?,
-            step: dom::by_id(document, "step")?,
-            epoch: dom::by_id(document, "epoch")?,
-            train_loss: dom::by_id(document, "train-loss")?,
-            test_loss: dom::by_id(document, "test-loss")?,
-            train_acc: dom::by_id(document, "train-acc")?,
-            test_acc: dom::by_id(document, "test-acc")?,
-            fingerprint: dom::by_id(document, "fingerprint")?,
-            notice: dom::by_id(document, "notice")?,
-            notice_text: dom::by_id(document, "notice-text")?,
-            diverged: dom::by_id(document, "diverged")?,
-            control_msg: dom::by_id(document, "control-msg")?,
-            share_box: dom::by_id(document, "share-box")?,
-            share_link: dom::typed(document, "share-link")?,
-            share_status: dom::by_id(document, "share-status")?,
-            class_note: dom::by_id(document, "class-note")?,
-            class_note_text: dom::by_id(document, "class-note-text")?,
-            open_full: dom::by_id(document, "open-full")?,
-            chart_loss: dom::by_id(document, "chart-loss")?,
-            chart_acc: dom::by_id(document, "chart-acc")?,
-            heatmap: dom::by_id(document, "heatmap")?,
-            help: dom::typed(document, "help")?,
-        })
+            status: f.el("status"),
+            step: f.el("step"),
+            epoch: f.el("epoch"),
+            train_loss: f.el("train-loss"),
+            test_loss: f.el("test-loss"),
+            train_acc: f.el("train-acc"),
+            test_acc: f.el("test-acc"),
+            fingerprint: f.el("fingerprint"),
+            notice: f.el("notice"),
+            notice_text: f.el("notice-text"),
+            diverged: f.el("diverged"),
+            control_msg: f.el("control-msg"),
+            share_box: f.el("share-box"),
+            share_link: f.typed("share-link"),
+            share_status: f.el("share-status"),
+            class_note: f.el("class-note"),
+            class_note_text: f.el("class-note-text"),
+            open_full: f.el("open-full"),
+            chart_loss: f.el("chart-loss"),
+            chart_acc: f.el("chart-acc"),
+            heatmap: f.el("heatmap"),
+            help: f.typed("help"),
+        };
+        f.finish(page)
     }
 
     fn set_notice(&self, text: &str) {

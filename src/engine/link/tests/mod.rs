@@ -1,11 +1,13 @@
 //! Native tests of the link format: the codec ([`codec`]), its properties
 //! under arbitrary input ([`properties`]), the settings table itself
 //! ([`table`]), its words in every language ([`words`]) and the control
-//! edits ([`edit`]), and custom points in a link ([`points`]).
+//! edits ([`edit`]), custom points in a link ([`points`]) and their
+//! base64url codec against an independent one ([`base64url`]).
 
 use crate::engine::config::{Act, Config, LayerSpec};
 use crate::engine::link::{decode, decode_link, encode, encode_link, Link};
 
+mod base64url;
 mod codec;
 mod edit;
 mod points;

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 
-use data_encoding::BASE64URL_NOPAD;
 use flate2::{write::DeflateEncoder, Compression};
 use proptest::prelude::*;
 
@@ -30,7 +29,7 @@ fn custom(points: Vec<CustomPoint>) -> Config {
 fn deflated_base64(bytes: &[u8]) -> String {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
     enc.write_all(bytes).unwrap();
-    BASE64URL_NOPAD.encode(&enc.finish().unwrap())
+    crate::engine::link::base64url::encode(&enc.finish().unwrap())
 }
 
 /// The bytes, worked out by hand: format 1, count 3, then per point
@@ -94,7 +93,7 @@ fn mangled_points_give_clear_reasons() {
     assert!(bomb.len() < MAX_LINK_CHARS, "one MiB of zeros deflates to {} characters", bomb.len());
     let cases = [
         ("not base64 at all!".to_string(), "link.points.not_base64"),
-        (BASE64URL_NOPAD.encode(b"plain bytes, not deflate"), "link.points.not_deflate"),
+        (crate::engine::link::base64url::encode(b"plain bytes, not deflate"), "link.points.not_deflate"),
         (good[..good.len() - 3].to_string(), "link.points.not_deflate"),
         (bomb, "link.points.too_big"),
         (deflated_base64(&[1, 3, 0, 0, 5, 2]), "link.points.truncated"),
