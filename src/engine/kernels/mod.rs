@@ -175,6 +175,7 @@ mod tests {
         // any change of summation order would round differently.
         let shapes = (1..=11).flat_map(|n| [(n, 1, 13), (3, n, 5), (n + 4, 9, n), (n, 17, 2)]);
         let shapes = shapes.chain([(32, 64, 128), (32, 128, 64), (32, 64, 10), (1, 5, 1)]);
+        let mut order_mattered = false;
         for (batch, n_in, n_out) in shapes {
             let mut draw = |n: usize| {
                 (0..n)
@@ -185,6 +186,11 @@ mod tests {
             let mut y = vec![f32::NAN; batch * n_out];
             dense_forward(&x, &w, &bias, n_in, n_out, &mut y);
             assert_eq!(bits(&y), bits(&reference::forward(&x, &w, &bias, n_in, n_out)), "y {batch}×{n_in}→{n_out}");
+            // The same terms summed over k backwards: the data are such that
+            // the order shows in the bits (so the comparisons above can fail).
+            let w_rev: Vec<f32> = w.chunks_exact(n_out).rev().flatten().copied().collect();
+            let x_rev: Vec<f32> = x.chunks_exact(n_in).flat_map(|r| r.iter().rev()).copied().collect();
+            order_mattered |= bits(&y) != bits(&reference::forward(&x_rev, &w_rev, &bias, n_in, n_out));
             let mut dx = vec![f32::NAN; batch * n_in];
             dense_backward_input(&dy, &w, n_in, n_out, &mut dx, &mut Vec::new());
             assert_eq!(bits(&dx), bits(&reference::backward_input(&dy, &w, n_out)), "dx {batch}×{n_in}→{n_out}");
@@ -195,5 +201,6 @@ mod tests {
                 (0..n_out).map(|j| dy.iter().skip(j).step_by(n_out).fold(0.0, |s, &d| s + d)).collect::<Vec<f32>>();
             assert_eq!(bits(&gb), bits(&want_b), "db {batch}×{n_in}→{n_out}");
         }
+        assert!(order_mattered, "no shape would notice a reordered sum");
     }
 }
