@@ -80,3 +80,22 @@ fn same_link_twice_gives_same_fingerprint() {
     let link = cases().first().map(|c| c.link).unwrap_or("");
     assert_eq!(fingerprint_after(link, 25), fingerprint_after(link, 25));
 }
+
+/// `Real::sqrt` is the sqrt instruction, libm in wasm (stable) a soft-float
+/// routine: both round correctly, so they agree bit for bit, here on every
+/// non-negative f32 whose bits are a multiple of 97 (normals, subnormals,
+/// zero) and on infinity and the extreme subnormals.
+#[wasm_bindgen_test]
+fn sqrt_instruction_matches_libm_soft_float() {
+    use gradlab::engine::scalar::Real;
+    for bits in (0..0x7f80_0000u32).step_by(97).chain([0x7f80_0000, 1, 0x007f_ffff]) {
+        let x = f32::from_bits(bits);
+        assert_eq!(Real::sqrt(x).to_bits(), libm::sqrtf(x).to_bits(), "sqrt of f32 bits {bits:#x}");
+    }
+    // 500 000 f64s spread evenly up to infinity, low bits varied.
+    let spread = (0..500_000u64).map(|i| i * (0x7ff0_0000_0000_0000 / 500_000) + i % 7);
+    for bits in spread.chain([0x7ff0_0000_0000_0000, 1]) {
+        let x = f64::from_bits(bits);
+        assert_eq!(Real::sqrt(x).to_bits(), libm::sqrt(x).to_bits(), "sqrt of f64 bits {bits:#x}");
+    }
+}

@@ -186,7 +186,8 @@ impl<F: Real> Layer<F> {
     }
 
     /// Backward pass: given `dy`, the layer's input `x` and output `y`, writes
-    /// `dx` (if asked) and this layer's parameter gradients into `grads`.
+    /// `dx` (if asked) and this layer's parameter gradients into `grads`;
+    /// `scratch` is a reusable buffer (a dense layer's transposed weights).
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
@@ -197,6 +198,7 @@ impl<F: Real> Layer<F> {
         dy: &[F],
         dx: Option<&mut [F]>,
         batch: usize,
+        scratch: &mut Vec<F>,
     ) {
         match self {
             Layer::Dense(d) => {
@@ -204,7 +206,7 @@ impl<F: Real> Layer<F> {
                 kernels::dense_backward_params(x, dy, d.n_in, d.n_out, gw, gb);
                 if let Some(dx) = dx {
                     let w = &params[d.w..d.w + d.n_in * d.n_out];
-                    kernels::dense_backward_input(dy, w, d.n_in, d.n_out, dx);
+                    kernels::dense_backward_input(dy, w, d.n_in, d.n_out, dx, scratch);
                 }
             }
             Layer::Activation(a) => {

@@ -93,6 +93,10 @@ pub struct Model<F> {
     /// Two scratch buffers for backpropagated deltas.
     #[serde(skip)]
     delta: [Vec<F>; 2],
+    /// Scratch for a dense layer's transposed weights in backward
+    /// (see [`crate::engine::kernels::dense_backward_input`]).
+    #[serde(skip)]
+    w_t: Vec<F>,
 }
 
 struct Builder<'a, F> {
@@ -179,6 +183,7 @@ impl<F: Real> Model<F> {
             input: Vec::new(),
             batch: 0,
             delta: [Vec::new(), Vec::new()],
+            w_t: Vec::new(),
         }
     }
 
@@ -207,6 +212,7 @@ impl<F: Real> Model<F> {
             input: Vec::new(),
             batch: 0,
             delta: [Vec::new(), Vec::new()],
+            w_t: Vec::new(),
         }
     }
 
@@ -347,7 +353,8 @@ impl<F: Real> Model<F> {
         let need_dx = i > 0 || input_grad;
         dx.resize(batch * n_in, F::ZERO);
         let dx_slice = if need_dx { Some(&mut dx[..batch * n_in]) } else { None };
-        self.layers[i].backward(&self.params, &mut self.grads, x, y, &dy[..batch * n_out], dx_slice, batch);
+        let scratch = &mut self.w_t;
+        self.layers[i].backward(&self.params, &mut self.grads, x, y, &dy[..batch * n_out], dx_slice, batch, scratch);
         self.delta.swap(0, 1);
     }
 

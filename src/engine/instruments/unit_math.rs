@@ -296,7 +296,7 @@ fn backward_row(model: &Model<f32>, x: &[f32], outs: &[Vec<f32>], d_out: &[f32],
         match &model.layers[i] {
             Layer::Dense(d) => {
                 let w = &model.params[d.w..d.w + d.n_in * d.n_out];
-                kernels::dense_backward_input(&dy, w, d.n_in, d.n_out, &mut dx);
+                kernels::dense_backward_input(&dy, w, d.n_in, d.n_out, &mut dx, &mut Vec::new());
             }
             Layer::Activation(a) => {
                 // As `layers::activation_backward` writes each case.
