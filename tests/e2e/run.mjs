@@ -1954,6 +1954,8 @@ try {
     await page.waitForFunction(() => document.querySelector('#step').textContent === '0', null, { timeout: 15_000 });
     const msg = await text(page, '#control-msg');
     assert(msg.startsWith('That run already held 64 mid-run changes, the most a link replays'), `#control-msg: ${msg}`);
+    await page.locator('#control-msg').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'live-changes-full.png') });
     const fields = await hashFields(page);
     assert(fields.lr === '0.5' && !('step' in fields), `link after: lr=${fields.lr} step=${fields.step}`);
     await waitRuns(page, 1); // the full run, saved when the new one began
@@ -2364,12 +2366,16 @@ try {
     await waitHistoryOn(b.page);
     await b.page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from(body) });
     await waitRuns(b.page, 5);
-    await b.page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('#runs-table tbody tr[data-id]')];
-      return rows.length === 5 && rows.every((r) => r.dataset.verdict && r.dataset.verdict !== 'checking');
-    }, null, { timeout: 30_000 });
-    const verdicts = await b.page.locator('#runs-table tbody tr[data-id]').evaluateAll((trs) =>
-      Object.fromEntries(trs.map((t) => [t.dataset.id, [t.dataset.verdict, t.querySelector('button.verdict')?.firstChild.textContent ?? '']])));
+    /** Once all 5 rows have their replay's verdict: each row's verdict and badge text, by id. */
+    const settledVerdicts = async (page) => {
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('#runs-table tbody tr[data-id]')];
+        return rows.length === 5 && rows.every((r) => r.dataset.verdict && r.dataset.verdict !== 'checking');
+      }, null, { timeout: 30_000 });
+      return page.locator('#runs-table tbody tr[data-id]').evaluateAll((trs) =>
+        Object.fromEntries(trs.map((t) => [t.dataset.id, [t.dataset.verdict, t.querySelector('button.verdict')?.firstChild.textContent ?? '']])));
+    };
+    const verdicts = await settledVerdicts(b.page);
     const want = {
       real: ['verified', ''],
       'fake-fp': ['unverified', 'unverified'],
@@ -2416,12 +2422,7 @@ try {
     await waitReady(b.page);
     await waitHistoryOn(b.page);
     await waitRuns(b.page, 5);
-    await b.page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('#runs-table tbody tr[data-id]')];
-      return rows.length === 5 && rows.every((r) => r.dataset.verdict && r.dataset.verdict !== 'checking');
-    }, null, { timeout: 30_000 });
-    const reloaded = await b.page.locator('#runs-table tbody tr[data-id]').evaluateAll((trs) =>
-      Object.fromEntries(trs.map((t) => [t.dataset.id, [t.dataset.verdict, t.querySelector('button.verdict')?.firstChild.textContent ?? '']])));
+    const reloaded = await settledVerdicts(b.page);
     assert(JSON.stringify(reloaded, Object.keys(want).sort()) === JSON.stringify(want, Object.keys(want).sort()), `after a reload: ${JSON.stringify(reloaded)}`);
     // The page's note is not part of a record: an export carries no verdict.
     const again = JSON.parse((await downloadText(b.page, '#runs-export-json')).text);
