@@ -7,8 +7,9 @@
 //! caller and reused.
 //!
 //! All three products run through the register-blocked tiles of [`tile`]:
-//! a tile of 4 rows × 8 columns keeps 32 accumulators in registers, so each
-//! weight segment loaded serves 4 rows and the columns fill SIMD lanes.
+//! a tile of 4 rows × 16 (or 8, 4, 2, 1) columns keeps its accumulators in
+//! registers, so each weight segment loaded serves 4 rows and the columns
+//! fill SIMD lanes.
 //! `dx = dy · wᵀ` would read `w` across its rows (no SIMD); it multiplies by
 //! a transposed copy of `w` instead, which costs one pass over `w` per
 //! batch. Every output is still the same sum in the same order as the plain

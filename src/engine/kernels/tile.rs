@@ -14,7 +14,7 @@ use crate::engine::scalar::Real;
 pub const ROWS: usize = 4;
 
 /// Calls `$tile::<F, R, C>(.., col)` over column tiles covering `0..$n`:
-/// tiles of 8 columns, then at most one each of 4, 2 and 1 for the rest
+/// tiles of 16 columns, then at most one each of 8, 4, 2 and 1 for the rest
 /// (any width works); `col` is the first column of each tile.
 macro_rules! over_col_tiles {
     ($n:expr, $r:expr, $tile:ident, ($($arg:expr),*)) => {{
