@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const glue = join(root, 'target', 'bench-wasm', 'gradlab.js');
+const glue = join(root, 'target', 'bench-wasm', 'gradlab_web.js');
 if (!existsSync(glue)) {
   console.error(`missing ${glue}: run ./scripts/bench.sh (it builds the wasm module first)`);
   process.exit(2);

@@ -31,10 +31,10 @@ export LOADAVG_START
 
 echo "[bench] building native (release) and wasm32 (release, simd128)" >&2
 cargo build --release --quiet
-cargo build --release --quiet --lib --target wasm32-unknown-unknown --no-default-features
+cargo build --release --quiet --lib --target wasm32-unknown-unknown -p gradlab-web
 rm -rf target/bench-wasm
 wasm-bindgen --target experimental-nodejs-module --out-dir target/bench-wasm \
-    target/wasm32-unknown-unknown/release/gradlab.wasm
+    target/wasm32-unknown-unknown/release/gradlab_web.wasm
 
 # ANCHOR_REPS / ANCHOR_TARGET_MS / ANCHOR_WARMUP_MS reach every run through
 # the environment (the native CLI and the peers read them; wasm-bench.mjs

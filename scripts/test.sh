@@ -33,10 +33,12 @@ step() {  # step "title" command...: runs a command, records how long it took
 
 step "rustfmt" cargo fmt --all -- --check
 step "clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
-step "clippy (wasm32: lib + browser test)" \
+step "clippy (wasm32: engine lib + browser test)" \
     cargo clippy "${WASM[@]}" --lib --test wasm_determinism -- -D warnings
-step "clippy (wasm32, with test hooks)" \
-    cargo clippy "${WASM[@]}" --features test-hooks --lib -- -D warnings
+step "clippy (wasm32: the page's crate)" \
+    cargo clippy "${WASM[@]}" -p gradlab-web --lib -- -D warnings
+step "clippy (wasm32: the page's crate, with test hooks)" \
+    cargo clippy "${WASM[@]}" -p gradlab-web --features test-hooks --lib -- -D warnings
 step "cargo test (native)" cargo test
 step "cargo test (wasm32, headless Chromium)" \
     env CHROMEDRIVER=/usr/bin/chromedriver \

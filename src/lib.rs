@@ -4,10 +4,8 @@
 //! - [`engine`]: pure Rust training core (data, model, losses, optimizers,
 //!   trainer, config and its URL codec). No web imports; tested natively.
 //! - [`viz`]: pure drawing logic (colours, heatmap pixel buffers).
-//! - `web`: the wasm-bindgen page layer, compiled for `wasm32` only.
+//! - `web`: the wasm-bindgen page layer, its own crate (`src/web`,
+//!   `gradlab-web`), compiled for `wasm32` only.
 
 pub mod engine;
 pub mod viz;
-
-#[cfg(target_arch = "wasm32")]
-pub mod web;

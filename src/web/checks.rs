@@ -267,7 +267,7 @@ impl CheckWorker {
         let (deliver, started) = (Rc::clone(&self.on_message), Rc::clone(&self.started));
         let this_start = started.get();
         wasm_bindgen_futures::spawn_local(async move {
-            crate::web::dom::next_task().await;
+            crate::dom::next_task().await;
             let copy = Uint8Array::from(bytes.as_slice());
             drop(bytes);
             let posted = Reflect::set(&message, &JsValue::from_str("snapshot"), &copy)

@@ -566,7 +566,7 @@ fn draw_data_thumb(canvas: &HtmlCanvasElement, kind: DataKind) {
     let mut rgba = vec![255u8; w * h * 4];
     let mut data = DataConfig { kind, n_points: 200, ..DataConfig::default() };
     if kind == DataKind::Custom {
-        data.points = crate::web::custom::thumb_points();
+        data.points = crate::custom::thumb_points();
     }
     if let Ok(raw) = crate::engine::data::generate(&data, &mut Rng::new(1, Stream::Data)) {
         if kind == DataKind::Digits {

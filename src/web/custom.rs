@@ -1,7 +1,7 @@
 //! The editor of your own data: the tool (add a point of a class, or
 //! erase), Clear and Undo, the count line, and the CSV import (a file
 //! input). It holds the page's elements and the chosen tool; what an action
-//! does to the experiment is [`crate::web::app`]'s (`App::custom`).
+//! does to the experiment is [`crate::app`]'s (`App::custom`).
 //!
 //! A click on the output view becomes [`CustomAction::Click`] with the spot
 //! as fractions of the view's width and height; typed coordinates and
@@ -12,11 +12,11 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement};
 
+use crate::dom::{self, set_text, show};
 use crate::engine::config::CustomPoint;
 use crate::engine::data::custom;
 use crate::engine::data::RawData;
 use crate::viz::points;
-use crate::web::dom::{self, set_text, show};
 
 thread_local! {
     /// Point sets the page was handed by a run record, by content hash: a

@@ -14,8 +14,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 
+use crate::dom::{self, append, by_id, create, create_text, set_attr, set_text, show, toggle_class};
 use crate::engine::learn::{self, Catalog, Lesson};
-use crate::web::dom::{self, append, by_id, create, create_text, set_attr, set_text, show, toggle_class};
 
 /// `localStorage` key of the finished lessons (a comma list of lesson ids).
 const DONE_KEY: &str = "gradlab.lessons.done";

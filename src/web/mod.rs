@@ -1,5 +1,7 @@
 //! The wasm page layer: the only code that touches wasm-bindgen, web-sys and
-//! js-sys. Compiled for `wasm32` only.
+//! js-sys. Compiled for `wasm32` only, as its own crate (`gradlab-web`, the
+//! module Trunk builds): the release build compiles it for size, and the
+//! engine it drives for speed (Cargo.toml, `[profile.release]`).
 //!
 //! - [`start`] (run when the module loads) installs the crash banner, reads
 //!   the link (`location.hash`) and starts the app ([`app`]).
@@ -17,6 +19,8 @@
 //! checklist and the guided lessons), [`teacher`] (the class-link builder), [`lang`] (the page's static text in
 //! the chosen language).
 
+#![cfg(target_arch = "wasm32")]
+
 pub mod app;
 pub mod checks;
 pub mod controls;
@@ -33,6 +37,10 @@ pub mod views;
 
 use std::cell::RefCell;
 use std::rc::Rc;
+
+// The engine and the drawing logic, under the paths the page's modules use
+// (`crate::engine::…`, `crate::viz::…`, `crate::tr!`).
+pub(crate) use gradlab::{engine, tr, viz};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -8,11 +8,11 @@
 
 use web_sys::{Document, HtmlDialogElement, HtmlElement, HtmlInputElement, HtmlSelectElement, Window};
 
+use crate::dom::{self, append, by_id, create, create_text, set_attr, set_text, show};
 use crate::engine::bug_lab::{Bug, PlantedBug};
 use crate::engine::learn;
 use crate::engine::link::class::{class_link, teachable_controls, ClassLink};
 use crate::engine::named::Named;
-use crate::web::dom::{self, append, by_id, create, create_text, set_attr, set_text, show};
 
 /// What the teacher did in the dialog.
 #[derive(Clone, Copy, Debug)]

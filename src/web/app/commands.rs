@@ -6,6 +6,8 @@ use wasm_bindgen::JsValue;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 use super::{build, App, Built, Command};
+use crate::controls::Edit;
+use crate::dom::{set_text, show};
 use crate::engine::bug_lab::{self, PlantedBug};
 use crate::engine::config::{Config, DataKind, Named};
 use crate::engine::instruments::lessons;
@@ -15,11 +17,9 @@ use crate::engine::link::{self as codec, Link};
 use crate::engine::runs::recorder;
 use crate::engine::trainer::LiveChange;
 use crate::engine::transport::Mode;
-use crate::web::controls::Edit;
-use crate::web::dom::{set_text, show};
-use crate::web::instruments;
-use crate::web::learn::LearnAction;
-use crate::web::teacher::TeachAction;
+use crate::instruments;
+use crate::learn::LearnAction;
+use crate::teacher::TeachAction;
 
 impl App {
     /// Applies one command. Returns whether the loop should run.
@@ -112,7 +112,7 @@ impl App {
                             }
                             self.rebuilt();
                         }
-                        Err(message) => crate::web::crash::show(&message),
+                        Err(message) => crate::crash::show(&message),
                     }
                 }
             }

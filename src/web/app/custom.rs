@@ -1,5 +1,5 @@
 //! Your own data on the page: what the editor's actions do to the
-//! experiment ([`crate::web::custom`] holds the elements).
+//! experiment ([`crate::custom`] holds the elements).
 //!
 //! Every edit (a point added or erased, Clear, Undo, a CSV imported) makes
 //! a new set of points; when it can train (its training share holds a
@@ -9,12 +9,12 @@
 //! and its message says why, with the line.
 
 use super::App;
+use crate::custom::{copy_of, plane_point, CustomAction, FileRead, Tool};
+use crate::dom::{set_attr, set_text};
 use crate::engine::config::{Config, CustomPoint, DataKind, Named};
 use crate::engine::data::csv_points::{self, CsvProblem};
 use crate::engine::data::custom;
 use crate::engine::link::{self as codec, Link};
-use crate::web::custom::{copy_of, plane_point, CustomAction, FileRead, Tool};
-use crate::web::dom::{set_attr, set_text};
 
 /// An edit of the custom points waiting for the next frames. A large set
 /// is applied in parts, so that no task holds the page for long: reading
@@ -54,7 +54,7 @@ impl App {
                 let (x1, x2) = plane_point(u, v);
                 self.custom_apply(x1, x2, r * 2.0 * crate::engine::grid::EXTENT);
             }
-            CustomAction::At(x1, x2) => self.custom_apply(x1, x2, crate::web::custom::ERASE_REACH),
+            CustomAction::At(x1, x2) => self.custom_apply(x1, x2, crate::custom::ERASE_REACH),
             CustomAction::Clear => {
                 if let Some(cfg) = self.custom_config() {
                     let n = cfg.data.points.len();
@@ -87,7 +87,7 @@ impl App {
         let next = self.custom_preset();
         let copy = copy_of(&self.trainer.raw_train, &self.trainer.raw_test);
         let points = if custom::trainable(copy.len(), next.config.data.train_pct) { copy } else { starter() };
-        let data = crate::web::controls::data_label(self.trainer.cfg.data.kind);
+        let data = crate::controls::data_label(self.trainer.cfg.data.kind);
         let message = crate::tr!("web.custom.copied", n = points.len(), data = data);
         self.custom_points(next.config, points, message);
         self.custom_undo = None;
@@ -240,7 +240,7 @@ impl App {
     pub(super) fn custom_shown(&mut self) {
         let Some(cfg) = self.custom_config() else {
             self.custom_panel.show(!self.classroom.hides("data"), None, false, "");
-            crate::web::dom::toggle_class(&self.page.body, "custom-editing", false);
+            crate::dom::toggle_class(&self.page.body, "custom-editing", false);
             return;
         };
         let points = &cfg.data.points;
@@ -255,7 +255,7 @@ impl App {
             crate::tr!("web.custom.count", n = n, k = custom::n_classes(points))
         };
         self.custom_panel.show(!self.classroom.hides("data"), Some(points), self.custom_undo.is_some(), &line);
-        crate::web::dom::toggle_class(&self.page.body, "custom-editing", true);
+        crate::dom::toggle_class(&self.page.body, "custom-editing", true);
     }
 
     /// A new run: when its data is not custom, the draft and Undo are dropped.

@@ -3,6 +3,7 @@
 //! the evaluation in slices, and drawing what the frame planner chose.
 
 use super::{show_number, App, FrameCost, Part, SAVE_INTERVAL_MS};
+use crate::dom::{set_attr, set_text, show};
 use crate::engine::format;
 use crate::engine::history::Metrics;
 use crate::engine::trainer::StepOutcome;
@@ -10,7 +11,6 @@ use crate::engine::transport::Mode;
 use crate::engine::view::Speed;
 use crate::viz::describe;
 use crate::viz::frame_plan::{Plan, EVAL_SLICE_MS, MAX_TASK_MS, TRAIN_BUDGET_MS};
-use crate::web::dom::{set_attr, set_text, show};
 
 impl App {
     /// One whole mini-batch (finishing a step under way first), observed

@@ -349,7 +349,7 @@ impl App {
             custom_pending: None,
         };
         app.page.set_notice(&notice);
-        crate::web::lang::translate_page(&document, app.view.lang);
+        crate::lang::translate_page(&document, app.view.lang);
         app.rebuilt();
         Ok(app)
     }
@@ -358,11 +358,11 @@ impl App {
     /// and every panel's text again in the new language. Nothing of the run
     /// changes; results of checks already run stay as they were written.
     fn relabel(&mut self) {
-        let document = crate::web::dom::document();
-        crate::web::lang::translate_page(&document, self.view.lang);
+        let document = crate::dom::document();
+        crate::lang::translate_page(&document, self.view.lang);
         let focused_lang = document.active_element().is_some_and(|e| e.id() == "lang");
         if let Err(message) = self.controls.relabel() {
-            crate::web::crash::show(&message);
+            crate::crash::show(&message);
         }
         self.instruments.relabel(&mut self.trainer);
         self.network.relabel(&self.trainer);
@@ -373,7 +373,7 @@ impl App {
         self.config_shown();
         self.draw_all();
         if focused_lang {
-            if let Ok(select) = crate::web::dom::by_id(&document, "lang") {
+            if let Ok(select) = crate::dom::by_id(&document, "lang") {
                 let _ = select.focus();
             }
         }
@@ -489,7 +489,7 @@ fn build(hash: &str) -> Result<Built, String> {
         (link, rejected) = codec::decode_link(hash);
     }
     let codec::Link { mut config, view, classroom, bug } = link;
-    crate::web::custom::recall(&mut config);
+    crate::custom::recall(&mut config);
     let rejected: Vec<(String, String, String)> =
         rejected.iter().map(|r| (r.key.to_string(), r.value.to_string(), r.reason.to_string())).collect();
     let (trainer, config, untrainable) = match crate::engine::bug_lab::trainer(&config, bug) {

@@ -12,13 +12,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, KeyboardEvent, MouseEvent, Window};
 
 use super::{App, Command, FrameCost};
+use crate::controls;
+use crate::dom::{self, set_attr};
 use crate::engine::instruments::long_checks::Message;
 use crate::engine::transport::{self, Shortcut};
-use crate::web::controls;
-use crate::web::dom::{self, set_attr};
-use crate::web::instruments;
-use crate::web::learn::LearnAction;
-use crate::web::teacher::TeachAction;
+use crate::instruments;
+use crate::learn::LearnAction;
+use crate::teacher::TeachAction;
 
 /// Owns the app, its command queue and its pending animation frame; the
 /// handle cloned into event listeners.
@@ -69,7 +69,7 @@ impl Runner {
     /// The editor of your own data: its tools, Clear and Undo, clicks on the
     /// output view, and the CSV file input (read off the change event's task).
     fn wire_custom(self: &Rc<Self>, document: &Document) -> Result<(), String> {
-        use crate::web::custom::{click_fractions, read_chosen, tool_of, CustomAction};
+        use crate::custom::{click_fractions, read_chosen, tool_of, CustomAction};
         for (id, action) in [("custom-clear", CustomAction::Clear), ("custom-undo", CustomAction::Undo)] {
             let el = dom::by_id(document, id)?;
             self.listen(&el, "click", Command::Custom(action));

@@ -3,10 +3,10 @@
 //! [`verdicts::bug_view`].
 
 use super::Instruments;
+use crate::dom::{append, create_text, set_attr, set_text, show};
 use crate::engine::bug_lab::PlantedBug;
 use crate::engine::config::Config;
 use crate::engine::instruments::verdicts::{self, BugChoice};
-use crate::web::dom::{append, create_text, set_attr, set_text, show};
 
 impl Instruments {
     /// The `#bug` choice: the bug to plant (`Some(None)`: none), or None

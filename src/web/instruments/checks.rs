@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, Performance};
 
 use super::{show_value, verdict, Instruments};
+use crate::dom::{self, append, create, create_text, set_attr, set_text, show};
 use crate::engine::format::num;
 use crate::engine::instruments::finding::Finding;
 use crate::engine::instruments::gradient_check::GradientCheck;
@@ -19,7 +20,6 @@ use crate::engine::instruments::{initial_loss, summary, verdicts};
 use crate::engine::runs::RunRecord;
 use crate::engine::trainer::Trainer;
 use crate::viz::lr_finder as lr_finder_view;
-use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 
 impl Instruments {
     pub(super) fn show_summary(&mut self, trainer: &Trainer) {
@@ -289,7 +289,7 @@ impl Instruments {
         self.lr_current = current;
         if let Some(test) = self.lr_result.take() {
             set_text(&self.els.lf_summary, &test.summary(current));
-            crate::web::views::draw_on(&self.els.lf_chart, &lr_finder_view::chart(&test, current));
+            crate::views::draw_on(&self.els.lf_chart, &lr_finder_view::chart(&test, current));
             self.lr_result = Some(test);
         }
     }
@@ -302,7 +302,7 @@ impl Instruments {
         set_attr(&els.lf_summary, "data-stop", test.stop.id());
         show(&els.lf_summary, true);
         show(els.lf_chart.unchecked_ref(), true);
-        crate::web::views::draw_on(&els.lf_chart, &lr_finder_view::chart(test, self.lr_current));
+        crate::views::draw_on(&els.lf_chart, &lr_finder_view::chart(test, self.lr_current));
         set_attr(&els.lf_chart, "data-points", &test.lrs.len().to_string());
         for (rule, button) in Rule::ALL.iter().zip(&els.lf_use) {
             let li = button.parent_element();
@@ -381,8 +381,8 @@ impl Instruments {
             limit: t("limit"),
         };
         show(&els.cp_charts, true);
-        crate::web::views::draw_on(&els.cp_alpha_chart, &alpha_chart(trace, &labels));
-        crate::web::views::draw_on(&els.cp_curve_chart, &curvature_chart(trace, &labels, self.cockpit_shows_lr));
+        crate::views::draw_on(&els.cp_alpha_chart, &alpha_chart(trace, &labels));
+        crate::views::draw_on(&els.cp_curve_chart, &curvature_chart(trace, &labels, self.cockpit_shows_lr));
         let alphas = trace.alphas();
         set_attr(&els.cp_alpha_chart, "data-alphas", &alphas.len().to_string());
         let median = trace.running_median().last().map_or(String::new(), |m| m.1.to_string());
@@ -402,7 +402,7 @@ impl Instruments {
         set_text(&els.ls_summary, &s.summary());
         set_attr(&els.ls_summary, "data-center", &s.center().to_string());
         set_attr(&els.ls_summary, "data-rows", &s.rows.to_string());
-        crate::web::views::draw_on(&els.ls_curve, &crate::viz::landscape::curve_chart(&s.line));
+        crate::views::draw_on(&els.ls_curve, &crate::viz::landscape::curve_chart(&s.line));
         let (canvas, grid) = (els.ls_map.clone(), s.grid.clone());
         let paint = move || {
             dom::fit_to_display(&canvas);

@@ -8,10 +8,10 @@
 use web_sys::Performance;
 
 use super::Instruments;
+use crate::dom::{set_attr, set_text};
 use crate::engine::instruments::cockpit;
 use crate::engine::progress::Progress;
 use crate::engine::trainer::Trainer;
-use crate::web::dom::{set_attr, set_text};
 
 /// The live readout's state.
 #[derive(Default)]

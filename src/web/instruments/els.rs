@@ -7,7 +7,7 @@ use web_sys::{
 };
 
 use super::{HIST_H, HIST_W};
-use crate::web::dom;
+use crate::dom;
 
 /// Elements of the panel, found by id.
 pub(super) struct Els {

@@ -7,6 +7,7 @@ use web_sys::HtmlElement;
 
 use super::checks::fill_findings_into;
 use super::{show_value, Instruments, HIST_H, HIST_W};
+use crate::dom::{self, append, create, create_text, set_attr, set_text, show};
 use crate::engine::config::Named;
 use crate::engine::i18n;
 use crate::engine::instruments::histograms::Histogram;
@@ -14,7 +15,6 @@ use crate::engine::instruments::{loss_breakdown, readouts, variance_shift, Block
 use crate::engine::trainer::Trainer;
 use crate::viz::layer_table::{self, METRICS};
 use crate::viz::{histogram, sparkline};
-use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 
 /// Sparkline canvas size (px).
 const SPARK_W: usize = 72;
@@ -42,7 +42,7 @@ impl Instruments {
             let act = b.act;
             let tr: HtmlElement = create("tr", "");
             let name = crate::engine::instruments::block_label(k, n);
-            let act_name = crate::web::controls::act_label(act.map_or("linear", |(_, a)| a.name()));
+            let act_name = crate::controls::act_label(act.map_or("linear", |(_, a)| a.name()));
             let th = create_text("th", "", &format!("{name} · {act_name}"));
             set_attr(&th, "scope", "row");
             append(&tr, &th);

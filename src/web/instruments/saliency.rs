@@ -3,10 +3,10 @@
 //! over the output heatmap or as a magnitude picture.
 
 use super::Instruments;
+use crate::dom::{self, append, create, create_text, set_attr, set_text, show};
 use crate::engine::instruments::saliency;
 use crate::engine::trainer::Trainer;
 use crate::viz::{digits, saliency as sal_viz};
-use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 use web_sys::HtmlElement;
 
 /// Digits shown with their saliency maps.

@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlCanvasElement, HtmlElement, Performance};
 
 use super::{verdict, Instruments};
+use crate::dom::{self, append, create, create_text, set_attr, set_text, show};
 use crate::engine::instruments::finding::{num, Finding};
 use crate::engine::instruments::long_checks::Request;
 use crate::engine::instruments::remedy::{changed_pairs, touches, Remedy};
@@ -20,7 +21,6 @@ use crate::engine::instruments::try_fix::{percent, Side, TryFix, Verdict};
 use crate::engine::link::Link;
 use crate::engine::runs::RunRecord;
 use crate::engine::trainer::Trainer;
-use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 
 /// The result block's elements.
 pub(super) struct TryFixEls {
@@ -165,7 +165,7 @@ impl Instruments {
             crate::tr!("web.charts.step"),
             crate::tr!("web.charts.data_loss"),
         );
-        crate::web::views::draw_on(&tf.chart, &spec);
+        crate::views::draw_on(&tf.chart, &spec);
         set_text(&tf.saved, &crate::tr!("tryfix.saved"));
         let usable = self.fixed_link().is_some();
         dom::set_disabled(&tf.use_fixed, !usable);

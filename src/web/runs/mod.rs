@@ -20,7 +20,7 @@
 //! an attribute or as an input's value, never as HTML. Links (open) go through
 //! `location.hash`, which the app already follows; custom points too many
 //! for a link are handed over beside it from the record
-//! ([`crate::web::custom::remember`]).
+//! ([`crate::custom::remember`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -270,7 +270,7 @@ fn table_click(rc: &Rc<RefCell<Inner>>, e: &web_sys::Event) {
             let run = rc.borrow().runs.iter().find(|r| r.id == id).map(|r| (r.link.clone(), r.points.clone()));
             if let (Some((link, points)), Some(window)) = (run, web_sys::window()) {
                 // Custom points too many for the link come from the record.
-                crate::web::custom::remember(&points);
+                crate::custom::remember(&points);
                 let _ = window.location().set_hash(&link);
                 window.scroll_to_with_x_and_y(0.0, 0.0);
             }
@@ -407,7 +407,7 @@ fn import(rc: &Rc<RefCell<Inner>>) {
                 Ok(false) => {
                     let (done, all) = importing.progress();
                     set_text(&msg, &crate::tr!("web.runs.importing", done = done, all = all));
-                    crate::web::dom::next_task().await;
+                    crate::dom::next_task().await;
                 }
                 Err(e) => {
                     set_text(&msg, &crate::tr!("web.runs.import_rejected", why = e));
@@ -424,7 +424,7 @@ fn import(rc: &Rc<RefCell<Inner>>) {
         }
         for batch in added.chunks(SAVE_BATCH) {
             persist(&rc, batch.to_vec());
-            crate::web::dom::next_task().await;
+            crate::dom::next_task().await;
         }
         // The table's redraw decodes every new link: a slice at a time first.
         let mut links = added.iter().map(|r| r.link.as_str()).peekable();
@@ -439,13 +439,13 @@ fn import(rc: &Rc<RefCell<Inner>>) {
                     }
                 }
             }
-            crate::web::dom::next_task().await;
+            crate::dom::next_task().await;
         }
         set_text(&msg, &store::import_message(added.len(), skipped));
         set_attr(&msg, "data-imported", &added.len().to_string());
         set_attr(&msg, "data-duplicates", &skipped.to_string());
         render(&rc);
-        crate::web::dom::next_task().await;
+        crate::dom::next_task().await;
         verify_imported(&rc, &added);
     });
 }

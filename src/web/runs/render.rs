@@ -7,11 +7,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::{Els, Inner, COLORS};
+use crate::dom::{self, set_attr, set_text, show};
 use crate::engine::runs::table::{self, Sort};
 use crate::engine::runs::verify::{Verdict, MAX_STEPS, MAX_WORK};
 use crate::engine::runs::RunRecord;
 use crate::viz::chart::{ChartSpec, Curve};
-use crate::web::dom::{self, set_attr, set_text, show};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -317,7 +317,7 @@ fn render_overlay(els: &Els, drawn: &mut Option<ChartSpec>, list: &[table::Entry
     if drawn.as_ref() == Some(&spec) {
         return;
     }
-    crate::web::views::draw_on(&els.chart, &spec);
+    crate::views::draw_on(&els.chart, &spec);
     *drawn = Some(spec);
 }
 

@@ -16,11 +16,11 @@
 //! key too.
 
 use super::{diagram, input_names, show, NetworkView};
+use crate::dom::{self, set_attr, set_text};
 use crate::engine::instruments::unit_math::{strongest_first, EXAMPLE};
 use crate::engine::trainer::Trainer;
 use crate::viz::network::{self, Curve, Rect};
 use crate::viz::{color, unit_math};
-use crate::web::dom::{self, set_attr, set_text};
 
 /// Half the side (px) of the square around the pointer that the box keeps clear of.
 const POINTER_PX: f64 = 10.0;

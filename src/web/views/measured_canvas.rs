@@ -43,7 +43,7 @@ impl MeasuredCanvas {
     /// The backend for `canvas`, or None without a 2-D context.
     pub fn new(canvas: &HtmlCanvasElement) -> Option<MeasuredCanvas> {
         let inner = CanvasBackend::with_canvas_object(canvas.clone())?;
-        let context = crate::web::dom::context(canvas);
+        let context = crate::dom::context(canvas);
         Some(MeasuredCanvas { inner, context })
     }
 }

@@ -6,13 +6,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
 
 use super::OUTPUT_GRID;
+use crate::dom::{self, append, create, create_text, set_attr, set_text, show};
 use crate::engine::config::DataKind;
 use crate::engine::grid::{Grid, EXTENT};
 use crate::engine::trainer::Trainer;
 use crate::engine::view::View;
 use crate::viz::chart::{self, ChartSpec, Curve};
 use crate::viz::{color, diagram, digits, points};
-use crate::web::dom::{self, append, create, create_text, set_attr, set_text, show};
 
 /// Pixels per side of the points overlay on the output heatmap.
 const POINTS_PX: usize = 320;
@@ -257,7 +257,7 @@ impl Charts {
 /// to match: sharp text and lines at any size and on any screen.
 pub fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) {
     use plotters::prelude::IntoDrawingArea;
-    let scale = crate::web::dom::fit_to_display(canvas);
+    let scale = crate::dom::fit_to_display(canvas);
     if let Some(backend) = super::measured_canvas::MeasuredCanvas::new(canvas) {
         let area = backend.into_drawing_area();
         if let Err(e) = chart::draw_scaled(&area, spec, chart::Scale(scale)) {
