@@ -97,7 +97,9 @@ fn tanh_lane(x: f32) -> f32 {
 fn expm1_lane(y: f32) -> f32 {
     let negative = y.to_bits() & SIGN != 0;
     let hy = y.to_bits() & !SIGN;
-    // Argument reduction y = k·ln2 + (r − c) (k = 0 gives r = y, c = 0).
+    // Argument reduction y = k·ln2 + (r − c). One formula for every k:
+    // k = 0 gives r = y, c = 0, and k = ±1 libm's shortcut y ∓ LN2_HI,
+    // ±LN2_LO (the products by ±1 and 0 are exact).
     let k_nearest = (INV_LN2 * y + pick(negative, -0.5, 0.5)) as i32;
     let k_one = if negative { -1 } else { 1 };
     let k = if hy <= EXPM1_REDUCE {
