@@ -99,3 +99,24 @@ fn sqrt_instruction_matches_libm_soft_float() {
         assert_eq!(Real::sqrt(x).to_bits(), libm::sqrt(x).to_bits(), "sqrt of f64 bits {bits:#x}");
     }
 }
+
+/// `kernels::tanh::tanh_slice` (f32: libm's `tanhf` computed in SIMD128 lanes) gives
+/// libm's bits in wasm too: every 1021st bit pattern (both signs, NaNs,
+/// subnormals, ±∞) and 4096 neighbours on each side of every threshold of
+/// `tanhf` and, at 2|x|, of `expm1f` (the native tests also check all 2³²).
+#[wasm_bindgen_test]
+fn tanh_slice_matches_libm_tanhf() {
+    // tanhf: normal, ln(5/3)/2, ln(3)/2, 10, ∞; expm1f at y = 2|x|: ln2/2,
+    // 3·ln2/2, 2⁻²⁵, 27·ln2 (their halves are 0x0080_0000 lower).
+    let thresholds = [0x0080_0000u32, 0x3e82_c578, 0x3f0c_9f54, 0x4120_0000, 0x7f80_0000]
+        .into_iter()
+        .chain([0x3eb1_7218u32, 0x3f85_1592, 0x3300_0000, 0x4195_b844].map(|y| y - 0x0080_0000));
+    let near = thresholds.flat_map(|t| (t - 4096..=t + 4096).flat_map(|m| [m, m | 0x8000_0000]));
+    let bits: Vec<u32> = near.chain((0..=u32::MAX).step_by(1021)).collect();
+    let x: Vec<f32> = bits.iter().map(|&b| f32::from_bits(b)).collect();
+    let mut y = vec![0.0f32; x.len()];
+    gradlab::engine::kernels::tanh::tanh_slice(&x, &mut y);
+    for (&i, &o) in x.iter().zip(&y) {
+        assert_eq!(o.to_bits(), libm::tanhf(i).to_bits(), "tanh of f32 bits {:#x}", i.to_bits());
+    }
+}

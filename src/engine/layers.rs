@@ -302,13 +302,14 @@ pub fn act_derivative<F: Real>(act: Act, slope: F, x: F, y: F) -> F {
 
 fn activate<F: Real>(act: Act, slope: F, x: &[F], y: &mut [F]) {
     match act {
-        // The two hot paths get branch-free loops the compiler vectorizes.
+        // The hot paths get branch-free loops the compiler vectorizes.
         Act::Relu => {
             for (o, &i) in y.iter_mut().zip(x) {
                 *o = if i > F::ZERO { i } else { F::ZERO };
             }
         }
         Act::Linear => y.copy_from_slice(x),
+        Act::Tanh => kernels::tanh::tanh_slice(x, y),
         _ => {
             for (o, &i) in y.iter_mut().zip(x) {
                 *o = act_value(act, slope, i);

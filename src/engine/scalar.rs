@@ -49,6 +49,11 @@ pub trait Real:
     fn ln_1p(self) -> Self;
     /// Hyperbolic tangent.
     fn tanh(self) -> Self;
+    /// The values themselves as `f32`s when `Self` is `f32` (for kernels
+    /// that have an f32-only SIMD form), else `None`.
+    fn as_f32s(values: &[Self]) -> Option<&[f32]>;
+    /// [`Real::as_f32s`] for a mutable slice.
+    fn as_f32s_mut(values: &mut [Self]) -> Option<&mut [f32]>;
     /// Square root.
     fn sqrt(self) -> Self;
     /// x^y.
@@ -126,6 +131,14 @@ impl Real for f32 {
         libm::tanhf(self)
     }
     #[inline]
+    fn as_f32s(values: &[Self]) -> Option<&[f32]> {
+        Some(values)
+    }
+    #[inline]
+    fn as_f32s_mut(values: &mut [Self]) -> Option<&mut [f32]> {
+        Some(values)
+    }
+    #[inline]
     fn sqrt(self) -> Self {
         // Not libm: IEEE 754 rounds sqrt correctly, so the instruction gives
         // libm's bits, and it is one (vectorizable) instruction where stable
@@ -180,6 +193,14 @@ impl Real for f64 {
     #[inline]
     fn tanh(self) -> Self {
         libm::tanh(self)
+    }
+    #[inline]
+    fn as_f32s(_: &[Self]) -> Option<&[f32]> {
+        None
+    }
+    #[inline]
+    fn as_f32s_mut(_: &mut [Self]) -> Option<&mut [f32]> {
+        None
     }
     #[inline]
     fn sqrt(self) -> Self {

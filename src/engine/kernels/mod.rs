@@ -15,6 +15,7 @@
 //! batch. Every output is still the same sum in the same order as the plain
 //! loops ([`reference`] in the tests), so the numbers are bit-identical.
 
+pub mod tanh;
 mod tile;
 
 use crate::engine::scalar::Real;
