@@ -8,7 +8,7 @@
 // the time between animation frames for a few seconds. Prints one JSON line
 // per run: median and p95 frame time, epochs per second, and the median
 // training and drawing time the page spent inside a frame (from the page's
-// `last_frame_cost` hook). Issue 3's goal: median <= 16.7 ms at >= 1 epoch/s.
+// `last_frame_cost` hook). The goal: median <= 16.7 ms at >= 1 epoch/s.
 // Runs: with the live instruments on (the page's default: observing a few
 // steps per frame, drawing the panel a few times a second) and off
 // (`#live-instruments` unchecked); `inst_ms` is the instruments' share of a
