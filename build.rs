@@ -1,4 +1,5 @@
-//! Build script: gathers the Learn panel's text into one JSON document the
+//! Build script (of the `gradlab` crate and of `gradlab-core`, the engine's
+//! core in `src/engine/`): gathers the Learn panel's text into one JSON document the
 //! crate embeds (`OUT_DIR/learn.json`, read by `engine::learn`), and each
 //! language's catalog into another (`OUT_DIR/i18n.json`, read by
 //! `engine::i18n`).
@@ -20,8 +21,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let content = Path::new("content");
-    println!("cargo:rerun-if-changed=content");
+    let content = content_dir();
+    let content = content.as_path();
+    println!("cargo:rerun-if-changed={}", content.display());
     let checklist = read_toml(&content.join("checklist.toml"));
     let lessons_dir = content.join("lessons");
     let mut files: Vec<_> = fs::read_dir(&lessons_dir)
@@ -38,6 +40,17 @@ fn main() {
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("learn.json");
     fs::write(&out, doc.to_string()).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
     write_catalogs(&content.join("i18n"));
+}
+
+/// The repository's `content/` folder: this script builds both the
+/// `gradlab` crate (at the root) and `gradlab-core` (`src/engine/`).
+fn content_dir() -> PathBuf {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .map(|dir| dir.join("content"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| panic!("no content/ folder above {}", manifest.display()))
 }
 
 /// Every language's catalog, flattened, as one JSON object by language tag.

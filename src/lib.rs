@@ -9,3 +9,7 @@
 
 pub mod engine;
 pub mod viz;
+
+/// `tr!("key", name = value)`: a text of the language catalogs
+/// ([`engine::i18n`]), defined in the engine's core.
+pub use gradlab_core::tr;

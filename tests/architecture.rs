@@ -95,7 +95,9 @@ fn module_of(rel: &str) -> Option<Vec<String>> {
         return None;
     }
     let mut parts: Vec<String> = inner.split('/').map(str::to_string).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+    // `engine/core.rs` is the root of the engine's core crate, which the
+    // root crate's `engine` re-exports: both are `engine`.
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) || inner == "engine/core" {
         parts.pop();
     }
     Some(parts)
@@ -361,13 +363,38 @@ fn resolve(path: &[String], here: &[String], is_module: impl Fn(&[String]) -> bo
     Some(base)
 }
 
+/// The module path `crate::` names in a file: the tree under `src/` holds
+/// three crates. The engine's core (`gradlab-core`: `src/engine/core.rs`
+/// and every engine module but the [`OUTER`] ones) is `engine`; the page's
+/// crate (`gradlab-web`, `src/web/`) is `web`, but for the `engine`, `viz`
+/// and `tr` it re-exports from the root crate; the rest is the root.
+fn crate_root(rel: &str, path: &[String]) -> Vec<String> {
+    let engine_top = rel.strip_prefix("src/engine/").map(|r| r.split('/').next().unwrap_or("").trim_end_matches(".rs"));
+    match engine_top {
+        Some(top) if top != "mod" && !OUTER.contains(&top) => return strings(&["engine"]),
+        _ => {}
+    }
+    let re_exported = path.get(1).is_some_and(|s| ["engine", "viz", "tr"].contains(&s.as_str()));
+    if rel.starts_with("src/web/") && !re_exported {
+        return strings(&["web"]);
+    }
+    Vec::new()
+}
+
 /// Every path of `source` that resolves to a module path of the crate.
 fn references(source: &Source, modules: &BTreeSet<Vec<String>>) -> Vec<Reference> {
     let Some(module) = &source.module else { return Vec::new() };
     paths(&blank(&source.text), module)
         .into_iter()
         .filter_map(|(line, p, here)| {
-            let target = resolve(&p, &here, |m| modules.contains(m))?;
+            let from_root = match p.first().map(String::as_str) {
+                Some("crate") => {
+                    let root = crate_root(&source.rel, &p);
+                    ["crate".to_string()].into_iter().chain(root).chain(p[1..].iter().cloned()).collect()
+                }
+                _ => p.clone(),
+            };
+            let target = resolve(&from_root, &here, |m| modules.contains(m))?;
             Some(Reference { line, written: p.join("::"), target })
         })
         .collect()
@@ -531,6 +558,11 @@ fn places(edges: &[Edge], from: &str, to: &str, cap: usize) -> String {
 #[test]
 fn engine_modules_form_no_dependency_circle() {
     let (_, edges) = engine_edges(&sources());
+    // The core's own paths (`crate::model` in the core crate) are edges too.
+    assert!(
+        edges.iter().any(|e| e.from == "trainer" && e.to == "model" && e.at.contains("crate::model")),
+        "no trainer → model edge written `crate::model` found: the core crate's paths do not resolve"
+    );
     let g = graph(&edges);
     let found = cycles(&g);
     let mut report = String::new();
@@ -709,7 +741,8 @@ fn a_small_tree_gives_its_edges_and_offenders() {
         fake("src/lib.rs", "pub mod engine;\npub mod viz;\n"),
         fake("src/engine/mod.rs", "pub mod model;\npub mod runs;\npub mod trainer;\n"),
         fake("src/engine/model.rs", "use super::trainer::Trainer;\n// crate::engine::runs in a comment\n"),
-        fake("src/engine/trainer.rs", "mod step;\nuse crate::engine::model::{self, Model};\n"),
+        // The core is its own crate: its `crate::` is the engine.
+        fake("src/engine/trainer.rs", "mod step;\nuse crate::model::{self, Model};\n"),
         fake("src/engine/trainer/step.rs", "\n\nfn f() { super::super::runs::record(); }\n"),
         fake("src/engine/runs/mod.rs", "use crate::engine::trainer::Trainer;\n"),
         fake("src/viz/chart.rs", "use wasm_bindgen::JsValue;\nfn f() { crate::web::dom::body(); }\n"),
@@ -725,8 +758,8 @@ fn a_small_tree_gives_its_edges_and_offenders() {
         [
             "model→trainer src/engine/model.rs:1: super::trainer::Trainer",
             "runs→trainer src/engine/runs/mod.rs:1: crate::engine::trainer::Trainer",
-            "trainer→model src/engine/trainer.rs:2: crate::engine::model",
-            "trainer→model src/engine/trainer.rs:2: crate::engine::model::Model",
+            "trainer→model src/engine/trainer.rs:2: crate::model",
+            "trainer→model src/engine/trainer.rs:2: crate::model::Model",
             "trainer→runs src/engine/trainer/step.rs:3: super::super::runs::record",
         ]
     );

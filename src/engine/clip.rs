@@ -1,7 +1,7 @@
 //! Gradient clipping by value and by global L2 norm.
 
-use crate::engine::named::Named;
-use crate::engine::scalar::Real;
+use crate::named::Named;
+use crate::scalar::Real;
 
 /// Gradient clipping.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -59,7 +59,7 @@ pub fn clip<F: Real>(kind: ClipKind, grads: &mut [F]) -> bool {
 
 /// ‖g‖₂ over every component, accumulated in f64.
 pub fn global_norm<F: Real>(grads: &[F]) -> f64 {
-    crate::engine::math::sqrt(grads.iter().map(|&g| g.f64() * g.f64()).sum::<f64>())
+    crate::math::sqrt(grads.iter().map(|&g| g.f64() * g.f64()).sum::<f64>())
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! every parameter and every BN running statistic, shown as 16 hex digits.
 //! Two people who see the same fingerprint hold the same state.
 
-use crate::engine::layers::Layer;
-use crate::engine::model::Model;
-use crate::engine::scalar::Real;
+use crate::layers::Layer;
+use crate::model::Model;
+use crate::scalar::Real;
 use std::fmt;
 use std::hash::Hasher;
 

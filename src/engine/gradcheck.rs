@@ -7,13 +7,13 @@
 //! backprop. The data loss and the penalty are separable: a check can run on
 //! the data loss alone, as the checklist advises.
 
-use crate::engine::config::{Act, LossKind};
-use crate::engine::layers::{Layer, Pass};
-use crate::engine::loss;
-use crate::engine::model::Model;
-use crate::engine::progress::Progress;
-use crate::engine::rng::{Rng, Stream};
-use crate::engine::trainer::{Grads, NoHooks, StepHooks, Trainer};
+use crate::config::{Act, LossKind};
+use crate::layers::{Layer, Pass};
+use crate::loss;
+use crate::model::Model;
+use crate::progress::Progress;
+use crate::rng::{Rng, Stream};
+use crate::trainer::{Grads, NoHooks, StepHooks, Trainer};
 use serde::Serialize;
 
 /// Step of the central difference.

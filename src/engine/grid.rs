@@ -5,7 +5,7 @@
 //! col c) is `x1 = −E + 2E·c/(size−1)`, `x2 = E − 2E·r/(size−1)` with
 //! `E =` [`EXTENT`]: y points up in every picture, as in the data.
 
-use crate::engine::trainer::Trainer;
+use crate::trainer::Trainer;
 
 /// Half-width of the plane shown, as TF Playground's [−6, 6]².
 pub const EXTENT: f64 = 6.0;
@@ -38,7 +38,7 @@ impl Grid {
         for r in 0..size {
             for c in 0..size {
                 let (x1, x2) = coords(size, r, c);
-                crate::engine::data::features::feature_row(x1, x2, &map.features, &mut row);
+                crate::data::features::feature_row(x1, x2, &map.features, &mut row);
                 features.extend(row.iter().map(|&v| v as f32));
                 map.scaler.apply_row(&mut row);
                 inputs.extend(row.iter().map(|&v| v as f32));

@@ -2,11 +2,11 @@
 //!
 //! `fan_in` and `fan_out` are the input and output widths of a dense layer.
 //! Weights are drawn in row-major order of `W: [n_in, n_out]` from the
-//! [`Stream::Init`](crate::engine::rng::Stream) generator.
+//! [`Stream::Init`](crate::rng::Stream) generator.
 
-use crate::engine::math;
-use crate::engine::named::Named;
-use crate::engine::rng::Uniform01;
+use crate::math;
+use crate::named::Named;
+use crate::rng::Uniform01;
 
 /// Weight initializers.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -96,7 +96,7 @@ pub fn expected_std(kind: InitKind, fan_in: usize, fan_out: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng::{Rng, Stream};
+    use crate::rng::{Rng, Stream};
 
     fn stats(v: &[f64]) -> (f64, f64) {
         let n = v.len() as f64;

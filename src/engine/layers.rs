@@ -5,10 +5,10 @@
 //! holds only offsets into it ([`Dense`], [`BatchNorm`]) and its own
 //! non-trainable state (BN running statistics, the dropout mask).
 
-use crate::engine::kernels;
-use crate::engine::named::Named;
-use crate::engine::rng::Rng;
-use crate::engine::scalar::Real;
+use crate::kernels;
+use crate::named::Named;
+use crate::rng::Rng;
+use crate::scalar::Real;
 
 /// Activation functions.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -480,7 +480,7 @@ impl<F: Real> Dropout<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng::{Stream, Uniform01};
+    use crate::rng::{Stream, Uniform01};
 
     fn bn_layer(n: usize) -> (BatchNorm<f64>, Vec<f64>) {
         // params: gamma = [2, 0.5], beta = [1, -1]

@@ -7,8 +7,8 @@
 //! L1/L2 penalties are computed apart ([`penalty`]) so that the data loss can
 //! be reported and gradient-checked on its own.
 
-use crate::engine::named::Named;
-use crate::engine::scalar::Real;
+use crate::named::Named;
+use crate::scalar::Real;
 
 /// Training losses.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -140,7 +140,7 @@ fn softmax_focal<F: Real>(z: &[F], y: &[F], gamma: f64, g: Option<&mut [F]>) -> 
     let (m, lse) = log_sum_exp(z);
     let class = y.iter().position(|&v| v.f64() > 0.5).unwrap_or(0);
     let ln_py = (z[class] - m - lse).f64();
-    let p_y = crate::engine::math::exp(ln_py);
+    let p_y = crate::math::exp(ln_py);
     let q = 1.0 - p_y;
     if let Some(g) = g {
         // (1 − p_y)^(γ−1)·p_y·ln p_y → 0 as p_y → 1 for γ > 0.
@@ -160,7 +160,7 @@ fn pow_or_one(x: f64, gamma: f64) -> f64 {
     if gamma == 0.0 {
         1.0
     } else {
-        crate::engine::math::pow(x, gamma)
+        crate::math::pow(x, gamma)
     }
 }
 
@@ -251,7 +251,7 @@ mod tests {
         let z = [0.0f64; 10];
         let mut y = [0.0; 10];
         y[3] = 1.0;
-        assert!((loss_and_grad(LossKind::SoftmaxCe, &z, &y, 10, None) - crate::engine::math::ln(10.0)).abs() < 1e-14);
+        assert!((loss_and_grad(LossKind::SoftmaxCe, &z, &y, 10, None) - crate::math::ln(10.0)).abs() < 1e-14);
         // Focal with γ = 0, α = 0.5 is half the BCE.
         let f = loss_and_grad(LossKind::Focal { gamma: 0.0, alpha: 0.5 }, &[0.8f64], &[1.0], 1, None);
         let b = loss_and_grad(LossKind::Bce, &[0.8f64], &[1.0], 1, None);

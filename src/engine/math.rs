@@ -2,7 +2,7 @@
 //!
 //! `std`'s `f64::exp` and friends call the platform's libm natively and a Rust
 //! port in wasm; their last bits can differ. Everything in the engine calls
-//! these wrappers (or [`crate::engine::scalar::Real`]) instead, and
+//! these wrappers (or [`crate::scalar::Real`]) instead, and
 //! `clippy.toml` forbids the `std` methods.
 
 /// e^x.

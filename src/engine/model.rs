@@ -6,13 +6,13 @@
 //! outputs of the last forward pass are kept (`acts`) for backward and for the
 //! instruments; their buffers are sized once per batch size and reused.
 
-use crate::engine::config::{Act, BlockOrder, Config, InitKind, LayerSpec, LossKind, OutputAct};
-use crate::engine::init::draw_weights;
-use crate::engine::layers::{Activation, BatchNorm, Dense, Dropout, Layer, Pass};
-use crate::engine::loss;
-pub use crate::engine::params::{ParamInfo, ParamKind};
-use crate::engine::rng::Rng;
-use crate::engine::scalar::Real;
+use crate::config::{Act, BlockOrder, Config, InitKind, LayerSpec, LossKind, OutputAct};
+use crate::init::draw_weights;
+use crate::layers::{Activation, BatchNorm, Dense, Dropout, Layer, Pass};
+use crate::loss;
+pub use crate::params::{ParamInfo, ParamKind};
+use crate::rng::Rng;
+use crate::scalar::Real;
 
 /// The architecture, independent of the float type: what [`Model::build`] reads.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -94,7 +94,7 @@ pub struct Model<F> {
     #[serde(skip)]
     delta: [Vec<F>; 2],
     /// Scratch for a dense layer's transposed weights in backward
-    /// (see [`crate::engine::kernels::dense_backward_input`]).
+    /// (see [`crate::kernels::dense_backward_input`]).
     #[serde(skip)]
     w_t: Vec<F>,
 }
@@ -348,7 +348,7 @@ impl<F: Real> Model<F> {
         if let Some(rms) = signal {
             let d = &dy[..batch * n_out];
             let sum: f64 = d.iter().map(|v| v.f64() * v.f64()).sum();
-            rms[i] = crate::engine::math::sqrt(sum / d.len().max(1) as f64);
+            rms[i] = crate::math::sqrt(sum / d.len().max(1) as f64);
         }
         let need_dx = i > 0 || input_grad;
         dx.resize(batch * n_in, F::ZERO);

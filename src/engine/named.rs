@@ -2,7 +2,7 @@
 //! optimizers, ...): the values links write and the page's labels.
 
 /// A closed set of choices with stable short names: the values written in
-/// links (see [`crate::engine::link`]) and usable as UI labels.
+/// links (see `gradlab::engine::link`) and usable as UI labels.
 pub trait Named: Copy + 'static {
     /// Every choice in display order; variants carrying parameters hold their
     /// defaults (the values a link gets when it names the variant but omits its

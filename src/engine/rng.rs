@@ -7,7 +7,7 @@
 //! (docs/WORKLOADS.md) are defined with. Both implement [`Uniform01`],
 //! which is all the data generators ask for.
 
-use crate::engine::math;
+use crate::math;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 

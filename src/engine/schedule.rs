@@ -2,8 +2,8 @@
 //! times a multiplier that depends only on the step, so the base rate can be
 //! changed mid-run.
 
-use crate::engine::math;
-use crate::engine::named::Named;
+use crate::math;
+use crate::named::Named;
 
 /// Learning-rate schedules (multipliers of the base learning rate).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -9,10 +9,10 @@
 //! pass, scratch space) and the live instruments' per-step capture are left
 //! out, half the bytes on a large network; the next pass refills them.
 
-use crate::engine::error::EngineError;
-use crate::engine::trainer::{Hooks, Trainer};
+use crate::error::EngineError;
+use crate::trainer::{Hooks, Trainer};
 
-/// The trainer's state as bytes, its hooks' state ([`crate::engine::trainer::StepHooks::save`]) included.
+/// The trainer's state as bytes, its hooks' state ([`crate::trainer::StepHooks::save`]) included.
 pub fn encode(trainer: &Trainer) -> Vec<u8> {
     let mut bytes = Vec::new();
     encode_into(trainer, &mut bytes);
@@ -50,8 +50,8 @@ pub fn no_hooks(bytes: &[u8]) -> Result<Hooks, EngineError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::{Act, Config, DataKind, LayerSpec, OptimizerKind};
-    use crate::engine::optim::adam::ADAM;
+    use crate::config::{Act, Config, DataKind, LayerSpec, OptimizerKind};
+    use crate::optim::adam::ADAM;
 
     /// `data=spiral&net=6:relu,4:tanh&bs=12&opt=adam` after `steps` steps,
     /// built from the core's own types (the core reads no link).

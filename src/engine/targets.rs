@@ -3,10 +3,10 @@
 //! ([`Encoding`]), and one side of the split in the training float type
 //! ([`Split`]).
 
-use crate::engine::config::{LossKind, OutputAct};
-use crate::engine::data::{Labels, RawData};
-use crate::engine::error::EngineError;
-use crate::engine::scalar::Real;
+use crate::config::{LossKind, OutputAct};
+use crate::data::{Labels, RawData};
+use crate::error::EngineError;
+use crate::scalar::Real;
 use ndarray::Array2;
 
 /// What kind of prediction the data asks for.

@@ -10,17 +10,17 @@
 //! figures), `evaluation` (losses over the data, whole or in slices),
 //! `drawing` (what the page draws from a trainer: points, digit
 //! samples, layer outputs), `hooks` (the seams where code from outside, the bug lab, changes a
-//! step); the target encoding lives in [`crate::engine::targets`].
+//! step); the target encoding lives in [`crate::targets`].
 
-use crate::engine::config::{self, Change, Config, DataKind, Live};
-use crate::engine::data::{self, features, RawData};
-use crate::engine::error::EngineError;
-use crate::engine::fingerprint::{self, Fingerprint};
-use crate::engine::history::History;
-use crate::engine::model::{Model, ModelSpec, PredictScratch};
-use crate::engine::optim::Optimizer;
-use crate::engine::rng::{Rng, Stream, Uniform01};
-use crate::engine::schedule;
+use crate::config::{self, Change, Config, DataKind, Live};
+use crate::data::{self, features, RawData};
+use crate::error::EngineError;
+use crate::fingerprint::{self, Fingerprint};
+use crate::history::History;
+use crate::model::{Model, ModelSpec, PredictScratch};
+use crate::optim::Optimizer;
+use crate::rng::{Rng, Stream, Uniform01};
+use crate::schedule;
 use ndarray::{Array2, Axis};
 
 mod drawing;
@@ -32,7 +32,7 @@ pub use evaluation::Evaluation;
 pub use hooks::{Grads, Hooks, NoHooks, StepHooks};
 pub use step::{LastUpdate, NonFinite, PartialStep, StepOutcome, StepProbe, StepStats, TensorKind};
 
-pub use crate::engine::targets::{Encoding, Split, Task};
+pub use crate::targets::{Encoding, Split, Task};
 
 /// Mechanics of the epoch loop that the benchmark workloads pin down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -90,7 +90,7 @@ pub struct Trainer {
     #[serde(skip)]
     pub probe: Option<Box<StepProbe>>,
     /// Code from outside at the step's seams (default: none). A snapshot
-    /// saves their state apart ([`crate::engine::snapshot`]).
+    /// saves their state apart ([`crate::snapshot`]).
     #[serde(skip)]
     hooks: Hooks,
     order: Vec<usize>,
@@ -117,7 +117,7 @@ type ModelInputs = (Array2<f64>, Array2<f64>, Option<InputMap>);
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InputMap {
     /// Enabled features, in order.
-    pub features: Vec<crate::engine::config::Feature>,
+    pub features: Vec<crate::config::Feature>,
     /// Standardization fitted on the training set (identity when off).
     pub scaler: features::Standardizer,
 }

@@ -3,8 +3,8 @@
 //! the next step, and which keyboard shortcut means which transport button.
 //! The page (`web::app`) keeps the mode and acts on these decisions.
 
-use crate::engine::i18n;
-use crate::engine::view::Speed;
+use crate::i18n;
+use crate::view::Speed;
 
 /// What the frame loop is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,13 +1,13 @@
 //! How the page presents an experiment, apart from the experiment itself:
 //! the view toggles a learner flips ([`View`]) and the flags a link's author
 //! sets for a class ([`Classroom`]). Neither changes a number of the run, so
-//! neither is part of [`crate::engine::config::Config`]; both travel in the
-//! link beside it ([`crate::engine::link::Link`]).
+//! neither is part of [`crate::config::Config`]; both travel in the
+//! link beside it (`gradlab::engine::link::Link`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::i18n::Lang;
-use crate::engine::named::Named;
+use crate::i18n::Lang;
+use crate::named::Named;
 
 /// What the page draws and how fast Play goes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

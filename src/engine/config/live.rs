@@ -5,7 +5,7 @@
 //!
 //! A change at step `s` takes effect before step `s + 1` is computed,
 //! exactly where the page applies a control changed after `s` steps; the
-//! trainer replays the list ([`crate::engine::trainer::Trainer`]), so the
+//! trainer replays the list ([`crate::trainer::Trainer`]), so the
 //! page, a link's fast-forward and the native CLI train the same bits.
 
 use super::{ClipKind, Config, OptimizerKind, ScheduleKind};

@@ -1,24 +1,24 @@
 //! The whole experiment as one value.
 //!
 //! A [`Config`] plus its seed is everything needed to reproduce a run bit for
-//! bit. [`crate::engine::link`] turns it into a short readable hash
+//! bit. `gradlab::engine::link` turns it into a short readable hash
 //! (`lr=0.03&bs=10&...`) and back; parsing never fails: bad fields fall back
 //! to defaults and are listed.
 
-pub use crate::engine::clip::ClipKind;
-pub use crate::engine::init::InitKind;
-pub use crate::engine::layers::Act;
-pub use crate::engine::loss::LossKind;
-pub use crate::engine::named::Named;
-pub use crate::engine::optim::OptimizerKind;
-pub use crate::engine::schedule::ScheduleKind;
+pub use crate::clip::ClipKind;
+pub use crate::init::InitKind;
+pub use crate::layers::Act;
+pub use crate::loss::LossKind;
+pub use crate::named::Named;
+pub use crate::optim::OptimizerKind;
+pub use crate::schedule::ScheduleKind;
 
 mod live;
 pub mod points;
 pub use live::{check_changes, record_change, Change, Live, MAX_CHANGES};
 pub use points::CustomPoint;
 
-/// Version of the URL format written by [`crate::engine::link::encode`].
+/// Version of the URL format written by `gradlab::engine::link::encode`.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Which data set to train on.
@@ -95,7 +95,7 @@ pub struct DataConfig {
     /// The points of [`DataKind::Custom`], in order (ignored by the others).
     #[serde(default)]
     pub points: Vec<CustomPoint>,
-    /// The content hash ([`crate::engine::link::points::hash`]) of custom
+    /// The content hash (`gradlab::engine::link::points::hash`) of custom
     /// points a link named but could not carry (`pts_hash=`); `points` is
     /// then empty and the data must come from a run record or a CSV.
     #[serde(default)]
@@ -137,7 +137,7 @@ pub enum OutputAct {
 
 /// The whole experiment: every number of a run follows from it. A link
 /// carries it beside the view, the classroom flags and a planted bug
-/// ([`crate::engine::link::Link`]).
+/// (`gradlab::engine::link::Link`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// The one seed driving data, initialization, shuffles and dropout.
@@ -222,7 +222,7 @@ impl Default for Config {
             leaky_slope: 0.01,
             l1: 0.0,
             l2: 0.0,
-            optimizer: OptimizerKind::of(&crate::engine::optim::sgd::SGD),
+            optimizer: OptimizerKind::of(&crate::optim::sgd::SGD),
             lr: 0.03,
             schedule: ScheduleKind::Constant,
             clip: ClipKind::None,

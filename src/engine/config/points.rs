@@ -1,6 +1,6 @@
 //! The points of your own data set ([`super::DataKind::Custom`]): one
 //! point, its quantized coordinates and class, and the ranges a set keeps
-//! to. The data set built from them is [`crate::engine::data::custom`].
+//! to. The data set built from them is [`crate::data::custom`].
 //!
 //! Coordinates are whole hundredths in `−600..=600` (the data view's plane
 //! `[−6, 6]²` in steps of 0.01), so a link, a run record and the page hold

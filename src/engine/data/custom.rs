@@ -12,9 +12,9 @@
 use ndarray::Array2;
 
 use super::{Labels, RawData};
-use crate::engine::error::EngineError;
+use crate::error::EngineError;
 
-pub use crate::engine::config::points::{n_classes, CustomPoint, MAX_CLASSES, MAX_POINTS, MAX_STEPS, STEPS_PER_UNIT};
+pub use crate::config::points::{n_classes, CustomPoint, MAX_CLASSES, MAX_POINTS, MAX_STEPS, STEPS_PER_UNIT};
 
 /// Checks a set: at most [`MAX_POINTS`] points, each in range.
 pub fn check(points: &[CustomPoint]) -> Result<(), String> {

@@ -7,7 +7,7 @@
 //! first) and then the digit 0..=9. Pixels are scaled to [0, 1] by /16.
 
 use super::{Labels, RawData};
-use crate::engine::error::EngineError;
+use crate::error::EngineError;
 use flate2::read::GzDecoder;
 use ndarray::Array2;
 use std::io::Read;

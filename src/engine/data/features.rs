@@ -6,8 +6,8 @@
 //! [`Standardizer`] rescales each column to zero mean and unit variance with
 //! statistics fitted on the training inputs only.
 
-use crate::engine::config::Feature;
-use crate::engine::math;
+use crate::config::Feature;
+use crate::math;
 use ndarray::{Array2, ArrayView2};
 
 /// The value of one feature at `(x1, x2)`.

@@ -28,9 +28,9 @@ pub mod digits;
 pub mod features;
 pub mod synth;
 
-use crate::engine::config::{DataConfig, DataKind};
-use crate::engine::error::EngineError;
-use crate::engine::rng::Uniform01;
+use crate::config::{DataConfig, DataKind};
+use crate::error::EngineError;
+use crate::rng::Uniform01;
 use ndarray::{Array2, Axis};
 
 /// Targets of a data set.
@@ -228,8 +228,8 @@ pub fn split<R: Uniform01>(raw: &RawData, train_pct: u32, rng: &mut R) -> (RawDa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::config::DataKind;
-    use crate::engine::rng::{Mulberry32, Rng, Stream};
+    use crate::config::DataKind;
+    use crate::rng::{Mulberry32, Rng, Stream};
     use std::collections::HashSet;
 
     fn cfg(kind: DataKind) -> DataConfig {

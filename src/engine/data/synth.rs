@@ -12,8 +12,8 @@
 //! Coordinates are in math orientation (x2 up), as TF Playground's data are.
 
 use super::{Labels, RawData};
-use crate::engine::math;
-use crate::engine::rng::Uniform01;
+use crate::math;
+use crate::rng::Uniform01;
 use ndarray::Array2;
 use std::f64::consts::PI;
 
@@ -282,7 +282,7 @@ pub fn multi_gauss<R: Uniform01>(n: usize, noise: f64, rng: &mut R) -> RawData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng::Mulberry32;
+    use crate::rng::Mulberry32;
 
     fn class_labels(d: &RawData) -> &[usize] {
         match &d.labels {

@@ -15,7 +15,7 @@
 //! string is missing. The checklist and lesson text is written in English
 //! in `content/` (the source); their translations are catalog keys
 //! (`checklist.3.4.what`, `lesson.vanishing.question`, …) read by
-//! [`crate::engine::learn`].
+//! `gradlab::engine::learn`.
 //!
 //! The current language is presentation state, not part of the experiment:
 //! a thread-local the page sets from the link (`lang=zh-CN`) and the native
@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::named::Named;
+use crate::named::Named;
 
 /// A language of the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -164,11 +164,11 @@ pub fn keys(lang: Lang) -> BTreeSet<&'static str> {
 #[macro_export]
 macro_rules! tr {
     ($key:expr) => {
-        $crate::engine::i18n::text($key).to_string()
+        $crate::i18n::text($key).to_string()
     };
     ($key:expr, $($name:ident = $value:expr),+ $(,)?) => {
-        $crate::engine::i18n::fill(
-            $crate::engine::i18n::text($key),
+        $crate::i18n::fill(
+            $crate::i18n::text($key),
             &[$((stringify!($name), ($value).to_string())),+],
         )
     };

@@ -18,7 +18,7 @@
 pub mod tanh;
 mod tile;
 
-use crate::engine::scalar::Real;
+use crate::scalar::Real;
 use tile::{outer_sum_tile, over_col_tiles, product_tile, ROWS};
 
 /// `y = a · b (+ init)` for `a: [rows, n_k]`, `b: [n_k, n_out]`: blocks of
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn tiled_kernels_are_bit_identical_to_the_plain_loops_for_every_remainder() {
-        use crate::engine::rng::{Rng, Stream, Uniform01};
+        use crate::rng::{Rng, Stream, Uniform01};
         let mut rng = Rng::new(4, Stream::Probe);
         // Widths and batches around the tile sizes (4 rows, 8/4/2/1 columns),
         // plus W3's 64 → 128 → 64 → 10; values spanning magnitudes so that
@@ -180,9 +180,7 @@ mod tests {
         let mut order_mattered = false;
         for (batch, n_in, n_out) in shapes {
             let mut draw = |n: usize| {
-                (0..n)
-                    .map(|_| (rng.normal() * crate::engine::math::pow(10.0, rng.normal())) as f32)
-                    .collect::<Vec<f32>>()
+                (0..n).map(|_| (rng.normal() * crate::math::pow(10.0, rng.normal())) as f32).collect::<Vec<f32>>()
             };
             let (x, w, bias, dy) = (draw(batch * n_in), draw(n_in * n_out), draw(n_out), draw(batch * n_out));
             let mut y = vec![f32::NAN; batch * n_out];

@@ -42,7 +42,7 @@ const EXPM1_K_ONE: u32 = 0x3f85_1592;
 /// expm1f: |y| < 2⁻²⁵ returns y.
 const EXPM1_TINY: u32 = 0x3300_0000;
 
-use crate::engine::scalar::Real;
+use crate::scalar::Real;
 
 /// `y[i] = x[i].tanh()` over `min(len)` values: for f32 in SIMD lanes
 /// ([`tanh_f32`]), for f64 with `libm::tanh` one value at a time.

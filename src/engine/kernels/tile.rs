@@ -8,7 +8,7 @@
 //! which outputs are computed together, never the operations behind one
 //! output, so the results are bit-identical to the unblocked loops.
 
-use crate::engine::scalar::Real;
+use crate::scalar::Real;
 
 /// Rows per tile (the remaining rows run one at a time).
 pub const ROWS: usize = 4;

@@ -2,12 +2,12 @@
 //! of the weights (not the biases) by `lr·λ·p`.
 
 use super::{decay_weights, Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::math;
-use crate::engine::params::ParamInfo;
-use crate::engine::scalar::Real;
+use crate::math;
+use crate::params::ParamInfo;
+use crate::scalar::Real;
 
 /// Adam (bias-corrected).
-pub const ADAM: Rule = Rule {
+pub static ADAM: Rule = Rule {
     name: "adam",
     title: "Adam",
     reads: &[Hyper::Beta1, Hyper::Beta2, Hyper::Eps],
@@ -19,7 +19,7 @@ pub const ADAM: Rule = Rule {
 };
 
 /// AdamW: Adam with decoupled weight decay.
-pub const ADAMW: Rule = Rule {
+pub static ADAMW: Rule = Rule {
     name: "adamw",
     title: "AdamW",
     reads: &[Hyper::Beta1, Hyper::Beta2, Hyper::Eps, Hyper::WeightDecay],

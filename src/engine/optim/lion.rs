@@ -12,11 +12,11 @@
 //! Lion wants a learning rate 3–10× smaller than Adam's.
 
 use super::{decay_weights, Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::params::ParamInfo;
-use crate::engine::scalar::Real;
+use crate::params::ParamInfo;
+use crate::scalar::Real;
 
 /// Lion, with the paper's β1 = 0.9, β2 = 0.99.
-pub const LION: Rule = Rule {
+pub static LION: Rule = Rule {
     name: "lion",
     title: "Lion",
     reads: &[Hyper::Beta1, Hyper::Beta2, Hyper::WeightDecay],

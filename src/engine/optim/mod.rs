@@ -17,9 +17,9 @@ pub mod lion;
 pub mod rmsprop;
 pub mod sgd;
 
-use crate::engine::named::Named;
-use crate::engine::params::ParamInfo;
-use crate::engine::scalar::Real;
+use crate::named::Named;
+use crate::params::ParamInfo;
+use crate::scalar::Real;
 
 /// Every optimizer with its default hyperparameters, in the page's order:
 /// one row per update rule.
@@ -266,7 +266,7 @@ fn decay_weights<F: Real>(params: &mut [F], infos: &[ParamInfo], lr: f64, weight
 pub(crate) mod test_support {
     //! Two hand-worked steps on one weight and one bias.
     use super::*;
-    use crate::engine::params::ParamKind;
+    use crate::params::ParamKind;
 
     // One weight p = 1.0 and one bias q = -0.5; gradients g1 = (0.2, -0.4),
     // g2 = (0.1, 0.3); lr = 0.1. Expected values worked by hand in each test.

@@ -1,11 +1,11 @@
 //! RMSProp: `s = ρs + (1−ρ)g²; p −= lr·g/(√s + ε)`.
 
 use super::{Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::params::ParamInfo;
-use crate::engine::scalar::Real;
+use crate::params::ParamInfo;
+use crate::scalar::Real;
 
 /// RMSProp.
-pub const RMSPROP: Rule = Rule {
+pub static RMSPROP: Rule = Rule {
     name: "rmsprop",
     title: "RMSProp",
     reads: &[Hyper::Rho, Hyper::Eps],

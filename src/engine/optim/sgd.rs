@@ -3,11 +3,11 @@
 //! (`v = μv + g; p −= lr·(g + μv)`), as PyTorch writes them.
 
 use super::{Hyper, Hyperparams, Optimizer, Rule};
-use crate::engine::params::ParamInfo;
-use crate::engine::scalar::Real;
+use crate::params::ParamInfo;
+use crate::scalar::Real;
 
 /// Plain SGD: `p −= lr·g`.
-pub const SGD: Rule = Rule {
+pub static SGD: Rule = Rule {
     name: "sgd",
     title: "SGD",
     reads: &[],
@@ -19,7 +19,7 @@ pub const SGD: Rule = Rule {
 };
 
 /// SGD with heavy-ball momentum.
-pub const MOMENTUM: Rule = Rule {
+pub static MOMENTUM: Rule = Rule {
     name: "momentum",
     title: "SGD with momentum",
     reads: &[Hyper::Mu],
@@ -31,7 +31,7 @@ pub const MOMENTUM: Rule = Rule {
 };
 
 /// SGD with Nesterov momentum.
-pub const NESTEROV: Rule = Rule {
+pub static NESTEROV: Rule = Rule {
     name: "nesterov",
     title: "Nesterov momentum",
     reads: &[Hyper::Mu],

@@ -4,7 +4,7 @@
 //! state, kept apart from training itself.
 
 use super::Trainer;
-use crate::engine::data::{Labels, RawData};
+use crate::data::{Labels, RawData};
 
 /// A raw planar point and its target, for drawing.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

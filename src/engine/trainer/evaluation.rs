@@ -9,7 +9,7 @@
 //! bits as [`Trainer::evaluate`] (tested).
 
 use super::Trainer;
-use crate::engine::history::Metrics;
+use crate::history::Metrics;
 
 /// Rows the model predicts at once (`Model::predict_into`'s chunk).
 pub const PREDICT_ROWS: usize = 256;

@@ -15,11 +15,11 @@
 //! seams run a few times per step, so the dynamic call costs nothing
 //! measurable.
 
-use crate::engine::config::LossKind;
-use crate::engine::layers::Pass;
-use crate::engine::loss;
-use crate::engine::model::{Model, ParamInfo};
-use crate::engine::targets::Split;
+use crate::config::LossKind;
+use crate::layers::Pass;
+use crate::loss;
+use crate::model::{Model, ParamInfo};
+use crate::targets::Split;
 use ndarray::Array2;
 use std::any::Any;
 use std::fmt;

@@ -9,9 +9,9 @@
 //! (tested, and `tests/fixtures` fingerprints go through this path).
 
 use super::{gather, Grads, Trainer};
-use crate::engine::clip;
-use crate::engine::layers::Pass;
-use crate::engine::rng::Rng;
+use crate::clip;
+use crate::layers::Pass;
+use crate::rng::Rng;
 use std::fmt;
 
 /// Which tensor first became non-finite.
@@ -97,7 +97,7 @@ pub struct StepStats {
 }
 
 /// What the last applied step did to every parameter, for the page's
-/// "show the math" box ([`crate::engine::instruments::unit_math`]): the
+/// "show the math" box (`gradlab::engine::instruments::unit_math`): the
 /// gradient the optimizer was given (data loss and penalties, after
 /// clipping) and the change it made, `params after − params before`.
 ///
@@ -110,7 +110,7 @@ pub struct LastUpdate {
     pub step: u64,
     /// The optimizer (rule and hyperparameters) that made the update, and
     /// its count of updates after it (Adam's t).
-    pub optimizer: Option<(crate::engine::optim::OptimizerKind, u64)>,
+    pub optimizer: Option<(crate::optim::OptimizerKind, u64)>,
     /// Gradient handed to the optimizer (layout of `Model::params`).
     pub grads: Vec<f32>,
     /// `params after − params before` (f32).
