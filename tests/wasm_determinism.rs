@@ -84,7 +84,8 @@ fn same_link_twice_gives_same_fingerprint() {
 /// `Real::sqrt` is the sqrt instruction, libm in wasm (stable) a soft-float
 /// routine: both round correctly, so they agree bit for bit, here on every
 /// non-negative f32 whose bits are a multiple of 97 (normals, subnormals,
-/// zero) and on infinity and the extreme subnormals.
+/// zero) and on infinity and the extreme subnormals. (Only here: natively
+/// libm calls the same instruction, so a native comparison could not fail.)
 #[wasm_bindgen_test]
 fn sqrt_instruction_matches_libm_soft_float() {
     use gradlab::engine::scalar::Real;

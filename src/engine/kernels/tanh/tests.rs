@@ -81,7 +81,7 @@ fn an_equal_formula_in_another_order_differs_from_libm() {
 }
 
 /// Every f32 bit pattern, 2³² of them, through the SIMD path, against libm.
-/// Slow (minutes): `cargo test --release --lib tanh_exhaustive -- --ignored
+/// Slow (minutes): `cargo test --release -p gradlab-core --lib tanh_exhaustive -- --ignored
 /// --nocapture`.
 #[test]
 #[ignore]
