@@ -1,16 +1,16 @@
 //! The 8×8 handwritten digits: 1,797 images, 10 classes.
 //!
 //! The file `data/digits.csv.gz` is scikit-learn's copy of the UCI "Optical
-//! Recognition of Handwritten Digits" test set (see `data/README.md`). It is
-//! compiled into the binary, gunzipped with `flate2` and parsed by
-//! [`parse_csv`]: each line holds 64 pixel counts 0..=16 (row-major, top row
-//! first) and then the digit 0..=9. Pixels are scaled to [0, 1] by /16.
+//! Recognition of Handwritten Digits" test set (see `data/README.md`): each
+//! line holds 64 pixel counts 0..=16 (row-major, top row first) and then the
+//! digit 0..=9. The build script (`build.rs`) writes its numbers as bytes,
+//! 65 per image, which are compiled into the binary and read by
+//! [`from_records`]; pixels are scaled to [0, 1] by /16. [`parse_csv`] reads
+//! the CSV itself (the tests check the bytes against the file with it).
 
 use super::{Labels, RawData};
 use crate::error::EngineError;
-use flate2::read::GzDecoder;
 use ndarray::Array2;
-use std::io::Read;
 
 /// Pixels per image (8×8).
 pub const PIXELS: usize = 64;
@@ -21,19 +21,43 @@ pub const IMAGES: usize = 1_797;
 /// Largest pixel count (a 4×4 block of a 32×32 bitmap).
 const MAX_PIXEL: u32 = 16;
 
-static DIGITS_GZ: &[u8] = include_bytes!("../../../data/digits.csv.gz");
+/// The shipped set as the build script wrote it: per image 64 pixel
+/// counts, then the label, one byte each.
+static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
 
 /// The shipped digits set (`[1797, 64]` pixels in [0, 1], planar false).
 pub fn load() -> Result<RawData, EngineError> {
-    let mut text = String::new();
-    GzDecoder::new(DIGITS_GZ)
-        .read_to_string(&mut text)
-        .map_err(|e| EngineError::Asset(format!("digits.csv.gz: {e}")))?;
-    let data = parse_csv(&text).map_err(|e| EngineError::Asset(format!("digits.csv.gz: {e}")))?;
+    let data = from_records(RECORDS).map_err(|e| EngineError::Asset(format!("digits: {e}")))?;
     if data.len() != IMAGES {
-        return Err(EngineError::Asset(format!("digits.csv.gz: {} images, expected {IMAGES}", data.len())));
+        return Err(EngineError::Asset(format!("digits: {} images, expected {IMAGES}", data.len())));
     }
     Ok(data)
+}
+
+/// Images from records of 65 bytes: 64 pixel counts 0..=16, then a label
+/// 0..=9. Errors name the 1-based image and the problem; never panics.
+pub fn from_records(bytes: &[u8]) -> Result<RawData, EngineError> {
+    const RECORD: usize = PIXELS + 1;
+    if bytes.is_empty() || !bytes.len().is_multiple_of(RECORD) {
+        return Err(EngineError::DataParse(format!("{} bytes, not whole images of {RECORD}", bytes.len())));
+    }
+    let mut pixels = Vec::with_capacity(bytes.len() / RECORD * PIXELS);
+    let mut labels = Vec::with_capacity(bytes.len() / RECORD);
+    for (i, record) in bytes.chunks_exact(RECORD).enumerate() {
+        let err = |msg: String| EngineError::DataParse(format!("image {}: {msg}", i + 1));
+        let (image, label) = record.split_at(PIXELS);
+        if let Some((j, &v)) = image.iter().enumerate().find(|(_, &v)| u32::from(v) > MAX_PIXEL) {
+            return Err(err(format!("pixel {} is {v}, outside 0..={MAX_PIXEL}", j + 1)));
+        }
+        if usize::from(label[0]) >= CLASSES {
+            return Err(err(format!("label is {}, outside 0..={}", label[0], CLASSES - 1)));
+        }
+        pixels.extend(image.iter().map(|&v| f64::from(v) / f64::from(MAX_PIXEL)));
+        labels.push(usize::from(label[0]));
+    }
+    let x = Array2::from_shape_vec((labels.len(), PIXELS), pixels)
+        .map_err(|e| EngineError::DataParse(format!("pixel table: {e}")))?;
+    Ok(RawData { x, labels: Labels::Classes { labels, n_classes: CLASSES }, planar: false })
 }
 
 /// Parses digits CSV text: per non-blank line 64 integer pixels 0..=16, then
@@ -96,6 +120,47 @@ mod tests {
         // First image starts 0,0,5,13,9,1,0,0 and is a 0.
         assert_eq!(d.x.row(0).to_vec()[..4], [0.0, 0.0, 5.0 / 16.0, 13.0 / 16.0]);
         assert_eq!(d.labels.select(&[0]), Labels::Classes { labels: vec![0], n_classes: 10 });
+    }
+
+    /// The embedded bytes are the shipped file's numbers: the CSV parser
+    /// reads `data/digits.csv.gz` to the same images, bit for bit.
+    #[test]
+    fn the_embedded_bytes_are_the_shipped_file() {
+        use std::io::Read;
+        let gz: &[u8] = include_bytes!("../../../data/digits.csv.gz");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(gz).read_to_string(&mut text).unwrap();
+        let (csv, bytes) = (parse_csv(&text).unwrap(), load().unwrap());
+        assert_eq!(
+            csv.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            bytes.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        assert_eq!(csv.labels, bytes.labels);
+    }
+
+    #[test]
+    fn records_errors_name_the_image_and_problem() {
+        let good = [[0u8; PIXELS].as_slice(), &[3]].concat();
+        let with = |pixel: u8, label: u8| {
+            let mut r = good.clone();
+            r[5] = pixel;
+            r[PIXELS] = label;
+            r
+        };
+        let cases = [
+            ([good.clone(), good.clone(), with(17, 1)].concat(), "image 3: pixel 6 is 17"),
+            ([good.clone(), with(16, 10)].concat(), "image 2: label is 10"),
+            ([good.clone(), vec![1]].concat(), "66 bytes, not whole images of 65"),
+            (Vec::new(), "0 bytes"),
+        ];
+        for (bytes, problem) in cases {
+            match from_records(&bytes) {
+                Err(EngineError::DataParse(msg)) => assert!(msg.contains(problem), "{msg}"),
+                other => panic!("{problem}: {other:?}"),
+            }
+        }
+        let d = from_records(&[with(16, 9), with(3, 0)].concat()).unwrap();
+        assert_eq!((d.len(), d.x[[0, 5]], d.x[[1, 5]]), (2, 1.0, 3.0 / 16.0));
     }
 
     #[test]

@@ -62,15 +62,31 @@ impl Lang {
     }
 }
 
-/// The catalogs, as the build script embedded them: `{ "en": {key: text}, … }`.
+/// The catalogs, as the build script embedded them: every key once, and
+/// each language's texts in the keys' order (`null` where it lacks one):
+/// `{ "keys": [key, …], "texts": { "en": [text, …], … } }`.
 const CATALOGS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/i18n.json"));
 
 type Catalog = HashMap<String, String>;
 
+/// [`CATALOGS_JSON`]'s shape.
+#[derive(Deserialize)]
+struct Embedded {
+    keys: Vec<String>,
+    texts: HashMap<String, Vec<Option<String>>>,
+}
+
 /// Every language's catalog (parsed once; the tests check the content).
 fn catalogs() -> &'static HashMap<String, Catalog> {
     static CATALOGS: OnceLock<HashMap<String, Catalog>> = OnceLock::new();
-    CATALOGS.get_or_init(|| serde_json::from_str(CATALOGS_JSON).expect("content/i18n is checked by tests/i18n.rs"))
+    CATALOGS.get_or_init(|| {
+        let Embedded { keys, texts } =
+            serde_json::from_str(CATALOGS_JSON).expect("content/i18n is checked by tests/i18n.rs");
+        let catalog = |column: Vec<Option<String>>| -> Catalog {
+            keys.iter().zip(column).filter_map(|(key, text)| Some((key.clone(), text?))).collect()
+        };
+        texts.into_iter().map(|(lang, column)| (lang, catalog(column))).collect()
+    })
 }
 
 /// The catalog of `lang` (empty if it has no files).
