@@ -8,7 +8,8 @@
 // naming, kept by Trunk's content hashes). Each message goes to Rust
 // (`run_check_in_worker`, `parse_runs_in_worker` or `verify_runs_in_worker`,
 // src/web/checks.rs), which posts the progress and the outcome back, in
-// the page's language (`lang`). Cancel terminates this worker.
+// the page's language (`lang`), as postcard bytes. Cancel terminates this
+// worker.
 let module = null;
 
 self.onmessage = async (event) => {
@@ -24,7 +25,7 @@ self.onmessage = async (event) => {
       try {
         text = await file.text();
       } catch (err) {
-        self.postMessage({ Rejected: `the file could not be read (${err})` });
+        self.postMessage({ failed: `the file could not be read (${err})` });
         return;
       }
       m.parse_runs_in_worker(text, lang);
@@ -34,11 +35,9 @@ self.onmessage = async (event) => {
       m.run_check_in_worker(request, snapshot, lang);
     }
   } catch (err) {
-    // The shape of Rust's `Checked` when replays cannot start: the page
-    // marks the runs not answered for as not checked.
-    if (verify !== undefined) return self.postMessage({ verdicts: [], done: true });
-    // The shape of Rust's `Message::Failed(text)`, or of `Parsed::Rejected(text)`.
-    const why = `the worker could not start: ${err}`;
-    self.postMessage(file !== undefined ? { Rejected: why } : { Failed: why });
+    // Rust's messages are postcard bytes; a failure here is posted as
+    // { failed: why }, which the page reads as the check's failure, the
+    // import's rejection, or (replays) runs left not checked.
+    self.postMessage({ failed: `the worker could not start: ${err}` });
   }
 };

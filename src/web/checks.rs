@@ -22,12 +22,19 @@
 //! The worker loads the page's own wasm module (`www/check-worker.js`
 //! imports the glue script whose URL this module knows), so there is one
 //! build and one engine.
+//!
+//! Messages cross as postcard bytes (a `Uint8Array`, the format of the
+//! snapshots): every number keeps its bits, NaN and infinities included (a
+//! diverged run's losses), and no JS object is built field by field. When
+//! the worker itself fails, its script posts `{ failed: why }` instead
+//! ([`posted`] turns it into the message type's failure).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_events::EventListener;
 use js_sys::{Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -51,9 +58,26 @@ extern "C" {
 /// The worker script, next to the page.
 const WORKER_SCRIPT: &str = "check-worker.js";
 
-/// A value as a structured JS value (maps become plain objects).
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsValue::from_str(&e.to_string()))
+/// A message as postcard bytes in a `Uint8Array`.
+fn to_wire<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let bytes = postcard::to_stdvec(value).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    Ok(Uint8Array::from(bytes.as_slice()).into())
+}
+
+/// A message from postcard bytes in a `Uint8Array`.
+fn from_wire<T: DeserializeOwned>(data: &JsValue) -> Result<T, String> {
+    let bytes = data.dyn_ref::<Uint8Array>().ok_or_else(|| "not a byte array".to_string())?;
+    postcard::from_bytes(&bytes.to_vec()).map_err(|e| e.to_string())
+}
+
+/// What a worker posted: a message, or (when the worker's script caught an
+/// error and posted `{ failed: why }`) the failure `failed` makes of the
+/// reason; `Err` if the bytes are not a `T`.
+fn posted<T: DeserializeOwned>(data: &JsValue, failed: impl FnOnce(String) -> T) -> Result<T, String> {
+    match Reflect::get(data, &JsValue::from_str("failed")).ok().and_then(|v| v.as_string()) {
+        Some(why) => Ok(failed(why)),
+        None => from_wire(data),
+    }
 }
 
 /// Worker side: the page's language (`lang`, a link value), so what the
@@ -70,15 +94,15 @@ fn lang_value() -> JsValue {
 
 /// Worker side: runs one check and posts its progress and outcome.
 #[wasm_bindgen]
-pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array, lang: String) {
+pub fn run_check_in_worker(request: Uint8Array, snapshot: Uint8Array, lang: String) {
     speak(&lang);
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post = |message: &Message| {
-        if let Ok(value) = to_js(message) {
+        if let Ok(value) = to_wire(message) {
             let _ = scope.post_message(&value);
         }
     };
-    let request: Request = match serde_wasm_bindgen::from_value(request) {
+    let request: Request = match from_wire(&request) {
         Ok(r) => r,
         Err(e) => return post(&Message::Failed(crate::tr!("web.worker.malformed_request", error = e))),
     };
@@ -103,7 +127,7 @@ pub fn run_check_in_worker(request: JsValue, snapshot: Uint8Array, lang: String)
 pub fn parse_runs_in_worker(text: String, lang: String) {
     speak(&lang);
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    if let Ok(value) = to_js(&Parsed::of_file(&text)) {
+    if let Ok(value) = to_wire(&Parsed::of_file(&text)) {
         let _ = scope.post_message(&value);
     }
 }
@@ -128,7 +152,7 @@ pub fn verify_runs_in_worker(records: String, lang: String) {
         due
     };
     let mut post = |checked: Checked| {
-        if let Ok(value) = to_js(&checked) {
+        if let Ok(value) = to_wire(&checked) {
             let _ = scope.post_message(&value);
         }
     };
@@ -159,8 +183,8 @@ pub fn verify_runs_off_thread(records: &[RunRecord], on_checked: Rc<dyn Fn(Check
     let finish = end.clone();
     let on_message = EventListener::new(&worker, "message", move |e| {
         let data = e.unchecked_ref::<MessageEvent>().data();
-        let checked = serde_wasm_bindgen::from_value::<Checked>(data)
-            .unwrap_or_else(|_| Checked { verdicts: Vec::new(), done: true });
+        let not_checked = || Checked { verdicts: Vec::new(), done: true };
+        let checked = posted(&data, |_| not_checked()).unwrap_or_else(|_| not_checked());
         let done = checked.done;
         deliver(checked);
         if done {
@@ -218,7 +242,7 @@ pub async fn parse_runs_off_thread(file: &web_sys::File) -> Result<Parsed, Strin
     drop((on_message, on_error));
     worker.terminate();
     let value = reply.map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| crate::tr!("web.worker.import_unreadable", error = e))
+    posted(&value, Parsed::Rejected).map_err(|e| crate::tr!("web.worker.import_unreadable", error = e))
 }
 
 /// Page side: the running check, if any, and its worker.
@@ -260,7 +284,7 @@ impl CheckWorker {
         let set = |k: &str, v: &JsValue| Reflect::set(&message, &JsValue::from_str(k), v).map(drop);
         let glue = GLUE_URL.with(String::clone);
         set("glue", &JsValue::from_str(&glue))
-            .and_then(|()| set("request", &to_js(&request)?))
+            .and_then(|()| set("request", &to_wire(&request)?))
             .and_then(|()| set("lang", &lang_value()))
             .map_err(|e| format!("{e:?}"))?;
         self.running = Some(request);
@@ -309,7 +333,7 @@ impl CheckWorker {
         let deliver = Rc::clone(&self.on_message);
         self.listeners.push(EventListener::new(&worker, "message", move |event| {
             let data = event.unchecked_ref::<MessageEvent>().data();
-            let message = serde_wasm_bindgen::from_value(data)
+            let message = posted(&data, Message::Failed)
                 .unwrap_or_else(|e| Message::Failed(crate::tr!("web.worker.checks_unreadable", error = e)));
             deliver(message);
         }));

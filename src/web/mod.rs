@@ -7,8 +7,8 @@
 //!   the link (`location.hash`) and starts the app ([`app`]).
 //! - [`bench_json`] and [`fingerprint_after`] are exported for benchmarks and
 //!   tests: they need no DOM, so the same module also loads in Node. Values
-//!   crossing into JavaScript are structured JS values (`serde-wasm-bindgen`),
-//!   not JSON text to parse again. [`last_frame_cost`] and
+//!   crossing into JavaScript are plain JS objects (built by `JSON.parse`
+//!   from serde_json's text, [`json`]). [`last_frame_cost`] and
 //!   [`wasm_memory_bytes`] serve the frame-time and soak benchmarks.
 //!
 //! Submodules: [`app`] (state, commands and frame loop), [`controls`] (the
@@ -28,6 +28,7 @@ pub mod crash;
 pub mod custom;
 pub mod dom;
 pub mod instruments;
+pub mod json;
 pub mod lang;
 pub mod learn;
 pub mod lockstep;
@@ -110,7 +111,7 @@ pub fn bench_json(
 
 /// A value as a plain JS object (maps as objects, `None` as `null`), not JSON text.
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
+    json::to_object(value).map_err(|e| JsError::new(&e))
 }
 
 /// Trains the experiment of `link` (a URL hash, with or without `#`) for
@@ -136,9 +137,7 @@ pub fn fingerprint_after(link: &str, steps: u32) -> Result<String, JsError> {
 /// without a control, so a test can check that every setting has one.
 #[wasm_bindgen]
 pub fn control_table() -> Result<JsValue, JsError> {
-    use serde::Serialize;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    link::describe::describe().serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    to_js(&link::describe::describe())
 }
 
 /// Training and drawing milliseconds of the page's last animation frame,

@@ -205,9 +205,14 @@ impl Serialize for ChecklistItem {
 /// error: items are compiled in, never made up).
 impl<'de> Deserialize<'de> for ChecklistItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Both fields, as written (postcard reads fields by position); the
+        // title is the item's own, not the one read.
         #[derive(Deserialize)]
         struct Fields {
             id: String,
+            #[serde(default)]
+            #[allow(dead_code)]
+            title: String,
         }
         let fields = Fields::deserialize(deserializer)?;
         checklist::ALL
@@ -309,7 +314,9 @@ pub struct Finding {
     /// The page's name for that place: `hidden 2`, `output`.
     pub place: Option<String>,
     /// The fix as a change to the experiment, when it is one ("try the fix").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always written (`null` when none): the worker's messages are postcard,
+    /// which cannot skip a field; read as absent from older JSON.
+    #[serde(default)]
     pub remedy: Option<Remedy>,
 }
 

@@ -182,18 +182,20 @@ mod tests {
     use crate::engine::instruments::trained as trainer;
     use crate::engine::snapshot;
 
-    /// Through a snapshot and serialized messages, each check gives what
-    /// calling it directly gives, and its progress rises to 1.
+    /// Through a snapshot and serialized messages (postcard, as the page and
+    /// its worker send them), each check gives what calling it directly
+    /// gives, and its progress rises to 1.
     #[test]
     fn a_check_through_the_worker_protocol_equals_the_direct_call() {
         let t = trainer("data=spiral&net=6:relu,4:tanh:bn&bs=12&opt=adam&bug=no-zero-grad", 15);
         let restored = restore(&snapshot::encode(&t)).unwrap();
         for request in Request::KINDS {
+            assert_eq!(postcard::from_bytes::<Request>(&postcard::to_stdvec(&request).unwrap()).unwrap(), request);
             let mut seen = Vec::new();
             let mut sink = |x: f64| seen.push(x);
             let outcome = run(&restored, request, &mut Progress::to(&mut sink));
-            let text = serde_json::to_string(&Message::Done(outcome)).unwrap();
-            let Message::Done(back) = serde_json::from_str(&text).unwrap() else { panic!("not Done") };
+            let bytes = postcard::to_stdvec(&Message::Done(outcome)).unwrap();
+            let Message::Done(back) = postcard::from_bytes(&bytes).unwrap() else { panic!("not Done") };
             let direct = match request {
                 Request::Gradients => {
                     let check = gradient_check::run(&t, false);
@@ -218,6 +220,26 @@ mod tests {
             assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{}: progress falls", request.name());
             assert_eq!(seen.last().copied(), Some(1.0), "{}: progress ends below 1", request.name());
         }
+    }
+
+    /// A diverging run's reports can hold NaN and infinities (a landscape
+    /// past the blow-up): every number crosses with its bits, which JSON
+    /// (NaN as `null`) could not do.
+    #[test]
+    fn messages_keep_non_finite_numbers() {
+        let t = trainer("data=spiral&net=8:relu,8:relu&bs=10", 3);
+        let Outcome::Landscape { mut slice } = run(&t, Request::Landscape, &mut Progress::none()) else {
+            panic!("not a landscape")
+        };
+        slice.line[..3].copy_from_slice(&[f64::NAN, f64::INFINITY, f64::NEG_INFINITY]);
+        let sent = Message::Done(Outcome::Landscape { slice });
+        let back: Message = postcard::from_bytes(&postcard::to_stdvec(&sent).unwrap()).unwrap();
+        let Message::Done(Outcome::Landscape { slice: got }) = back else { panic!("not a landscape") };
+        let Message::Done(Outcome::Landscape { slice: want }) = sent else { unreachable!() };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!((bits(&got.line), bits(&got.grid)), (bits(&want.line), bits(&want.grid)));
+        let back: Message = postcard::from_bytes(&postcard::to_stdvec(&Message::Progress(f64::NAN)).unwrap()).unwrap();
+        assert!(matches!(back, Message::Progress(x) if x.is_nan()));
     }
 
     #[test]

@@ -104,14 +104,16 @@ pub struct RunRecord {
     /// Records saved before links carried mid-run changes: the first step
     /// at which a live setting was changed (the link then replays the
     /// starting settings, not this exact run). New records carry their
-    /// changes in the link and leave this empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// changes in the link and leave this empty. (Always written, `null`
+    /// when empty, like every field: the checks' worker sends records in
+    /// postcard, which reads fields by position; absent in older files.)
+    #[serde(default)]
     pub changed_at: Option<u64>,
     /// Custom data's points, always (a link carries them only when small):
     /// the `pts` text of [`codec::points`], at most
     /// [`codec::points::MAX_RECORD_CHARS`]; empty for generated data (and in
-    /// records from before custom data).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// records from before custom data). Always written, like `changed_at`.
+    #[serde(default)]
     pub points: String,
 }
 

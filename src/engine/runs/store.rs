@@ -6,7 +6,7 @@
 //!
 //! Record forms: the store first held each record as JSON text
 //! (`serde_json::to_string`); it now holds a structured object (a plain JS
-//! object written through `serde-wasm-bindgen`). Records in the first form
+//! object: the same JSON, parsed by the browser). Records in the first form
 //! are read with [`from_legacy_json`] and rewritten in the current form when
 //! the store opens.
 

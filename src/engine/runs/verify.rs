@@ -194,6 +194,21 @@ mod tests {
         rec.record(&t, 1.0)
     }
 
+    /// The worker's answers cross as postcard (`web::checks`): the verdicts,
+    /// and an imported file's records (each as JSON text) or its rejection.
+    #[test]
+    fn answers_cross_the_worker_boundary_as_postcard() {
+        use crate::engine::runs::import::Parsed;
+        let checked =
+            Checked { verdicts: vec![("a".into(), Verdict::Unverified), ("b".into(), Verdict::TooLarge)], done: true };
+        assert_eq!(postcard::from_bytes::<Checked>(&postcard::to_stdvec(&checked).unwrap()).unwrap(), checked);
+        let file = crate::engine::runs::export_json(&[real()]);
+        for parsed in [Parsed::of_file(&file), Parsed::of_file("not json")] {
+            assert_eq!(postcard::from_bytes::<Parsed>(&postcard::to_stdvec(&parsed).unwrap()).unwrap(), parsed);
+        }
+        assert!(matches!(Parsed::of_file(&file), Parsed::Records(r) if r.len() == 1));
+    }
+
     #[test]
     fn a_real_record_verifies() {
         let r = real();

@@ -163,7 +163,7 @@ async fn load() -> Result<(Database, store::Loaded, Vec<(String, Replay)>), Stri
 fn stored(value: JsValue) -> Stored {
     match value.as_string() {
         Some(text) => Stored::Json(text),
-        None => Stored::Record(Box::new(serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string()))),
+        None => Stored::Record(Box::new(crate::json::from_object(&value))),
     }
 }
 
@@ -176,7 +176,7 @@ fn take_replay(value: &JsValue) -> Option<Replay> {
     if !js_sys::Reflect::has(object, &key).unwrap_or(false) {
         return None;
     }
-    let replay = js_sys::Reflect::get(object, &key).ok().and_then(|v| serde_wasm_bindgen::from_value(v).ok()).flatten();
+    let replay = js_sys::Reflect::get(object, &key).ok().and_then(|v| crate::json::from_object(&v).ok()).flatten();
     let _ = js_sys::Reflect::delete_property(object, &key);
     Some(replay)
 }
@@ -184,10 +184,9 @@ fn take_replay(value: &JsValue) -> Option<Replay> {
 /// A record as the store holds it: a plain JS object, with its replay if
 /// it was imported (`replay`: `Some`).
 fn to_stored(r: &RunRecord, replay: Option<Replay>) -> Result<JsValue, String> {
-    use serde::Serialize;
-    let value = r.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    let value = crate::json::to_object(r)?;
     if let Some(replay) = replay {
-        let verdict = serde_wasm_bindgen::to_value(&replay).map_err(|e| e.to_string())?;
+        let verdict = crate::json::to_object(&replay)?;
         js_sys::Reflect::set(&value, &JsValue::from_str(REPLAY), &verdict).map_err(|e| format!("{e:?}"))?;
     }
     Ok(value)

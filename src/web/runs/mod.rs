@@ -5,9 +5,9 @@
 //! The table's model (columns, cells, sort, diff, overlay) is
 //! [`crate::engine::runs::table`]; what the store holds and how it merges is
 //! [`crate::engine::runs::store`]: this module binds them to the DOM and to
-//! IndexedDB. Records are stored as structured JS objects (through
-//! `serde-wasm-bindgen`); a record in the first format (JSON text) is read
-//! and rewritten in the current one when the store opens.
+//! IndexedDB. Records are stored as plain JS objects (serde_json's text
+//! through `JSON.parse`, [`crate::json`]); a record in the first format
+//! (JSON text) is read and rewritten in the current one when the store opens.
 //!
 //! The panel keeps every run of the store in memory and writes changes in the
 //! background (`history`); a failing store (no IndexedDB, blocked, an open
