@@ -2,7 +2,8 @@
 //! core in `src/engine/`): gathers the Learn panel's text into one JSON document the
 //! crate embeds (`OUT_DIR/learn.json`, read by `engine::learn`), each
 //! language's catalog into another (`OUT_DIR/i18n.json`, read by
-//! `engine::i18n`), and the digits set into bytes (`OUT_DIR/digits.bin`,
+//! `engine::i18n` natively; the page's module embeds only English,
+//! `OUT_DIR/i18n-en.json`, and fetches the others), and the digits set into bytes (`OUT_DIR/digits.bin`,
 //! read by `engine::data::digits`).
 //!
 //! The text is written as TOML, for people: `content/checklist.toml` (the
@@ -84,9 +85,14 @@ fn write_catalogs(dir: &Path) {
             (tag.clone(), serde_json::json!(column))
         })
         .collect::<serde_json::Map<_, _>>();
-    let doc = serde_json::json!({ "keys": keys, "texts": texts });
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("i18n.json");
-    fs::write(&out, doc.to_string()).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let write = |name: &str, doc: serde_json::Value| {
+        let out = out_dir.join(name);
+        fs::write(&out, doc.to_string()).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    };
+    let english = texts.get("en").cloned().expect("content/i18n/en");
+    write("i18n-en.json", serde_json::json!({ "keys": keys, "texts": { "en": english } }));
+    write("i18n.json", serde_json::json!({ "keys": keys, "texts": texts }));
 }
 
 /// The digits set as bytes (`OUT_DIR/digits.bin`): per image its 64 pixel

@@ -273,3 +273,28 @@ fn index_html_names_catalog_keys_and_shows_their_english() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Set to rewrite the shipped catalog files from `content/i18n/` instead
+/// of comparing them.
+const WRITE_CATALOGS: &str = "GRADLAB_WRITE_CATALOGS";
+
+#[test]
+fn the_page_ships_every_other_languages_current_catalog() {
+    // The page's module embeds English only; it fetches another language's
+    // catalog, `www/i18n/<tag>.json`, when that language is chosen.
+    for &lang in Lang::VARIANTS.iter().filter(|&&l| l != Lang::En) {
+        let path = root().join(format!("www/i18n/{}.json", lang.name()));
+        let file = i18n::catalog_file(lang).expect("native builds embed every language");
+        if std::env::var_os(WRITE_CATALOGS).is_some() {
+            std::fs::write(&path, &file).expect("the catalog file written");
+            continue;
+        }
+        let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            shipped == file,
+            "{} is not the catalog content/i18n/{} makes: run `{WRITE_CATALOGS}=1 cargo test --test i18n` and commit it",
+            path.display(),
+            lang.name()
+        );
+    }
+}

@@ -20,6 +20,9 @@ self.onmessage = async (event) => {
       return m;
     });
     const m = await module;
+    // The module embeds English only: another language's catalog is
+    // fetched first (without it, the worker writes English).
+    if (lang && lang !== 'en') await m.speak_in_worker(lang);
     if (file !== undefined) {
       let text;
       try {

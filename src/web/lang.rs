@@ -9,6 +9,12 @@
 //! `tests/i18n.rs`), so the page reads right before the module loads. Text
 //! the Rust side writes later (controls, findings, the Learn panel) reads
 //! the catalog itself through [`crate::tr!`].
+//!
+//! The module embeds English only; another language's catalog is a file
+//! beside the page (`i18n/<tag>.json`), fetched when the language is
+//! chosen ([`request_catalog`]), and by the checks' worker when it is to
+//! write in it ([`speak_in_worker`]). Until it arrives, that language's
+//! text reads as English.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
@@ -20,11 +26,14 @@ use crate::engine::named::Named;
 const ATTRIBUTES: [&str; 3] = ["title", "aria-label", "placeholder"];
 
 /// Makes `lang` the current language and puts its text into the page's
-/// static elements.
+/// static elements; the page's `lang` attribute names the language the
+/// text is in (English while `lang`'s catalog is on its way).
 pub fn translate_page(document: &Document, lang: Lang) {
     i18n::set(lang);
+    // The language the text is in: English until `lang`'s catalog arrives.
+    let shown = if i18n::has_catalog(lang) { lang } else { Lang::En };
     if let Some(root) = document.document_element() {
-        let _ = root.set_attribute("lang", lang.name());
+        let _ = root.set_attribute("lang", shown.name());
     }
     for el in marked(document, "data-i18n") {
         if let Some(key) = el.get_attribute("data-i18n") {
@@ -47,4 +56,68 @@ fn marked(document: &Document, marker: &str) -> Vec<Element> {
         return Vec::new();
     };
     (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (a window's or a worker's).
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str) -> js_sys::Promise;
+}
+
+/// The text of a file beside the page (or the worker's script): a relative
+/// `path`, so a page served under a sub-path finds it too. `Err` says why
+/// not (no network and no cached copy, a server error).
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let why = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let response: web_sys::Response = JsFuture::from(global_fetch(path)).await.map_err(why)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(why)?).await.map_err(why)?;
+    text.as_string().ok_or_else(|| format!("{path}: not text"))
+}
+
+/// Fetches and installs `lang`'s catalog (`i18n/<tag>.json`), which the
+/// module does not embed (it embeds English only).
+pub async fn fetch_catalog(lang: Lang) -> Result<(), String> {
+    let text = fetch_text(&format!("i18n/{}.json", lang.name())).await?;
+    i18n::install(lang, &text)
+}
+
+thread_local! {
+    /// The language whose catalog is being fetched, if any.
+    static FETCHING: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Starts fetching `lang`'s catalog unless it is here or already on its
+/// way; `arrived` is called with the outcome. Returns whether the page
+/// waits for it (its text reads as English until then).
+pub fn request_catalog(lang: Lang, arrived: impl FnOnce(Result<(), String>) + 'static) -> bool {
+    if i18n::has_catalog(lang) {
+        return false;
+    }
+    if FETCHING.with(|f| f.get()) == Some(lang) {
+        return true;
+    }
+    FETCHING.with(|f| f.set(Some(lang)));
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = fetch_catalog(lang).await;
+        FETCHING.with(|f| f.set(None));
+        arrived(outcome);
+    });
+    true
+}
+
+/// Worker side: fetches the catalog of `lang` (a link value) before the
+/// worker writes in it; without it (offline, say) the worker writes
+/// English, as the page then does.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub async fn speak_in_worker(lang: String) {
+    if let Some(lang) = Lang::from_name(&lang) {
+        if !i18n::has_catalog(lang) {
+            let _ = fetch_catalog(lang).await;
+        }
+    }
 }

@@ -217,7 +217,7 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
     }
   }, 180_000);
 
-  await test('sub-path: the same build served under /gradlab/ trains, runs the gradient check in its worker, shares links with the sub-path and works offline there', async () => {
+  await test('sub-path: the same build served under /gradlab/ trains, runs the gradient check in its worker, shares links with the sub-path and works offline there, in Chinese too', async () => {
     const server = await startServer(join(root, 'dist'), 0, '/gradlab/');
     assert(server.url.endsWith('/gradlab/'), server.url);
     const ctx = await browser.newContext({ viewport, acceptDownloads: true });
@@ -246,6 +246,11 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
       await waitStepPaused(again.page, 9);
       assert((await text(again.page, '#fingerprint')) === fp, 'the shared link offline gives another model');
       assert((await stepOf(again.page)) === 9, 'shared link step');
+      // The Chinese catalog, never fetched online, comes from the offline
+      // cache, found beside the page under /gradlab/.
+      await again.page.selectOption('#lang', 'zh-CN');
+      await again.page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      assert(/[\u4e00-\u9fff]/.test(await text(again.page, '#play')), `offline in Chinese, Play reads ${await text(again.page, '#play')}`);
       const errors = [...log.errors, ...again.log.errors];
       assert(errors.length === 0, errors.join('\n'));
     } finally {

@@ -92,7 +92,7 @@ function assert(cond, message) {
 }
 
 /** Opens a page that records console errors, uncaught errors and requests. */
-async function openPage(context, url) {
+async function openPage(context, url, { waitLang = true } = {}) {
   const page = await context.newPage();
   const log = { errors: [], requests: [] };
   page.on('console', (msg) => {
@@ -113,6 +113,10 @@ async function openPage(context, url) {
   });
   await page.goto(url, { waitUntil: 'load' });
   await waitReady(page);
+  // Another language's catalog is fetched after the page starts: wait until
+  // the page is in it (the html element's lang says so).
+  const lang = new URLSearchParams(new URL(url).hash.slice(1)).get('lang');
+  if (waitLang && lang && lang !== 'en') await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   return { page, log };
 }
 
@@ -2981,6 +2985,64 @@ try {
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.screenshot({ path: join(artifacts, 'lang-zh-CN-1024x768.png') });
     await page.close();
+  });
+
+  await test('languages: the module embeds English only; the Chinese catalog is fetched when chosen, and one that cannot be fetched or is of another build leaves the page in English, says why, and keeps the run', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, log } = await openPage(fresh, `${baseUrl}#data=xor`);
+    logs.push(log);
+    const catalogAsked = () => log.requests.filter((u) => u.endsWith('/i18n/zh-CN.json')).length;
+    assert(catalogAsked() === 0, 'the English page fetched the Chinese catalog');
+    // The module holds the English text and none of the Chinese.
+    const has = await page.evaluate(async (needles) => {
+      const glue = document.querySelector('script[data-wasm]').dataset.wasm;
+      const bytes = new Uint8Array(await (await fetch(glue)).arrayBuffer());
+      const find = (s) => {
+        const n = new TextEncoder().encode(s);
+        outer: for (let i = 0; i + n.length <= bytes.length; i++) {
+          for (let j = 0; j < n.length; j++) if (bytes[i + j] !== n[j]) continue outer;
+          return true;
+        }
+        return false;
+      };
+      return needles.map(find);
+    }, ['could not be loaded ({why})', '未能加载']);
+    assert(has[0] && !has[1], `English in the module: ${has[0]}, Chinese: ${has[1]}`);
+    await stepTimes(page, 3);
+    const fp = await text(page, '#fingerprint');
+    await page.selectOption('#lang', 'zh-CN');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert(catalogAsked() === 1, `catalog fetched ${catalogAsked()} times`);
+    assert(/[\u4e00-\u9fff]/.test(await text(page, '#play')), `Play reads "${await text(page, '#play')}"`);
+    assert((await stepOf(page)) === 3 && (await text(page, '#fingerprint')) === fp, 'the run changed');
+    assert((await text(page, '#control-msg')) === '', `message left: ${await text(page, '#control-msg')}`);
+    await fresh.close();
+
+    // The catalog missing (a server without the file), then of another build.
+    for (const [name, answer, why] of [
+      ['missing', { status: 404, body: 'not found' }, 'HTTP 404'],
+      ['stale', { status: 200, contentType: 'application/json', body: '{"lang":"zh-CN","keys":"0000000000000000","texts":[]}' }, 'another version of the page'],
+    ]) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+      await ctx.route('**/i18n/zh-CN.json', (route) => route.fulfill(answer));
+      const { page: p } = await openPage(ctx, `${baseUrl}#data=xor&lang=zh-CN`, { waitLang: false });
+      await p.waitForFunction(() => document.querySelector('#control-msg').textContent.includes('could not be loaded'));
+      const msg = await text(p, '#control-msg');
+      assert(msg.startsWith('简体中文 could not be loaded') && msg.includes(why), `${name}: ${msg}`);
+      assert((await p.getAttribute('html', 'lang')) === 'en' && (await text(p, '#play')) === 'Play', `${name}: not English`);
+      assert((await hashFields(p)).lang === 'zh-CN', `${name}: the link lost its language`);
+      await stepTimes(p, 2);
+      assert((await stepOf(p)) === 2, `${name}: training`);
+      if (name === 'missing') {
+        // Once the file is there, choosing the language again fetches it.
+        await ctx.unroute('**/i18n/zh-CN.json');
+        await p.selectOption('#lang', 'en');
+        await p.selectOption('#lang', 'zh-CN');
+        await p.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+        assert((await text(p, '#play')) !== 'Play' && (await stepOf(p)) === 2, 'the retry');
+      }
+      await ctx.close();
+    }
   });
 
   // Offline, updates, installability, the /gradlab/ sub-path and the CSP (offline.mjs).

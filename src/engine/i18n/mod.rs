@@ -64,8 +64,13 @@ impl Lang {
 
 /// The catalogs, as the build script embedded them: every key once, and
 /// each language's texts in the keys' order (`null` where it lacks one):
-/// `{ "keys": [key, …], "texts": { "en": [text, …], … } }`.
+/// `{ "keys": [key, …], "texts": { "en": [text, …], … } }`. Native builds
+/// embed every language; the page's module only English, and fetches
+/// another language's catalog file when it is chosen ([`install`]).
+#[cfg(not(target_arch = "wasm32"))]
 const CATALOGS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/i18n.json"));
+#[cfg(target_arch = "wasm32")]
+const CATALOGS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/i18n-en.json"));
 
 type Catalog = HashMap<String, String>;
 
@@ -76,22 +81,117 @@ struct Embedded {
     texts: HashMap<String, Vec<Option<String>>>,
 }
 
-/// Every language's catalog (parsed once; the tests check the content).
-fn catalogs() -> &'static HashMap<String, Catalog> {
-    static CATALOGS: OnceLock<HashMap<String, Catalog>> = OnceLock::new();
-    CATALOGS.get_or_init(|| {
-        let Embedded { keys, texts } =
-            serde_json::from_str(CATALOGS_JSON).expect("content/i18n is checked by tests/i18n.rs");
-        let catalog = |column: Vec<Option<String>>| -> Catalog {
-            keys.iter().zip(column).filter_map(|(key, text)| Some((key.clone(), text?))).collect()
-        };
-        texts.into_iter().map(|(lang, column)| (lang, catalog(column))).collect()
-    })
+/// One language's catalog as a file the page fetches (`i18n/<tag>.json`,
+/// written by [`catalog_file`]): its texts in the embedded keys' order,
+/// and a digest of those keys, so a file of another build is refused
+/// rather than read with its texts under the wrong keys.
+#[derive(Serialize, Deserialize)]
+struct CatalogFile {
+    lang: String,
+    keys: String,
+    texts: Vec<Option<String>>,
 }
 
-/// The catalog of `lang` (empty if it has no files).
+/// The embedded keys, in the order every language's texts follow.
+fn embedded_keys() -> &'static [String] {
+    init();
+    KEYS.get().map_or(&[], Vec::as_slice)
+}
+
+static KEYS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Each language's catalog, once embedded or installed.
+static CATALOGS: [OnceLock<Catalog>; Lang::VARIANTS.len()] = [const { OnceLock::new() }; Lang::VARIANTS.len()];
+
+fn slot(lang: Lang) -> &'static OnceLock<Catalog> {
+    &CATALOGS[lang as usize]
+}
+
+/// Reads the embedded catalogs into their slots (once; the tests check
+/// the content).
+fn init() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let Embedded { keys, texts } =
+            serde_json::from_str(CATALOGS_JSON).expect("content/i18n is checked by tests/i18n.rs");
+        for (tag, column) in texts {
+            if let Some(lang) = Lang::from_name(&tag) {
+                let _ = slot(lang).set(zip_catalog(&keys, column));
+            }
+        }
+        let _ = KEYS.set(keys);
+    });
+}
+
+/// The catalog of `keys` paired with `column` (keys without text left out).
+fn zip_catalog(keys: &[String], column: Vec<Option<String>>) -> Catalog {
+    keys.iter().zip(column).filter_map(|(key, text)| Some((key.clone(), text?))).collect()
+}
+
+/// The catalog of `lang`. A language whose catalog has not arrived yet
+/// reads as English.
 fn catalog(lang: Lang) -> Option<&'static Catalog> {
-    catalogs().get(lang.name())
+    init();
+    slot(lang).get().or_else(|| slot(Lang::En).get())
+}
+
+/// Whether `lang`'s own catalog is here (embedded, or installed).
+pub fn has_catalog(lang: Lang) -> bool {
+    init();
+    slot(lang).get().is_some()
+}
+
+/// The digest of the embedded keys a catalog file must carry: FNV-1a 64
+/// of the keys, each followed by a newline, in hex.
+fn keys_digest() -> String {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    for key in embedded_keys() {
+        h.write(key.as_bytes());
+        h.write(b"\n");
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// `lang`'s catalog as the file the page fetches (JSON), or `None` when
+/// this build has no catalog of it.
+pub fn catalog_file(lang: Lang) -> Option<String> {
+    init();
+    let catalog = slot(lang).get()?;
+    let texts = embedded_keys().iter().map(|k| catalog.get(k).cloned()).collect();
+    let file = CatalogFile { lang: lang.name().to_string(), keys: keys_digest(), texts };
+    serde_json::to_string(&file).ok()
+}
+
+/// Makes a fetched catalog file (`text`, see [`catalog_file`]) `lang`'s
+/// catalog; refused, with [`read_catalog_file`]'s reason, and nothing
+/// changed. Installing a language already here changes nothing.
+pub fn install(lang: Lang, text: &str) -> Result<(), String> {
+    if !has_catalog(lang) {
+        let _ = slot(lang).set(read_catalog_file(lang, text)?);
+    }
+    Ok(())
+}
+
+/// The catalog a catalog file holds; refused when it is not JSON of that
+/// shape, is another language's, was written for other keys (another
+/// build), or a text's placeholders differ from English's.
+fn read_catalog_file(lang: Lang, text: &str) -> Result<Catalog, String> {
+    let file: CatalogFile = serde_json::from_str(text).map_err(|e| format!("not a catalog file: {e}"))?;
+    if file.lang != lang.name() {
+        return Err(format!("the catalog of {:?}, not of {}", file.lang, lang.name()));
+    }
+    let keys = embedded_keys();
+    if file.keys != keys_digest() || file.texts.len() != keys.len() {
+        return Err("a catalog of another version of the page".to_string());
+    }
+    for (key, text) in keys.iter().zip(&file.texts) {
+        let english = lookup(Lang::En, key).unwrap_or_default();
+        if let Some(text) = text.as_deref().filter(|t| placeholders(t) != placeholders(english)) {
+            return Err(format!("{key}: {text:?} does not hold the placeholders of {english:?}"));
+        }
+    }
+    Ok(zip_catalog(keys, file.texts))
 }
 
 thread_local! {
@@ -218,6 +318,38 @@ mod tests {
         set(Lang::ZhCn);
         assert_ne!(text("page.tagline"), english);
         set(Lang::En);
+    }
+
+    #[test]
+    fn a_catalog_file_reads_back_as_the_catalog_it_was_written_from() {
+        let file = catalog_file(Lang::ZhCn).expect("native builds embed every language");
+        let read = read_catalog_file(Lang::ZhCn, &file).expect("its own file");
+        assert_eq!(Some(&read), slot(Lang::ZhCn).get());
+        assert!(install(Lang::ZhCn, &file).is_ok());
+    }
+
+    #[test]
+    fn catalog_files_of_another_language_build_or_shape_are_refused() {
+        let file = catalog_file(Lang::ZhCn).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&file).unwrap();
+        let refused = |doc: &serde_json::Value| read_catalog_file(Lang::ZhCn, &doc.to_string()).unwrap_err();
+        assert!(read_catalog_file(Lang::ZhCn, "<html>").unwrap_err().starts_with("not a catalog file"));
+        assert!(read_catalog_file(Lang::ZhCn, "null").unwrap_err().starts_with("not a catalog file"));
+        let mut other = doc.clone();
+        other["lang"] = "en".into();
+        assert!(refused(&other).contains("not of zh-CN"), "{}", refused(&other));
+        let mut stale = doc.clone();
+        stale["keys"] = "0123456789abcdef".into();
+        assert!(refused(&stale).contains("another version"));
+        let mut short = doc.clone();
+        short["texts"].as_array_mut().unwrap().pop();
+        assert!(refused(&short).contains("another version"));
+        // A text without the placeholder its English has.
+        let keys = embedded_keys();
+        let at = keys.iter().position(|k| k == "inst.live.dead").expect("a key with placeholders");
+        assert!(!placeholders(lookup(Lang::En, "inst.live.dead").unwrap()).is_empty());
+        doc["texts"][at] = "死了".into();
+        assert!(refused(&doc).starts_with("inst.live.dead:"), "{}", refused(&doc));
     }
 
     #[test]

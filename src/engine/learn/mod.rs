@@ -229,8 +229,9 @@ pub fn source() -> &'static Catalog {
 pub fn catalog() -> &'static Catalog {
     static ZH_CN: OnceLock<Catalog> = OnceLock::new();
     match i18n::current() {
-        Lang::En => source(),
-        Lang::ZhCn => ZH_CN.get_or_init(|| translated(Lang::ZhCn)),
+        // Until the language's catalog arrives (the page fetches it), English.
+        Lang::ZhCn if i18n::has_catalog(Lang::ZhCn) => ZH_CN.get_or_init(|| translated(Lang::ZhCn)),
+        _ => source(),
     }
 }
 

@@ -145,6 +145,7 @@ impl App {
                     self.runs.save(recorder::stamp(record, env!("CARGO_PKG_VERSION"), &agent, now));
                 }
             }
+            Command::Catalog(lang, outcome) => self.catalog_arrived(lang, outcome),
             Command::SaveRun => self.save_run(),
             Command::Lockstep => {
                 if self.trains() {

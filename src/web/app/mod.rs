@@ -41,6 +41,7 @@ use std::rc::Rc;
 use web_sys::{Document, HtmlButtonElement, HtmlDialogElement, HtmlElement, HtmlInputElement, Performance, Window};
 
 use crate::engine::config::{Config, Live};
+use crate::engine::i18n::Lang;
 use crate::engine::instruments::long_checks::Message;
 use crate::engine::link::{self as codec, Link, TRANSPORT_CONTROLS};
 use crate::engine::runs::recorder::Recorder;
@@ -112,6 +113,8 @@ pub enum Command {
     Teach(TeachAction),
     /// Something done in the editor of your own data.
     Custom(CustomAction),
+    /// A language's catalog arrived (or could not be fetched).
+    Catalog(Lang, Result<(), String>),
 }
 
 impl Command {
@@ -298,13 +301,21 @@ pub struct App {
     custom_undo: Option<Vec<crate::engine::config::CustomPoint>>,
     /// An edit of the custom points applied over the next frames.
     custom_pending: Option<custom::PendingPoints>,
+    /// Queues a command, for outcomes that arrive later (a fetched file).
+    post: Rc<dyn Fn(Command)>,
 }
 
 impl App {
     /// Builds the app from the link's hash. Bad fields are reported in
     /// `#notice`, never fatal. Fails only if even the default config cannot
     /// be trained or the page lacks an element.
-    fn new(window: &Window, hash: &str, sink: controls::Sink, on_check: Rc<dyn Fn(Message)>) -> Result<App, String> {
+    fn new(
+        window: &Window,
+        hash: &str,
+        sink: controls::Sink,
+        on_check: Rc<dyn Fn(Message)>,
+        post: Rc<dyn Fn(Command)>,
+    ) -> Result<App, String> {
         let document = window.document().ok_or("no document")?;
         let Built { trainer, mode, notice, view, classroom } = build(hash)?;
         let recorder = start_recorder(window, &trainer);
@@ -347,9 +358,11 @@ impl App {
             custom_draft: None,
             custom_undo: None,
             custom_pending: None,
+            post,
         };
         app.page.set_notice(&notice);
         crate::lang::translate_page(&document, app.view.lang);
+        app.fetch_language();
         app.rebuilt();
         Ok(app)
     }
@@ -360,6 +373,7 @@ impl App {
     fn relabel(&mut self) {
         let document = crate::dom::document();
         crate::lang::translate_page(&document, self.view.lang);
+        self.fetch_language();
         let focused_lang = document.active_element().is_some_and(|e| e.id() == "lang");
         if let Err(message) = self.controls.relabel() {
             crate::crash::show(&message);
@@ -375,6 +389,31 @@ impl App {
         if focused_lang {
             if let Ok(select) = crate::dom::by_id(&document, "lang") {
                 let _ = select.focus();
+            }
+        }
+    }
+
+    /// Fetches the catalog of the view's language if the module lacks it
+    /// (the page reads as English meanwhile), and says so.
+    fn fetch_language(&mut self) {
+        let lang = self.view.lang;
+        let post = Rc::clone(&self.post);
+        if crate::lang::request_catalog(lang, move |outcome| post(Command::Catalog(lang, outcome))) {
+            set_text(&self.page.control_msg, &crate::tr!("web.lang.loading", lang = lang.endonym()));
+        }
+    }
+
+    /// A language's catalog arrived: the page in it, if it is still the
+    /// page's language; or the reason it could not be fetched.
+    fn catalog_arrived(&mut self, lang: Lang, outcome: Result<(), String>) {
+        match outcome {
+            Ok(()) if lang == self.view.lang => {
+                set_text(&self.page.control_msg, "");
+                self.relabel();
+            }
+            Ok(()) => {}
+            Err(why) => {
+                set_text(&self.page.control_msg, &crate::tr!("web.lang.unavailable", lang = lang.endonym(), why = why))
             }
         }
     }

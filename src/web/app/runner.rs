@@ -54,7 +54,13 @@ impl Runner {
                 r.send(Command::Check(message));
             }
         });
-        *runner.app.borrow_mut() = Some(App::new(window, &hash, sink, on_check)?);
+        let weak = Rc::downgrade(&runner);
+        let post: Rc<dyn Fn(Command)> = Rc::new(move |cmd| {
+            if let Some(r) = weak.upgrade() {
+                r.send(cmd);
+            }
+        });
+        *runner.app.borrow_mut() = Some(App::new(window, &hash, sink, on_check, post)?);
         runner.wire(window, &document)?;
         let running = runner.app.borrow().as_ref().is_some_and(App::is_running);
         runner.set_running(running);

@@ -241,7 +241,8 @@ impl Instruments {
         let text = match axes {
             Some(a) => readouts::histogram_caption(
                 tensor_word(&kind),
-                &block.label,
+                // Named now, in the page's language (not when the block was attached).
+                &crate::engine::instruments::block_label(k, live.histograms.blocks.len()),
                 f64::from(a.lo),
                 f64::from(a.hi),
                 a.ridges,

@@ -262,6 +262,7 @@ impl Instruments {
         dom::clear(&self.els.live_findings);
         let blocks = crate::engine::instruments::blocks(&trainer.model);
         self.build_rows(&blocks);
+        self.fill_hist_layers(blocks.len());
         self.show_summary(trainer);
         self.show_initial_loss(trainer);
         self.show_bug(&trainer.cfg, crate::engine::bug_lab::planted_bug(trainer));
@@ -297,15 +298,20 @@ impl Instruments {
         show(&self.els.vs_box, shift);
         dom::clear(&self.els.vs_body);
         set_text(&self.els.vs_ratio, "–");
-        // Histogram layer picker: one option per block.
+        self.fill_hist_layers(blocks.len());
+    }
+
+    /// The histogram's layer picker: one option per block, named in the
+    /// page's language; the chosen block stays chosen.
+    fn fill_hist_layers(&self, n_blocks: usize) {
         let chosen = self.els.hist_layer.value();
         dom::clear(&self.els.hist_layer);
-        for k in 0..blocks.len() {
-            let opt = create_text("option", "", &crate::engine::instruments::block_label(k, blocks.len()));
+        for k in 0..n_blocks {
+            let opt = create_text("option", "", &crate::engine::instruments::block_label(k, n_blocks));
             set_attr(&opt, "value", &k.to_string());
             append(&self.els.hist_layer, &opt);
         }
-        if chosen.parse::<usize>().is_ok_and(|k| k < blocks.len()) {
+        if chosen.parse::<usize>().is_ok_and(|k| k < n_blocks) {
             self.els.hist_layer.set_value(&chosen);
         }
     }
