@@ -11,7 +11,7 @@
 // Env: ANCHOR_REPS, ANCHOR_TARGET_MS, ANCHOR_WARMUP_MS (optional; the
 // engine's defaults otherwise: 0.7 s warm-up, 7 repetitions of ~1 s).
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -23,6 +23,9 @@ if (!existsSync(glue)) {
 }
 // The glue instantiates the module synchronously when it is imported.
 const gradlab = await import(pathToFileURL(glue).href);
+// The module does not carry the digits set (W3): the page fetches the
+// shipped file; here it is read from disk and installed the same way.
+gradlab.install_digits(readFileSync(join(root, 'data', 'digits.csv.gz')));
 
 /** A positive number from the environment, or undefined (engine default). */
 function envNumber(name) {

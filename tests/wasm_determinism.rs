@@ -46,6 +46,9 @@ fn cases() -> Vec<Case<'static>> {
 /// Trains `link` from scratch for `steps` steps (stopping if it diverges,
 /// as the native test does) and returns the fingerprint as hex.
 fn fingerprint_after(link: &str, steps: u64) -> String {
+    // The page's module does not carry the digits set: installed from the
+    // shipped file, as the page does once it has fetched it.
+    gradlab::engine::data::digits::install_file(include_bytes!("../data/digits.csv.gz")).expect("the shipped digits");
     let (config, _rejected) = codec::decode(link.trim_start_matches('#'));
     let mut trainer = Trainer::from_config(&config).unwrap_or_else(|e| panic!("{link:?}: {e}"));
     for _ in 0..steps {

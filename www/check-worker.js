@@ -13,16 +13,17 @@
 let module = null;
 
 self.onmessage = async (event) => {
-  const { glue, request, snapshot, import: file, verify, lang } = event.data;
+  const { glue, request, snapshot, import: file, verify, lang, digits } = event.data;
   try {
     module ??= import(glue).then(async (m) => {
       await m.default({ module_or_path: glue.replace(/\.js$/, '_bg.wasm') });
       return m;
     });
     const m = await module;
-    // The module embeds English only: another language's catalog is
-    // fetched first (without it, the worker writes English).
-    if (lang && lang !== 'en') await m.speak_in_worker(lang);
+    // The module embeds English only, and not the digits set: another
+    // language's catalog, and the set if the work trains on it, are
+    // fetched first (src/web/assets.rs).
+    await m.prepare_worker(lang ?? 'en', digits === true);
     if (file !== undefined) {
       let text;
       try {

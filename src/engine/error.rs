@@ -12,6 +12,9 @@ pub enum EngineError {
     DataParse(String),
     /// A shipped asset that is missing or corrupt.
     Asset(String),
+    /// A data set the page fetches when it is chosen (named), not fetched
+    /// yet; the page fetches it and tries again.
+    NotLoaded(String),
 }
 
 impl fmt::Display for EngineError {
@@ -20,6 +23,7 @@ impl fmt::Display for EngineError {
             EngineError::InvalidConfig(m) => f.write_str(&crate::tr!("link.error.invalid_config", message = m)),
             EngineError::DataParse(m) => f.write_str(&crate::tr!("link.error.data_parse", message = m)),
             EngineError::Asset(m) => f.write_str(&crate::tr!("link.error.asset", message = m)),
+            EngineError::NotLoaded(name) => f.write_str(&crate::tr!("link.error.not_loaded", name = name)),
         }
     }
 }

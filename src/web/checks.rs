@@ -40,6 +40,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::engine::config::DataKind;
 use crate::engine::instruments::long_checks::{self, Message, Request};
 use crate::engine::progress::Progress;
 use crate::engine::runs::import::Parsed;
@@ -78,6 +79,11 @@ fn posted<T: DeserializeOwned>(data: &JsValue, failed: impl FnOnce(String) -> T)
         Some(why) => Ok(failed(why)),
         None => from_wire(data),
     }
+}
+
+/// Whether a run's link trains on the digits set (its replay needs it).
+fn on_digits(record: &RunRecord) -> bool {
+    crate::engine::link::decode_link(&record.link).0.config.data.kind == DataKind::Digits
 }
 
 /// Worker side: the page's language (`lang`, a link value), so what the
@@ -201,6 +207,7 @@ pub fn verify_runs_off_thread(records: &[RunRecord], on_checked: Rc<dyn Fn(Check
     set("glue", &JsValue::from_str(&GLUE_URL.with(String::clone)))
         .and_then(|()| set("verify", &JsValue::from_str(&verify::to_replay(records))))
         .and_then(|()| set("lang", &lang_value()))
+        .and_then(|()| set("digits", &JsValue::from_bool(records.iter().any(on_digits))))
         .and_then(|()| worker.post_message(&message))
         .map_err(|e| format!("{e:?}"))?;
     *held.borrow_mut() = Some((worker, vec![on_message, on_error]));
@@ -286,6 +293,7 @@ impl CheckWorker {
         set("glue", &JsValue::from_str(&glue))
             .and_then(|()| set("request", &to_wire(&request)?))
             .and_then(|()| set("lang", &lang_value()))
+            .and_then(|()| set("digits", &JsValue::from_bool(trainer.cfg.data.kind == DataKind::Digits)))
             .map_err(|e| format!("{e:?}"))?;
         self.running = Some(request);
         let (deliver, started) = (Rc::clone(&self.on_message), Rc::clone(&self.started));

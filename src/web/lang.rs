@@ -13,7 +13,7 @@
 //! The module embeds English only; another language's catalog is a file
 //! beside the page (`i18n/<tag>.json`), fetched when the language is
 //! chosen ([`request_catalog`]), and by the checks' worker when it is to
-//! write in it ([`speak_in_worker`]). Until it arrives, that language's
+//! write in it ([`crate::assets::prepare_worker`]). Until it arrives, that language's
 //! text reads as English.
 
 use wasm_bindgen::JsCast;
@@ -58,31 +58,10 @@ fn marked(document: &Document, marker: &str) -> Vec<Element> {
     (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// The global `fetch` (a window's or a worker's).
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str) -> js_sys::Promise;
-}
-
-/// The text of a file beside the page (or the worker's script): a relative
-/// `path`, so a page served under a sub-path finds it too. `Err` says why
-/// not (no network and no cached copy, a server error).
-pub async fn fetch_text(path: &str) -> Result<String, String> {
-    use wasm_bindgen_futures::JsFuture;
-    let why = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
-    let response: web_sys::Response = JsFuture::from(global_fetch(path)).await.map_err(why)?.unchecked_into();
-    if !response.ok() {
-        return Err(format!("{path}: HTTP {}", response.status()));
-    }
-    let text = JsFuture::from(response.text().map_err(why)?).await.map_err(why)?;
-    text.as_string().ok_or_else(|| format!("{path}: not text"))
-}
-
 /// Fetches and installs `lang`'s catalog (`i18n/<tag>.json`), which the
 /// module does not embed (it embeds English only).
 pub async fn fetch_catalog(lang: Lang) -> Result<(), String> {
-    let text = fetch_text(&format!("i18n/{}.json", lang.name())).await?;
+    let text = crate::assets::fetch_text(&format!("i18n/{}.json", lang.name())).await?;
     i18n::install(lang, &text)
 }
 
@@ -108,16 +87,4 @@ pub fn request_catalog(lang: Lang, arrived: impl FnOnce(Result<(), String>) + 's
         arrived(outcome);
     });
     true
-}
-
-/// Worker side: fetches the catalog of `lang` (a link value) before the
-/// worker writes in it; without it (offline, say) the worker writes
-/// English, as the page then does.
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub async fn speak_in_worker(lang: String) {
-    if let Some(lang) = Lang::from_name(&lang) {
-        if !i18n::has_catalog(lang) {
-            let _ = fetch_catalog(lang).await;
-        }
-    }
 }

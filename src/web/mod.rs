@@ -22,6 +22,7 @@
 #![cfg(target_arch = "wasm32")]
 
 pub mod app;
+pub mod assets;
 pub mod checks;
 pub mod controls;
 pub mod crash;
@@ -62,7 +63,22 @@ pub fn start() {
         return;
     };
     crash::install(&window);
-    match app::Runner::start(&window) {
+    let hash = window.location().hash().unwrap_or_default();
+    if assets::waits_for_digits(&link::decode_link(hash.trim_start_matches('#')).0.config) {
+        // The link's experiment is on the digits set: fetched first.
+        wasm_bindgen_futures::spawn_local(async move {
+            let fetched = assets::fetch_digits().await;
+            launch(&window, fetched.err());
+        });
+    } else {
+        launch(&window, None);
+    }
+}
+
+/// Starts the app; `unfetched` says why the digits set the link wants
+/// could not be fetched (the app then says so).
+fn launch(window: &web_sys::Window, unfetched: Option<String>) {
+    match app::Runner::start(window, unfetched) {
         Ok(runner) => RUNNER.with(|slot| *slot.borrow_mut() = Some(runner)),
         Err(message) => crash::show(&crate::tr!("web.crash.could_not_start", error = message)),
     }

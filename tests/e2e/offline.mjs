@@ -217,7 +217,7 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
     }
   }, 180_000);
 
-  await test('sub-path: the same build served under /gradlab/ trains, runs the gradient check in its worker, shares links with the sub-path and works offline there, in Chinese too', async () => {
+  await test('sub-path: the same build served under /gradlab/ trains, runs the gradient check in its worker, shares links with the sub-path and works offline there, in Chinese and on the digits set too', async () => {
     const server = await startServer(join(root, 'dist'), 0, '/gradlab/');
     assert(server.url.endsWith('/gradlab/'), server.url);
     const ctx = await browser.newContext({ viewport, acceptDownloads: true });
@@ -251,6 +251,11 @@ export async function offlineTests({ test, assert, browser, baseUrl, root, artif
       await again.page.selectOption('#lang', 'zh-CN');
       await again.page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
       assert(/[\u4e00-\u9fff]/.test(await text(again.page, '#play')), `offline in Chinese, Play reads ${await text(again.page, '#play')}`);
+      // So does the digits set.
+      await again.page.click('#data-digits');
+      await again.page.waitForFunction(() => /(^#|&)data=digits(&|$)/.test(location.hash));
+      await waitStepPaused(again.page, 0);
+      assert(!(await again.page.locator('#digits-panel').evaluate((e) => e.hidden)), 'offline digits: panel hidden');
       const errors = [...log.errors, ...again.log.errors];
       assert(errors.length === 0, errors.join('\n'));
     } finally {

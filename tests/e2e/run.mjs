@@ -800,7 +800,12 @@ try {
     logs.push(log);
     const fixtures = await readFixtures();
     const got = await page.evaluate(
-      (cs) => cs.map(({ link, steps }) => window.wasmBindings.fingerprint_after(link, steps)),
+      async (cs) => {
+        // The module does not carry the digits set: the page's own file, installed as the page does.
+        const file = await fetch('digits.csv.gz').then((r) => r.arrayBuffer());
+        window.wasmBindings.install_digits(new Uint8Array(file));
+        return cs.map(({ link, steps }) => window.wasmBindings.fingerprint_after(link, steps));
+      },
       fixtures.map(({ link, steps }) => ({ link, steps })),
     );
     fixtures.forEach((c, i) => assert(got[i] === c.fingerprint, `${c.link} after ${c.steps}: page ${got[i]}, fixture ${c.fingerprint}`));
@@ -1101,6 +1106,70 @@ try {
     const outTop = await out.evaluate((c) => Array.from(c.getContext('2d').getImageData(c.width - 2, 1, 1, 1).data));
     assert(blue(outTop), `output thumbnail top-right should be blue like the heatmap: ${outTop}`);
     await page.close();
+  });
+
+  await test('digits: the module does not carry the set; it is fetched once when chosen (as the CLI trains it), and a set that cannot be fetched or is not the set leaves the experiment as it was and says why', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, log } = await openPage(fresh, `${baseUrl}#data=xor`);
+    logs.push(log);
+    const asked = () => log.requests.filter((u) => u.endsWith('/digits.csv.gz')).length;
+    // The first image's 65 bytes (64 pixel counts, then its label 0), as native builds embed them.
+    const first = [0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0, 0, 3, 15, 2, 0, 11, 8, 0, 0, 4, 12, 0, 0, 8, 8, 0,
+      0, 5, 8, 0, 0, 9, 8, 0, 0, 4, 11, 0, 1, 12, 7, 0, 0, 2, 14, 5, 10, 12, 0, 0, 0, 0, 6, 13, 10, 0, 0, 0, 0];
+    const inModule = await page.evaluate(async (needle) => {
+      const bytes = new Uint8Array(await (await fetch(document.querySelector('script[data-wasm]').dataset.wasm)).arrayBuffer());
+      outer: for (let i = 0; i + needle.length <= bytes.length; i++) {
+        for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+        return true;
+      }
+      return false;
+    }, first);
+    assert(!inModule && asked() === 0, `set in the module: ${inModule}, fetched: ${asked()}`);
+    await page.click('#data-digits');
+    await page.waitForFunction(() => /(^#|&)data=digits(&|$)/.test(location.hash));
+    await waitStepPaused(page, 0);
+    assert(!(await isHidden(page, '#digits-panel')), 'digits panel hidden');
+    await stepTimes(page, 3);
+    const hash = (await page.evaluate(() => location.hash.slice(1))).replace(/(^|&)step=\d+/, '');
+    const fp = (await nativeRun(hash, 3)).find((l) => l.fingerprint)?.fingerprint;
+    assert((await text(page, '#fingerprint')) === fp, `fingerprint ${await text(page, '#fingerprint')}, CLI ${fp}`);
+    assert((await text(page, '#control-msg')) === '', `message left: ${await text(page, '#control-msg')}`);
+    await page.click('#data-circle');
+    await page.waitForFunction(() => /(^#|&)data=circle(&|$)/.test(location.hash));
+    await page.click('#data-digits');
+    await page.waitForFunction(() => /(^#|&)data=digits(&|$)/.test(location.hash));
+    assert(asked() === 1, `the set was fetched ${asked()} times`);
+    await fresh.close();
+
+    for (const [name, answer, why] of [
+      ['missing', { status: 404, body: 'not found' }, 'digits.csv.gz: HTTP 404'],
+      ['not the set', { status: 200, contentType: 'application/gzip', body: Buffer.from('1,2,3\n') }, 'expected 65 fields, found 3'],
+    ]) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+      await ctx.route('**/digits.csv.gz', (route) => route.fulfill(answer));
+      const { page: p } = await openPage(ctx, `${baseUrl}#data=xor`);
+      await stepTimes(p, 2);
+      const before = { hash: await p.evaluate(() => location.hash), fp: await text(p, '#fingerprint') };
+      await p.click('#data-digits');
+      await p.waitForFunction(() => document.querySelector('#control-msg').textContent.includes('could not be loaded'));
+      const msg = await text(p, '#control-msg');
+      assert(msg.startsWith('The digits set could not be loaded') && msg.includes(why) && msg.includes('unchanged'), `${name}: ${msg}`);
+      assert((await p.evaluate(() => location.hash)) === before.hash && (await stepOf(p)) === 2 && (await text(p, '#fingerprint')) === before.fp, `${name}: the experiment changed`);
+      assert((await p.locator('#data-xor').getAttribute('aria-pressed')) === 'true', `${name}: the data picker left xor`);
+      if (name === 'missing') {
+        // A link to digits, opened while the set cannot be fetched: the page says why.
+        const again = await openPage(ctx, `${baseUrl}#data=digits&loss=softmax&net=8:relu`);
+        await again.page.waitForFunction(() => document.querySelector('#control-msg').textContent.includes('could not be loaded'));
+        assert((await text(again.page, '#control-msg')).includes(why), await text(again.page, '#control-msg'));
+        await again.page.close();
+        // Once the file is there, choosing digits again fetches it.
+        await ctx.unroute('**/digits.csv.gz');
+        await p.click('#data-digits');
+        await p.waitForFunction(() => /(^#|&)data=digits(&|$)/.test(location.hash));
+        assert((await text(p, '#control-msg')) === '', `after the retry: ${await text(p, '#control-msg')}`);
+      }
+      await ctx.close();
+    }
   });
 
   await test('digits: a grid of sample images with predicted and true labels', async () => {

@@ -4,9 +4,13 @@
 //! Recognition of Handwritten Digits" test set (see `data/README.md`): each
 //! line holds 64 pixel counts 0..=16 (row-major, top row first) and then the
 //! digit 0..=9. The build script (`build.rs`) writes its numbers as bytes,
-//! 65 per image, which are compiled into the binary and read by
-//! [`from_records`]; pixels are scaled to [0, 1] by /16. [`parse_csv`] reads
-//! the CSV itself (the tests check the bytes against the file with it).
+//! 65 per image, which native builds compile in and read with
+//! [`from_records`]; pixels are scaled to [0, 1] by /16. The page's module
+//! does not carry the set (46 KB gzipped): the page fetches the shipped
+//! file when the set is chosen, and [`install_file`] reads it with
+//! [`parse_csv`] (the tests check that both ways give the same bits).
+
+use std::sync::OnceLock;
 
 use super::{Labels, RawData};
 use crate::error::EngineError;
@@ -22,16 +26,84 @@ pub const IMAGES: usize = 1_797;
 const MAX_PIXEL: u32 = 16;
 
 /// The shipped set as the build script wrote it: per image 64 pixel
-/// counts, then the label, one byte each.
+/// counts, then the label, one byte each. Native builds embed it; the
+/// page's module does not (it fetches the shipped file when the set is
+/// chosen and hands it to [`install_file`]).
+#[cfg(not(target_arch = "wasm32"))]
 static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"));
 
+/// The set [`install_file`] read (the page's module).
+static INSTALLED: OnceLock<RawData> = OnceLock::new();
+
 /// The shipped digits set (`[1797, 64]` pixels in [0, 1], planar false).
+/// In the page's module, [`EngineError::NotLoaded`] until the shipped file
+/// has been installed.
 pub fn load() -> Result<RawData, EngineError> {
+    if let Some(data) = INSTALLED.get() {
+        return Ok(data.clone());
+    }
+    embedded()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn embedded() -> Result<RawData, EngineError> {
     let data = from_records(RECORDS).map_err(|e| EngineError::Asset(format!("digits: {e}")))?;
+    whole(data).map_err(|e| EngineError::Asset(format!("digits: {e}")))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn embedded() -> Result<RawData, EngineError> {
+    Err(EngineError::NotLoaded(NAME.to_string()))
+}
+
+/// The shipped file's name (beside the page, which fetches it).
+pub const FILE: &str = "digits.csv.gz";
+/// The set's name in [`EngineError::NotLoaded`].
+const NAME: &str = "digits";
+
+/// Whether [`load`] has the set (always, natively).
+pub fn is_loaded() -> bool {
+    INSTALLED.get().is_some() || cfg!(not(target_arch = "wasm32"))
+}
+
+/// `data` if it holds every image of the shipped set.
+fn whole(data: RawData) -> Result<RawData, String> {
     if data.len() != IMAGES {
-        return Err(EngineError::Asset(format!("digits: {} images, expected {IMAGES}", data.len())));
+        return Err(format!("{} images, expected {IMAGES}", data.len()));
     }
     Ok(data)
+}
+
+/// Reads the shipped file, `data/digits.csv.gz` (the CSV gzipped, or
+/// already inflated by a server that sent it with `Content-Encoding:
+/// gzip`), and makes it the set [`load`] returns. Refused, with the
+/// reason, when it is not the whole set; nothing changes then.
+pub fn install_file(bytes: &[u8]) -> Result<(), EngineError> {
+    let data = read_file(bytes)?;
+    let _ = INSTALLED.set(data);
+    Ok(())
+}
+
+/// The images of the shipped file's bytes (see [`install_file`]).
+pub fn read_file(bytes: &[u8]) -> Result<RawData, EngineError> {
+    use std::io::Read;
+    let refuse = |why: String| EngineError::DataParse(format!("{FILE}: {why}"));
+    let mut text = String::new();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        // At most a little over the set's own size, so a hostile file cannot fill memory.
+        let limit = 4 * 1024 * 1024;
+        flate2::read::GzDecoder::new(bytes)
+            .take(limit)
+            .read_to_string(&mut text)
+            .map_err(|e| refuse(format!("not gzip of text: {e}")))?;
+    } else {
+        text = String::from_utf8(bytes.to_vec()).map_err(|_| refuse("neither gzip nor text".to_string()))?;
+    }
+    let data = parse_csv(&text).map_err(|e| match e {
+        EngineError::DataParse(why) => refuse(why),
+        other => other,
+    })?;
+    whole(data).map_err(refuse)
 }
 
 /// Images from records of 65 bytes: 64 pixel counts 0..=16, then a label
@@ -122,20 +194,49 @@ mod tests {
         assert_eq!(d.labels.select(&[0]), Labels::Classes { labels: vec![0], n_classes: 10 });
     }
 
-    /// The embedded bytes are the shipped file's numbers: the CSV parser
-    /// reads `data/digits.csv.gz` to the same images, bit for bit.
+    /// The shipped file, read as the page reads it (gzipped, or already
+    /// inflated by the server), gives the embedded set bit for bit.
     #[test]
-    fn the_embedded_bytes_are_the_shipped_file() {
+    fn the_shipped_file_reads_as_the_embedded_set() {
         use std::io::Read;
         let gz: &[u8] = include_bytes!("../../../data/digits.csv.gz");
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(gz).read_to_string(&mut text).unwrap();
-        let (csv, bytes) = (parse_csv(&text).unwrap(), load().unwrap());
-        assert_eq!(
-            csv.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
-            bytes.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
-        );
-        assert_eq!(csv.labels, bytes.labels);
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(gz).read_to_end(&mut text).unwrap();
+        let embedded = load().unwrap();
+        let bits = |d: &RawData| d.x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for read in [read_file(gz).unwrap(), read_file(&text).unwrap()] {
+            assert_eq!(bits(&read), bits(&embedded));
+            assert_eq!(read.labels, embedded.labels);
+        }
+        assert!(is_loaded());
+    }
+
+    #[test]
+    fn read_file_refuses_what_is_not_the_whole_set() {
+        use std::io::Write;
+        let gzip = |bytes: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        };
+        let ten_images = (0..10).map(|i| line("1", &(i % 10).to_string())).collect::<Vec<_>>().join("\n");
+        let cases: [(Vec<u8>, &str); 6] = [
+            (Vec::new(), "no images found"),
+            (vec![0xff, 0xfe, 0x00], "neither gzip nor text"),
+            (vec![0x1f, 0x8b, 0x08, 0x00, 0x01], "not gzip of text"),
+            (gzip(b"<html>404</html>"), "line 1: expected 65 fields"),
+            (gzip(ten_images.as_bytes()), "10 images, expected 1797"),
+            // Far more than the set inflates to: read up to a bound, then refused.
+            (gzip(&vec![b'1'; 64 << 20]), "expected 65 fields, found 1"),
+        ];
+        for (bytes, why) in cases {
+            match read_file(&bytes) {
+                Err(EngineError::DataParse(msg)) => {
+                    assert!(msg.starts_with("digits.csv.gz: ") && msg.contains(why), "{why}: {msg}")
+                }
+                other => panic!("{why}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ impl App {
         if !matches!(cmd, Command::Check(_)) && !looking && !defer {
             self.settle();
         }
+        self.handling = Some(cmd.clone());
         match cmd {
             Command::Edit(edit) => self.edit(edit),
             Command::Play => {
@@ -96,7 +97,10 @@ impl App {
             Command::Teach(action) => self.teach_action(action),
             Command::HashChanged => {
                 let hash = self.window.location().hash().unwrap_or_default();
-                if hash.trim_start_matches('#') != self.written_hash {
+                let config = || codec::decode_link(hash.trim_start_matches('#')).0.config;
+                if hash.trim_start_matches('#') != self.written_hash && crate::assets::waits_for_digits(&config()) {
+                    self.wait_for_digits();
+                } else if hash.trim_start_matches('#') != self.written_hash {
                     self.written_hash = hash.trim_start_matches('#').to_string();
                     match build(&hash) {
                         Ok(Built { trainer, mode, notice, view, classroom }) => {
@@ -146,6 +150,7 @@ impl App {
                 }
             }
             Command::Catalog(lang, outcome) => self.catalog_arrived(lang, outcome),
+            Command::Digits(outcome) => self.digits_arrived(outcome),
             Command::SaveRun => self.save_run(),
             Command::Lockstep => {
                 if self.trains() {
@@ -218,6 +223,9 @@ impl App {
             set_text(&self.page.control_msg, &crate::tr!("web.app.locked", key = key));
             self.config_shown();
             return;
+        }
+        if crate::assets::waits_for_digits(&next.config) {
+            return self.wait_for_digits();
         }
         let view_changed = next.view != self.view;
         let lang_changed = next.view.lang != self.view.lang;

@@ -115,6 +115,8 @@ pub enum Command {
     Custom(CustomAction),
     /// A language's catalog arrived (or could not be fetched).
     Catalog(Lang, Result<(), String>),
+    /// The digits set arrived (or could not be fetched).
+    Digits(Result<(), String>),
 }
 
 impl Command {
@@ -303,6 +305,10 @@ pub struct App {
     custom_pending: Option<custom::PendingPoints>,
     /// Queues a command, for outcomes that arrive later (a fetched file).
     post: Rc<dyn Fn(Command)>,
+    /// The command being handled (done again once a file it waits for arrives).
+    handling: Option<Command>,
+    /// A command waiting for the digits set.
+    after_digits: Option<Command>,
 }
 
 impl App {
@@ -359,6 +365,8 @@ impl App {
             custom_undo: None,
             custom_pending: None,
             post,
+            handling: None,
+            after_digits: None,
         };
         app.page.set_notice(&notice);
         crate::lang::translate_page(&document, app.view.lang);
@@ -414,6 +422,34 @@ impl App {
             Ok(()) => {}
             Err(why) => {
                 set_text(&self.page.control_msg, &crate::tr!("web.lang.unavailable", lang = lang.endonym(), why = why))
+            }
+        }
+    }
+
+    /// Puts the command being handled aside until the digits set arrives
+    /// (the experiment it asks for is on the digits set), and fetches it.
+    fn wait_for_digits(&mut self) {
+        self.after_digits = self.handling.take();
+        let post = Rc::clone(&self.post);
+        crate::assets::request_digits(move |outcome| post(Command::Digits(outcome)));
+        set_text(&self.page.control_msg, &crate::tr!("web.data.digits_loading"));
+        self.config_shown();
+    }
+
+    /// The digits set arrived: the command that waited for it, done now; or
+    /// the reason it could not be fetched (the experiment stays as it was).
+    fn digits_arrived(&mut self, outcome: Result<(), String>) {
+        match outcome {
+            Ok(()) => {
+                set_text(&self.page.control_msg, "");
+                if let Some(cmd) = self.after_digits.take() {
+                    (self.post)(cmd);
+                }
+            }
+            Err(why) => {
+                self.after_digits = None;
+                set_text(&self.page.control_msg, &crate::tr!("web.data.digits_unavailable", why = why));
+                self.config_shown();
             }
         }
     }

@@ -32,8 +32,9 @@ pub struct Runner {
 impl Runner {
     /// Starts the app on `window`: builds it from `location.hash`, wires the
     /// controls, keyboard and `hashchange`, and starts the loop if the link
-    /// asks to fast-forward.
-    pub fn start(window: &Window) -> Result<Rc<Runner>, String> {
+    /// asks to fast-forward. `unfetched`: why the digits set the link wants
+    /// could not be fetched, said on the page.
+    pub fn start(window: &Window, unfetched: Option<String>) -> Result<Rc<Runner>, String> {
         let document = window.document().ok_or("no document")?;
         let hash = window.location().hash().unwrap_or_default();
         let runner = Rc::new(Runner {
@@ -62,6 +63,9 @@ impl Runner {
         });
         *runner.app.borrow_mut() = Some(App::new(window, &hash, sink, on_check, post)?);
         runner.wire(window, &document)?;
+        if let Some(why) = unfetched {
+            runner.send(Command::Digits(Err(why)));
+        }
         let running = runner.app.borrow().as_ref().is_some_and(App::is_running);
         runner.set_running(running);
         Ok(runner)
