@@ -53,13 +53,11 @@ fn embedded() -> Result<RawData, EngineError> {
 
 #[cfg(target_arch = "wasm32")]
 fn embedded() -> Result<RawData, EngineError> {
-    Err(EngineError::NotLoaded(NAME.to_string()))
+    Err(EngineError::NotLoaded("digits".to_string()))
 }
 
 /// The shipped file's name (beside the page, which fetches it).
 pub const FILE: &str = "digits.csv.gz";
-/// The set's name in [`EngineError::NotLoaded`].
-const NAME: &str = "digits";
 
 /// Whether [`load`] has the set (always, natively).
 pub fn is_loaded() -> bool {
