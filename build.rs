@@ -3,8 +3,10 @@
 //! crate embeds (`OUT_DIR/learn.json`, read by `engine::learn`), each
 //! language's catalog into another (`OUT_DIR/i18n.json`, read by
 //! `engine::i18n` natively; the page's module embeds only English,
-//! `OUT_DIR/i18n-en.json`, and fetches the others), and the digits set into bytes (`OUT_DIR/digits.bin`,
-//! read by `engine::data::digits`).
+//! `OUT_DIR/i18n-en.json`, and fetches the others), and the digits set into
+//! bytes (`OUT_DIR/digits.bin`, embedded natively, and the nine images of
+//! the data picker's thumbnail, `OUT_DIR/digits-preview.bin`, read by
+//! `engine::data::digits`).
 //!
 //! The text is written as TOML, for people: `content/checklist.toml` (the
 //! checklist, item by item) and one file per lesson in `content/lessons/`
@@ -115,8 +117,15 @@ fn write_digits(path: &Path) {
         assert_eq!(fields.len(), 65, "{} line {}: 65 numbers expected", path.display(), i + 1);
         bytes.extend(fields);
     }
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("digits.bin");
-    fs::write(&out, bytes).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // The nine images the data picker's thumbnail shows (image t·n/9), which
+    // the page's module carries without the set.
+    let n = bytes.len() / 65;
+    let preview: Vec<u8> = (0..9).flat_map(|t| bytes[t * n / 9 * 65..(t * n / 9 + 1) * 65].to_vec()).collect();
+    for (name, content) in [("digits.bin", &bytes), ("digits-preview.bin", &preview)] {
+        let out = out_dir.join(name);
+        fs::write(&out, content).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    }
 }
 
 /// The sub-folders (`folders`) or the `.toml` files of `dir`, sorted.

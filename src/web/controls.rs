@@ -568,22 +568,21 @@ fn draw_data_thumb(canvas: &HtmlCanvasElement, kind: DataKind) {
     if kind == DataKind::Custom {
         data.points = crate::custom::thumb_points();
     }
-    if let Ok(raw) = crate::engine::data::generate(&data, &mut Rng::new(1, Stream::Data)) {
-        if kind == DataKind::Digits {
-            thumbnail::paint_raw(&raw, w, h, &mut rgba);
-        } else {
-            // Small filled dots without outlines (outlines would vanish on white).
-            for p in points::from_raw(&raw, false) {
-                let (cx, cy) = points::to_pixel(p.x1, p.x2, EXTENT, w, h);
-                for dy in -1i32..=1 {
-                    for dx in -1i32..=1 {
-                        let (x, y) = ((cx + dx as f32).floor(), (cy + dy as f32).floor());
-                        if dx * dy != 0 || x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 {
-                            continue;
-                        }
-                        let i = (y as usize * w + x as usize) * 4;
-                        rgba[i..i + 3].copy_from_slice(&p.color);
+    if kind == DataKind::Digits {
+        // The set itself is fetched when chosen: its nine images the mosaic shows.
+        thumbnail::paint_raw(&crate::engine::data::digits::preview(), w, h, &mut rgba);
+    } else if let Ok(raw) = crate::engine::data::generate(&data, &mut Rng::new(1, Stream::Data)) {
+        // Small filled dots without outlines (outlines would vanish on white).
+        for p in points::from_raw(&raw, false) {
+            let (cx, cy) = points::to_pixel(p.x1, p.x2, EXTENT, w, h);
+            for dy in -1i32..=1 {
+                for dx in -1i32..=1 {
+                    let (x, y) = ((cx + dx as f32).floor(), (cy + dy as f32).floor());
+                    if dx * dy != 0 || x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 {
+                        continue;
                     }
+                    let i = (y as usize * w + x as usize) * 4;
+                    rgba[i..i + 3].copy_from_slice(&p.color);
                 }
             }
         }

@@ -1113,9 +1113,10 @@ try {
     const { page, log } = await openPage(fresh, `${baseUrl}#data=xor`);
     logs.push(log);
     const asked = () => log.requests.filter((u) => u.endsWith('/digits.csv.gz')).length;
-    // The first image's 65 bytes (64 pixel counts, then its label 0), as native builds embed them.
-    const first = [0, 0, 5, 13, 9, 1, 0, 0, 0, 0, 13, 15, 10, 15, 5, 0, 0, 3, 15, 2, 0, 11, 8, 0, 0, 4, 12, 0, 0, 8, 8, 0,
-      0, 5, 8, 0, 0, 9, 8, 0, 0, 4, 11, 0, 1, 12, 7, 0, 0, 2, 14, 5, 10, 12, 0, 0, 0, 0, 6, 13, 10, 0, 0, 0, 0];
+    // The second image's 65 bytes (64 pixel counts, then its label 1), as native builds embed
+    // them (not one of the nine the picker's thumbnail shows, which the module carries).
+    const first = [0, 0, 0, 12, 13, 5, 0, 0, 0, 0, 0, 11, 16, 9, 0, 0, 0, 0, 3, 15, 16, 6, 0, 0, 0, 7, 15, 16, 16, 2, 0, 0,
+      0, 0, 1, 16, 16, 3, 0, 0, 0, 0, 1, 16, 16, 6, 0, 0, 0, 0, 1, 16, 16, 6, 0, 0, 0, 0, 0, 11, 16, 10, 0, 0, 1];
     const inModule = await page.evaluate(async (needle) => {
       const bytes = new Uint8Array(await (await fetch(document.querySelector('script[data-wasm]').dataset.wasm)).arrayBuffer());
       outer: for (let i = 0; i + needle.length <= bytes.length; i++) {
@@ -1125,6 +1126,14 @@ try {
       return false;
     }, first);
     assert(!inModule && asked() === 0, `set in the module: ${inModule}, fetched: ${asked()}`);
+    // The picker's thumbnail shows its mosaic all the same (nine images the module carries).
+    const inked = await page.locator('#data-digits canvas').evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+      return n / (d.length / 4);
+    });
+    assert(inked > 0.1, `digits thumbnail: ${(100 * inked).toFixed(1)} % inked`);
     await page.click('#data-digits');
     await page.waitForFunction(() => /(^#|&)data=digits(&|$)/.test(location.hash));
     await waitStepPaused(page, 0);
@@ -1160,7 +1169,9 @@ try {
         // A link to digits, opened while the set cannot be fetched: the page says why.
         const again = await openPage(ctx, `${baseUrl}#data=digits&loss=softmax&net=8:relu`);
         await again.page.waitForFunction(() => document.querySelector('#control-msg').textContent.includes('could not be loaded'));
-        assert((await text(again.page, '#control-msg')).includes(why), await text(again.page, '#control-msg'));
+        const said = await text(again.page, '#control-msg');
+        assert(said.includes(why) && said.includes('Reload the page'), said);
+        assert((await again.page.evaluate(() => location.hash)) === '#data=digits&loss=softmax&net=8:relu', 'the link was lost');
         await again.page.close();
         // Once the file is there, choosing digits again fetches it.
         await ctx.unroute('**/digits.csv.gz');
@@ -1170,6 +1181,26 @@ try {
       }
       await ctx.close();
     }
+  });
+
+  await test('worker failures: when the checks\' worker cannot load the module, the check fails with the reason and an import is refused with it; the page keeps training', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const { page } = await openPage(ctx, `${baseUrl}#data=xor`);
+    await stepTimes(page, 2);
+    // From now on the module's glue cannot be fetched: the page has it, a new worker does not.
+    await ctx.route(/gradlab-web-[0-9a-f]+\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.click('#check-gradients');
+    await page.waitForFunction(() => document.querySelector('#gradcheck-time').textContent.includes('could not run'), null, { timeout: 30_000 });
+    const said = await text(page, '#gradcheck-time');
+    assert(said.startsWith('the gradient check could not run: the worker could not start'), said);
+    assert(await isHidden(page, '#gradcheck-progress'), 'the progress bar stays');
+    await page.setInputFiles('#runs-import', { name: 'runs.json', mimeType: 'application/json', buffer: Buffer.from('{"schema":"gradlab-runs","runs":[]}') });
+    await page.waitForFunction(() => document.querySelector('#runs-msg').textContent.startsWith('Import rejected'), null, { timeout: 30_000 });
+    const refused = await text(page, '#runs-msg');
+    assert(refused.includes('the worker could not start') && refused.endsWith('Nothing was changed.'), refused);
+    await stepTimes(page, 1);
+    assert((await stepOf(page)) === 3, 'training stopped');
+    await ctx.close();
   });
 
   await test('digits: a grid of sample images with predicted and true labels', async () => {

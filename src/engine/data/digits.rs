@@ -56,6 +56,16 @@ fn embedded() -> Result<RawData, EngineError> {
     Err(EngineError::NotLoaded("digits".to_string()))
 }
 
+/// The images a thumbnail of the set shows: image `t·n/9` for t = 0…8
+/// (the build script picks them), which the page's module carries.
+static PREVIEW: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/digits-preview.bin"));
+
+/// Nine images spread over the set, image `t·1797/9` for t = 0…8 (a
+/// thumbnail's mosaic), available before the set is fetched.
+pub fn preview() -> RawData {
+    from_records(PREVIEW).expect("the build script writes nine whole images")
+}
+
 /// The shipped file's name (beside the page, which fetches it).
 pub const FILE: &str = "digits.csv.gz";
 
@@ -207,6 +217,16 @@ mod tests {
             assert_eq!(read.labels, embedded.labels);
         }
         assert!(is_loaded());
+    }
+
+    #[test]
+    fn the_preview_is_nine_images_spread_over_the_set() {
+        let (all, preview) = (load().unwrap(), preview());
+        assert_eq!(preview.len(), 9);
+        for t in 0..9 {
+            assert_eq!(preview.x.row(t), all.x.row(t * IMAGES / 9), "image {t}");
+            assert_eq!(preview.labels.select(&[t]), all.labels.select(&[t * IMAGES / 9]));
+        }
     }
 
     #[test]

@@ -446,6 +446,10 @@ impl App {
                     (self.post)(cmd);
                 }
             }
+            // Nothing waited: the page's own link asked for the set at start.
+            Err(why) if self.after_digits.is_none() => {
+                set_text(&self.page.control_msg, &crate::tr!("web.data.digits_unavailable_at_start", why = why));
+            }
             Err(why) => {
                 self.after_digits = None;
                 set_text(&self.page.control_msg, &crate::tr!("web.data.digits_unavailable", why = why));
