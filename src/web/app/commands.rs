@@ -32,7 +32,9 @@ impl App {
         if !matches!(cmd, Command::Check(_)) && !looking && !defer {
             self.settle();
         }
-        self.handling = Some(cmd.clone());
+        // Kept to be done again if it waits for a file (the digits set); a
+        // check's messages and pointer moves never build an experiment.
+        self.handling = (!matches!(cmd, Command::Check(_)) && !looking).then(|| cmd.clone());
         match cmd {
             Command::Edit(edit) => self.edit(edit),
             Command::Play => {
