@@ -3118,6 +3118,23 @@ try {
     assert((await text(page, '#control-msg')) === '', `message left: ${await text(page, '#control-msg')}`);
     await fresh.close();
 
+    // Chosen, then left before the catalog arrives: the page stays English, and the
+    // loading message goes when it arrives.
+    {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await ctx.route('**/i18n/zh-CN.json', async (route) => { await held; await route.continue(); });
+      const { page: p } = await openPage(ctx, `${baseUrl}#data=xor`);
+      await p.selectOption('#lang', 'zh-CN');
+      await p.waitForFunction(() => document.querySelector('#control-msg').textContent === 'Loading 简体中文…');
+      await p.selectOption('#lang', 'en');
+      release();
+      await p.waitForFunction(() => document.querySelector('#control-msg').textContent === '');
+      assert((await p.getAttribute('html', 'lang')) === 'en' && (await text(p, '#play')) === 'Play', 'not English after leaving Chinese');
+      await ctx.close();
+    }
+
     // The catalog missing (a server without the file), then of another build.
     for (const [name, answer, why] of [
       ['missing', { status: 404, body: 'not found' }, 'HTTP 404'],

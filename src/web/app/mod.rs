@@ -415,11 +415,12 @@ impl App {
     /// page's language; or the reason it could not be fetched.
     fn catalog_arrived(&mut self, lang: Lang, outcome: Result<(), String>) {
         match outcome {
-            Ok(()) if lang == self.view.lang => {
+            Ok(()) => {
                 set_text(&self.page.control_msg, "");
-                self.relabel();
+                if lang == self.view.lang {
+                    self.relabel();
+                }
             }
-            Ok(()) => {}
             Err(why) => {
                 set_text(&self.page.control_msg, &crate::tr!("web.lang.unavailable", lang = lang.endonym(), why = why))
             }
