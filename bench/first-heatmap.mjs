@@ -10,7 +10,8 @@
 // navigation began (download, wasm compile, the first run built and drawn).
 // Prints one JSON line per load and a summary with the median, and the
 // size of every file the page loaded, raw and gzipped (level 9, as a
-// static host would compress it; the local server sends them raw).
+// static host would compress it; the local server sends them raw), and
+// what the service worker caches for offline use (`offline_cache`).
 
 import { launchChromium } from '../tests/e2e/chromium.mjs';
 import { readFile } from 'node:fs/promises';
@@ -75,9 +76,24 @@ for (const path of [...loaded.keys()].sort()) {
     // Served from elsewhere (--url): sizes unknown here.
   }
 }
+// What the service worker caches for offline use after the first visit:
+// every file of the build's list in dist/sw.js (the page's files and those
+// it fetches only when chosen: another language's catalog, the digits set),
+// gzipped as above (the digits file is gzip already).
+let offline = null;
+try {
+  const sw = await readFile(join(dist, 'sw.js'), 'utf8');
+  const build = JSON.parse(sw.match(/^const BUILD = (.*);/m)[1]);
+  let gzip = 0;
+  for (const f of build.files) gzip += gzipSync(await readFile(join(dist, f.path)), { level: 9 }).length;
+  offline = { files: build.files.length, gzip_bytes: gzip };
+} catch {
+  // Served from elsewhere (--url), or no service worker list: unknown here.
+}
 const sorted = [...times].sort((a, b) => a - b);
 console.log(JSON.stringify({
   bench: 'first-heatmap', link, loads: runs,
   median_ms: Math.round(sorted[Math.floor(sorted.length / 2)]), min_ms: Math.round(sorted[0]), max_ms: Math.round(sorted.at(-1)),
-  page_bytes: files.reduce((s, f) => s + f.bytes, 0), page_gzip_bytes: files.reduce((s, f) => s + f.gzip_bytes, 0), files,
+  page_bytes: files.reduce((s, f) => s + f.bytes, 0), page_gzip_bytes: files.reduce((s, f) => s + f.gzip_bytes, 0),
+  offline_cache: offline, files,
 }));
