@@ -24,11 +24,11 @@
 //! language (8 KB less in the page, gzipped).
 //!
 //! The digits set is `data/digits.csv.gz` (gzip, CSV: per line 64 pixel
-//! counts, then the label). The crate embeds it as one byte per number, 65
-//! per image, uncompressed: the page's module is served gzipped, and
-//! gzip packs these bytes tighter than the CSV (46 KB against 58 KB), and
-//! nothing is inflated or parsed when the page starts. The engine's CSV
-//! parser, in its tests, checks the bytes against the file.
+//! counts, then the label). Native builds embed it as one byte per number,
+//! 65 per image, so nothing is inflated or parsed when they need it. The
+//! page's module carries only the nine images of the data picker's
+//! thumbnail; the page fetches the file itself when the set is chosen. The
+//! engine's tests check the bytes against the file.
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -47,8 +47,8 @@ pub fn load() -> Result<RawData, EngineError> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn embedded() -> Result<RawData, EngineError> {
-    let data = from_records(RECORDS).map_err(|e| EngineError::Asset(format!("digits: {e}")))?;
-    whole(data).map_err(|e| EngineError::Asset(format!("digits: {e}")))
+    let corrupt = |why: String| EngineError::Asset(format!("digits: {why}"));
+    whole(from_records(RECORDS).map_err(|e| corrupt(e.to_string()))?).map_err(corrupt)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -98,7 +98,7 @@ pub fn read_file(bytes: &[u8]) -> Result<RawData, EngineError> {
     let refuse = |why: String| EngineError::DataParse(format!("{FILE}: {why}"));
     let mut text = String::new();
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        // At most a little over the set's own size, so a hostile file cannot fill memory.
+        // At most 4 MB of text (the set is 265 KB), so a hostile file cannot fill memory.
         let limit = 4 * 1024 * 1024;
         flate2::read::GzDecoder::new(bytes)
             .take(limit)

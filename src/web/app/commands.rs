@@ -97,31 +97,7 @@ impl App {
             Command::DismissNotice => self.page.set_notice(""),
             Command::Learn(action) => self.learn_action(action),
             Command::Teach(action) => self.teach_action(action),
-            Command::HashChanged => {
-                let hash = self.window.location().hash().unwrap_or_default();
-                let config = || codec::decode_link(hash.trim_start_matches('#')).0.config;
-                if hash.trim_start_matches('#') != self.written_hash && crate::assets::waits_for_digits(&config()) {
-                    self.wait_for_digits();
-                } else if hash.trim_start_matches('#') != self.written_hash {
-                    self.written_hash = hash.trim_start_matches('#').to_string();
-                    match build(&hash) {
-                        Ok(Built { trainer, mode, notice, view, classroom }) => {
-                            self.save_run();
-                            let lang_changed = view.lang != self.view.lang;
-                            self.trainer = trainer;
-                            self.mode = mode;
-                            self.view = view;
-                            self.classroom = classroom;
-                            self.page.set_notice(&notice);
-                            if lang_changed {
-                                self.relabel();
-                            }
-                            self.rebuilt();
-                        }
-                        Err(message) => crate::crash::show(&message),
-                    }
-                }
-            }
+            Command::HashChanged => self.hash_changed(),
             Command::Focus(node) => {
                 self.network.set_focus(node);
                 self.network.show_info(&self.trainer);
@@ -214,6 +190,37 @@ impl App {
         }
         set_text(&self.page.control_msg, &msgs.join("\n"));
         self.set_link(next, key);
+    }
+
+    /// The link was edited by hand (or back/forward): its experiment, once
+    /// the digits set is here if it needs it. The page's own writes are
+    /// ignored.
+    fn hash_changed(&mut self) {
+        let hash = self.window.location().hash().unwrap_or_default();
+        let link = hash.trim_start_matches('#');
+        if link == self.written_hash {
+            return;
+        }
+        if crate::assets::waits_for_digits(&codec::decode_link(link).0.config) {
+            return self.wait_for_digits();
+        }
+        self.written_hash = link.to_string();
+        match build(&hash) {
+            Ok(Built { trainer, mode, notice, view, classroom }) => {
+                self.save_run();
+                let lang_changed = view.lang != self.view.lang;
+                self.trainer = trainer;
+                self.mode = mode;
+                self.view = view;
+                self.classroom = classroom;
+                self.page.set_notice(&notice);
+                if lang_changed {
+                    self.relabel();
+                }
+                self.rebuilt();
+            }
+            Err(message) => crate::crash::show(&message),
+        }
     }
 
     /// Makes `next` (the settings to be in force now) the running
